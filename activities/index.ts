@@ -1,0 +1,25 @@
+// All lifecycle activities, bound to their dependencies. The worker registers what this returns.
+import type { ActivityDeps } from './deps';
+import type { ClaimActivities } from './types';
+import { appealActivities } from './appeals';
+import { codingActivities } from './coding';
+import { postingActivities } from './posting';
+import { readModelActivities } from './readModel';
+import { scrubActivities } from './scrub';
+import { submissionActivities } from './submission';
+import { taskActivities } from './tasks';
+
+export function createActivities(deps: ActivityDeps): ClaimActivities {
+  return {
+    ...readModelActivities(deps),
+    ...codingActivities(deps),
+    ...scrubActivities(deps),
+    ...submissionActivities(deps),
+    ...appealActivities(deps),
+    ...postingActivities(deps),
+    ...taskActivities(deps),
+  };
+}
+
+export type { ActivityDeps } from './deps';
+export type { ClaimActivities } from './types';

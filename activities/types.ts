@@ -1,0 +1,108 @@
+// Inputs and outputs of every lifecycle activity: the workflow proxies exactly this interface.
+import type { Cents, IsoDate, StatusAnswer } from '../domain/clearinghouse';
+import type { ClaimState, LineInput, TaskKind, TaskOutcome, TaskQueueName } from '../workflows/contract';
+
+export interface TransitionInput {
+  claimId: string;
+  from: ClaimState | null;
+  to: ClaimState;
+  at: string;
+  reason: string;
+}
+
+export interface CodeSuggestion {
+  code: string;
+  description: string;
+  matchedWords: string[];
+  score: number;
+}
+
+export interface ApplyCodingInput {
+  claimId: string;
+  userId: string;
+  diagnoses?: string[];
+  lines?: LineInput[];
+}
+
+export interface ScrubFailure {
+  editId: string;
+  severity: 'ERROR' | 'WARNING';
+  message: string;
+  route: 'CODER' | 'BILLER';
+  field?: string;
+}
+export interface ScrubResult {
+  passed: boolean;
+  failures: ScrubFailure[];
+  editsRun: string[];
+}
+
+export interface SubmitInput {
+  claimId: string;
+  attempt: number;
+  frequencyCode: '1' | '7' | '8';
+  payerClaimControlNo?: string;
+}
+export interface SubmitResult {
+  submissionId: string;
+  interchangeControlNumber: number;
+  clearinghouseRef: string;
+  duplicate: boolean;
+}
+
+export interface StatusCheckInput {
+  claimId: string;
+  inquiry: number;
+}
+
+export interface FileAppealInput {
+  claimId: string;
+  level: number;
+  deadline: IsoDate;
+  carcs: string[];
+  payerClaimControlNo?: string;
+}
+
+export interface PostingResult {
+  /** false when this claim payment had been posted before: nothing was applied again */
+  posted: boolean;
+  paidCents: Cents;
+  adjustedCents: Cents;
+  patientRespCents: Cents;
+  balanceCents: Cents;
+}
+
+export interface OpenTaskInput {
+  taskId: string;
+  claimId: string;
+  workflowId: string;
+  kind: TaskKind;
+  queue: TaskQueueName;
+  priority: number;
+  dueAt: string;
+  context: Record<string, unknown>;
+  escalatedFromId?: string;
+}
+
+export interface CloseTaskInput {
+  taskId: string;
+  status: 'DONE' | 'CANCELLED';
+  userId?: string;
+  outcome?: TaskOutcome;
+}
+
+export interface ClaimActivities {
+  recordTransition(input: TransitionInput): Promise<void>;
+  suggestCodes(input: { claimId: string }): Promise<{ suggestions: CodeSuggestion[] }>;
+  applyCoding(input: ApplyCodingInput): Promise<{ totalChargeCents: Cents }>;
+  scrubClaim(input: { claimId: string; asOf: IsoDate }): Promise<ScrubResult>;
+  submitClaim(input: SubmitInput): Promise<SubmitResult>;
+  checkClaimStatus(input: StatusCheckInput): Promise<StatusAnswer>;
+  fileAppeal(input: FileAppealInput): Promise<{ appealId: string }>;
+  postPayment(input: { claimPaymentId: string }): Promise<PostingResult>;
+  producePatientStatement(input: { claimId: string; claimPaymentId: string }): Promise<{ statementId: string; amountCents: Cents }>;
+  writeOffBalance(input: { claimId: string; reason: string; approvedBy?: string }): Promise<{ amountCents: Cents }>;
+  openTask(input: OpenTaskInput): Promise<void>;
+  closeTask(input: CloseTaskInput): Promise<void>;
+  raiseTaskPriority(input: { taskId: string; priority: number }): Promise<void>;
+}

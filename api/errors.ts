@@ -1,0 +1,139 @@
+// The API's one error model: every failure a caller can act on is an ApiError with an HTTP status and a
+// code, and one express handler turns it (or anything unexpected) into { error: { code, message, field? } }.
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { z } from 'zod';
+import { Prisma } from '../generated/prisma/client';
+
+export interface ErrorBody {
+  error: { code: string; message: string; field?: string };
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** The request itself is malformed: the caller must change it. */
+export class ValidationError extends ApiError {
+  constructor(message: string, field?: string) {
+    super(400, 'VALIDATION_FAILED', message, field);
+  }
+}
+
+export class UnauthenticatedError extends ApiError {
+  constructor(message = 'X-User-Id must name an active user') {
+    super(401, 'UNAUTHENTICATED', message);
+  }
+}
+
+export class NotFoundError extends ApiError {
+  constructor(what: string) {
+    super(404, 'NOT_FOUND', `${what} not found`);
+  }
+}
+
+/** The request is well-formed but clashes with the current state of what it addresses. */
+export class ConflictError extends ApiError {
+  constructor(code: string, message: string) {
+    super(409, code, message);
+  }
+}
+
+/** Well-formed, but it refers to something that does not exist or does not add up (e.g. an unbalanced remittance). */
+export class UnprocessableError extends ApiError {
+  constructor(code: string, message: string, field?: string) {
+    super(422, code, message, field);
+  }
+}
+
+/** Temporal could not be reached in time; what was stored stays stored and a retry is safe. */
+export class TemporalUnavailableError extends ApiError {
+  constructor(message = 'the workflow service is unavailable; retry later', code = 'TEMPORAL_UNAVAILABLE') {
+    super(503, code, message);
+  }
+}
+
+/** `lines[0].chargeCents` from ['lines', 0, 'chargeCents']. */
+export function fieldPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const part of path) {
+    if (typeof part === 'number') out += `[${part}]`;
+    else out += out ? `.${String(part)}` : String(part);
+  }
+  return out;
+}
+
+/** Parses with a zod schema, turning the first issue into a 400 that names the field. */
+export function parseInput<S extends z.ZodType>(schema: S, value: unknown, prefix: PropertyKey[] = []): z.output<S> {
+  // express.json leaves the body undefined unless the request says Content-Type: application/json.
+  if (value === undefined && prefix.length === 0) {
+    throw new ValidationError('a JSON body is required (Content-Type: application/json)');
+  }
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const path = [...prefix, ...issue.path];
+  // An unknown key is reported on the object; name the key itself so the caller sees the typo.
+  if (issue.code === 'unrecognized_keys' && issue.keys.length > 0) path.push(issue.keys[0]);
+  const field = fieldPath(path);
+  throw new ValidationError(issue.message, field || undefined);
+}
+
+export function isUniqueViolation(err: unknown): boolean {
+  return err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002';
+}
+
+export const unknownRoute: RequestHandler = (req, _res, next) => {
+  next(new ApiError(404, 'NOT_FOUND', `no route for ${req.method} ${req.path}`));
+};
+
+export type Log = (msg: string, fields?: object) => void;
+
+/**
+ * Maps every error to the error body. Unexpected errors are logged by name and Prisma code only:
+ * their messages and stacks can carry request values (PHI), so neither leaves the process.
+ */
+export function errorHandler(log: Log): ErrorRequestHandler {
+  return (err, req, res, next) => {
+    if (res.headersSent) return next(err);
+    const apiError = toApiError(err);
+    if (apiError.status >= 500) {
+      log('request failed', {
+        method: req.method,
+        route: routePattern(req),
+        status: apiError.status,
+        code: apiError.code,
+        error: err instanceof Error ? err.name : typeof err,
+        prismaCode: err instanceof Prisma.PrismaClientKnownRequestError ? err.code : undefined,
+      });
+    }
+    const body: ErrorBody = { error: { code: apiError.code, message: apiError.message } };
+    if (apiError.field) body.error.field = apiError.field;
+    res.status(apiError.status).json(body);
+  };
+}
+
+function toApiError(err: unknown): ApiError {
+  if (err instanceof ApiError) return err;
+  // body-parser's errors carry a `type`; only their kind is reported, never the offending text.
+  const type = (err as { type?: unknown } | null)?.type;
+  if (type === 'entity.parse.failed') return new ApiError(400, 'MALFORMED_JSON', 'the request body is not valid JSON');
+  if (type === 'entity.too.large') return new ApiError(413, 'PAYLOAD_TOO_LARGE', 'the request body is too large');
+  if (type === 'encoding.unsupported' || type === 'charset.unsupported') {
+    return new ApiError(415, 'UNSUPPORTED_ENCODING', 'the request body encoding is not supported');
+  }
+  return new ApiError(500, 'INTERNAL', 'internal error');
+}
+
+/** The matched route pattern (`/api/claims/:id`), not the URL: ids stay out of logs. */
+function routePattern(req: Parameters<ErrorRequestHandler>[1]): string {
+  const route = (req as { route?: { path?: unknown } }).route;
+  return `${req.baseUrl}${typeof route?.path === 'string' ? route.path : ''}` || 'unmatched';
+}

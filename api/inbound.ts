@@ -1,0 +1,294 @@
+// /api/inbound: what the clearinghouse and payers send us (acknowledgements, remittances, appeal decisions).
+// Each message is stored once, in the same transaction as the read-model change it causes, and only then
+// signalled to the claim's workflow. A re-delivered message stores nothing but signals again, so a signal
+// lost between commit and send is recovered by the sender's retry (the workflow dedupes by message id).
+import { randomUUID } from 'node:crypto';
+import { Router } from 'express';
+import type { Prisma, PrismaClient } from '../generated/prisma/client';
+import {
+  acknowledgementSignal,
+  appealDecisionSignal,
+  remittanceSignal,
+  type AcknowledgementSignal,
+  type AppealDecisionSignal,
+  type RemittanceSignal,
+} from '../workflows/contract';
+import { CLEARINGHOUSE_ACTOR, recordAudit } from './audit';
+import { signalClaimWorkflow, signalEach } from './claimSignals';
+import type { ApiContext } from './context';
+import { dateFromIso } from './dates';
+import { ApiError, isUniqueViolation, parseInput, UnprocessableError } from './errors';
+import { findImbalance } from './remittanceBalance';
+import { acknowledgementMessage, appealDecisionMessage, remittanceMessage, type RemittanceInput } from './schemas';
+
+const ACK_KIND = 'ack';
+const APPEAL_DECISION_KIND = 'appeal-decision';
+const REMITTANCE_KIND = 'remittance';
+
+export function inboundRouter(ctx: ApiContext): Router {
+  const { prisma } = ctx;
+  const router = Router();
+
+  router.post('/acknowledgements', async (req, res) => {
+    const message = parseInput(acknowledgementMessage, req.body);
+    const { duplicate, claimId, signal } = await storeOnce(prisma, ACK_KIND, message.ackId, async (tx) => {
+      await requireClaim(tx, message.claimId);
+      const respondedAt = new Date();
+      const updated = await tx.submission.updateMany({
+        where: { claimId: message.claimId, attempt: message.attempt },
+        data: {
+          status: message.accepted ? 'ACCEPTED' : 'REJECTED',
+          rejectReason: message.accepted ? null : [message.rejectionCode, message.reason].filter(Boolean).join(' ') || null,
+          respondedAt,
+        },
+      });
+      if (updated.count === 0) throw new UnprocessableError('UNKNOWN_REFERENCE', 'the claim has no submission with this attempt', 'attempt');
+      if (message.payerClaimControlNo) {
+        await tx.claim.update({ where: { id: message.claimId }, data: { payerClaimControlNo: message.payerClaimControlNo } });
+      }
+      await recordAudit(tx, {
+        actor: CLEARINGHOUSE_ACTOR,
+        action: 'claim.acknowledgement',
+        entity: 'claim',
+        entityId: message.claimId,
+        claimId: message.claimId,
+        detail: { ackId: message.ackId, attempt: message.attempt, accepted: message.accepted, rejectionCode: message.rejectionCode ?? null },
+      });
+      const signal: AcknowledgementSignal = {
+        ackId: message.ackId,
+        attempt: message.attempt,
+        accepted: message.accepted,
+        rejectionCode: message.rejectionCode,
+        reason: message.reason,
+        payerClaimControlNo: message.payerClaimControlNo,
+      };
+      return { claimId: message.claimId, signal };
+    });
+    await signalClaimWorkflow(ctx, claimId, acknowledgementSignal, signal);
+    res.status(202).json({ accepted: true, duplicate });
+  });
+
+  router.post('/appeal-decisions', async (req, res) => {
+    const message = parseInput(appealDecisionMessage, req.body);
+    const { duplicate, claimId, signal } = await storeOnce(prisma, APPEAL_DECISION_KIND, message.decisionId, async (tx) => {
+      await requireClaim(tx, message.claimId);
+      const updated = await tx.appeal.updateMany({
+        where: { claimId: message.claimId, level: message.level },
+        data: { status: message.decision, decidedAt: new Date() },
+      });
+      if (updated.count === 0) throw new UnprocessableError('UNKNOWN_REFERENCE', 'the claim has no appeal at this level', 'level');
+      await recordAudit(tx, {
+        actor: CLEARINGHOUSE_ACTOR,
+        action: 'claim.appeal-decision',
+        entity: 'claim',
+        entityId: message.claimId,
+        claimId: message.claimId,
+        detail: { decisionId: message.decisionId, level: message.level, decision: message.decision },
+      });
+      const signal: AppealDecisionSignal = { decisionId: message.decisionId, level: message.level, decision: message.decision };
+      return { claimId: message.claimId, signal };
+    });
+    await signalClaimWorkflow(ctx, claimId, appealDecisionSignal, signal);
+    res.status(202).json({ accepted: true, duplicate });
+  });
+
+  router.post('/remittances', async (req, res) => {
+    const message = parseInput(remittanceMessage, req.body);
+    const imbalance = findImbalance(message);
+    if (imbalance) throw new UnprocessableError('REMITTANCE_UNBALANCED', imbalance.message, imbalance.field);
+    const repeated = firstRepeatedClaim(message);
+    if (repeated !== null) {
+      // ClaimPayment is unique per remittance and claim; a reversal and its correction in one 835 needs a schema change.
+      throw new UnprocessableError('UNSUPPORTED_REMITTANCE', 'a claim appears twice in one remittance', `claims[${repeated}].claimId`);
+    }
+    const payer = await prisma.payer.findUnique({ where: { electronicPayerId: message.payerElectronicId }, select: { id: true } });
+    if (!payer) throw new UnprocessableError('UNKNOWN_REFERENCE', 'no payer has this electronic payer id', 'payerElectronicId');
+
+    const stored = await storeRemittance(prisma, payer.id, message);
+    const payments = await prisma.claimPayment.findMany({
+      where: { remittanceId: stored.remittanceId, ...(stored.duplicate ? { postedAt: null } : {}) },
+      include: { adjustments: { select: { carc: true } } },
+    });
+    await signalEach(payments, (p) => signalClaimWorkflow(ctx, p.claimId, remittanceSignal, remittanceSignalFor(p)));
+    res.status(202).json({
+      accepted: true,
+      duplicate: stored.duplicate,
+      remittanceId: stored.remittanceId,
+      matched: stored.matchedClaimIds.length,
+      unmatched: message.claims.map((c) => c.claimId).filter((id) => !stored.matchedClaimIds.includes(id)),
+    });
+  });
+
+  // Unknown inbound paths answer 404 here rather than fall through to the user check meant for people.
+  router.use((req, _res, next) => next(new ApiError(404, 'NOT_FOUND', `no route for ${req.method} ${req.baseUrl}${req.path}`)));
+  return router;
+}
+
+interface Stored<T> {
+  duplicate: boolean;
+  claimId: string;
+  signal: T;
+}
+
+/**
+ * Runs `write` and records the message (kind, externalId) in one transaction. A message seen before, or
+ * one a concurrent request records first, returns what was stored then, with duplicate: true.
+ */
+async function storeOnce<T extends object>(
+  prisma: PrismaClient,
+  kind: string,
+  externalId: string,
+  write: (tx: Prisma.TransactionClient) => Promise<{ claimId: string; signal: T }>,
+): Promise<Stored<T>> {
+  const earlier = () => prisma.inboundMessage.findUnique({ where: { kind_externalId: { kind, externalId } } });
+  const asDuplicate = (seen: NonNullable<Awaited<ReturnType<typeof earlier>>>): Stored<T> => ({
+    duplicate: true,
+    claimId: seen.claimId ?? '',
+    signal: (seen.body as { signal: T }).signal,
+  });
+  const seen = await earlier();
+  if (seen) return asDuplicate(seen);
+  try {
+    return await prisma.$transaction(async (tx) => {
+      const { claimId, signal } = await write(tx);
+      await tx.inboundMessage.create({ data: { kind, externalId, claimId, body: { signal: JSON.parse(JSON.stringify(signal)) as Prisma.InputJsonObject } } });
+      return { duplicate: false, claimId, signal };
+    });
+  } catch (err) {
+    const raced = isUniqueViolation(err) ? await earlier() : null;
+    if (raced) return asDuplicate(raced);
+    throw err;
+  }
+}
+
+async function requireClaim(tx: Prisma.TransactionClient, claimId: string): Promise<void> {
+  const claim = await tx.claim.findUnique({ where: { id: claimId }, select: { id: true } });
+  if (!claim) throw new UnprocessableError('UNKNOWN_REFERENCE', 'no such claim', 'claimId');
+}
+
+function firstRepeatedClaim(message: RemittanceInput): number | null {
+  const seen = new Set<string>();
+  for (const [i, c] of message.claims.entries()) {
+    if (seen.has(c.claimId)) return i;
+    seen.add(c.claimId);
+  }
+  return null;
+}
+
+interface StoredRemittance {
+  remittanceId: string;
+  duplicate: boolean;
+  matchedClaimIds: string[];
+}
+
+/**
+ * Stores the remittance, a ClaimPayment (with adjustments and line payments) for every claim we know, and
+ * the message itself (its unmatched claims are biller exceptions later). The same payer + trace number
+ * is the same 835: stored once.
+ */
+async function storeRemittance(prisma: PrismaClient, payerId: string, message: RemittanceInput): Promise<StoredRemittance> {
+  const existing = async (): Promise<StoredRemittance | null> => {
+    const found = await prisma.remittance.findUnique({
+      where: { payerId_traceNumber: { payerId, traceNumber: message.traceNumber } },
+      include: { claimPayments: { select: { claimId: true } } },
+    });
+    return found && { remittanceId: found.id, duplicate: true, matchedClaimIds: found.claimPayments.map((p) => p.claimId) };
+  };
+  const seen = await existing();
+  if (seen) return seen;
+
+  try {
+    return await prisma.$transaction(
+      async (tx) => {
+        const remittanceId = randomUUID();
+        await tx.remittance.create({
+          data: {
+            id: remittanceId,
+            payerId,
+            traceNumber: message.traceNumber,
+            paymentCents: message.paymentCents,
+            paymentMethod: message.paymentMethod,
+            paymentDate: dateFromIso(message.paymentDate),
+          },
+        });
+        const known = await tx.claim.findMany({ where: { id: { in: message.claims.map((c) => c.claimId) } }, select: { id: true } });
+        const knownIds = new Set(known.map((c) => c.id));
+        const matched = message.claims.filter((c) => knownIds.has(c.claimId)).map((c) => ({ ...c, paymentId: randomUUID() }));
+
+        // Bulk inserts: an 835 can carry hundreds of claims and the transaction must stay short.
+        await tx.claimPayment.createMany({
+          data: matched.map((c) => ({
+            id: c.paymentId,
+            remittanceId,
+            claimId: c.claimId,
+            statusCode: c.statusCode,
+            chargeCents: c.chargeCents,
+            paidCents: c.paidCents,
+            patientRespCents: c.patientRespCents,
+            payerClaimControlNo: c.payerClaimControlNo ?? null,
+          })),
+        });
+        await tx.paymentAdjustment.createMany({
+          data: matched.flatMap((c) =>
+            c.adjustments.map((a) => ({
+              claimPaymentId: c.paymentId,
+              lineNo: a.lineNo ?? null,
+              groupCode: a.groupCode,
+              carc: a.carc,
+              amountCents: a.amountCents,
+              rarc: a.rarc ?? null,
+            })),
+          ),
+        });
+        await tx.linePayment.createMany({
+          data: matched.flatMap((c) =>
+            c.lines.map((l) => ({
+              claimPaymentId: c.paymentId,
+              lineNo: l.lineNo,
+              procedureCode: l.procedureCode,
+              chargeCents: l.chargeCents,
+              paidCents: l.paidCents,
+            })),
+          ),
+        });
+        await tx.inboundMessage.create({
+          data: { kind: REMITTANCE_KIND, externalId: `${payerId}:${message.traceNumber}`, body: message as unknown as Prisma.InputJsonObject },
+        });
+        await tx.auditEvent.createMany({
+          data: matched.map((c) => ({
+            actor: CLEARINGHOUSE_ACTOR,
+            action: 'claim.remittance',
+            entity: 'claim',
+            entityId: c.claimId,
+            claimId: c.claimId,
+            detail: { remittanceId, claimPaymentId: c.paymentId, statusCode: c.statusCode, paidCents: c.paidCents },
+          })),
+        });
+        return { remittanceId, duplicate: false, matchedClaimIds: matched.map((c) => c.claimId) };
+      },
+      { timeout: 60_000 },
+    );
+  } catch (err) {
+    const raced = isUniqueViolation(err) ? await existing() : null;
+    if (raced) return raced;
+    throw err;
+  }
+}
+
+function remittanceSignalFor(payment: {
+  id: string;
+  statusCode: string;
+  chargeCents: number;
+  paidCents: number;
+  patientRespCents: number;
+  adjustments: { carc: string }[];
+}): RemittanceSignal {
+  return {
+    claimPaymentId: payment.id,
+    statusCode: payment.statusCode as RemittanceSignal['statusCode'],
+    chargeCents: payment.chargeCents,
+    paidCents: payment.paidCents,
+    patientRespCents: payment.patientRespCents,
+    carcs: [...new Set(payment.adjustments.map((a) => a.carc))].sort(),
+  };
+}

@@ -1,0 +1,131 @@
+// Shared set-up for the API tests: a fresh PostgreSQL database per test file, a local Temporal dev server,
+// the app listening on a free port, and a small fetch wrapper. Test-only; nothing in the app imports it.
+import type { AddressInfo } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Client } from '@temporalio/client';
+import { defaultPayloadConverter, type Payload } from '@temporalio/common';
+import pg from 'pg';
+import type { PrismaClient } from '../generated/prisma/client';
+import { loadConfig, type Config } from '../infra/config';
+import { openDatabase } from '../infra/db';
+import { seedReferenceData } from '../infra/seed';
+import { ClaimPayerKey, ClaimStateEnteredAtKey, ClaimStateKey } from '../workflows/contract';
+import { createApp } from './app';
+import type { TemporalTimeouts } from './temporal';
+
+const PG_ADMIN_URL = process.env.TEST_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432';
+const TEMPORAL_CLI = process.env.TEMPORAL_CLI ?? new URL('../.tools/python/bin/temporal', import.meta.url).pathname;
+
+export interface TestDatabase {
+  prisma: PrismaClient;
+  drop(): Promise<void>;
+}
+
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const name = `claimflow_test_${randomBytes(6).toString('hex')}`;
+  const db = await openDatabase(`${PG_ADMIN_URL}/${name}`);
+  await seedReferenceData(db.prisma);
+  return {
+    prisma: db.prisma,
+    async drop() {
+      await db.close();
+      const admin = new pg.Client({ connectionString: `${PG_ADMIN_URL}/postgres` });
+      await admin.connect();
+      try {
+        await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      } finally {
+        await admin.end();
+      }
+    },
+  };
+}
+
+export function startTemporal(): Promise<TestWorkflowEnvironment> {
+  return TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: { type: 'existing-path', path: TEMPORAL_CLI },
+      searchAttributes: [ClaimStateKey, ClaimStateEnteredAtKey, ClaimPayerKey],
+    },
+  });
+}
+
+export const testConfig = (): Config => ({ ...loadConfig(), dayMs: 1_000, writeOffApprovalThresholdCents: 10_000 });
+
+export interface TestApi {
+  baseUrl: string;
+  logs: { msg: string; fields?: object }[];
+  request(method: string, path: string, options?: RequestOptions): Promise<TestResponse>;
+  close(): Promise<void>;
+}
+
+export interface RequestOptions {
+  body?: unknown;
+  /** raw text sent as the body instead of JSON.stringify(body) */
+  rawBody?: string;
+  /** X-User-Id; null sends none */
+  user?: string | null;
+  headers?: Record<string, string>;
+}
+
+export interface TestResponse {
+  status: number;
+  headers: Headers;
+  body: any;
+  text: string;
+}
+
+export async function startApi(deps: {
+  prisma: PrismaClient;
+  temporal: Client;
+  config?: Config;
+  temporalTimeouts?: Partial<TemporalTimeouts>;
+}): Promise<TestApi> {
+  const logs: TestApi['logs'] = [];
+  const app = createApp({
+    prisma: deps.prisma,
+    temporal: deps.temporal,
+    config: deps.config ?? testConfig(),
+    log: (msg, fields) => logs.push({ msg, fields }),
+    temporalTimeouts: { queryMs: 500, ...deps.temporalTimeouts },
+  });
+  const server = await new Promise<ReturnType<typeof app.listen>>((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    baseUrl,
+    logs,
+    async request(method, path, options = {}) {
+      const headers: Record<string, string> = { ...options.headers };
+      const user = options.user === undefined ? 'biller-1' : options.user;
+      if (user !== null) headers['X-User-Id'] = user;
+      let body: string | undefined;
+      if (options.rawBody !== undefined) body = options.rawBody;
+      else if (options.body !== undefined) body = JSON.stringify(options.body);
+      if (body !== undefined) headers['Content-Type'] ??= 'application/json';
+      const res = await fetch(`${baseUrl}${path}`, { method, headers, body });
+      const text = await res.text();
+      let parsed: unknown = undefined;
+      try {
+        parsed = text ? JSON.parse(text) : undefined;
+      } catch {
+        parsed = undefined;
+      }
+      return { status: res.status, headers: res.headers, body: parsed, text };
+    },
+    close: () => new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve()))),
+  };
+}
+
+/** Names of the signals a workflow's history records, in order. */
+export async function signalsReceived(temporal: Client, workflowId: string): Promise<{ name: string; input: unknown }[]> {
+  const history = await temporal.workflow.getHandle(workflowId).fetchHistory();
+  return (history.events ?? [])
+    .map((e) => e.workflowExecutionSignaledEventAttributes)
+    .filter((a): a is NonNullable<typeof a> => !!a)
+    .map((a) => ({
+      name: a.signalName ?? '',
+      input: a.input?.payloads?.[0] ? defaultPayloadConverter.fromPayload(a.input.payloads[0] as Payload) : undefined,
+    }));
+}

@@ -1,0 +1,128 @@
+// The one interface claimflow uses to reach payers. The simulator speaks it over HTTP today; a real
+// clearinghouse adapter (Availity, Change, Office Ally...) implements the same three calls.
+// Money is integer cents; dates of service are YYYY-MM-DD strings.
+
+export type Cents = number;
+export type IsoDate = string; // YYYY-MM-DD
+
+export interface SubmittedLine {
+  lineNo: number;
+  procedureCode: string;
+  modifiers: string[];
+  units: number;
+  chargeCents: Cents;
+  diagnosisPointers: number[];
+}
+
+export interface ClaimSubmission {
+  /** claimId:attempt — a clearinghouse must answer a repeated key with the first receipt and forward nothing. */
+  idempotencyKey: string;
+  claimId: string; // our patient control number (CLM01)
+  attempt: number;
+  frequencyCode: '1' | '7' | '8';
+  /** the payer's claim control number of the claim a replacement (7) or void (8) refers to */
+  originalPayerClaimControlNo?: string;
+  payerElectronicId: string;
+  billingProviderNpi: string;
+  dateOfService: IsoDate;
+  totalChargeCents: Cents;
+  diagnoses: string[];
+  lines: SubmittedLine[];
+  interchangeControlNumber: number;
+}
+
+export interface SubmissionReceipt {
+  clearinghouseRef: string;
+  /** true when the key had been seen before: nothing was forwarded again */
+  duplicate: boolean;
+}
+
+export interface StatusInquiry {
+  claimId: string;
+  payerElectronicId: string;
+  /** claimId:status:n — repeated inquiries with one key are answered once */
+  idempotencyKey: string;
+}
+
+export type StatusCategory = 'NOT_FOUND' | 'PENDING' | 'FINALIZED' | 'REJECTED';
+export interface StatusAnswer {
+  category: StatusCategory;
+  /** 277 status category code (A1, A2, P1, F1, ...) and a sentence a biller understands */
+  statusCode: string;
+  message: string;
+}
+
+export interface AppealFiling {
+  idempotencyKey: string; // claimId:appeal:level
+  claimId: string;
+  level: number;
+  payerElectronicId: string;
+  payerClaimControlNo?: string;
+  packet: string;
+}
+export interface AppealReceipt {
+  appealRef: string;
+  duplicate: boolean;
+}
+
+export interface Clearinghouse {
+  submitClaim(submission: ClaimSubmission): Promise<SubmissionReceipt>;
+  checkStatus(inquiry: StatusInquiry): Promise<StatusAnswer>;
+  fileAppeal(filing: AppealFiling): Promise<AppealReceipt>;
+}
+
+// What the clearinghouse/payer sends back to claimflow's inbound API (JSON now; X12 999/277CA/835 later).
+
+export interface AcknowledgementMessage {
+  ackId: string;
+  claimId: string;
+  attempt: number;
+  accepted: boolean;
+  /** for a front-end rejection: the 277CA status and a plain reason */
+  rejectionCode?: string;
+  reason?: string;
+  payerClaimControlNo?: string;
+}
+
+export interface RemittanceAdjustment {
+  lineNo?: number;
+  groupCode: 'CO' | 'PR' | 'OI' | 'PI' | 'CR';
+  carc: string;
+  amountCents: Cents;
+  rarc?: string;
+}
+
+export interface RemittanceLine {
+  lineNo: number;
+  procedureCode: string;
+  chargeCents: Cents;
+  paidCents: Cents;
+}
+
+export interface RemittanceClaim {
+  claimId: string;
+  /** CLP02: 1 primary, 2 secondary, 3 tertiary, 4 denied, 22 reversal */
+  statusCode: '1' | '2' | '3' | '4' | '22';
+  chargeCents: Cents;
+  paidCents: Cents;
+  patientRespCents: Cents;
+  payerClaimControlNo?: string;
+  adjustments: RemittanceAdjustment[];
+  lines: RemittanceLine[];
+}
+
+export interface RemittanceMessage {
+  payerElectronicId: string;
+  traceNumber: string;
+  paymentDate: IsoDate;
+  paymentMethod: 'ACH' | 'CHK' | 'NON';
+  paymentCents: Cents;
+  claims: RemittanceClaim[];
+}
+
+export interface AppealDecisionMessage {
+  decisionId: string;
+  claimId: string;
+  level: number;
+  decision: 'OVERTURNED' | 'UPHELD';
+}

@@ -1,0 +1,47 @@
+// Configuration, read once at start-up from the environment into a typed object.
+import path from 'node:path';
+
+export interface Config {
+  /** postgresql://... for a real server; pglite:<dir> for the embedded default */
+  databaseUrl: string;
+  dataDir: string;
+  apiPort: number;
+  simulatorPort: number;
+  /** host:port of a Temporal frontend; unset means "start the embedded dev server" */
+  temporalAddress?: string;
+  temporalNamespace: string;
+  temporalDevPort: number;
+  temporalUiPort: number;
+  /** length of one lifecycle day in ms (timers, SLAs, simulator delays) */
+  dayMs: number;
+  simulatorUrl: string;
+  simulatorSeed: number;
+  writeOffApprovalThresholdCents: number;
+}
+
+function int(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`configuration: ${name} must be a whole number, got "${raw}"`);
+  return n;
+}
+
+export function loadConfig(root = process.cwd()): Config {
+  const dataDir = path.resolve(root, process.env.CLAIMFLOW_DATA_DIR ?? '.data');
+  const simulatorPort = int('SIMULATOR_PORT', 4100);
+  return {
+    databaseUrl: process.env.DATABASE_URL || `pglite:${path.join(dataDir, 'pglite')}`,
+    dataDir,
+    apiPort: int('PORT', 3000),
+    simulatorPort,
+    temporalAddress: process.env.TEMPORAL_ADDRESS || undefined,
+    temporalNamespace: process.env.TEMPORAL_NAMESPACE || 'default',
+    temporalDevPort: int('TEMPORAL_DEV_PORT', 7233),
+    temporalUiPort: int('TEMPORAL_UI_PORT', 8233),
+    dayMs: int('CLAIMFLOW_DAY_MS', 86_400_000),
+    simulatorUrl: process.env.SIMULATOR_URL || `http://127.0.0.1:${simulatorPort}`,
+    simulatorSeed: int('SIMULATOR_SEED', 42),
+    writeOffApprovalThresholdCents: int('WRITE_OFF_APPROVAL_THRESHOLD_CENTS', 10_000),
+  };
+}

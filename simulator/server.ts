@@ -1,0 +1,274 @@
+// The payer/clearinghouse simulator as an HTTP service: the three clearinghouse calls claimflow makes, plus
+// admin endpoints a test or a demo uses to steer it (force a scenario, deliver now, inject faults, inspect).
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { ConflictError, InjectedFaultError, NotFoundError, SimulatorError } from './errors';
+import { type DeliveryFilter, type DeliveryMode, type DeliveryResult, type Logger, Outbox } from './outbox';
+import { Payer } from './payer';
+import { DEFAULT_SCENARIO_WEIGHTS, type Scenario } from './scenarios';
+import { emptyState, loadStateFile, type SimulatorState, StateFile } from './state';
+import {
+  type FaultsRequest,
+  parseAppealFiling,
+  parseClaimSubmission,
+  parseDeliverRequest,
+  parseFaults,
+  parseForceScenario,
+  parseStatusInquiry,
+} from './validation';
+
+export interface SimulatorOptions {
+  seed?: number;
+  /** length of one simulated day in ms; every delay is a number of days */
+  dayMs?: number;
+  /** claimflow's API base URL, e.g. http://127.0.0.1:3000; without it nothing is delivered */
+  inboundUrl?: string;
+  delivery?: DeliveryMode;
+  stateFile?: string;
+  scenarioWeights?: Partial<Record<Scenario, number>>;
+  now?: () => number;
+  log?: Logger;
+  retryBaseMs?: number;
+  retryCapMs?: number;
+  deliveryTimeoutMs?: number;
+}
+
+export interface RunningSimulator {
+  port: number;
+  url: string;
+  close(): Promise<void>;
+}
+
+export interface SimulatorStats {
+  submissionsReceived: number;
+  distinctIdempotencyKeys: number;
+  duplicates: number;
+  submissionsPerKey: Record<string, number>;
+  statusInquiries: number;
+  duplicateStatusInquiries: number;
+  appealsReceived: number;
+  duplicateAppeals: number;
+  deliveries: { made: number; failedAttempts: number; dropped: number; pending: number };
+  faultedRequests: number;
+}
+
+export interface Simulator {
+  app: express.Express;
+  start(port?: number, host?: string): Promise<RunningSimulator>;
+  deliverNow(filter?: DeliveryFilter): Promise<DeliveryResult[]>;
+  stats(): SimulatorStats;
+  /** stops delivery timers and waits for the last state write */
+  stop(): Promise<void>;
+}
+
+interface Faults {
+  failNext: number;
+  status: number;
+  delayMs: number;
+  slowNext: number;
+}
+
+export const jsonLogger: Logger = (event, fields = {}) => {
+  process.stdout.write(`${JSON.stringify({ at: new Date().toISOString(), service: 'simulator', event, ...fields })}\n`);
+};
+
+export function createSimulator(opts: SimulatorOptions = {}): Simulator {
+  const seed = opts.seed ?? 42;
+  const dayMs = opts.dayMs ?? 86_400_000;
+  const now = opts.now ?? Date.now;
+  const log = opts.log ?? jsonLogger;
+  const delivery = opts.delivery ?? 'scheduled';
+
+  const state: SimulatorState =
+    (opts.stateFile ? loadStateFile(opts.stateFile, seed) : undefined) ?? emptyState(seed, now());
+  const file = opts.stateFile ? new StateFile(opts.stateFile, () => state) : undefined;
+  const save = () => file?.save() ?? Promise.resolve();
+
+  let payer: Payer;
+  const outbox = new Outbox(state, {
+    mode: delivery,
+    inboundUrl: opts.inboundUrl,
+    now,
+    log,
+    save,
+    simulatedDate: (ms) => payer.simulatedDate(ms),
+    retryBaseMs: opts.retryBaseMs,
+    retryCapMs: opts.retryCapMs,
+    requestTimeoutMs: opts.deliveryTimeoutMs,
+  });
+  payer = new Payer(state, outbox, { dayMs, now, scenarioWeights: { ...DEFAULT_SCENARIO_WEIGHTS, ...opts.scenarioWeights } });
+
+  const faults: Faults = { failNext: 0, status: 500, delayMs: 0, slowNext: 0 };
+
+  const stats = (): SimulatorStats => {
+    const c = state.counters;
+    return {
+      submissionsReceived: c.submissionsReceived,
+      distinctIdempotencyKeys: Object.keys(state.submissions).length,
+      duplicates: c.duplicateSubmissions,
+      submissionsPerKey: { ...state.submissionsPerKey },
+      statusInquiries: c.statusInquiries,
+      duplicateStatusInquiries: c.duplicateStatusInquiries,
+      appealsReceived: c.appealsReceived,
+      duplicateAppeals: c.duplicateAppeals,
+      deliveries: {
+        made: c.deliveriesMade,
+        failedAttempts: c.deliveryAttemptsFailed,
+        dropped: c.deliveriesDropped,
+        pending: outbox.queued().length,
+      },
+      faultedRequests: c.faultedRequests,
+    };
+  };
+
+  /** The chaos knob: answers (or delays) the next requests before anything is recorded. */
+  const chaos = async (_req: Request, _res: Response, next: NextFunction) => {
+    if (faults.failNext > 0) {
+      faults.failNext -= 1;
+      state.counters.faultedRequests += 1;
+      if (faults.delayMs > 0) await sleep(faults.delayMs);
+      throw new InjectedFaultError(faults.status);
+    }
+    if (faults.slowNext > 0) {
+      faults.slowNext -= 1;
+      await sleep(faults.delayMs);
+    }
+    next();
+  };
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(express.json({ limit: '10mb' }));
+
+  app.get('/health', (_req, res) => {
+    res.json({ status: 'ok', seed, delivery, queued: outbox.queued().length });
+  });
+
+  app.post('/claims', chaos, async (req, res) => {
+    const receipt = payer.submit(parseClaimSubmission(req.body));
+    await save();
+    res.json(receipt);
+  });
+
+  app.post('/status', chaos, async (req, res) => {
+    const answer = payer.inquire(parseStatusInquiry(req.body));
+    await save();
+    res.json(answer);
+  });
+
+  app.post('/appeals', chaos, async (req, res) => {
+    const receipt = payer.fileAppeal(parseAppealFiling(req.body));
+    await save();
+    res.json(receipt);
+  });
+
+  app.get('/admin/stats', (_req, res) => {
+    res.json(stats());
+  });
+
+  app.post('/admin/scenarios', async (req, res) => {
+    const { claimId, scenario } = parseForceScenario(req.body);
+    payer.forceScenario(claimId, scenario);
+    await save();
+    res.json({ claimId, scenario });
+  });
+
+  app.post('/admin/deliver', async (req, res) => {
+    const filter = parseDeliverRequest(req.body);
+    if (!opts.inboundUrl) throw new ConflictError('NO_INBOUND_URL', 'CLAIMFLOW_INBOUND_URL is not set: nowhere to deliver');
+    const delivered = await outbox.deliverNow(filter);
+    res.json({ delivered });
+  });
+
+  app.get('/admin/outbox', (req, res) => {
+    const claimId = typeof req.query.claimId === 'string' ? req.query.claimId : undefined;
+    res.json({ messages: outbox.queued({ claimId }) });
+  });
+
+  app.get('/admin/claims/:claimId', (req, res) => {
+    const claim = state.claims[req.params.claimId];
+    if (!claim) throw new NotFoundError('the simulator has no record of this claim');
+    res.json({
+      claimId: claim.claimId,
+      scenario: claim.scenario,
+      submissions: claim.submissionKeys.map((k) => {
+        const { lines: _lines, ...summary } = state.submissions[k];
+        return summary;
+      }),
+      statusInquiries: claim.inquiryKeys.length,
+      appeals: claim.appealKeys.map((k) => state.appeals[k]),
+      status: payer.peekStatus(claim.claimId),
+    });
+  });
+
+  app.post('/admin/faults', (req, res) => {
+    const request: FaultsRequest = parseFaults(req.body);
+    if (request.failNextRequests !== undefined) faults.failNext = request.failNextRequests;
+    if (request.slowNextRequests !== undefined) faults.slowNext = request.slowNextRequests;
+    faults.status = request.status ?? 500;
+    faults.delayMs = request.delayMs ?? 0;
+    res.json({
+      failNextRequests: faults.failNext,
+      slowNextRequests: faults.slowNext,
+      status: faults.status,
+      delayMs: faults.delayMs,
+    });
+  });
+
+  app.use((_req, _res) => {
+    throw new NotFoundError('no such endpoint');
+  });
+
+  // One error model for every route: { error: { code, message, field } }.
+  app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    if (err instanceof SimulatorError) {
+      res.status(err.httpStatus).json({ error: { code: err.code, message: err.message, field: err.field } });
+      return;
+    }
+    const status = (err as { status?: number; type?: string }).status;
+    if (status === 400 || status === 413) {
+      // express.json's own failures: malformed JSON or an oversized body.
+      const code = status === 413 ? 'BODY_TOO_LARGE' : 'INVALID_JSON';
+      res.status(status).json({ error: { code, message: 'the request body is not acceptable JSON' } });
+      return;
+    }
+    log('request.failed', { error: err instanceof Error ? err.name : 'unknown' });
+    res.status(500).json({ error: { code: 'INTERNAL', message: 'the simulator failed to handle the request' } });
+  });
+
+  const stop = async () => {
+    await outbox.stop();
+    await save();
+  };
+
+  return {
+    app,
+    stats,
+    stop,
+    deliverNow: (filter) => outbox.deliverNow(filter),
+    start: (port = 0, host = '127.0.0.1') =>
+      new Promise<RunningSimulator>((resolve, reject) => {
+        const server: Server = app.listen(port, host, (err?: Error) => {
+          if (err) return reject(err);
+          const actual = (server.address() as AddressInfo).port;
+          outbox.start();
+          log('simulator.listening', { port: actual, seed, delivery, queued: outbox.queued().length });
+          resolve({
+            port: actual,
+            url: `http://${host.includes(':') ? `[${host}]` : host}:${actual}`,
+            close: async () => {
+              await stop();
+              await new Promise<void>((done) => {
+                server.close(() => done());
+                server.closeAllConnections();
+              });
+            },
+          });
+        });
+        server.once('error', reject);
+      }),
+  };
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -1,0 +1,190 @@
+// Everything a lifecycle test needs, all real: Temporal (time-skipping test server or dev server),
+// PostgreSQL, the claim worker with its real activities, the API, and the payer simulator over HTTP
+// in manual delivery mode so that the test decides when the payer answers.
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { inject } from 'vitest';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
+import type { Client } from '@temporalio/client';
+import { createApp } from '../api/app';
+import { HttpClearinghouse } from '../activities/clearinghouse';
+import { loadIcd10 } from '../activities/codesets';
+import { loadConfig, type Config } from '../infra/config';
+import { ensureSearchAttributes, searchAttributeArgs, serverExecutable } from '../infra/temporal';
+import { seedReferenceData, USER_IDS, PATIENT_IDS, PROVIDER_IDS } from '../infra/seed';
+import { createSimulator, type RunningSimulator, type Simulator } from '../simulator/server';
+import type { Scenario } from '../simulator/scenarios';
+import { createClaimWorker } from '../worker/worker';
+import { claimStatusQuery, workflowIdForClaim, type ClaimState, type ClaimStatusView, type TaskKind, type TaskOutcome } from '../workflows/contract';
+import { createTestDatabase, type TestDatabase } from './database';
+
+let runtimeInstalled = false;
+function quietRuntime() {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  try {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+  } catch {
+    // already installed by another harness in this process
+  }
+}
+
+export interface Harness {
+  env: TestWorkflowEnvironment;
+  client: Client;
+  db: TestDatabase;
+  config: Config;
+  apiUrl: string;
+  simulator: Simulator;
+  simulatorUrl: string;
+  worker: Worker;
+  stopWorker(): Promise<void>;
+  startWorker(): Promise<void>;
+  createClaim(body?: Partial<Record<string, unknown>>): Promise<string>;
+  forceScenario(claimId: string, scenario: Scenario): Promise<void>;
+  status(claimId: string): Promise<ClaimStatusView>;
+  waitForState(claimId: string, state: ClaimState, timeoutMs?: number): Promise<ClaimStatusView>;
+  waitForTask(claimId: string, kind: TaskKind, timeoutMs?: number): Promise<{ id: string; kind: string; queue: string; priority: number; dueAt: Date; context: any }>;
+  completeTask(taskId: string, outcome: TaskOutcome, userId?: string): Promise<{ status: number; body: any }>;
+  deliver(claimId: string, kind?: 'acknowledgement' | 'remittance' | 'appeal-decision'): Promise<number>;
+  api(method: string, path: string, body?: unknown, userId?: string): Promise<{ status: number; body: any }>;
+  shutdown(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  timeSkipping?: boolean;
+  dayMs?: number;
+}
+
+export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
+  quietRuntime();
+  const timeSkipping = o.timeSkipping ?? true;
+  const env = timeSkipping
+    ? await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: serverExecutable('test') } })
+    : await TestWorkflowEnvironment.createLocal({
+        server: { executable: serverExecutable('dev'), ip: '127.0.0.1', extraArgs: searchAttributeArgs(), log: { format: 'pretty', level: 'error' } },
+      });
+  if (timeSkipping) await ensureSearchAttributes(env.connection, 'default');
+  const db = await createTestDatabase();
+  await seedReferenceData(db.prisma);
+  const config: Config = { ...loadConfig(), dayMs: o.dayMs ?? 86_400_000, databaseUrl: db.url };
+
+  const app = createApp({ prisma: db.prisma, temporal: env.client, config, log: () => {} });
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  const simulator = createSimulator({ delivery: 'manual', inboundUrl: apiUrl, dayMs: config.dayMs, log: () => {}, retryBaseMs: 50, retryCapMs: 200 });
+  const sim: RunningSimulator = await simulator.start(0);
+
+  const bundlePath = inject('workflowBundlePath');
+  const deps = { prisma: db.prisma, clearinghouse: new HttpClearinghouse(sim.url, { timeoutMs: 5000 }), icd10: loadIcd10() };
+  let worker!: Worker;
+  let running: Promise<void> | undefined;
+  const startWorker = async () => {
+    worker = await createClaimWorker({ connection: env.nativeConnection, namespace: 'default', deps, workflowBundle: { codePath: bundlePath } });
+    running = worker.run();
+  };
+  const stopWorker = async () => {
+    if (!running) return;
+    worker.shutdown();
+    await running.catch(() => {});
+    running = undefined;
+  };
+  await startWorker();
+
+  const api = async (method: string, path: string, body?: unknown, userId: string = USER_IDS.biller1) => {
+    const res = await fetch(`${apiUrl}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', 'x-user-id': userId },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : undefined };
+  };
+
+  const h: Harness = {
+    env, client: env.client, db, config, apiUrl, simulator, simulatorUrl: sim.url,
+    get worker() { return worker; },
+    startWorker, stopWorker, api,
+
+    async createClaim(overrides = {}) {
+      const today = new Date(Date.now()).toISOString().slice(0, 10);
+      const body = {
+        patientId: PATIENT_IDS[0],
+        providerId: PROVIDER_IDS.familyMedicine,
+        dateOfService: today,
+        placeOfService: '11',
+        documentation: 'Follow-up of type 2 diabetes mellitus without complications. Essential hypertension, stable.',
+        lines: [
+          { procedureCode: '99214', units: 1, chargeCents: 18_000, diagnosisPointers: [1, 2] },
+          { procedureCode: '36415', units: 1, chargeCents: 2_500, diagnosisPointers: [1] },
+        ],
+        ...overrides,
+      };
+      const res = await api('POST', '/api/claims', body, USER_IDS.biller1);
+      if (res.status !== 201) throw new Error(`create claim failed: ${res.status} ${JSON.stringify(res.body)}`);
+      return (res.body.claim?.id ?? res.body.id) as string;
+    },
+
+    async forceScenario(claimId, scenario) {
+      const res = await fetch(`${sim.url}/admin/scenarios`, {
+        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ claimId, scenario }),
+      });
+      if (!res.ok) throw new Error(`force scenario failed: ${res.status}`);
+    },
+
+    status: (claimId) => env.client.workflow.getHandle(workflowIdForClaim(claimId)).query(claimStatusQuery),
+
+    async waitForState(claimId, state, timeoutMs = 20_000) {
+      const deadline = Date.now() + timeoutMs;
+      let last: ClaimStatusView | undefined;
+      while (Date.now() < deadline) {
+        try {
+          last = await h.status(claimId);
+          if (last.state === state) return last;
+        } catch {
+          // the workflow may not have had its first task yet
+        }
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error(`claim ${claimId} did not reach ${state}; last state ${last?.state}, history ${JSON.stringify(last?.history.map((x) => x.state))}`);
+    },
+
+    async waitForTask(claimId, kind, timeoutMs = 20_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (Date.now() < deadline) {
+        const task = await db.prisma.task.findFirst({ where: { claimId, kind, status: { in: ['OPEN', 'CLAIMED'] } }, orderBy: { createdAt: 'desc' } });
+        if (task) return task as any;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error(`no open ${kind} task for claim ${claimId}`);
+    },
+
+    completeTask: (taskId, outcome, userId = USER_IDS.biller1) => api('POST', `/api/tasks/${taskId}/complete`, { outcome }, userId),
+
+    async deliver(claimId, kind) {
+      // A message is only queued once the simulator got the submission: give the workflow a moment.
+      for (let i = 0; i < 100; i++) {
+        const delivered = await simulator.deliverNow({ claimId, kind });
+        const failed = delivered.filter((d) => d.outcome !== 'delivered');
+        if (failed.length) throw new Error(`delivery failed: ${JSON.stringify(failed)}`);
+        if (delivered.length) return delivered.length;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error(`simulator had nothing to deliver for ${claimId}${kind ? ` (${kind})` : ''}`);
+    },
+
+    async shutdown() {
+      await stopWorker();
+      await simulator.stop();
+      await sim.close();
+      await new Promise((r) => server.close(r));
+      await db.drop();
+      await env.teardown();
+    },
+  };
+  return h;
+}

@@ -1,0 +1,27 @@
+// Builds the claim worker: the lifecycle workflow plus its activities on one task queue.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker, type NativeConnection } from '@temporalio/worker';
+import { createActivities, type ActivityDeps } from '../activities';
+import { TASK_QUEUE } from '../workflows/contract';
+
+export const WORKFLOWS_PATH = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../workflows/index.ts');
+
+export interface ClaimWorkerOptions {
+  connection: NativeConnection;
+  namespace: string;
+  deps: ActivityDeps;
+  /** a prebuilt bundle (bundleWorkflowCode) saves a few seconds of webpack per worker start */
+  workflowBundle?: { code: string } | { codePath: string };
+  taskQueue?: string;
+}
+
+export function createClaimWorker(o: ClaimWorkerOptions): Promise<Worker> {
+  return Worker.create({
+    connection: o.connection,
+    namespace: o.namespace,
+    taskQueue: o.taskQueue ?? TASK_QUEUE,
+    ...(o.workflowBundle ? { workflowBundle: o.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+    activities: createActivities(o.deps),
+  });
+}

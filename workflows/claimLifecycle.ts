@@ -1,0 +1,577 @@
+// One claim's revenue cycle, from coding to close, as one durable workflow that lives for months.
+// The database is the read model; this workflow decides where the claim is and what happens next.
+import {
+  allHandlersFinished, condition, continueAsNew, proxyActivities, setHandler,
+  upsertSearchAttributes, uuid4, workflowInfo,
+} from '@temporalio/workflow';
+import type { ClaimActivities } from '../activities/types';
+import type { StatusAnswer } from '../domain/clearinghouse';
+import { routeDenial } from '../domain/denials';
+import { escalatedPriority, taskPriority } from '../domain/priority';
+import {
+  acknowledgementSignal, appealDecisionSignal, claimStatusQuery, completeTaskUpdate, remittanceSignal, voidClaimUpdate,
+  ClaimPayerKey, ClaimStateEnteredAtKey, ClaimStateKey, DEFAULT_LIFECYCLE_OPTIONS, DEFAULT_TASK_SLA_DAYS, FINAL_STATES,
+  TASK_KINDS,
+  type AcknowledgementSignal, type AppealDecisionSignal, type ClaimLifecycleInput, type ClaimMemory, type ClaimState,
+  type ClaimStatusView, type CompleteTaskRequest, type LifecycleOptions, type OpenTaskView, type RemittanceSignal,
+  type TaskKind, type TaskOutcome,
+} from './contract';
+
+// Our own database: retried until it answers; a validation failure is thrown non-retryable by the activity.
+const db = proxyActivities<ClaimActivities>({
+  startToCloseTimeout: '30s',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
+});
+// The clearinghouse: idempotency keys make every retry safe, so retry for as long as it takes.
+const outside = proxyActivities<ClaimActivities>({
+  startToCloseTimeout: '45s',
+  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '5m', nonRetryableErrorTypes: ['ClearinghouseRejectedRequest'] },
+});
+
+type Step =
+  | 'coding' | 'scrub' | 'submit' | 'awaitAck' | 'rejected' | 'adjudication' | 'remit' | 'denial' | 'appeal'
+  | 'awaitAppealDecision' | 'writeOff' | 'void' | 'close' | 'done';
+
+interface Completed {
+  kind: TaskKind;
+  outcome: TaskOutcome;
+  userId: string;
+}
+
+/** Thrown out of any wait when a void was accepted: the main loop turns it into the void step. */
+class VoidRequested extends Error {}
+
+export async function claimLifecycle(input: ClaimLifecycleInput): Promise<ClaimStatusView> {
+  const opts: LifecycleOptions = { ...DEFAULT_LIFECYCLE_OPTIONS, ...input.options };
+  const days = (n: number) => n * opts.dayMs;
+  const { claimId, payer } = input;
+  const workflowId = workflowInfo().workflowId;
+  const dosMs = Date.parse(`${input.dateOfService}T00:00:00Z`);
+  const timelyFilingDeadline = dosMs + days(payer.timelyFilingDays);
+
+  const mem: ClaimMemory & {
+    acks: AcknowledgementSignal[];
+    remittances: RemittanceSignal[];
+    decisions: AppealDecisionSignal[];
+    completed: Record<string, Completed>;
+    seenMessages: string[];
+    voidReason?: string;
+    nextFollowUpAt?: number;
+    acceptedOnce?: boolean;
+    deniedAt?: number;
+    escalations: Record<string, string>;
+  } = {
+    state: 'CODING',
+    stateEnteredAt: new Date().toISOString(),
+    history: [],
+    openTasks: [],
+    attempt: 0,
+    frequencyCode: '1',
+    followUps: 0,
+    appealLevel: 0,
+    balanceCents: input.totalChargeCents,
+    patientRespCents: 0,
+    postedPaymentIds: [],
+    next: 'coding',
+    denialCarcs: [],
+    runs: 1,
+    timelyFilingWarned: false,
+    acks: [],
+    remittances: [],
+    decisions: [],
+    completed: {},
+    seenMessages: [],
+    escalations: {},
+    ...(input.resume as any),
+  };
+  if (input.resume) mem.runs = input.resume.runs + 1;
+
+  // ---- queries, signals, updates ------------------------------------------------------------
+
+  const view = (): ClaimStatusView => ({
+    claimId, state: mem.state, stateEnteredAt: mem.stateEnteredAt, openTasks: mem.openTasks,
+    balanceCents: mem.balanceCents, patientRespCents: mem.patientRespCents, attempt: mem.attempt,
+    frequencyCode: mem.frequencyCode, followUps: mem.followUps, appealLevel: mem.appealLevel,
+    history: mem.history, runs: mem.runs,
+  });
+  setHandler(claimStatusQuery, view);
+
+  // Signals are recorded even if they arrive twice (an at-least-once sender): dedupe by message id.
+  const firstTime = (id: string) => {
+    if (mem.seenMessages.includes(id)) return false;
+    mem.seenMessages.push(id);
+    return true;
+  };
+  setHandler(acknowledgementSignal, (ack) => {
+    if (firstTime(`ack:${ack.ackId}`)) mem.acks.push(ack);
+  });
+  setHandler(remittanceSignal, (r) => {
+    if (firstTime(`pay:${r.claimPaymentId}`) && !mem.postedPaymentIds.includes(r.claimPaymentId)) mem.remittances.push(r);
+  });
+  setHandler(appealDecisionSignal, (d) => {
+    if (firstTime(`appeal:${d.decisionId}`)) mem.decisions.push(d);
+  });
+
+  setHandler(
+    completeTaskUpdate,
+    async (req) => {
+      const task = mem.openTasks.find((t) => t.taskId === req.taskId)!;
+      // Take it off the open list before the first await so a second completion is refused by the validator.
+      mem.openTasks = mem.openTasks.filter((t) => t.taskId !== req.taskId);
+      mem.completed[req.taskId] = { kind: task.kind, outcome: req.outcome, userId: req.userId };
+      await db.closeTask({ taskId: req.taskId, status: 'DONE', userId: req.userId, outcome: req.outcome });
+      // An escalation about this task is moot once the task itself is done.
+      const escalation = mem.escalations[req.taskId];
+      if (escalation && mem.openTasks.some((t) => t.taskId === escalation)) {
+        mem.openTasks = mem.openTasks.filter((t) => t.taskId !== escalation);
+        await db.closeTask({ taskId: escalation, status: 'CANCELLED' });
+      }
+      return { taskId: req.taskId, action: req.outcome.action, state: mem.state };
+    },
+    { validator: (req) => validateCompletion(req) },
+  );
+
+  setHandler(
+    voidClaimUpdate,
+    (req) => {
+      mem.voidReason = req.reason;
+      return { state: mem.state };
+    },
+    {
+      validator: (req) => {
+        if (!req.reason?.trim()) throw new Error('a void needs a reason');
+        if (mem.voidReason !== undefined) throw new Error('a void is already under way');
+        if (FINAL_STATES.includes(mem.state) || mem.postedPaymentIds.length > 0 || mem.state === 'WRITTEN_OFF')
+          throw new Error(`a claim in state ${mem.state} with posted payments cannot be voided`);
+      },
+    },
+  );
+
+  function validateCompletion(req: CompleteTaskRequest): void {
+    if (!req || typeof req.taskId !== 'string') throw new Error('taskId is required');
+    if (mem.completed[req.taskId]) throw new Error(`task ${req.taskId} was already completed`);
+    const task = mem.openTasks.find((t) => t.taskId === req.taskId);
+    if (!task) throw new Error(`task ${req.taskId} is not open on claim ${claimId}`);
+    const outcome = req.outcome;
+    const allowed: readonly string[] = TASK_KINDS[task.kind].actions;
+    if (!outcome || !allowed.includes(outcome.action))
+      throw new Error(`a ${task.kind} task takes one of ${allowed.join(', ')}; got ${outcome?.action ?? 'nothing'}`);
+    if (!req.userId) throw new Error('userId is required');
+    const icd = /^[A-TV-Z][0-9][0-9A-Z](\.?[0-9A-Z]{1,4})?$/;
+    if (outcome.diagnoses !== undefined) {
+      if (!Array.isArray(outcome.diagnoses) || outcome.diagnoses.length === 0 || outcome.diagnoses.length > 12)
+        throw new Error('diagnoses must list 1 to 12 ICD-10-CM codes');
+      const bad = outcome.diagnoses.find((d) => typeof d !== 'string' || !icd.test(d));
+      if (bad !== undefined) throw new Error(`diagnosis ${String(bad)} is not an ICD-10-CM code`);
+    }
+    if (outcome.lines !== undefined) {
+      if (!Array.isArray(outcome.lines) || outcome.lines.length === 0) throw new Error('lines must not be empty');
+      const diagCount = outcome.diagnoses?.length ?? 12;
+      outcome.lines.forEach((l, i) => {
+        if (!Number.isInteger(l.chargeCents) || l.chargeCents < 0) throw new Error(`lines[${i}].chargeCents must be whole cents`);
+        if (!Number.isInteger(l.units) || l.units < 1) throw new Error(`lines[${i}].units must be at least 1`);
+        if (!l.diagnosisPointers?.length || l.diagnosisPointers.length > 4 || l.diagnosisPointers.some((p) => p < 1 || p > diagCount))
+          throw new Error(`lines[${i}].diagnosisPointers must point at 1 to 4 of the claim's diagnoses`);
+      });
+    }
+    if (outcome.action === 'CONFIRM_CODES' && !outcome.diagnoses?.length) throw new Error('confirming codes needs the diagnoses');
+    if (outcome.action === 'CORRECTED_CLAIM' && !outcome.diagnoses && !outcome.lines)
+      throw new Error('a corrected claim needs the corrected diagnoses or lines');
+    if (outcome.action === 'APPEAL' && mem.appealLevel >= payer.appealLevels)
+      throw new Error(`all ${payer.appealLevels} appeal levels of this payer are used up`);
+    if (outcome.action === 'APPEAL' && mem.deniedAt !== undefined && Date.now() > mem.deniedAt + days(payer.appealWindowDays))
+      throw new Error('the appeal window has closed');
+    if ((outcome.action === 'REFUSE' || outcome.action === 'WRITE_OFF') && !outcome.note?.trim())
+      throw new Error(`${outcome.action} needs a note saying why`);
+  }
+
+  // ---- helpers ----------------------------------------------------------------------------------
+
+  async function setState(to: ClaimState, reason: string): Promise<void> {
+    if (mem.state === to && mem.history.length > 0) return;
+    const from = mem.history.length ? mem.state : null;
+    const at = new Date().toISOString();
+    mem.state = to;
+    mem.stateEnteredAt = at;
+    mem.history.push({ state: to, at, reason });
+    upsertSearchAttributes([
+      { key: ClaimStateKey, value: to },
+      { key: ClaimStateEnteredAtKey, value: new Date(at) },
+      { key: ClaimPayerKey, value: payer.payerId },
+    ]);
+    await db.recordTransition({ claimId, from, to, at, reason });
+  }
+
+  async function openTask(kind: TaskKind, context: Record<string, unknown>, opts2: { deadlineMs?: number; escalatedFromId?: string } = {}) {
+    const now = Date.now();
+    const sla = now + days(opts.taskSlaDays[kind] ?? DEFAULT_TASK_SLA_DAYS[kind]);
+    const dueMs = opts2.deadlineMs !== undefined ? Math.min(sla, opts2.deadlineMs) : sla;
+    const deadlineMs = opts2.deadlineMs ?? (mem.acceptedOnce ? undefined : timelyFilingDeadline);
+    const task: OpenTaskView = {
+      taskId: uuid4(), kind, queue: TASK_KINDS[kind].queue, dueAt: new Date(dueMs).toISOString(), escalated: false,
+    };
+    const priority = taskPriority({
+      kind, amountCents: mem.balanceCents,
+      deadlineInDays: deadlineMs === undefined ? undefined : Math.floor((deadlineMs - now) / opts.dayMs),
+    });
+    mem.openTasks.push(task);
+    await db.openTask({
+      taskId: task.taskId, claimId, workflowId, kind, queue: task.queue, priority, dueAt: task.dueAt,
+      context: { ...context, state: mem.state, balanceCents: mem.balanceCents }, escalatedFromId: opts2.escalatedFromId,
+    });
+    return task;
+  }
+
+  async function cancelTask(taskId: string): Promise<void> {
+    if (!mem.openTasks.some((t) => t.taskId === taskId)) return;
+    mem.openTasks = mem.openTasks.filter((t) => t.taskId !== taskId);
+    await db.closeTask({ taskId, status: 'CANCELLED' });
+  }
+
+  /** The open task of this kind (after continue-as-new the same one goes on), or a new one. */
+  async function ensureTask(kind: TaskKind, context: Record<string, unknown>, o: { deadlineMs?: number } = {}) {
+    return mem.openTasks.find((t) => t.kind === kind) ?? (await openTask(kind, context, o));
+  }
+
+  function takeOutcome(taskId: string): Completed | undefined {
+    const c = mem.completed[taskId];
+    if (c) delete mem.completed[taskId];
+    return c;
+  }
+
+  /** Work that comes due while the claim waits for anything: overdue tasks and the timely-filing warning. */
+  async function handleDueWork(now: number): Promise<void> {
+    for (const t of [...mem.openTasks]) {
+      if (t.escalated || TASK_KINDS[t.kind].queue === 'SUPERVISOR' || Date.parse(t.dueAt) > now) continue;
+      t.escalated = true;
+      await db.raiseTaskPriority({ taskId: t.taskId, priority: escalatedPriority(taskPriority({ kind: t.kind, amountCents: mem.balanceCents })) });
+      const sup = await openTask('OVERDUE_TASK', { overdueTaskId: t.taskId, overdueKind: t.kind, dueAt: t.dueAt }, { escalatedFromId: t.taskId });
+      mem.escalations[t.taskId] = sup.taskId;
+    }
+    if (!mem.acceptedOnce && !mem.timelyFilingWarned && now >= timelyFilingDeadline - days(opts.timelyFilingWarningDays)) {
+      mem.timelyFilingWarned = true;
+      await openTask('TIMELY_FILING_RISK', { timelyFilingDeadline: new Date(timelyFilingDeadline).toISOString().slice(0, 10) },
+        { deadlineMs: timelyFilingDeadline });
+    }
+  }
+
+  function nextDueWork(): number | undefined {
+    const times = mem.openTasks
+      .filter((t) => !t.escalated && TASK_KINDS[t.kind].queue !== 'SUPERVISOR')
+      .map((t) => Date.parse(t.dueAt));
+    if (!mem.acceptedOnce && !mem.timelyFilingWarned) times.push(timelyFilingDeadline - days(opts.timelyFilingWarningDays));
+    return times.length ? Math.min(...times) : undefined;
+  }
+
+  /**
+   * Wait until `ready()` or the deadline, escalating overdue work meanwhile. Long waits are where
+   * history grows, so this is also where the run continues as new.
+   */
+  async function waitFor(ready: () => boolean, untilMs?: number): Promise<boolean> {
+    for (;;) {
+      if (mem.voidReason !== undefined) throw new VoidRequested();
+      if (ready()) return true;
+      const now = Date.now();
+      if (untilMs !== undefined && now >= untilMs) return false;
+      await handleDueWork(now);
+      if (ready()) return true;
+      await maybeContinueAsNew();
+      const wakeAt = [untilMs, nextDueWork()].filter((t): t is number => t !== undefined);
+      const stop = () => ready() || mem.voidReason !== undefined;
+      if (wakeAt.length === 0) await condition(stop);
+      else await condition(stop, Math.max(1, Math.min(...wakeAt) - Date.now()));
+    }
+  }
+
+  async function maybeContinueAsNew(): Promise<void> {
+    const info = workflowInfo();
+    if (!info.continueAsNewSuggested && info.historyLength < opts.continueAsNewAfterEvents) return;
+    await condition(allHandlersFinished);
+    const { acks, remittances, decisions, completed, ...rest } = mem;
+    const resume = { ...rest, acks, remittances, decisions, completed } as ClaimMemory;
+    await continueAsNew<typeof claimLifecycle>({ ...input, resume });
+  }
+
+  /** Wait for a person to finish one task (with SLA escalation), and hand back what they decided. */
+  async function awaitTask(kind: TaskKind, context: Record<string, unknown>, o: { deadlineMs?: number } = {}): Promise<Completed> {
+    const task = await ensureTask(kind, context, o);
+    await waitFor(() => mem.completed[task.taskId] !== undefined);
+    return takeOutcome(task.taskId)!;
+  }
+
+  async function applyCodes(c: Completed): Promise<void> {
+    if (!c.outcome.diagnoses && !c.outcome.lines) return;
+    const { totalChargeCents } = await db.applyCoding({
+      claimId, userId: c.userId, diagnoses: c.outcome.diagnoses, lines: c.outcome.lines,
+    });
+    if (mem.postedPaymentIds.length === 0) mem.balanceCents = totalChargeCents;
+  }
+
+  const today = () => new Date(Date.now()).toISOString().slice(0, 10);
+
+  // ---- the steps --------------------------------------------------------------------------------
+
+  const steps: Record<Step, () => Promise<Step>> = {
+    async coding() {
+      await setState('CODING', 'encounter received');
+      const { suggestions } = await db.suggestCodes({ claimId });
+      const done = await awaitTask('CODE_REVIEW', { suggestions });
+      await applyCodes(done);
+      return 'scrub';
+    },
+
+    async scrub() {
+      await setState('SCRUBBING', mem.attempt ? 'claim corrected' : 'codes confirmed');
+      const result = await db.scrubClaim({ claimId, asOf: today() });
+      if (result.passed) {
+        await setState('READY', `${result.editsRun.length} edits passed`);
+        return 'submit';
+      }
+      const errors = result.failures.filter((f) => f.severity === 'ERROR');
+      const kind: TaskKind = errors.some((f) => f.route === 'CODER') ? 'SCRUB_FIX_CODING' : 'SCRUB_FIX_BILLING';
+      const done = await awaitTask(kind, { failures: result.failures, editsRun: result.editsRun });
+      if (done.outcome.action === 'VOID') {
+        mem.voidReason = done.outcome.note ?? 'voided at scrubbing';
+        return 'void';
+      }
+      await applyCodes(done);
+      return 'scrub';
+    },
+
+    async submit() {
+      mem.attempt += 1;
+      const r = await outside.submitClaim({
+        claimId, attempt: mem.attempt, frequencyCode: mem.frequencyCode, payerClaimControlNo: mem.payerClaimControlNo,
+      });
+      await setState('SUBMITTED', `attempt ${mem.attempt}, frequency ${mem.frequencyCode}, ICN ${r.interchangeControlNumber}`);
+      return 'awaitAck';
+    },
+
+    async awaitAck() {
+      const attempt = mem.attempt;
+      const ackFor = () => mem.acks.find((a) => a.attempt === attempt);
+      let ack = (await waitFor(() => !!ackFor(), Date.now() + days(opts.acknowledgementWaitDays))) ? ackFor() : undefined;
+      if (!ack) {
+        // No 999/277CA in time: ask the payer rather than guess.
+        const status = await outside.checkClaimStatus({ claimId, inquiry: attempt * 1000 });
+        if (status.category === 'NOT_FOUND') return 'submit';
+        ack = { ackId: `status-${attempt}`, attempt, accepted: status.category !== 'REJECTED', reason: status.message, rejectionCode: status.statusCode };
+      }
+      mem.acks = mem.acks.filter((a) => a.attempt > attempt);
+      if (!ack.accepted) {
+        await setState('REJECTED', `${ack.rejectionCode ?? 'rejected'}: ${ack.reason ?? 'no reason given'}`);
+        return 'rejected';
+      }
+      if (ack.payerClaimControlNo) mem.payerClaimControlNo = ack.payerClaimControlNo;
+      mem.acceptedOnce = true;
+      await setState('ACKNOWLEDGED', `accepted by the payer${ack.payerClaimControlNo ? ` as ${ack.payerClaimControlNo}` : ''}`);
+      mem.followUps = 0;
+      mem.nextFollowUpAt = undefined;
+      return 'adjudication';
+    },
+
+    async rejected() {
+      const last = mem.history[mem.history.length - 1];
+      const done = await awaitTask('FIX_REJECTION', { reason: last?.reason, attempt: mem.attempt });
+      if (done.outcome.action === 'VOID') {
+        mem.voidReason = done.outcome.note ?? 'voided after rejection';
+        return 'void';
+      }
+      await applyCodes(done);
+      return 'scrub';
+    },
+
+    async adjudication() {
+      await setState('AWAITING_ADJUDICATION', 'waiting for the payer');
+      for (;;) {
+        mem.nextFollowUpAt ??= Date.now() + days(payer.followUpIntervalDays);
+        const followUpTask = mem.openTasks.find((t) => t.kind === 'FOLLOW_UP' || t.kind === 'FOLLOW_UP_ESCALATION');
+        const decided = () => (followUpTask ? mem.completed[followUpTask.taskId] !== undefined : false);
+        const escalationOpen = mem.openTasks.some((t) => t.kind === 'FOLLOW_UP_ESCALATION');
+        const arrived = await waitFor(
+          () => mem.remittances.length > 0 || decided(),
+          escalationOpen ? undefined : mem.nextFollowUpAt,
+        );
+        if (mem.remittances.length > 0) {
+          for (const t of mem.openTasks.filter((x) => x.kind === 'FOLLOW_UP' || x.kind === 'FOLLOW_UP_ESCALATION')) await cancelTask(t.taskId);
+          mem.nextFollowUpAt = undefined;
+          return 'remit';
+        }
+        if (arrived && followUpTask) {
+          const c = takeOutcome(followUpTask.taskId)!;
+          if (c.outcome.action === 'RESUBMIT') {
+            mem.nextFollowUpAt = undefined;
+            return 'submit';
+          }
+          if (c.outcome.action === 'WRITE_OFF') return 'writeOff';
+          if (followUpTask.kind === 'FOLLOW_UP_ESCALATION') {
+            // The supervisor chose to keep waiting: a fresh round of follow-ups starts.
+            mem.followUps = 0;
+            mem.nextFollowUpAt = Date.now() + days(payer.followUpIntervalDays);
+          }
+          continue;
+        }
+        // The payer has been silent for another interval.
+        mem.followUps += 1;
+        mem.nextFollowUpAt = Date.now() + days(payer.followUpIntervalDays);
+        if (mem.followUps > payer.maxFollowUps) {
+          const open = mem.openTasks.find((t) => t.kind === 'FOLLOW_UP');
+          if (open) await cancelTask(open.taskId);
+          await openTask('FOLLOW_UP_ESCALATION', {
+            followUps: mem.followUps - 1, reason: `no remittance after ${payer.maxFollowUps} follow-ups`,
+          });
+          continue;
+        }
+        const status: StatusAnswer = await outside.checkClaimStatus({ claimId, inquiry: mem.attempt * 1000 + mem.followUps });
+        if (!mem.openTasks.some((t) => t.kind === 'FOLLOW_UP')) {
+          await openTask('FOLLOW_UP', { followUp: mem.followUps, status });
+        }
+      }
+    },
+
+    async remit() {
+      const r = mem.remittances.shift()!;
+      if (mem.postedPaymentIds.includes(r.claimPaymentId)) return mem.remittances.length ? 'remit' : 'adjudication';
+      if (r.statusCode === '22') {
+        const posted = await db.postPayment({ claimPaymentId: r.claimPaymentId });
+        mem.postedPaymentIds.push(r.claimPaymentId);
+        mem.balanceCents = posted.balanceCents;
+        mem.patientRespCents += r.patientRespCents;
+        mem.history.push({ state: mem.state, at: new Date().toISOString(), reason: 'payer reversed a payment' });
+        return mem.remittances.length ? 'remit' : 'adjudication';
+      }
+      if (r.statusCode === '4' || r.paidCents === 0) {
+        mem.denialCarcs = r.carcs;
+        mem.deniedAt = Date.now();
+        await db.postPayment({ claimPaymentId: r.claimPaymentId });
+        mem.postedPaymentIds.push(r.claimPaymentId);
+        await setState('DENIED', `denied: CARC ${r.carcs.join(', ') || 'none given'}`);
+        return 'denial';
+      }
+      await setState(r.patientRespCents > 0 ? 'PARTIALLY_PAID' : 'PAID',
+        `paid ${r.paidCents} of ${r.chargeCents} cents; patient owes ${r.patientRespCents}`);
+      const posted = await db.postPayment({ claimPaymentId: r.claimPaymentId });
+      mem.postedPaymentIds.push(r.claimPaymentId);
+      mem.balanceCents = posted.balanceCents;
+      mem.patientRespCents += r.patientRespCents;
+      if (r.patientRespCents > 0) await db.producePatientStatement({ claimId, claimPaymentId: r.claimPaymentId });
+      await setState('POSTED', `posted; insurance balance ${posted.balanceCents} cents`);
+      if (mem.remittances.length) return 'remit';
+      if (posted.balanceCents === 0) return 'close';
+      // Underpaid: a biller decides whether to appeal the rest or write it off.
+      mem.denialCarcs = r.carcs;
+      mem.deniedAt = Date.now();
+      return 'denial';
+    },
+
+    async denial() {
+      const route = routeDenial(mem.denialCarcs);
+      const deadlineMs = (mem.deniedAt ?? Date.now()) + days(payer.appealWindowDays);
+      const kind: TaskKind = route.queue === 'CODER' ? 'CHART_AUDIT' : 'DENIAL_REVIEW';
+      const done = await awaitTask(kind, {
+        carcs: mem.denialCarcs, category: route.category, appealDeadline: new Date(deadlineMs).toISOString().slice(0, 10),
+        appealLevel: mem.appealLevel,
+      }, { deadlineMs });
+      switch (done.outcome.action) {
+        case 'CORRECTED_CLAIM':
+          await applyCodes(done);
+          mem.frequencyCode = '7';
+          return 'scrub';
+        case 'APPEAL':
+          return 'appeal';
+        default:
+          return 'writeOff';
+      }
+    },
+
+    async appeal() {
+      mem.appealLevel += 1;
+      const deadline = new Date((mem.deniedAt ?? Date.now()) + days(payer.appealWindowDays)).toISOString().slice(0, 10);
+      await outside.fileAppeal({ claimId, level: mem.appealLevel, deadline, carcs: mem.denialCarcs, payerClaimControlNo: mem.payerClaimControlNo });
+      await setState('APPEALED', `appeal level ${mem.appealLevel} filed`);
+      return 'awaitAppealDecision';
+    },
+
+    async awaitAppealDecision() {
+      const level = mem.appealLevel;
+      const decisionFor = () => mem.decisions.find((d) => d.level === level);
+      for (;;) {
+        const overdue = mem.openTasks.find((t) => t.kind === 'APPEAL_DECISION_OVERDUE');
+        const got = await waitFor(
+          () => !!decisionFor() || (overdue !== undefined && mem.completed[overdue.taskId] !== undefined),
+          overdue ? undefined : Date.parse(mem.stateEnteredAt) + days(opts.appealDecisionWaitDays),
+        );
+        const decision = decisionFor();
+        if (decision) {
+          if (overdue) await cancelTask(overdue.taskId);
+          mem.decisions = mem.decisions.filter((d) => d.level !== level);
+          if (decision.decision === 'OVERTURNED') {
+            mem.followUps = 0;
+            mem.nextFollowUpAt = undefined;
+            mem.history.push({ state: 'APPEALED', at: new Date().toISOString(), reason: `appeal level ${level} overturned` });
+            return 'adjudication';
+          }
+          mem.history.push({ state: 'APPEALED', at: new Date().toISOString(), reason: `appeal level ${level} upheld` });
+          const done = await awaitTask('APPEAL_UPHELD_REVIEW', { level, levelsLeft: payer.appealLevels - level, carcs: mem.denialCarcs });
+          return done.outcome.action === 'APPEAL' ? 'appeal' : 'writeOff';
+        }
+        if (got && overdue) {
+          const c = takeOutcome(overdue.taskId)!;
+          if (c.outcome.action === 'WRITE_OFF') return 'writeOff';
+          continue; // keep waiting; another overdue check comes after the next wait
+        }
+        await openTask('APPEAL_DECISION_OVERDUE', { level, filedAt: mem.stateEnteredAt });
+      }
+    },
+
+    async writeOff() {
+      if (mem.balanceCents > opts.writeOffApprovalThresholdCents) {
+        const done = await awaitTask('WRITE_OFF_APPROVAL', {
+          amountCents: mem.balanceCents, thresholdCents: opts.writeOffApprovalThresholdCents, carcs: mem.denialCarcs,
+        });
+        if (done.outcome.action === 'REFUSE') return mem.state === 'AWAITING_ADJUDICATION' ? 'adjudication' : 'denial';
+        await db.writeOffBalance({ claimId, reason: done.outcome.note ?? 'approved write-off', approvedBy: done.userId });
+      } else {
+        await db.writeOffBalance({ claimId, reason: `below the ${opts.writeOffApprovalThresholdCents}-cent approval threshold` });
+      }
+      mem.balanceCents = 0;
+      await setState('WRITTEN_OFF', 'balance written off');
+      return 'close';
+    },
+
+    async void() {
+      for (const t of [...mem.openTasks]) await cancelTask(t.taskId);
+      if (mem.acceptedOnce) {
+        mem.frequencyCode = '8';
+        mem.attempt += 1;
+        await outside.submitClaim({ claimId, attempt: mem.attempt, frequencyCode: '8', payerClaimControlNo: mem.payerClaimControlNo });
+      }
+      await setState('VOIDED', mem.voidReason ?? 'voided');
+      return 'done';
+    },
+
+    async close() {
+      for (const t of [...mem.openTasks]) await cancelTask(t.taskId);
+      await setState('CLOSED', mem.balanceCents === 0 ? 'balance zero' : 'closed');
+      return 'done';
+    },
+
+    async done() {
+      return 'done';
+    },
+  };
+
+  let step = mem.next as Step;
+  while (step !== 'done') {
+    mem.next = step;
+    try {
+      step = await steps[step]();
+    } catch (err) {
+      if (err instanceof VoidRequested) step = 'void';
+      else throw err;
+    }
+  }
+  await condition(allHandlersFinished);
+  return view();
+}
+

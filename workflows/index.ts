@@ -1,0 +1,1 @@
+export { claimLifecycle } from './claimLifecycle';
