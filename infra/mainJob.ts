@@ -32,6 +32,8 @@ export interface MainJobOptions {
   workerLogFile?: string;
   /** ignore TEMPORAL_ADDRESS / envconfig profiles and always run the embedded dev server (the demo does) */
   embeddedTemporal?: boolean;
+  /** start the payer simulator child; default: unless SIMULATOR_URL names an external clearinghouse */
+  manageSimulator?: boolean;
   /** something the job cannot live without failed after start (worker crashed, simulator keeps dying) */
   onFatal?: (err: Error) => void;
 }
@@ -106,7 +108,7 @@ export async function startMainJob(config: Config, opts: MainJobOptions = {}): P
   const log = opts.log ?? ((line: string) => console.log(line));
   const host = opts.host ?? process.env.HOST ?? '127.0.0.1';
   const useExternalTemporal = !opts.embeddedTemporal && externalTemporalConfigured(config);
-  const manageSimulator = !process.env.SIMULATOR_URL;
+  const manageSimulator = opts.manageSimulator ?? !process.env.SIMULATOR_URL;
   // Stopped in `rank` order whatever the start order: API, worker, simulator, database, Temporal, lock.
   const cleanups: { rank: number; what: string; run: () => Promise<void> | void }[] = [];
   const runCleanups = async () => {

@@ -15,6 +15,7 @@ import { ensureSearchAttributes, searchAttributeArgs, serverExecutable } from '.
 import { seedReferenceData, USER_IDS, PATIENT_IDS, PROVIDER_IDS } from '../infra/seed';
 import { createSimulator, type RunningSimulator, type Simulator } from '../simulator/server';
 import type { Scenario } from '../simulator/scenarios';
+import type { DeliveryResult } from '../simulator/outbox';
 import { createClaimWorker } from '../worker/worker';
 import { claimStatusQuery, workflowIdForClaim, type ClaimState, type ClaimStatusView, type TaskKind, type TaskOutcome } from '../workflows/contract';
 import { createTestDatabase, type TestDatabase } from './database';
@@ -47,7 +48,7 @@ export interface Harness {
   waitForState(claimId: string, state: ClaimState, timeoutMs?: number): Promise<ClaimStatusView>;
   waitForTask(claimId: string, kind: TaskKind, timeoutMs?: number): Promise<{ id: string; kind: string; queue: string; priority: number; dueAt: Date; context: any }>;
   completeTask(taskId: string, outcome: TaskOutcome, userId?: string): Promise<{ status: number; body: any }>;
-  deliver(claimId: string, kind?: 'acknowledgement' | 'remittance' | 'appeal-decision'): Promise<number>;
+  deliver(claimId: string, kind?: 'acknowledgement' | 'remittance' | 'appeal-decision'): Promise<DeliveryResult[]>;
   api(method: string, path: string, body?: unknown, userId?: string): Promise<{ status: number; body: any }>;
   shutdown(): Promise<void>;
 }
@@ -171,7 +172,7 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
         const delivered = await simulator.deliverNow({ claimId, kind });
         const failed = delivered.filter((d) => d.outcome !== 'delivered');
         if (failed.length) throw new Error(`delivery failed: ${JSON.stringify(failed)}`);
-        if (delivered.length) return delivered.length;
+        if (delivered.length) return delivered;
         await new Promise((r) => setTimeout(r, 100));
       }
       throw new Error(`simulator had nothing to deliver for ${claimId}${kind ? ` (${kind})` : ''}`);

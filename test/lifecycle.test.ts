@@ -72,9 +72,14 @@ describe('claim lifecycle', () => {
     const before = await h.db.prisma.patient.findUniqueOrThrow({ where: { id: MEDICARE_PATIENT } });
     await codeAndSubmit(claimId);
     await acknowledge(claimId);
-    await h.deliver(claimId, 'remittance');
+    const [remittance] = await h.deliver(claimId, 'remittance');
     const done = await h.waitForState(claimId, 'CLOSED');
     expect(states(done)).toContain('PARTIALLY_PAID');
+    // the payer sends the same 835 again: it is recognised and nothing posts twice
+    const again = await h.api('POST', '/api/inbound/remittances', remittance.body);
+    expect(again.status).toBe(202);
+    expect(again.body.duplicate).toBe(true);
+    expect(await h.db.prisma.claimPayment.count({ where: { claimId } })).toBe(1);
     const claim = await h.db.prisma.claim.findUniqueOrThrow({ where: { id: claimId }, include: { statements: true } });
     expect(claim.patientRespCents).toBeGreaterThan(0);
     expect(claim.paidCents + claim.adjustedCents + claim.patientRespCents).toBe(claim.totalChargeCents);
@@ -340,6 +345,37 @@ describe('claim lifecycle', () => {
   });
 });
 
+describe('deadlines', () => {
+  it('a claim not yet accepted within 30 days of its timely-filing limit raises a supervisor warning', async () => {
+    const dos = new Date(Date.now() - 340 * 86_400_000).toISOString().slice(0, 10); // the limit is 365 days
+    const claimId = await h.createClaim({ patientId: MEDICARE_PATIENT, dateOfService: dos });
+    const warning = await h.waitForTask(claimId, 'TIMELY_FILING_RISK');
+    expect(warning.queue).toBe('SUPERVISOR');
+    const deadline = new Date(Date.parse(`${dos}T00:00:00Z`) + 365 * 86_400_000).toISOString().slice(0, 10);
+    expect(warning.context.timelyFilingDeadline).toBe(deadline);
+    expect(warning.priority).toBeGreaterThanOrEqual(90);
+    const review = await h.waitForTask(claimId, 'CODE_REVIEW');
+    expect(review.priority).toBeGreaterThan(30);
+    await h.api('POST', `/api/claims/${claimId}/void`, { reason: 'test done' });
+    await h.waitForState(claimId, 'VOIDED');
+  });
+});
+
+describe('voiding', () => {
+  it('a claim voided before submission cancels its open task and ends VOIDED', async () => {
+    const claimId = await newClaim('PAY_IN_FULL');
+    const review = await h.waitForTask(claimId, 'CODE_REVIEW');
+    const res = await h.api('POST', `/api/claims/${claimId}/void`, { reason: 'duplicate encounter entered' });
+    expect(res.status).toBe(200);
+    const done = await h.waitForState(claimId, 'VOIDED');
+    expect(done.openTasks).toEqual([]);
+    expect((await h.db.prisma.task.findUniqueOrThrow({ where: { id: review.id } })).status).toBe('CANCELLED');
+    expect((await h.db.prisma.claim.findUniqueOrThrow({ where: { id: claimId } })).state).toBe('VOIDED');
+    // nothing was ever sent to the payer
+    expect(await h.db.prisma.submission.count({ where: { claimId } })).toBe(0);
+  });
+});
+
 describe('scrubbing', () => {
   it('a claim failing a coding edit goes to a coder, and passes once fixed', async () => {
     const claimId = await newClaim('PAY_IN_FULL');
@@ -357,5 +393,46 @@ describe('scrubbing', () => {
     await acknowledge(claimId);
     await h.deliver(claimId, 'remittance');
     await h.waitForState(claimId, 'CLOSED');
+  });
+});
+
+describe('long histories', () => {
+  it('continues as new with the claim state carried over, and still closes', async () => {
+    const claimId = await newClaim('SILENT_THEN_PAY');
+    const handle = h.client.workflow.getHandle(workflowIdForClaim(claimId));
+    await h.waitForTask(claimId, 'CODE_REVIEW');
+    // Restart this claim's workflow with a tiny history budget so that a few follow-ups cross it.
+    await handle.terminate('test: restart with a small continue-as-new threshold');
+    await h.db.prisma.task.updateMany({ where: { claimId }, data: { status: 'CANCELLED' } });
+    const claim = await h.db.prisma.claim.findUniqueOrThrow({ where: { id: claimId }, include: { payer: true, encounter: true } });
+    await h.client.workflow.start('claimLifecycle', {
+      taskQueue: 'claimflow-claims', workflowId: workflowIdForClaim(claimId), workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+      args: [{
+        claimId,
+        payer: {
+          payerId: claim.payer.id, electronicPayerId: claim.payer.electronicPayerId, followUpIntervalDays: claim.payer.followUpIntervalDays,
+          maxFollowUps: 5, timelyFilingDays: claim.payer.timelyFilingDays, appealWindowDays: claim.payer.appealWindowDays, appealLevels: claim.payer.appealLevels,
+        },
+        dateOfService: claim.encounter.dateOfService.toISOString().slice(0, 10),
+        totalChargeCents: claim.totalChargeCents,
+        options: { continueAsNewAfterEvents: 60 },
+      }],
+    });
+    await codeAndSubmit(claimId);
+    await acknowledge(claimId);
+    for (let i = 1; i <= 2; i++) {
+      await h.env.sleep(days(30));
+      const t = await h.waitForTask(claimId, 'FOLLOW_UP');
+      expect(t.context.followUp).toBe(i);
+      expect((await h.completeTask(t.id, { action: 'KEEP_WAITING' })).status).toBe(200);
+    }
+    await h.deliver(claimId, 'remittance');
+    const done = await h.waitForState(claimId, 'CLOSED');
+    expect(done.runs).toBeGreaterThan(1);
+    expect(done.followUps).toBe(2);
+    expect(states(done)).toEqual([
+      'CODING', 'SCRUBBING', 'READY', 'SUBMITTED', 'ACKNOWLEDGED', 'AWAITING_ADJUDICATION', 'PAID', 'POSTED', 'CLOSED',
+    ]);
+    expect((await h.db.prisma.claim.findUniqueOrThrow({ where: { id: claimId } })).balanceCents).toBe(0);
   });
 });

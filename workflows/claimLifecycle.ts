@@ -440,7 +440,8 @@ export async function claimLifecycle(input: ClaimLifecycleInput): Promise<ClaimS
         mem.history.push({ state: mem.state, at: new Date().toISOString(), reason: 'payer reversed a payment' });
         return mem.remittances.length ? 'remit' : 'adjudication';
       }
-      if (r.statusCode === '4' || r.paidCents === 0) {
+      // Paid as primary with nothing paid (all deductible) is adjudicated, not denied: the patient owes it.
+      if (r.statusCode === '4') {
         mem.denialCarcs = r.carcs;
         mem.deniedAt = Date.now();
         await db.postPayment({ claimPaymentId: r.claimPaymentId });

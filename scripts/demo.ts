@@ -1,0 +1,222 @@
+// `npm run demo -- --claims 200`: N synthetic encounters through the whole lifecycle against the payer
+// simulator, on the embedded defaults with a compressed day, with scripted people working the queues through
+// the real API. Own data folder (.data/demo, wiped) and free ports, so it runs beside `npm start`.
+// Exit 0 only when every claim reached CLOSED or VOIDED; the last line is `claims closed: <closed>/<asked>`.
+import fs from 'node:fs';
+import path from 'node:path';
+import { loadConfig, type Config } from '../infra/config';
+import { startMainJob, type MainJob } from '../infra/mainJob';
+import { describeError, freePorts, lockHolder, mapLimit, sleep, StartupError } from '../infra/process';
+import { demoEncounter } from '../infra/seed';
+import { CLAIM_STATES, type TaskQueueName } from '../workflows/contract';
+import { DemoApi, errorText } from './demo/api';
+import { Desk, DeskMemory } from './demo/desks';
+import { formatSummary, loadPaths } from './demo/report';
+
+interface DemoArgs {
+  claims: number;
+  dayMs: number;
+  seed: number;
+  timeoutS: number;
+  concurrency: number;
+}
+
+const USAGE = 'usage: npm run demo -- [--claims N] [--day-ms MS] [--seed N] [--timeout-s S] [--concurrency N]';
+
+function parseArgs(argv: string[]): DemoArgs {
+  const args: DemoArgs = { claims: 20, dayMs: 200, seed: 42, timeoutS: 600, concurrency: 10 };
+  const names: Record<string, keyof DemoArgs> = {
+    '--claims': 'claims', '--day-ms': 'dayMs', '--seed': 'seed', '--timeout-s': 'timeoutS', '--concurrency': 'concurrency',
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const [flag, inline] = argv[i].split('=', 2);
+    if (flag === '--help' || flag === '-h') {
+      console.log(USAGE);
+      process.exit(0);
+    }
+    const key = names[flag];
+    if (!key) throw new StartupError(`unknown option ${argv[i]}; ${USAGE}`);
+    const raw = inline ?? argv[++i];
+    const n = Number(raw);
+    if (raw === undefined || !Number.isSafeInteger(n) || n < (key === 'seed' ? 0 : 1)) {
+      throw new StartupError(`${flag} needs a whole number${key === 'seed' ? '' : ' of at least 1'}, got ${raw ?? 'nothing'}`);
+    }
+    args[key] = n;
+  }
+  return args;
+}
+
+/** mulberry32: a small seeded generator, so a seed gives the same encounters every run. */
+function seededRng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const t0 = Date.now();
+const elapsed = () => `${((Date.now() - t0) / 1000).toFixed(1).padStart(6)}s`;
+const say = (line: string) => console.log(`[demo ${elapsed()}] ${line}`);
+
+async function main(): Promise<number> {
+  const args = parseArgs(process.argv.slice(2));
+  const root = process.cwd();
+  const dataDir = path.resolve(root, '.data', 'demo');
+  const holder = lockHolder(dataDir);
+  if (holder !== undefined) throw new StartupError(`another demo (pid ${holder}) is using ${dataDir}; wait for it or stop it`);
+  fs.rmSync(dataDir, { recursive: true, force: true });
+  fs.mkdirSync(dataDir, { recursive: true });
+
+  const [apiPort, simulatorPort, temporalDevPort, temporalUiPort] = await freePorts(4);
+  const config: Config = {
+    ...loadConfig(root),
+    dataDir,
+    databaseUrl: `pglite:${path.join(dataDir, 'pglite')}`,
+    apiPort,
+    simulatorPort,
+    temporalAddress: undefined,
+    temporalNamespace: 'default',
+    temporalDevPort,
+    temporalUiPort,
+    dayMs: args.dayMs,
+    simulatorUrl: `http://127.0.0.1:${simulatorPort}`,
+    simulatorSeed: args.seed,
+  };
+  say(`${args.claims} claims, one day = ${args.dayMs} ms, seed ${args.seed}, timeout ${args.timeoutS} s; data in ${path.relative(root, dataDir)}`);
+
+  const apiLogFd = fs.openSync(path.join(dataDir, 'api.log'), 'a');
+  let fatal: Error | undefined;
+  let job: MainJob | undefined;
+  let interrupted = false;
+  const onSignal = (sig: string) => {
+    if (interrupted) return;
+    interrupted = true;
+    say(`${sig}: stopping ...`);
+  };
+  process.on('SIGINT', () => onSignal('SIGINT'));
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+
+  const desks: Desk[] = [];
+  let created = 0;
+  let timedOut = false;
+  let closedCount = 0;
+  let summaryLines: string[] = [];
+  let ok = false;
+  try {
+    job = await startMainJob(config, {
+      host: '127.0.0.1',
+      embeddedTemporal: true,
+      manageSimulator: true,
+      log: (line) => say(line),
+      apiLog: (msg, fields) => fs.writeSync(apiLogFd, `${JSON.stringify({ at: new Date().toISOString(), msg, ...fields })}\n`),
+      workerLogFile: path.join(dataDir, 'worker.log'),
+      onFatal: (err) => {
+        fatal = err;
+        say(`fatal: ${describeError(err)}`);
+      },
+    });
+    say(`up: API ${job.apiUrl}, Temporal ${job.temporalAddress} (UI ${job.uiUrl}), simulator ${job.simulatorUrl}`);
+    const api = new DemoApi(job.apiUrl);
+
+    const payers = await api.get<{ items: { id: string; appealLevels: number }[] }>('/api/payers', 'biller-1');
+    if (payers.status !== 200) throw new Error(`GET /api/payers: ${errorText(payers)}`);
+    const memory = new DeskMemory(new Map(payers.body.items.map((p) => [p.id, p.appealLevels])));
+    for (const queue of ['CODER', 'BILLER', 'SUPERVISOR'] as TaskQueueName[]) {
+      const desk = new Desk(api, queue, memory, { concurrency: 8, pollMs: Math.max(50, Math.min(500, Math.round(args.dayMs / 2))) });
+      desk.start();
+      desks.push(desk);
+    }
+
+    // Charge capture: N encounters through POST /api/claims, a few in flight at a time.
+    const rng = seededRng(args.seed);
+    const bodies = Array.from({ length: args.claims }, (_, i) => demoEncounter(rng, i));
+    const claimIds: string[] = [];
+    const creating = mapLimit(bodies, args.concurrency, async (body, i) => {
+      for (let attempt = 1; ; attempt++) {
+        if (interrupted || fatal) return;
+        try {
+          // The same Idempotency-Key on a retry: the claim is created once, and its workflow started.
+          const r = await api.post('/api/claims', 'biller-1', body, { 'Idempotency-Key': `demo-${args.seed}-${i}` });
+          if (r.status === 201) {
+            claimIds.push(r.body.id);
+            created++;
+            return;
+          }
+          if (r.status < 500 || attempt >= 5) throw new Error(`POST /api/claims: ${errorText(r)}`);
+        } catch (err) {
+          if (attempt >= 5) throw err;
+        }
+        await sleep(500 * attempt);
+      }
+    });
+    let creationError: unknown;
+    creating.catch((err) => {
+      creationError = err;
+    });
+
+    // Wait for every claim to reach a final state, with a progress line every few seconds.
+    const deadline = t0 + args.timeoutS * 1000;
+    let lastProgress = 0;
+    for (;;) {
+      if (interrupted || fatal || creationError) break;
+      if (Date.now() > deadline) {
+        timedOut = true;
+        say(`timed out after ${args.timeoutS} s`);
+        break;
+      }
+      const r = await api.get<{ counts: Record<string, number>; total: number }>('/api/claims/summary', 'supervisor-1').catch(() => undefined);
+      if (r?.status === 200) {
+        const done = (r.body.counts.CLOSED ?? 0) + (r.body.counts.VOIDED ?? 0);
+        if (Date.now() - lastProgress >= 3_000 || (created === args.claims && done === args.claims)) {
+          lastProgress = Date.now();
+          const states = CLAIM_STATES.filter((s) => r.body.counts[s]).map((s) => `${s} ${r.body.counts[s]}`).join(' · ');
+          const tasks = desks.reduce((n, d) => n + Object.values(d.stats.completed).reduce((a, b) => a + (b ?? 0), 0), 0);
+          say(`created ${created}/${args.claims} | ${states || 'no claims yet'} | tasks done ${tasks}`);
+        }
+        if (created === args.claims && done === args.claims) break;
+      }
+      await sleep(250);
+    }
+    if (creationError) say(`creating claims failed: ${describeError(creationError)}`);
+    for (const d of desks) await d.stop();
+    await creating.catch(() => {});
+
+    const { paths, missing } = await loadPaths(api, claimIds);
+    closedCount = paths.filter((p) => p.state === 'CLOSED').length;
+    const finalCount = paths.filter((p) => p.state === 'CLOSED' || p.state === 'VOIDED').length;
+    summaryLines = formatSummary({
+      asked: args.claims,
+      created,
+      paths,
+      missing,
+      desks: desks.map((d) => ({ queue: d.queue, userId: d.userId, stats: d.stats })),
+      elapsedMs: Date.now() - t0,
+      timedOut,
+    });
+    ok = !timedOut && !interrupted && !fatal && !creationError && created === args.claims && finalCount === args.claims;
+  } finally {
+    for (const d of desks) await d.stop().catch(() => {});
+    if (job) {
+      say('shutting down ...');
+      await job.stop();
+    }
+    fs.closeSync(apiLogFd);
+  }
+  for (const line of summaryLines) console.log(line);
+  if (fatal) console.log(`fatal: ${describeError(fatal)}`);
+  console.log(`claims closed: ${closedCount}/${args.claims}`);
+  return ok ? 0 : 1;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(`claimflow demo: ${describeError(err)}`);
+    if (process.env.CLAIMFLOW_DEBUG && err instanceof Error) console.error(err.stack);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,84 @@
+// `npm run worker`: one more claim worker for scaling out, beside a main job (`npm start`) on another machine.
+// It needs a shared Temporal service (TEMPORAL_ADDRESS or an envconfig profile) and a shared PostgreSQL
+// (DATABASE_URL=postgresql://...): the embedded dev server and PGlite belong to the one main job.
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { HttpClearinghouse } from '../activities/clearinghouse';
+import { loadIcd10 } from '../activities/codesets';
+import { loadConfig } from '../infra/config';
+import { openDatabase } from '../infra/db';
+import { externalTemporalConfigured } from '../infra/mainJob';
+import { describeError, StartupError } from '../infra/process';
+import { connectTemporal } from '../infra/temporal';
+import { TASK_QUEUE } from '../workflows/contract';
+import { createClaimWorker } from './worker';
+
+const say = (line: string) => console.log(`[claimflow worker] ${line}`);
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  if (!externalTemporalConfigured(config)) {
+    throw new StartupError(
+      'a scale-out worker needs a shared Temporal service: set TEMPORAL_ADDRESS (or TEMPORAL_PROFILE / TEMPORAL_CONFIG_FILE); ' +
+        'on one machine `npm start` already runs a worker',
+    );
+  }
+  if (!/^postgres(ql)?:\/\//.test(process.env.DATABASE_URL ?? '')) {
+    throw new StartupError(
+      'a scale-out worker needs a shared PostgreSQL: set DATABASE_URL=postgresql://...; the embedded PGlite database can be open in one process only (the main job)',
+    );
+  }
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+
+  let temporal: Awaited<ReturnType<typeof connectTemporal>>;
+  try {
+    temporal = await connectTemporal();
+  } catch (err) {
+    throw new StartupError(`cannot reach Temporal at ${config.temporalAddress ?? 'the envconfig profile'}: ${describeError(err)}`);
+  }
+  let db: Awaited<ReturnType<typeof openDatabase>>;
+  try {
+    // Migrations are the main job's (or `npm run migrate`'s) business, not every worker's.
+    db = await openDatabase(config.databaseUrl, { migrate: false });
+    await db.prisma.$queryRaw`SELECT 1`;
+  } catch (err) {
+    await temporal.close();
+    throw new StartupError(`cannot reach the database (DATABASE_URL): ${describeError(err)}`);
+  }
+
+  const worker = await createClaimWorker({
+    connection: temporal.nativeConnection,
+    namespace: temporal.namespace,
+    deps: { prisma: db.prisma, clearinghouse: new HttpClearinghouse(config.simulatorUrl), icd10: loadIcd10() },
+  });
+  let stopping = false;
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.on(sig, () => {
+      if (stopping) return;
+      stopping = true;
+      say(`${sig}: draining ...`);
+      try {
+        worker.shutdown();
+      } catch {
+        // not running
+      }
+    });
+  }
+  say(`polling task queue ${TASK_QUEUE} on ${temporal.address} (namespace ${temporal.namespace}); clearinghouse ${config.simulatorUrl}`);
+  let code = 0;
+  try {
+    await worker.run();
+  } catch (err) {
+    console.error(`claimflow worker: ${describeError(err)}`);
+    code = 1;
+  }
+  await db.close();
+  await temporal.close();
+  say('stopped');
+  process.exit(code);
+}
+
+main().catch((err: unknown) => {
+  console.error(`claimflow worker: ${describeError(err)}`);
+  if (process.env.CLAIMFLOW_DEBUG && err instanceof Error) console.error(err.stack);
+  process.exit(1);
+});
