@@ -1,69 +1,55 @@
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PAYER_IDS, PROVIDERS, seedReferenceData } from '../infra/seed';
-import { createTestDatabase, startApi, startTemporal, type TestApi, type TestDatabase } from './testSupport';
+import { useApiFixture } from './testSupport';
 
-let db: TestDatabase;
-let env: TestWorkflowEnvironment;
-let api: TestApi;
-
-beforeAll(async () => {
-  [db, env] = await Promise.all([createTestDatabase(), startTemporal()]);
-  api = await startApi({ prisma: db.prisma, temporal: env.client });
-}, 120_000);
-
-afterAll(async () => {
-  await api?.close();
-  await env?.teardown();
-  await db?.drop();
-}, 60_000);
+const f = useApiFixture();
 
 describe('the HTTP surface', () => {
   it('answers the health check without a user', async () => {
-    const res = await api.request('GET', '/api/health', { user: null });
+    const res = await f.api.request('GET', '/api/health', { user: null });
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ ok: true });
   });
 
   it('refuses a request without X-User-Id with a 401 error body', async () => {
-    const res = await api.request('GET', '/api/payers', { user: null });
+    const res = await f.api.request('GET', '/api/payers', { user: null });
     expect(res.status).toBe(401);
     expect(res.body).toEqual({ error: { code: 'UNAUTHENTICATED', message: expect.any(String) } });
   });
 
   it('refuses an unknown or deactivated user', async () => {
-    expect((await api.request('GET', '/api/payers', { user: 'nobody' })).status).toBe(401);
-    await db.prisma.user.create({ data: { id: 'former-biller', name: 'Former', role: 'BILLER', active: false } });
-    expect((await api.request('GET', '/api/payers', { user: 'former-biller' })).status).toBe(401);
+    expect((await f.api.request('GET', '/api/payers', { user: 'nobody' })).status).toBe(401);
+    await f.db.prisma.user.create({ data: { id: 'former-biller', name: 'Former', role: 'BILLER', active: false } });
+    expect((await f.api.request('GET', '/api/payers', { user: 'former-biller' })).status).toBe(401);
   });
 
   it('answers malformed JSON with 400 MALFORMED_JSON and no parser detail', async () => {
-    const res = await api.request('POST', '/api/patients', { rawBody: '{"firstName": "Ada", ' });
+    const res = await f.api.request('POST', '/api/patients', { rawBody: '{"firstName": "Ada", ' });
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('MALFORMED_JSON');
     expect(res.text).not.toMatch(/at .*\.js|SyntaxError|Ada/);
   });
 
   it('asks for a JSON body when the request sends none', async () => {
-    const res = await api.request('POST', '/api/patients', { rawBody: 'firstName=Ada', headers: { 'Content-Type': 'text/plain' } });
+    const res = await f.api.request('POST', '/api/patients', { rawBody: 'firstName=Ada', headers: { 'Content-Type': 'text/plain' } });
     expect(res.status).toBe(400);
     expect(res.body.error).toEqual({ code: 'VALIDATION_FAILED', message: expect.stringContaining('application/json') });
   });
 
   it('answers an unknown route with a 404 error body', async () => {
-    const res = await api.request('GET', '/api/nothing-here');
+    const res = await f.api.request('GET', '/api/nothing-here');
     expect(res.status).toBe(404);
     expect(res.body.error.code).toBe('NOT_FOUND');
-    expect((await api.request('GET', '/elsewhere', { user: null })).status).toBe(404);
+    expect((await f.api.request('GET', '/elsewhere', { user: null })).status).toBe(404);
   });
 
   it('answers an unknown inbound route with 404, not 401', async () => {
-    const res = await api.request('POST', '/api/inbound/nothing', { user: null, body: {} });
+    const res = await f.api.request('POST', '/api/inbound/nothing', { user: null, body: {} });
     expect(res.status).toBe(404);
   });
 
   it('lists payers with their policies and providers with their NPIs', async () => {
-    const payers = await api.request('GET', '/api/payers');
+    const payers = await f.api.request('GET', '/api/payers');
     expect(payers.status).toBe(200);
     expect(payers.body.items).toHaveLength(4);
     expect(payers.body.items.find((p: { id: string }) => p.id === PAYER_IDS.medicare)).toMatchObject({
@@ -71,20 +57,20 @@ describe('the HTTP surface', () => {
       timelyFilingDays: 365,
       appealWindowDays: 120,
     });
-    const providers = await api.request('GET', '/api/providers');
+    const providers = await f.api.request('GET', '/api/providers');
     expect(providers.body.items.map((p: { npi: string }) => p.npi).sort()).toEqual(PROVIDERS.map((p) => p.npi).sort());
   });
 
   it('seeding twice changes nothing', async () => {
     const counts = async () => [
-      await db.prisma.payer.count(),
-      await db.prisma.provider.count(),
-      await db.prisma.patient.count(),
-      await db.prisma.coverage.count(),
-      await db.prisma.user.count({ where: { id: { not: 'former-biller' } } }),
+      await f.db.prisma.payer.count(),
+      await f.db.prisma.provider.count(),
+      await f.db.prisma.patient.count(),
+      await f.db.prisma.coverage.count(),
+      await f.db.prisma.user.count({ where: { id: { not: 'former-biller' } } }),
     ];
     const before = await counts();
-    await seedReferenceData(db.prisma);
+    await seedReferenceData(f.db.prisma);
     expect(await counts()).toEqual(before);
     expect(before).toEqual([4, 3, 20, expect.any(Number), 6]);
   });
@@ -107,16 +93,16 @@ describe('patients', () => {
   };
 
   it('creates a patient with coverages ranked by position, audits it, and reads it back', async () => {
-    const created = await api.request('POST', '/api/patients', { body: newPatient });
+    const created = await f.api.request('POST', '/api/patients', { body: newPatient });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ firstName: 'Ada', birthDate: '1970-05-17', balanceCents: 0 });
     expect(created.body.coverages.map((c: { priority: string }) => c.priority)).toEqual(['PRIMARY', 'SECONDARY']);
 
-    const read = await api.request('GET', `/api/patients/${created.body.id}`, { user: 'coder-1' });
+    const read = await f.api.request('GET', `/api/patients/${created.body.id}`, { user: 'coder-1' });
     expect(read.status).toBe(200);
     expect(read.body).toEqual(created.body);
 
-    const audit = await db.prisma.auditEvent.findMany({ where: { entity: 'patient', entityId: created.body.id }, orderBy: { id: 'asc' } });
+    const audit = await f.db.prisma.auditEvent.findMany({ where: { entity: 'patient', entityId: created.body.id }, orderBy: { id: 'asc' } });
     expect(audit.map((a) => [a.action, a.actor])).toEqual([
       ['patient.create', 'biller-1'],
       ['patient.read', 'coder-1'],
@@ -125,20 +111,20 @@ describe('patients', () => {
   });
 
   it('names the coverage whose payer does not exist, and writes nothing', async () => {
-    const before = await db.prisma.patient.count();
-    const res = await api.request('POST', '/api/patients', {
+    const before = await f.db.prisma.patient.count();
+    const res = await f.api.request('POST', '/api/patients', {
       body: { ...newPatient, coverages: [newPatient.coverages[0], { payerId: 'no-such-payer', memberId: 'X' }] },
     });
     expect(res.status).toBe(422);
     expect(res.body.error).toMatchObject({ code: 'UNKNOWN_REFERENCE', field: 'coverages[1].payerId' });
-    expect(await db.prisma.patient.count()).toBe(before);
+    expect(await f.db.prisma.patient.count()).toBe(before);
   });
 
   it('refuses an impossible birth date and two primary coverages, naming the field', async () => {
-    const badDate = await api.request('POST', '/api/patients', { body: { ...newPatient, birthDate: '1970-02-30' } });
+    const badDate = await f.api.request('POST', '/api/patients', { body: { ...newPatient, birthDate: '1970-02-30' } });
     expect(badDate.status).toBe(400);
     expect(badDate.body.error.field).toBe('birthDate');
-    const twoPrimaries = await api.request('POST', '/api/patients', {
+    const twoPrimaries = await f.api.request('POST', '/api/patients', {
       body: { ...newPatient, coverages: newPatient.coverages.map((c) => ({ ...c, priority: 'PRIMARY' })) },
     });
     expect(twoPrimaries.status).toBe(400);
@@ -146,6 +132,6 @@ describe('patients', () => {
   });
 
   it('answers 404 for an unknown patient', async () => {
-    expect((await api.request('GET', '/api/patients/nope')).status).toBe(404);
+    expect((await f.api.request('GET', '/api/patients/nope')).status).toBe(404);
   });
 });

@@ -1,25 +1,11 @@
 import { Client, Connection } from '@temporalio/client';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { coverageIdFor, PATIENT_IDS, PAYER_IDS, PROVIDER_IDS } from '../infra/seed';
 import { TASK_QUEUE, workflowIdForClaim, type ClaimLifecycleInput } from '../workflows/contract';
-import { createTestDatabase, startApi, startTemporal, type TestApi, type TestDatabase } from './testSupport';
+import { startApi, useApiFixture } from './testSupport';
 
-let db: TestDatabase;
-let env: TestWorkflowEnvironment;
-let api: TestApi;
-
-beforeAll(async () => {
-  [db, env] = await Promise.all([createTestDatabase(), startTemporal()]);
-  api = await startApi({ prisma: db.prisma, temporal: env.client });
-}, 120_000);
-
-afterAll(async () => {
-  await api?.close();
-  await env?.teardown();
-  await db?.drop();
-}, 60_000);
+const f = useApiFixture();
 
 // pat-01 is a Medicare patient with a Unity Mutual secondary (see infra/seed.ts).
 const claimBody = () => ({
@@ -38,9 +24,9 @@ const claimBody = () => ({
 
 async function countRows() {
   return {
-    claims: await db.prisma.claim.count(),
-    encounters: await db.prisma.encounter.count(),
-    lines: await db.prisma.claimLine.count(),
+    claims: await f.db.prisma.claim.count(),
+    encounters: await f.db.prisma.encounter.count(),
+    lines: await f.db.prisma.claimLine.count(),
   };
 }
 
@@ -66,7 +52,7 @@ describe('POST /api/claims refuses a bad body with 400 naming the field, and wri
   ];
   it.each(cases)('%s', async (_name, mutate, field) => {
     const before = await countRows();
-    const res = await api.request('POST', '/api/claims', { body: mutate(claimBody()) });
+    const res = await f.api.request('POST', '/api/claims', { body: mutate(claimBody()) });
     expect(res.status).toBe(400);
     expect(res.body.error).toMatchObject({ code: 'VALIDATION_FAILED', field });
     expect(await countRows()).toEqual(before);
@@ -75,7 +61,7 @@ describe('POST /api/claims refuses a bad body with 400 naming the field, and wri
 
 describe('POST /api/claims', () => {
   it('writes encounter, claim, lines, diagnoses and audit in one go, and starts the workflow', async () => {
-    const res = await api.request('POST', '/api/claims', { body: claimBody(), user: 'coder-1' });
+    const res = await f.api.request('POST', '/api/claims', { body: claimBody(), user: 'coder-1' });
     expect(res.status).toBe(201);
     const claimId: string = res.body.id;
     expect(claimId).toMatch(/^CF[0-9A-Z]{10}$/);
@@ -100,14 +86,14 @@ describe('POST /api/claims', () => {
       { seq: 2, code: 'I10', suggested: false },
     ]);
 
-    const encounter = await db.prisma.encounter.findUniqueOrThrow({ where: { id: res.body.encounterId } });
+    const encounter = await f.db.prisma.encounter.findUniqueOrThrow({ where: { id: res.body.encounterId } });
     expect(encounter.dateOfService.toISOString()).toBe('2026-11-02T00:00:00.000Z');
-    const audit = await db.prisma.auditEvent.findMany({ where: { claimId } });
+    const audit = await f.db.prisma.auditEvent.findMany({ where: { claimId } });
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({ actor: 'coder-1', action: 'claim.create', entity: 'claim', entityId: claimId });
     expect(JSON.stringify(audit[0].detail)).not.toMatch(/diabetes|E11/);
 
-    const handle = env.client.workflow.getHandle(workflowIdForClaim(claimId));
+    const handle = f.env.client.workflow.getHandle(workflowIdForClaim(claimId));
     const description = await handle.describe();
     expect(description.type).toBe('claimLifecycle');
     expect(description.taskQueue).toBe(TASK_QUEUE);
@@ -134,65 +120,65 @@ describe('POST /api/claims', () => {
 
   it('bills the coverage it is given, and accepts a claim whose diagnoses the coder adds later', async () => {
     const body = { ...claimBody(), coverageId: coverageIdFor(0, 'SECONDARY'), diagnoses: undefined };
-    const res = await api.request('POST', '/api/claims', { body });
+    const res = await f.api.request('POST', '/api/claims', { body });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ payerId: PAYER_IDS.unity, coverageId: coverageIdFor(0, 'SECONDARY'), diagnoses: [] });
   });
 
   it('names the reference that does not exist with 422', async () => {
-    const unknownPatient = await api.request('POST', '/api/claims', { body: { ...claimBody(), patientId: 'nobody' } });
+    const unknownPatient = await f.api.request('POST', '/api/claims', { body: { ...claimBody(), patientId: 'nobody' } });
     expect(unknownPatient.status).toBe(422);
     expect(unknownPatient.body.error.field).toBe('patientId');
-    const otherPatientsCoverage = await api.request('POST', '/api/claims', {
+    const otherPatientsCoverage = await f.api.request('POST', '/api/claims', {
       body: { ...claimBody(), coverageId: coverageIdFor(1, 'PRIMARY') },
     });
     expect(otherPatientsCoverage.status).toBe(422);
     expect(otherPatientsCoverage.body.error.field).toBe('coverageId');
-    const unknownProvider = await api.request('POST', '/api/claims', { body: { ...claimBody(), providerId: 'dr-nobody' } });
+    const unknownProvider = await f.api.request('POST', '/api/claims', { body: { ...claimBody(), providerId: 'dr-nobody' } });
     expect(unknownProvider.body.error.field).toBe('providerId');
   });
 
   it('returns the first claim for a repeated Idempotency-Key and starts nothing new', async () => {
     const headers = { 'Idempotency-Key': 'ehr-visit-7781' };
-    const first = await api.request('POST', '/api/claims', { body: claimBody(), headers });
+    const first = await f.api.request('POST', '/api/claims', { body: claimBody(), headers });
     expect(first.status).toBe(201);
     const before = await countRows();
-    const handle = env.client.workflow.getHandle(workflowIdForClaim(first.body.id));
+    const handle = f.env.client.workflow.getHandle(workflowIdForClaim(first.body.id));
     const runBefore = (await handle.describe()).runId;
 
-    const again = await api.request('POST', '/api/claims', { body: claimBody(), headers });
+    const again = await f.api.request('POST', '/api/claims', { body: claimBody(), headers });
     expect(again.status).toBe(201);
     expect(again.headers.get('idempotent-replayed')).toBe('true');
     expect(again.body.id).toBe(first.body.id);
     expect(await countRows()).toEqual(before);
     expect((await handle.describe()).runId).toBe(runBefore);
-    expect(await db.prisma.auditEvent.count({ where: { claimId: first.body.id, action: 'claim.create' } })).toBe(1);
+    expect(await f.db.prisma.auditEvent.count({ where: { claimId: first.body.id, action: 'claim.create' } })).toBe(1);
   });
 
   it('refuses an Idempotency-Key reused for a different claim', async () => {
     const headers = { 'Idempotency-Key': 'ehr-visit-9001' };
-    expect((await api.request('POST', '/api/claims', { body: claimBody(), headers })).status).toBe(201);
-    const other = await api.request('POST', '/api/claims', { body: { ...claimBody(), dateOfService: '2026-11-03' }, headers });
+    expect((await f.api.request('POST', '/api/claims', { body: claimBody(), headers })).status).toBe(201);
+    const other = await f.api.request('POST', '/api/claims', { body: { ...claimBody(), dateOfService: '2026-11-03' }, headers });
     expect(other.status).toBe(409);
     expect(other.body.error.code).toBe('IDEMPOTENCY_KEY_REUSED');
   });
 
   it('keeps the claim and answers 503 when Temporal cannot be reached', async () => {
     const unreachable = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) });
-    const offline = await startApi({ prisma: db.prisma, temporal: unreachable, temporalTimeouts: { callMs: 1_000 } });
+    const offline = await startApi({ prisma: f.db.prisma, temporal: unreachable, temporalTimeouts: { callMs: 1_000 } });
     try {
       const res = await offline.request('POST', '/api/claims', { body: claimBody(), headers: { 'Idempotency-Key': 'offline-1' } });
       expect(res.status).toBe(503);
       expect(res.body.error.code).toBe('TEMPORAL_UNAVAILABLE');
       const claimId = res.headers.get('location')!.split('/').pop()!;
-      expect(await db.prisma.claim.findUnique({ where: { id: claimId } })).not.toBeNull();
+      expect(await f.db.prisma.claim.findUnique({ where: { id: claimId } })).not.toBeNull();
       expect(offline.logs.some((l) => l.msg === 'temporal call failed')).toBe(true);
 
       // The client's retry with the same key, once Temporal is back, starts the workflow.
-      const retry = await api.request('POST', '/api/claims', { body: claimBody(), headers: { 'Idempotency-Key': 'offline-1' } });
+      const retry = await f.api.request('POST', '/api/claims', { body: claimBody(), headers: { 'Idempotency-Key': 'offline-1' } });
       expect(retry.status).toBe(201);
       expect(retry.body.id).toBe(claimId);
-      expect((await env.client.workflow.getHandle(workflowIdForClaim(claimId)).describe()).status.name).toBe('RUNNING');
+      expect((await f.env.client.workflow.getHandle(workflowIdForClaim(claimId)).describe()).status.name).toBe('RUNNING');
     } finally {
       await offline.close();
     }
@@ -201,39 +187,39 @@ describe('POST /api/claims', () => {
 
 describe('reading claims', () => {
   it('GET /api/claims/:id answers from the read model with workflow null when no worker answers, and audits the read', async () => {
-    const created = await api.request('POST', '/api/claims', { body: claimBody() });
+    const created = await f.api.request('POST', '/api/claims', { body: claimBody() });
     const claimId = created.body.id;
-    await db.prisma.auditEvent.create({
+    await f.db.prisma.auditEvent.create({
       data: { actor: 'workflow', action: 'claim.transition', entity: 'claim', entityId: claimId, claimId, detail: { from: 'CODING', to: 'SCRUBBING' } },
     });
-    const res = await api.request('GET', `/api/claims/${claimId}`, { user: 'supervisor-1' });
+    const res = await f.api.request('GET', `/api/claims/${claimId}`, { user: 'supervisor-1' });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ id: claimId, workflow: null, submissions: [], payments: [], appeals: [], tasks: [] });
     expect(res.body.history).toEqual([{ at: expect.any(String), actor: 'workflow', detail: { from: 'CODING', to: 'SCRUBBING' } }]);
-    const reads = await db.prisma.auditEvent.findMany({ where: { claimId, action: 'claim.read' } });
+    const reads = await f.db.prisma.auditEvent.findMany({ where: { claimId, action: 'claim.read' } });
     expect(reads.map((r) => r.actor)).toEqual(['supervisor-1']);
   });
 
   it('GET /api/claims/:id answers 404 for an unknown claim', async () => {
-    expect((await api.request('GET', '/api/claims/CF0000000000')).status).toBe(404);
+    expect((await f.api.request('GET', '/api/claims/CF0000000000')).status).toBe(404);
   });
 
   it('lists claims oldest in state first, pages by cursor, and filters by state, payer and age', async () => {
     // Age some claims so the order is known: stateEnteredAt decides it, then the id.
-    const all = await db.prisma.claim.findMany({ select: { id: true } });
+    const all = await f.db.prisma.claim.findMany({ select: { id: true } });
     const base = Date.parse('2026-01-01T00:00:00Z');
     for (const [i, c] of all.entries()) {
-      await db.prisma.claim.update({
+      await f.db.prisma.claim.update({
         where: { id: c.id },
         data: { stateEnteredAt: new Date(base + Math.floor(i / 2) * 60_000), state: i % 3 === 0 ? 'SUBMITTED' : 'CODING' },
       });
     }
-    const expected = (await db.prisma.claim.findMany({ orderBy: [{ stateEnteredAt: 'asc' }, { id: 'asc' }] })).map((c) => c.id);
+    const expected = (await f.db.prisma.claim.findMany({ orderBy: [{ stateEnteredAt: 'asc' }, { id: 'asc' }] })).map((c) => c.id);
 
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page: { status: number; body: any } = await api.request('GET', `/api/claims?limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+      const page: { status: number; body: any } = await f.api.request('GET', `/api/claims?limit=2${cursor ? `&cursor=${cursor}` : ''}`);
       expect(page.status).toBe(200);
       expect(page.body.items.length).toBeLessThanOrEqual(2);
       seen.push(...page.body.items.map((c: { id: string }) => c.id));
@@ -241,30 +227,30 @@ describe('reading claims', () => {
     } while (cursor);
     expect(seen).toEqual(expected);
 
-    const submitted = await api.request('GET', '/api/claims?state=SUBMITTED');
+    const submitted = await f.api.request('GET', '/api/claims?state=SUBMITTED');
     expect(submitted.body.items.every((c: { state: string }) => c.state === 'SUBMITTED')).toBe(true);
     expect(submitted.body.items).toHaveLength(all.filter((_, i) => i % 3 === 0).length);
 
-    const unity = await api.request('GET', `/api/claims?payerId=${PAYER_IDS.unity}`);
+    const unity = await f.api.request('GET', `/api/claims?payerId=${PAYER_IDS.unity}`);
     expect(unity.body.items.map((c: { payerId: string }) => c.payerId)).toEqual([PAYER_IDS.unity]);
 
-    await db.prisma.claim.update({ where: { id: expected[0] }, data: { stateEnteredAt: new Date() } });
-    const old = await api.request('GET', '/api/claims?olderThanDays=5&limit=200');
+    await f.db.prisma.claim.update({ where: { id: expected[0] }, data: { stateEnteredAt: new Date() } });
+    const old = await f.api.request('GET', '/api/claims?olderThanDays=5&limit=200');
     expect(old.body.items.map((c: { id: string }) => c.id)).not.toContain(expected[0]);
     expect(old.body.items).toHaveLength(expected.length - 1);
   });
 
   it('refuses bad list parameters naming them', async () => {
-    expect((await api.request('GET', '/api/claims?limit=201')).body.error.field).toBe('limit');
-    expect((await api.request('GET', '/api/claims?state=LOST')).body.error.field).toBe('state');
-    expect((await api.request('GET', '/api/claims?cursor=garbage')).body.error.field).toBe('cursor');
-    expect((await api.request('GET', '/api/claims?state=CODING&state=PAID')).body.error.field).toBe('state');
+    expect((await f.api.request('GET', '/api/claims?limit=201')).body.error.field).toBe('limit');
+    expect((await f.api.request('GET', '/api/claims?state=LOST')).body.error.field).toBe('state');
+    expect((await f.api.request('GET', '/api/claims?cursor=garbage')).body.error.field).toBe('cursor');
+    expect((await f.api.request('GET', '/api/claims?state=CODING&state=PAID')).body.error.field).toBe('state');
   });
 
   it('counts claims per state', async () => {
-    const res = await api.request('GET', '/api/claims/summary');
+    const res = await f.api.request('GET', '/api/claims/summary');
     expect(res.status).toBe(200);
-    const total = await db.prisma.claim.count();
+    const total = await f.db.prisma.claim.count();
     expect(res.body.total).toBe(total);
     expect(res.body.counts.CODING + res.body.counts.SUBMITTED).toBe(total);
     expect(res.body.counts.PAID).toBe(0);
@@ -273,9 +259,9 @@ describe('reading claims', () => {
 
 describe('POST /api/claims/:id/void', () => {
   it('answers 404 for an unknown claim and 400 without a reason', async () => {
-    expect((await api.request('POST', '/api/claims/CF0000000000/void', { body: { reason: 'duplicate' } })).status).toBe(404);
-    const claim = await db.prisma.claim.findFirstOrThrow();
-    const res = await api.request('POST', `/api/claims/${claim.id}/void`, { body: {} });
+    expect((await f.api.request('POST', '/api/claims/CF0000000000/void', { body: { reason: 'duplicate' } })).status).toBe(404);
+    const claim = await f.db.prisma.claim.findFirstOrThrow();
+    const res = await f.api.request('POST', `/api/claims/${claim.id}/void`, { body: {} });
     expect(res.status).toBe(400);
     expect(res.body.error.field).toBe('reason');
   });

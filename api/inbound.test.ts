@@ -1,28 +1,14 @@
 import { Client, Connection } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PATIENT_IDS, PROVIDER_IDS } from '../infra/seed';
 import { workflowIdForClaim } from '../workflows/contract';
-import { createTestDatabase, signalsReceived, startApi, startTemporal, type TestApi, type TestDatabase } from './testSupport';
+import { signalsReceived, startApi, useApiFixture } from './testSupport';
 
-let db: TestDatabase;
-let env: TestWorkflowEnvironment;
-let api: TestApi;
-
-beforeAll(async () => {
-  [db, env] = await Promise.all([createTestDatabase(), startTemporal()]);
-  api = await startApi({ prisma: db.prisma, temporal: env.client });
-}, 120_000);
-
-afterAll(async () => {
-  await api?.close();
-  await env?.teardown();
-  await db?.drop();
-}, 60_000);
+const f = useApiFixture();
 
 /** A claim through the API (so its workflow is running), with submission attempt 1 sent. pat-02 is a Blue Peak member. */
 async function submittedClaim(): Promise<string> {
-  const res = await api.request('POST', '/api/claims', {
+  const res = await f.api.request('POST', '/api/claims', {
     body: {
       patientId: PATIENT_IDS[1],
       providerId: PROVIDER_IDS.internalMedicine,
@@ -38,7 +24,7 @@ async function submittedClaim(): Promise<string> {
   });
   expect(res.status).toBe(201);
   const claimId: string = res.body.id;
-  await db.prisma.submission.create({
+  await f.db.prisma.submission.create({
     data: {
       claimId,
       attempt: 1,
@@ -56,22 +42,22 @@ describe('POST /api/inbound/acknowledgements', () => {
     const claimId = await submittedClaim();
     const ack = { ackId: 'ack-277ca-0001', claimId, attempt: 1, accepted: true, payerClaimControlNo: 'BPK2026110400123' };
 
-    const first = await api.request('POST', '/api/inbound/acknowledgements', { body: ack, user: null });
+    const first = await f.api.request('POST', '/api/inbound/acknowledgements', { body: ack, user: null });
     expect(first.status).toBe(202);
     expect(first.body).toEqual({ accepted: true, duplicate: false });
-    const submission = await db.prisma.submission.findUniqueOrThrow({ where: { claimId_attempt: { claimId, attempt: 1 } } });
+    const submission = await f.db.prisma.submission.findUniqueOrThrow({ where: { claimId_attempt: { claimId, attempt: 1 } } });
     expect(submission.status).toBe('ACCEPTED');
     expect(submission.respondedAt).not.toBeNull();
-    expect((await db.prisma.claim.findUniqueOrThrow({ where: { id: claimId } })).payerClaimControlNo).toBe('BPK2026110400123');
+    expect((await f.db.prisma.claim.findUniqueOrThrow({ where: { id: claimId } })).payerClaimControlNo).toBe('BPK2026110400123');
 
-    const again = await api.request('POST', '/api/inbound/acknowledgements', { body: ack, user: null });
+    const again = await f.api.request('POST', '/api/inbound/acknowledgements', { body: ack, user: null });
     expect(again.status).toBe(202);
     expect(again.body).toEqual({ accepted: true, duplicate: true });
-    expect(await db.prisma.inboundMessage.count({ where: { kind: 'ack', externalId: ack.ackId } })).toBe(1);
-    expect(await db.prisma.auditEvent.count({ where: { claimId, action: 'claim.acknowledgement' } })).toBe(1);
+    expect(await f.db.prisma.inboundMessage.count({ where: { kind: 'ack', externalId: ack.ackId } })).toBe(1);
+    expect(await f.db.prisma.auditEvent.count({ where: { claimId, action: 'claim.acknowledgement' } })).toBe(1);
 
     // Signalled both times: the workflow dedupes by ackId, and a signal lost after the first commit is re-sent.
-    const signals = await signalsReceived(env.client, workflowIdForClaim(claimId));
+    const signals = await signalsReceived(f.env.client, workflowIdForClaim(claimId));
     expect(signals).toEqual([
       { name: 'acknowledgement', input: { ackId: ack.ackId, attempt: 1, accepted: true, payerClaimControlNo: 'BPK2026110400123' } },
       { name: 'acknowledgement', input: { ackId: ack.ackId, attempt: 1, accepted: true, payerClaimControlNo: 'BPK2026110400123' } },
@@ -80,32 +66,32 @@ describe('POST /api/inbound/acknowledgements', () => {
 
   it('records a front-end rejection with its reason', async () => {
     const claimId = await submittedClaim();
-    const res = await api.request('POST', '/api/inbound/acknowledgements', {
+    const res = await f.api.request('POST', '/api/inbound/acknowledgements', {
       body: { ackId: 'ack-rej-1', claimId, attempt: 1, accepted: false, rejectionCode: 'A7:164', reason: 'Subscriber id not found' },
     });
     expect(res.status).toBe(202);
-    const submission = await db.prisma.submission.findUniqueOrThrow({ where: { claimId_attempt: { claimId, attempt: 1 } } });
+    const submission = await f.db.prisma.submission.findUniqueOrThrow({ where: { claimId_attempt: { claimId, attempt: 1 } } });
     expect(submission).toMatchObject({ status: 'REJECTED', rejectReason: 'A7:164 Subscriber id not found' });
   });
 
   it('answers 422 naming claimId for an unknown claim, and stores nothing', async () => {
-    const res = await api.request('POST', '/api/inbound/acknowledgements', {
+    const res = await f.api.request('POST', '/api/inbound/acknowledgements', {
       body: { ackId: 'ack-unknown', claimId: 'CFNOSUCHCLAIM', attempt: 1, accepted: true },
     });
     expect(res.status).toBe(422);
     expect(res.body.error).toMatchObject({ code: 'UNKNOWN_REFERENCE', field: 'claimId' });
-    expect(await db.prisma.inboundMessage.count({ where: { externalId: 'ack-unknown' } })).toBe(0);
+    expect(await f.db.prisma.inboundMessage.count({ where: { externalId: 'ack-unknown' } })).toBe(0);
   });
 
   it('answers 422 naming attempt when no such submission was sent', async () => {
     const claimId = await submittedClaim();
-    const res = await api.request('POST', '/api/inbound/acknowledgements', { body: { ackId: 'ack-attempt-9', claimId, attempt: 9, accepted: true } });
+    const res = await f.api.request('POST', '/api/inbound/acknowledgements', { body: { ackId: 'ack-attempt-9', claimId, attempt: 9, accepted: true } });
     expect(res.status).toBe(422);
     expect(res.body.error.field).toBe('attempt');
   });
 
   it('answers 400 naming the field of a malformed acknowledgement', async () => {
-    const res = await api.request('POST', '/api/inbound/acknowledgements', { body: { ackId: 'x', claimId: 'CF1', attempt: 1, accepted: 'yes' } });
+    const res = await f.api.request('POST', '/api/inbound/acknowledgements', { body: { ackId: 'x', claimId: 'CF1', attempt: 1, accepted: 'yes' } });
     expect(res.status).toBe(400);
     expect(res.body.error.field).toBe('accepted');
   });
@@ -113,7 +99,7 @@ describe('POST /api/inbound/acknowledgements', () => {
   it('answers 503 when the signal cannot be sent, keeping the message so a re-delivery signals it', async () => {
     const claimId = await submittedClaim();
     const unreachable = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) });
-    const offline = await startApi({ prisma: db.prisma, temporal: unreachable, temporalTimeouts: { callMs: 1_000 } });
+    const offline = await startApi({ prisma: f.db.prisma, temporal: unreachable, temporalTimeouts: { callMs: 1_000 } });
     const ack = { ackId: 'ack-while-down', claimId, attempt: 1, accepted: true };
     try {
       const res = await offline.request('POST', '/api/inbound/acknowledgements', { body: ack });
@@ -122,19 +108,19 @@ describe('POST /api/inbound/acknowledgements', () => {
     } finally {
       await offline.close();
     }
-    expect(await db.prisma.inboundMessage.count({ where: { kind: 'ack', externalId: ack.ackId } })).toBe(1);
-    expect(await signalsReceived(env.client, workflowIdForClaim(claimId))).toEqual([]);
+    expect(await f.db.prisma.inboundMessage.count({ where: { kind: 'ack', externalId: ack.ackId } })).toBe(1);
+    expect(await signalsReceived(f.env.client, workflowIdForClaim(claimId))).toEqual([]);
 
-    const redelivered = await api.request('POST', '/api/inbound/acknowledgements', { body: ack });
+    const redelivered = await f.api.request('POST', '/api/inbound/acknowledgements', { body: ack });
     expect(redelivered.body).toEqual({ accepted: true, duplicate: true });
-    expect((await signalsReceived(env.client, workflowIdForClaim(claimId))).map((s) => s.name)).toEqual(['acknowledgement']);
+    expect((await signalsReceived(f.env.client, workflowIdForClaim(claimId))).map((s) => s.name)).toEqual(['acknowledgement']);
   }, 30_000);
 });
 
 describe('signalling a claim whose workflow is not running', () => {
   it('starts the workflow of a claim whose first start failed, then delivers the signal', async () => {
     const unreachable = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) });
-    const offline = await startApi({ prisma: db.prisma, temporal: unreachable, temporalTimeouts: { callMs: 1_000 } });
+    const offline = await startApi({ prisma: f.db.prisma, temporal: unreachable, temporalTimeouts: { callMs: 1_000 } });
     let claimId: string;
     try {
       const res = await offline.request('POST', '/api/claims', {
@@ -153,20 +139,20 @@ describe('signalling a claim whose workflow is not running', () => {
     } finally {
       await offline.close();
     }
-    await db.prisma.submission.create({
+    await f.db.prisma.submission.create({
       data: { claimId, attempt: 1, frequencyCode: '1', idempotencyKey: `${claimId}:1`, interchangeControlNumber: 2, transactionControlNumber: '0002' },
     });
-    const ack = await api.request('POST', '/api/inbound/acknowledgements', { body: { ackId: 'ack-late-start', claimId, attempt: 1, accepted: true } });
+    const ack = await f.api.request('POST', '/api/inbound/acknowledgements', { body: { ackId: 'ack-late-start', claimId, attempt: 1, accepted: true } });
     expect(ack.status).toBe(202);
-    expect((await signalsReceived(env.client, workflowIdForClaim(claimId))).map((s) => s.name)).toEqual(['acknowledgement']);
+    expect((await signalsReceived(f.env.client, workflowIdForClaim(claimId))).map((s) => s.name)).toEqual(['acknowledgement']);
   }, 30_000);
 
   it('accepts a message for a claim whose lifecycle has ended, and logs that nobody will read it', async () => {
     const claimId = await submittedClaim();
-    await env.client.workflow.getHandle(workflowIdForClaim(claimId)).terminate('test: lifecycle over');
-    const res = await api.request('POST', '/api/inbound/acknowledgements', { body: { ackId: 'ack-after-close', claimId, attempt: 1, accepted: true } });
+    await f.env.client.workflow.getHandle(workflowIdForClaim(claimId)).terminate('test: lifecycle over');
+    const res = await f.api.request('POST', '/api/inbound/acknowledgements', { body: { ackId: 'ack-after-close', claimId, attempt: 1, accepted: true } });
     expect(res.status).toBe(202);
-    expect(api.logs.some((l) => l.msg === 'signal not delivered: workflow closed')).toBe(true);
+    expect(f.api.logs.some((l) => l.msg === 'signal not delivered: workflow closed')).toBe(true);
   });
 });
 
@@ -201,11 +187,11 @@ describe('POST /api/inbound/remittances', () => {
     const [a, b] = [await submittedClaim(), await submittedClaim()];
     const body = remittance([a, b, 'CFUNKNOWN0001'], 'TRN-1001');
     body.paymentCents = 48_000;
-    const res = await api.request('POST', '/api/inbound/remittances', { body, user: null });
+    const res = await f.api.request('POST', '/api/inbound/remittances', { body, user: null });
     expect(res.status).toBe(202);
     expect(res.body).toMatchObject({ accepted: true, duplicate: false, matched: 2, unmatched: ['CFUNKNOWN0001'] });
 
-    const payments = await db.prisma.claimPayment.findMany({
+    const payments = await f.db.prisma.claimPayment.findMany({
       where: { remittanceId: res.body.remittanceId },
       include: { adjustments: true, lines: true },
       orderBy: { claimId: 'asc' },
@@ -218,30 +204,30 @@ describe('POST /api/inbound/remittances', () => {
       [2, 5_000],
     ]);
     const paymentOfA = payments.find((p) => p.claimId === a)!;
-    expect(await signalsReceived(env.client, workflowIdForClaim(a))).toEqual([
+    expect(await signalsReceived(f.env.client, workflowIdForClaim(a))).toEqual([
       {
         name: 'remittance',
         input: { claimPaymentId: paymentOfA.id, statusCode: '1', chargeCents: 22_000, paidCents: 16_000, patientRespCents: 1_000, carcs: ['2', '45'] },
       },
     ]);
-    expect(await db.prisma.inboundMessage.count({ where: { kind: 'remittance' } })).toBe(1);
+    expect(await f.db.prisma.inboundMessage.count({ where: { kind: 'remittance' } })).toBe(1);
   });
 
   it('stores a repeated payer + trace number once, and re-signals only payments not yet posted', async () => {
     const [a, b] = [await submittedClaim(), await submittedClaim()];
     const body = remittance([a, b], 'TRN-2002');
-    const first = await api.request('POST', '/api/inbound/remittances', { body });
+    const first = await f.api.request('POST', '/api/inbound/remittances', { body });
     expect(first.body.duplicate).toBe(false);
-    await db.prisma.claimPayment.updateMany({ where: { claimId: a }, data: { postedAt: new Date() } });
+    await f.db.prisma.claimPayment.updateMany({ where: { claimId: a }, data: { postedAt: new Date() } });
 
-    const again = await api.request('POST', '/api/inbound/remittances', { body });
+    const again = await f.api.request('POST', '/api/inbound/remittances', { body });
     expect(again.status).toBe(202);
     expect(again.body).toMatchObject({ duplicate: true, remittanceId: first.body.remittanceId, matched: 2, unmatched: [] });
-    expect(await db.prisma.remittance.count({ where: { traceNumber: 'TRN-2002' } })).toBe(1);
-    expect(await db.prisma.claimPayment.count({ where: { remittanceId: first.body.remittanceId } })).toBe(2);
-    expect(await db.prisma.paymentAdjustment.count({ where: { claimPayment: { remittanceId: first.body.remittanceId } } })).toBe(6);
-    expect((await signalsReceived(env.client, workflowIdForClaim(a))).length).toBe(1);
-    expect((await signalsReceived(env.client, workflowIdForClaim(b))).length).toBe(2);
+    expect(await f.db.prisma.remittance.count({ where: { traceNumber: 'TRN-2002' } })).toBe(1);
+    expect(await f.db.prisma.claimPayment.count({ where: { remittanceId: first.body.remittanceId } })).toBe(2);
+    expect(await f.db.prisma.paymentAdjustment.count({ where: { claimPayment: { remittanceId: first.body.remittanceId } } })).toBe(6);
+    expect((await signalsReceived(f.env.client, workflowIdForClaim(a))).length).toBe(1);
+    expect((await signalsReceived(f.env.client, workflowIdForClaim(b))).length).toBe(2);
   });
 
   it('refuses an unbalanced remittance with 422 naming the field, storing nothing', async () => {
@@ -250,32 +236,32 @@ describe('POST /api/inbound/remittances', () => {
     lineOff.claims[0].lines[1].paidCents = 5_100;
     lineOff.claims[0].paidCents = 16_100;
     lineOff.paymentCents = 16_100;
-    const res = await api.request('POST', '/api/inbound/remittances', { body: lineOff });
+    const res = await f.api.request('POST', '/api/inbound/remittances', { body: lineOff });
     expect(res.status).toBe(422);
     expect(res.body.error).toMatchObject({ code: 'REMITTANCE_UNBALANCED', field: 'claims[0].lines[1]' });
 
     const patientShareOff = remittance([claimId], 'TRN-BAD-2');
     patientShareOff.claims[0].patientRespCents = 900;
-    const res2 = await api.request('POST', '/api/inbound/remittances', { body: patientShareOff });
+    const res2 = await f.api.request('POST', '/api/inbound/remittances', { body: patientShareOff });
     expect(res2.body.error.field).toBe('claims[0].patientRespCents');
 
     const paymentOff = remittance([claimId], 'TRN-BAD-3');
     paymentOff.paymentCents = 15_000;
-    expect((await api.request('POST', '/api/inbound/remittances', { body: paymentOff })).body.error.field).toBe('paymentCents');
+    expect((await f.api.request('POST', '/api/inbound/remittances', { body: paymentOff })).body.error.field).toBe('paymentCents');
 
-    expect(await db.prisma.remittance.count({ where: { traceNumber: { startsWith: 'TRN-BAD' } } })).toBe(0);
+    expect(await f.db.prisma.remittance.count({ where: { traceNumber: { startsWith: 'TRN-BAD' } } })).toBe(0);
   });
 
   it('refuses a remittance from an unknown payer, and non-integer money', async () => {
     const claimId = await submittedClaim();
     const unknownPayer = { ...remittance([claimId], 'TRN-3003'), payerElectronicId: 'ZZZ99' };
-    const res = await api.request('POST', '/api/inbound/remittances', { body: unknownPayer });
+    const res = await f.api.request('POST', '/api/inbound/remittances', { body: unknownPayer });
     expect(res.status).toBe(422);
     expect(res.body.error.field).toBe('payerElectronicId');
 
     const fractional = remittance([claimId], 'TRN-3004');
     (fractional.claims[0].adjustments[0] as { amountCents: number }).amountCents = 2_500.5;
-    const res2 = await api.request('POST', '/api/inbound/remittances', { body: fractional });
+    const res2 = await f.api.request('POST', '/api/inbound/remittances', { body: fractional });
     expect(res2.status).toBe(400);
     expect(res2.body.error.field).toBe('claims[0].adjustments[0].amountCents');
   });
@@ -284,28 +270,28 @@ describe('POST /api/inbound/remittances', () => {
 describe('POST /api/inbound/appeal-decisions', () => {
   it('records the decision on the appeal, signals the workflow, and dedupes by decisionId', async () => {
     const claimId = await submittedClaim();
-    await db.prisma.appeal.create({
+    await f.db.prisma.appeal.create({
       data: { claimId, level: 1, idempotencyKey: `${claimId}:appeal:1`, deadline: new Date('2027-01-15T00:00:00Z'), packet: 'appeal letter' },
     });
     const decision = { decisionId: 'dec-1', claimId, level: 1, decision: 'OVERTURNED' };
-    const first = await api.request('POST', '/api/inbound/appeal-decisions', { body: decision, user: null });
+    const first = await f.api.request('POST', '/api/inbound/appeal-decisions', { body: decision, user: null });
     expect(first.status).toBe(202);
     expect(first.body).toEqual({ accepted: true, duplicate: false });
-    const appeal = await db.prisma.appeal.findUniqueOrThrow({ where: { claimId_level: { claimId, level: 1 } } });
+    const appeal = await f.db.prisma.appeal.findUniqueOrThrow({ where: { claimId_level: { claimId, level: 1 } } });
     expect(appeal.status).toBe('OVERTURNED');
     expect(appeal.decidedAt).not.toBeNull();
 
-    const again = await api.request('POST', '/api/inbound/appeal-decisions', { body: decision, user: null });
+    const again = await f.api.request('POST', '/api/inbound/appeal-decisions', { body: decision, user: null });
     expect(again.body).toEqual({ accepted: true, duplicate: true });
-    expect(await db.prisma.inboundMessage.count({ where: { kind: 'appeal-decision' } })).toBe(1);
-    const signals = await signalsReceived(env.client, workflowIdForClaim(claimId));
+    expect(await f.db.prisma.inboundMessage.count({ where: { kind: 'appeal-decision' } })).toBe(1);
+    const signals = await signalsReceived(f.env.client, workflowIdForClaim(claimId));
     expect(signals.map((s) => s.name)).toEqual(['appealDecision', 'appealDecision']);
     expect(signals[0].input).toEqual({ decisionId: 'dec-1', level: 1, decision: 'OVERTURNED' });
   });
 
   it('answers 422 naming level when the claim has no appeal at that level', async () => {
     const claimId = await submittedClaim();
-    const res = await api.request('POST', '/api/inbound/appeal-decisions', { body: { decisionId: 'dec-2', claimId, level: 2, decision: 'UPHELD' } });
+    const res = await f.api.request('POST', '/api/inbound/appeal-decisions', { body: { decisionId: 'dec-2', claimId, level: 2, decision: 'UPHELD' } });
     expect(res.status).toBe(422);
     expect(res.body.error.field).toBe('level');
   });

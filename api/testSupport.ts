@@ -1,50 +1,33 @@
 // Shared set-up for the API tests: a fresh PostgreSQL database per test file, a local Temporal dev server,
 // the app listening on a free port, and a small fetch wrapper. Test-only; nothing in the app imports it.
 import type { AddressInfo } from 'node:net';
-import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll } from 'vitest';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Client } from '@temporalio/client';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
-import pg from 'pg';
 import type { PrismaClient } from '../generated/prisma/client';
+import { createTestDatabase as createFreshDatabase, type TestDatabase } from '../test/database';
 import { loadConfig, type Config } from '../infra/config';
-import { openDatabase } from '../infra/db';
 import { seedReferenceData } from '../infra/seed';
 import { ClaimPayerKey, ClaimStateEnteredAtKey, ClaimStateKey } from '../workflows/contract';
+import { serverExecutable } from '../infra/temporal';
 import { createApp } from './app';
 import type { TemporalTimeouts } from './temporal';
 
-const PG_ADMIN_URL = process.env.TEST_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432';
-const TEMPORAL_CLI = process.env.TEMPORAL_CLI ?? new URL('../.tools/python/bin/temporal', import.meta.url).pathname;
 
-export interface TestDatabase {
-  prisma: PrismaClient;
-  drop(): Promise<void>;
-}
+export type { TestDatabase } from '../test/database';
 
+/** A fresh, migrated and seeded PostgreSQL database for one test file. */
 export async function createTestDatabase(): Promise<TestDatabase> {
-  const name = `claimflow_test_${randomBytes(6).toString('hex')}`;
-  const db = await openDatabase(`${PG_ADMIN_URL}/${name}`);
+  const db = await createFreshDatabase();
   await seedReferenceData(db.prisma);
-  return {
-    prisma: db.prisma,
-    async drop() {
-      await db.close();
-      const admin = new pg.Client({ connectionString: `${PG_ADMIN_URL}/postgres` });
-      await admin.connect();
-      try {
-        await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      } finally {
-        await admin.end();
-      }
-    },
-  };
+  return db;
 }
 
 export function startTemporal(): Promise<TestWorkflowEnvironment> {
   return TestWorkflowEnvironment.createLocal({
     server: {
-      executable: { type: 'existing-path', path: TEMPORAL_CLI },
+      executable: serverExecutable('dev'),
       searchAttributes: [ClaimStateKey, ClaimStateEnteredAtKey, ClaimPayerKey],
     },
   });
@@ -128,4 +111,25 @@ export async function signalsReceived(temporal: Client, workflowId: string): Pro
       name: a.signalName ?? '',
       input: a.input?.payloads?.[0] ? defaultPayloadConverter.fromPayload(a.input.payloads[0] as Payload) : undefined,
     }));
+}
+
+export interface ApiFixture {
+  db: TestDatabase;
+  env: TestWorkflowEnvironment;
+  api: TestApi;
+}
+
+/** Registers the usual per-file set-up and tear-down; the fields are filled once beforeAll has run. */
+export function useApiFixture(): ApiFixture {
+  const f = {} as ApiFixture;
+  beforeAll(async () => {
+    [f.db, f.env] = await Promise.all([createTestDatabase(), startTemporal()]);
+    f.api = await startApi({ prisma: f.db.prisma, temporal: f.env.client });
+  }, 120_000);
+  afterAll(async () => {
+    await f.api?.close();
+    await f.env?.teardown();
+    await f.db?.drop();
+  }, 60_000);
+  return f;
 }

@@ -118,7 +118,10 @@ export async function claimLifecycle(input: ClaimLifecycleInput): Promise<ClaimS
       const task = mem.openTasks.find((t) => t.taskId === req.taskId)!;
       // Take it off the open list before the first await so a second completion is refused by the validator.
       mem.openTasks = mem.openTasks.filter((t) => t.taskId !== req.taskId);
-      mem.completed[req.taskId] = { kind: task.kind, outcome: req.outcome, userId: req.userId };
+      // A supervisor's acknowledgement decides nothing in the process: no step waits for it.
+      if (task.kind !== 'OVERDUE_TASK' && task.kind !== 'TIMELY_FILING_RISK') {
+        mem.completed[req.taskId] = { kind: task.kind, outcome: req.outcome, userId: req.userId };
+      }
       await db.closeTask({ taskId: req.taskId, status: 'DONE', userId: req.userId, outcome: req.outcome });
       // An escalation about this task is moot once the task itself is done.
       const escalation = mem.escalations[req.taskId];
@@ -287,9 +290,8 @@ export async function claimLifecycle(input: ClaimLifecycleInput): Promise<ClaimS
     const info = workflowInfo();
     if (!info.continueAsNewSuggested && info.historyLength < opts.continueAsNewAfterEvents) return;
     await condition(allHandlersFinished);
-    const { acks, remittances, decisions, completed, ...rest } = mem;
-    const resume = { ...rest, acks, remittances, decisions, completed } as ClaimMemory;
-    await continueAsNew<typeof claimLifecycle>({ ...input, resume });
+    // Everything the next run needs lives in mem, including signals and outcomes not yet acted on.
+    await continueAsNew<typeof claimLifecycle>({ ...input, resume: mem });
   }
 
   /** Wait for a person to finish one task (with SLA escalation), and hand back what they decided. */
