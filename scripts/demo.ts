@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { loadConfig, type Config } from '../infra/config';
 import { startMainJob, type MainJob } from '../infra/mainJob';
-import { describeError, freePorts, lockHolder, mapLimit, sleep, StartupError } from '../infra/process';
+import { describeError, freePorts, lockHolder, mapLimit, sleep, StartupError, stopLeftover } from '../infra/process';
 import { demoEncounter } from '../infra/seed';
 import { CLAIM_STATES, type TaskQueueName } from '../workflows/contract';
 import { DemoApi, errorText } from './demo/api';
@@ -68,6 +68,8 @@ async function main(): Promise<number> {
   const dataDir = path.resolve(root, '.data', 'demo');
   const holder = lockHolder(dataDir);
   if (holder !== undefined) throw new StartupError(`another demo (pid ${holder}) is using ${dataDir}; wait for it or stop it`);
+  // A dev server left running by a demo that was killed outright: stop it before its files go.
+  await stopLeftover(path.join(dataDir, 'temporal.pid'), path.join(dataDir, 'temporal.db'), say, 'a Temporal dev server');
   fs.rmSync(dataDir, { recursive: true, force: true });
   fs.mkdirSync(dataDir, { recursive: true });
 
@@ -126,7 +128,7 @@ async function main(): Promise<number> {
     if (payers.status !== 200) throw new Error(`GET /api/payers: ${errorText(payers)}`);
     const memory = new DeskMemory(new Map(payers.body.items.map((p) => [p.id, p.appealLevels])));
     for (const queue of ['CODER', 'BILLER', 'SUPERVISOR'] as TaskQueueName[]) {
-      const desk = new Desk(api, queue, memory, { concurrency: 8, pollMs: Math.max(50, Math.min(500, Math.round(args.dayMs / 2))) });
+      const desk = new Desk(api, queue, memory, { concurrency: 8, pageSize: 32, pollMs: Math.max(50, Math.min(500, Math.round(args.dayMs / 2))) });
       desk.start();
       desks.push(desk);
     }
@@ -181,11 +183,12 @@ async function main(): Promise<number> {
       }
       await sleep(250);
     }
+    const waitedMs = Date.now() - t0;
     if (creationError) say(`creating claims failed: ${describeError(creationError)}`);
     for (const d of desks) await d.stop();
     await creating.catch(() => {});
 
-    const { paths, missing } = await loadPaths(api, claimIds);
+    const { paths, missing } = await loadPaths(job.prisma, claimIds);
     closedCount = paths.filter((p) => p.state === 'CLOSED').length;
     const finalCount = paths.filter((p) => p.state === 'CLOSED' || p.state === 'VOIDED').length;
     summaryLines = formatSummary({
@@ -194,7 +197,7 @@ async function main(): Promise<number> {
       paths,
       missing,
       desks: desks.map((d) => ({ queue: d.queue, userId: d.userId, stats: d.stats })),
-      elapsedMs: Date.now() - t0,
+      elapsedMs: waitedMs,
       timedOut,
     });
     ok = !timedOut && !interrupted && !fatal && !creationError && created === args.claims && finalCount === args.claims;

@@ -12,6 +12,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { WORKFLOWS_PATH } from '../worker/worker';
+import { FAILURE_CONVERTER_PATH } from '../infra/codec';
 
 export const TEST_PG_URL = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 
@@ -25,7 +26,7 @@ export default async function setup({ provide }: { provide: (key: string, value:
   } finally {
     await client.end().catch(() => {});
   }
-  const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: { trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error, log() {} } as any });
+  const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, failureConverterPath: FAILURE_CONVERTER_PATH, logger: { trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error, log() {} } as any });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'claimflow-bundle-'));
   const file = path.join(dir, 'workflow-bundle.js');
   fs.writeFileSync(file, code);

@@ -6,7 +6,9 @@ import type { Server } from 'node:http';
 import { inject } from 'vitest';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
-import type { Client } from '@temporalio/client';
+import crypto from 'node:crypto';
+import { Client } from '@temporalio/client';
+import { clientDataConverter, parsePayloadKeys, workerDataConverter, type PayloadKeys } from '../infra/codec';
 import { createApp } from '../api/app';
 import { HttpClearinghouse } from '../activities/clearinghouse';
 import { loadIcd10 } from '../activities/codesets';
@@ -33,7 +35,11 @@ function quietRuntime() {
 
 export interface Harness {
   env: TestWorkflowEnvironment;
+  /** a client with the claimflow data converter (env.client would see encrypted payloads) */
   client: Client;
+  payloadKeys: PayloadKeys;
+  /** the same keys as CLAIMFLOW_PAYLOAD_KEYS would carry them, for worker processes */
+  payloadKeySpec: string;
   db: TestDatabase;
   config: Config;
   apiUrl: string;
@@ -71,7 +77,11 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
   await seedReferenceData(db.prisma);
   const config: Config = { ...loadConfig(), dayMs: o.dayMs ?? 86_400_000, databaseUrl: db.url };
 
-  const app = createApp({ prisma: db.prisma, temporal: env.client, config, log: () => {} });
+  // Every payload is encrypted, as in production: the API's client and the worker share the keys.
+  const payloadKeySpec = `test1:${crypto.randomBytes(32).toString('base64')}`;
+  const payloadKeys = parsePayloadKeys(payloadKeySpec);
+  const client = new Client({ connection: env.connection, namespace: 'default', dataConverter: clientDataConverter(payloadKeys) });
+  const app = createApp({ prisma: db.prisma, temporal: client, config, log: () => {} });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
@@ -85,7 +95,10 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
   let worker!: Worker;
   let running: Promise<void> | undefined;
   const startWorker = async () => {
-    worker = await createClaimWorker({ connection: env.nativeConnection, namespace: 'default', deps, workflowBundle: { codePath: bundlePath } });
+    worker = await createClaimWorker({
+      connection: env.nativeConnection, namespace: 'default', deps, workflowBundle: { codePath: bundlePath },
+      dataConverter: workerDataConverter(payloadKeys),
+    });
     running = worker.run();
   };
   const stopWorker = async () => {
@@ -107,7 +120,7 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
   };
 
   const h: Harness = {
-    env, client: env.client, db, config, apiUrl, simulator, simulatorUrl: sim.url,
+    env, client, payloadKeys, payloadKeySpec, db, config, apiUrl, simulator, simulatorUrl: sim.url,
     get worker() { return worker; },
     startWorker, stopWorker, api,
 
@@ -137,7 +150,7 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
       if (!res.ok) throw new Error(`force scenario failed: ${res.status}`);
     },
 
-    status: (claimId) => env.client.workflow.getHandle(workflowIdForClaim(claimId)).query(claimStatusQuery),
+    status: (claimId) => client.workflow.getHandle(workflowIdForClaim(claimId)).query(claimStatusQuery),
 
     async waitForState(claimId, state, timeoutMs = 20_000) {
       const deadline = Date.now() + timeoutMs;

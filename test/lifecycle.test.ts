@@ -5,6 +5,7 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowUpdateFailedError } from 
 import { startClaimWorkflow } from '../api/claimWorkflow';
 import { PATIENT_IDS, USER_IDS } from '../infra/seed';
 import { completeTaskUpdate, workflowIdForClaim, type ClaimState } from '../workflows/contract';
+import { workerDataConverter } from '../infra/codec';
 import { startHarness, type Harness } from './harness';
 
 let h: Harness;
@@ -337,7 +338,7 @@ describe('claim lifecycle', () => {
       finished.map(async (id) => ({ workflowId: workflowIdForClaim(id), history: await h.client.workflow.getHandle(workflowIdForClaim(id)).fetchHistory() })),
     );
     let replayed = 0;
-    for await (const result of Worker.runReplayHistories({ workflowBundle: { codePath: inject('workflowBundlePath') } }, histories)) {
+    for await (const result of Worker.runReplayHistories({ workflowBundle: { codePath: inject('workflowBundlePath') }, dataConverter: workerDataConverter(h.payloadKeys) }, histories)) {
       expect(result.error, `${result.workflowId}: ${result.error}`).toBeUndefined();
       replayed++;
     }

@@ -4,6 +4,7 @@
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { HttpClearinghouse } from '../activities/clearinghouse';
 import { loadIcd10 } from '../activities/codesets';
+import { loadPayloadKeys, workerDataConverter } from '../infra/codec';
 import { loadConfig } from '../infra/config';
 import { openDatabase } from '../infra/db';
 import { externalTemporalConfigured } from '../infra/mainJob';
@@ -49,6 +50,7 @@ async function main(): Promise<void> {
     connection: temporal.nativeConnection,
     namespace: temporal.namespace,
     deps: { prisma: db.prisma, clearinghouse: new HttpClearinghouse(config.simulatorUrl), icd10: loadIcd10() },
+    dataConverter: workerDataConverter(loadPayloadKeys(config.dataDir)),
   });
   let stopping = false;
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {

@@ -1,6 +1,7 @@
 // Builds the claim worker: the lifecycle workflow plus its activities on one task queue.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { DataConverter } from '@temporalio/common';
 import { Worker, type NativeConnection } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
 import { TASK_QUEUE } from '../workflows/contract';
@@ -14,6 +15,8 @@ export interface ClaimWorkerOptions {
   /** a prebuilt bundle (bundleWorkflowCode) saves a few seconds of webpack per worker start */
   workflowBundle?: { code: string } | { codePath: string };
   taskQueue?: string;
+  /** encryption of payloads (infra/codec.ts workerDataConverter); a bundle must be built with the same failureConverterPath */
+  dataConverter?: DataConverter;
 }
 
 export function createClaimWorker(o: ClaimWorkerOptions): Promise<Worker> {
@@ -23,5 +26,6 @@ export function createClaimWorker(o: ClaimWorkerOptions): Promise<Worker> {
     taskQueue: o.taskQueue ?? TASK_QUEUE,
     ...(o.workflowBundle ? { workflowBundle: o.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     activities: createActivities(o.deps),
+    dataConverter: o.dataConverter,
   });
 }

@@ -60,7 +60,7 @@ export class Desk {
     private readonly api: DemoApi,
     readonly queue: TaskQueueName,
     private readonly memory: DeskMemory,
-    private readonly o: { concurrency: number; pollMs: number },
+    private readonly o: { concurrency: number; pollMs: number; pageSize: number },
   ) {
     this.userId = DESK_USERS[queue];
   }
@@ -78,7 +78,7 @@ export class Desk {
     while (!this.stopped) {
       let tasks: TaskRow[] = [];
       try {
-        const r = await this.api.get<{ items: TaskRow[] }>(`/api/queues/${this.queue}/tasks?limit=200`, this.userId);
+        const r = await this.api.get<{ items: TaskRow[] }>(`/api/queues/${this.queue}/tasks?limit=${this.o.pageSize}`, this.userId);
         if (r.status === 200) {
           const now = Date.now();
           tasks = r.body.items.filter((t) => !this.handled.has(t.id) && (this.retryAt.get(t.id) ?? 0) <= now);

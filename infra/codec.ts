@@ -1,0 +1,94 @@
+// Encrypts every Temporal payload (workflow inputs, results, signals, updates, queries, activity
+// arguments and, with the failure converter below, failure messages) with AES-256-GCM, so that a claim's
+// dates, codes and notes never sit in Temporal's history in plain text. The key id travels in the
+// payload's metadata: old payloads stay readable after the encrypting key rotates.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import {
+  defaultPayloadConverter, METADATA_ENCODING_KEY, type DataConverter, type FailureConverter, type LoadedDataConverter, type Payload,
+  type PayloadCodec,
+} from '@temporalio/common';
+import { temporal } from '@temporalio/proto';
+
+const ENCODING = 'binary/encrypted';
+export const FAILURE_CONVERTER_PATH = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 'failureConverter.cjs');
+const enc = new TextEncoder();
+const dec = new TextDecoder();
+
+export class PayloadKeyError extends Error {}
+
+export interface PayloadKeys {
+  /** id of the key new payloads are encrypted with */
+  current: string;
+  keys: Map<string, Buffer>;
+}
+
+/** "id:base64key,id2:base64key2" with the first (or CLAIMFLOW_PAYLOAD_KEY_ID) as the current key. */
+export function parsePayloadKeys(spec: string, currentId?: string): PayloadKeys {
+  const keys = new Map<string, Buffer>();
+  for (const part of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const [id, b64] = part.split(':');
+    const key = Buffer.from(b64 ?? '', 'base64');
+    if (!id || key.length !== 32) throw new PayloadKeyError(`payload key "${id ?? '?'}" must be "id:<32 bytes in base64>"`);
+    keys.set(id, key);
+  }
+  const current = currentId ?? [...keys.keys()][0];
+  if (!current || !keys.has(current)) throw new PayloadKeyError('no current payload key: set CLAIMFLOW_PAYLOAD_KEYS');
+  return { current, keys };
+}
+
+/** Keys from CLAIMFLOW_PAYLOAD_KEYS, or one generated once and kept in the data dir for the embedded setup. */
+export function loadPayloadKeys(dataDir: string): PayloadKeys {
+  if (process.env.CLAIMFLOW_PAYLOAD_KEYS) return parsePayloadKeys(process.env.CLAIMFLOW_PAYLOAD_KEYS, process.env.CLAIMFLOW_PAYLOAD_KEY_ID || undefined);
+  const file = path.join(dataDir, 'payload-keys');
+  if (!fs.existsSync(file)) {
+    fs.mkdirSync(dataDir, { recursive: true });
+    fs.writeFileSync(file, `local1:${crypto.randomBytes(32).toString('base64')}\n`, { mode: 0o600 });
+  }
+  return parsePayloadKeys(fs.readFileSync(file, 'utf8').trim());
+}
+
+export class EncryptionCodec implements PayloadCodec {
+  constructor(private readonly keys: PayloadKeys) {}
+
+  async encode(payloads: Payload[]): Promise<Payload[]> {
+    return payloads.map((p) => {
+      const iv = crypto.randomBytes(12);
+      const cipher = crypto.createCipheriv('aes-256-gcm', this.keys.keys.get(this.keys.current)!, iv);
+      const plain = temporal.api.common.v1.Payload.encode(p).finish();
+      const body = Buffer.concat([iv, cipher.update(plain), cipher.final(), cipher.getAuthTag()]);
+      return {
+        metadata: { [METADATA_ENCODING_KEY]: enc.encode(ENCODING), 'encryption-key-id': enc.encode(this.keys.current) },
+        data: body,
+      };
+    });
+  }
+
+  async decode(payloads: Payload[]): Promise<Payload[]> {
+    return payloads.map((p) => {
+      if (!p.metadata || dec.decode(p.metadata[METADATA_ENCODING_KEY]) !== ENCODING) return p;
+      const keyId = dec.decode(p.metadata['encryption-key-id']);
+      const key = this.keys.keys.get(keyId);
+      if (!key) throw new PayloadKeyError(`payload was encrypted with key "${keyId}", which is not configured`);
+      const body = Buffer.from(p.data ?? new Uint8Array());
+      const decipher = crypto.createDecipheriv('aes-256-gcm', key, body.subarray(0, 12));
+      decipher.setAuthTag(body.subarray(body.length - 16));
+      const plain = Buffer.concat([decipher.update(body.subarray(12, body.length - 16)), decipher.final()]);
+      return temporal.api.common.v1.Payload.decode(plain);
+    });
+  }
+}
+
+/** For workers and workflow bundles: the codec, and the failure converter by path (the sandbox loads it too). */
+export function workerDataConverter(keys: PayloadKeys): DataConverter {
+  return { payloadCodecs: [new EncryptionCodec(keys)], failureConverterPath: FAILURE_CONVERTER_PATH };
+}
+
+/** For clients: the same, already loaded. */
+export function clientDataConverter(keys: PayloadKeys): LoadedDataConverter {
+  const { failureConverter } = createRequire(import.meta.url)(FAILURE_CONVERTER_PATH) as { failureConverter: FailureConverter };
+  return { payloadConverter: defaultPayloadConverter, failureConverter, payloadCodecs: [new EncryptionCodec(keys)] };
+}
