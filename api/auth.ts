@@ -2,7 +2,7 @@
 // one middleware later, and everything downstream reads the caller through callerId().
 import type { RequestHandler, Response } from 'express';
 import type { PrismaClient } from '../generated/prisma/client';
-import { UnauthenticatedError } from './errors';
+import { ForbiddenError, UnauthenticatedError } from './errors';
 
 export function requireUser(prisma: PrismaClient): RequestHandler {
   return async (req, res, next) => {
@@ -20,4 +20,22 @@ export function callerId(res: Response): string {
   const id = res.locals.userId;
   if (typeof id !== 'string') throw new UnauthenticatedError();
   return id;
+}
+
+type RoleName = 'CODER' | 'BILLER' | 'SUPERVISOR' | 'ADMIN';
+
+/** Every route declares who may call it; anyone else gets 403 (after authentication's 401). */
+export function requireRole(...roles: RoleName[]): RequestHandler {
+  return (_req, res, next) => {
+    const role = res.locals.userRole as RoleName | undefined;
+    if (!role) throw new UnauthenticatedError();
+    if (!roles.includes(role)) throw new ForbiddenError(`this needs one of the roles ${roles.join(', ')}; you are ${role}`);
+    next();
+  };
+}
+
+export function callerRole(res: Response): RoleName {
+  const role = res.locals.userRole;
+  if (typeof role !== 'string') throw new UnauthenticatedError();
+  return role as RoleName;
 }

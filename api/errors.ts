@@ -33,6 +33,13 @@ export class UnauthenticatedError extends ApiError {
   }
 }
 
+/** Authenticated, but this role may not do this. */
+export class ForbiddenError extends ApiError {
+  constructor(message: string) {
+    super(403, 'FORBIDDEN', message);
+  }
+}
+
 export class NotFoundError extends ApiError {
   constructor(what: string) {
     super(404, 'NOT_FOUND', `${what} not found`);

@@ -11,7 +11,8 @@ import {
   defaultPayloadConverter, METADATA_ENCODING_KEY, type DataConverter, type FailureConverter, type LoadedDataConverter, type Payload,
   type PayloadCodec,
 } from '@temporalio/common';
-import { temporal } from '@temporalio/proto';
+// @temporalio/proto is CommonJS whose exports Node's ESM loader cannot see by name: require it (tsx, Node, vitest alike).
+const { temporal } = createRequire(import.meta.url)('@temporalio/proto') as typeof import('@temporalio/proto');
 
 const ENCODING = 'binary/encrypted';
 export const FAILURE_CONVERTER_PATH = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 'failureConverter.cjs');

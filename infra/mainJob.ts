@@ -14,6 +14,7 @@ import type { Log } from '../api/errors';
 import type { PrismaClient } from '../generated/prisma/client';
 import { createClaimWorker } from '../worker/worker';
 import { FINAL_STATES } from '../workflows/contract';
+import { loadPayloadKeys, workerDataConverter } from './codec';
 import type { Config } from './config';
 import { openDatabase } from './db';
 import { assertPortFree, describeError, lockDataDir, mapLimit, StartupError, stopLeftover, urlHost } from './process';
@@ -144,6 +145,13 @@ export async function startMainJob(config: Config, opts: MainJobOptions = {}): P
     }
 
     installRuntime(opts.workerLogFile);
+    // Every Temporal payload is encrypted (infra/codec.ts): CLAIMFLOW_PAYLOAD_KEYS, or a key kept in the data dir.
+    let payloadKeys: ReturnType<typeof loadPayloadKeys>;
+    try {
+      payloadKeys = loadPayloadKeys(config.dataDir);
+    } catch (err) {
+      throw new StartupError(`payload encryption keys: ${describeError(err)}`);
+    }
 
     // 2. Temporal
     let endpoint: TemporalEndpoint;
@@ -152,7 +160,7 @@ export async function startMainJob(config: Config, opts: MainJobOptions = {}): P
       const target = config.temporalAddress ?? 'the envconfig profile';
       log(`connecting to Temporal at ${target} ...`);
       try {
-        endpoint = await connectTemporal();
+        endpoint = await connectTemporal(undefined, payloadKeys);
       } catch (err) {
         throw new StartupError(`cannot reach Temporal at ${target}: ${describeError(err)}`);
       }
@@ -190,7 +198,7 @@ export async function startMainJob(config: Config, opts: MainJobOptions = {}): P
         },
       });
       uiUrl = dev.uiUrl;
-      endpoint = await connectTemporal({ address: dev.address, namespace: config.temporalNamespace });
+      endpoint = await connectTemporal({ address: dev.address, namespace: config.temporalNamespace }, payloadKeys);
       cleanups.push({ rank: 7, what: 'the Temporal connections', run: () => endpoint.close() });
     }
 
@@ -253,6 +261,7 @@ export async function startMainJob(config: Config, opts: MainJobOptions = {}): P
       connection: endpoint.nativeConnection,
       namespace: endpoint.namespace,
       deps: { prisma: db.prisma, clearinghouse: new HttpClearinghouse(simulatorUrl), icd10: loadIcd10() },
+      dataConverter: workerDataConverter(payloadKeys),
     });
     let stoppingWorker = false;
     const running = worker.run().catch((err: unknown) => {

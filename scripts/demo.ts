@@ -128,7 +128,7 @@ async function main(): Promise<number> {
     if (payers.status !== 200) throw new Error(`GET /api/payers: ${errorText(payers)}`);
     const memory = new DeskMemory(new Map(payers.body.items.map((p) => [p.id, p.appealLevels])));
     for (const queue of ['CODER', 'BILLER', 'SUPERVISOR'] as TaskQueueName[]) {
-      const desk = new Desk(api, queue, memory, { concurrency: 8, pageSize: 32, pollMs: Math.max(50, Math.min(500, Math.round(args.dayMs / 2))) });
+      const desk = new Desk(api, queue, memory, { concurrency: 8, pageSize: 32, pollMs: Math.max(250, Math.min(1_000, Math.round(args.dayMs / 2))) });
       desk.start();
       desks.push(desk);
     }
@@ -181,7 +181,7 @@ async function main(): Promise<number> {
         }
         if (created === args.claims && done === args.claims) break;
       }
-      await sleep(250);
+      await sleep(1_000);
     }
     const waitedMs = Date.now() - t0;
     if (creationError) say(`creating claims failed: ${describeError(creationError)}`);

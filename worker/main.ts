@@ -1,6 +1,8 @@
 // `npm run worker`: one more claim worker for scaling out, beside a main job (`npm start`) on another machine.
 // It needs a shared Temporal service (TEMPORAL_ADDRESS or an envconfig profile) and a shared PostgreSQL
 // (DATABASE_URL=postgresql://...): the embedded dev server and PGlite belong to the one main job.
+import fs from 'node:fs';
+import path from 'node:path';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { HttpClearinghouse } from '../activities/clearinghouse';
 import { loadIcd10 } from '../activities/codesets';
@@ -28,11 +30,19 @@ async function main(): Promise<void> {
       'a scale-out worker needs a shared PostgreSQL: set DATABASE_URL=postgresql://...; the embedded PGlite database can be open in one process only (the main job)',
     );
   }
+  // Payloads are encrypted with the main job's keys: a key made up here would make this worker's results
+  // unreadable to everyone else. Only a worker on the main job's own machine may use its key file.
+  if (!process.env.CLAIMFLOW_PAYLOAD_KEYS && !fs.existsSync(path.join(config.dataDir, 'payload-keys'))) {
+    throw new StartupError(
+      'a scale-out worker needs the payload encryption keys of the main job: set CLAIMFLOW_PAYLOAD_KEYS (the same value everywhere)',
+    );
+  }
+  const payloadKeys = loadPayloadKeys(config.dataDir);
   Runtime.install({ logger: new DefaultLogger('WARN') });
 
   let temporal: Awaited<ReturnType<typeof connectTemporal>>;
   try {
-    temporal = await connectTemporal();
+    temporal = await connectTemporal(undefined, payloadKeys);
   } catch (err) {
     throw new StartupError(`cannot reach Temporal at ${config.temporalAddress ?? 'the envconfig profile'}: ${describeError(err)}`);
   }
@@ -50,7 +60,7 @@ async function main(): Promise<void> {
     connection: temporal.nativeConnection,
     namespace: temporal.namespace,
     deps: { prisma: db.prisma, clearinghouse: new HttpClearinghouse(config.simulatorUrl), icd10: loadIcd10() },
-    dataConverter: workerDataConverter(loadPayloadKeys(config.dataDir)),
+    dataConverter: workerDataConverter(payloadKeys),
   });
   let stopping = false;
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
