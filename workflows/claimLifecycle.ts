@@ -47,7 +47,6 @@ export async function claimLifecycle(input: ClaimLifecycleInput): Promise<ClaimS
   const { claimId, payer } = input;
   const workflowId = workflowInfo().workflowId;
   const dosMs = Date.parse(`${input.dateOfService}T00:00:00Z`);
-  const timelyFilingDeadline = dosMs + days(payer.timelyFilingDays);
 
   const mem: ClaimMemory & {
     acks: AcknowledgementSignal[];
@@ -60,6 +59,7 @@ export async function claimLifecycle(input: ClaimLifecycleInput): Promise<ClaimS
     acceptedOnce?: boolean;
     deniedAt?: number;
     escalations: Record<string, string>;
+    timelyFilingDeadlineMs?: number;
   } = {
     state: 'CODING',
     stateEnteredAt: new Date().toISOString(),
@@ -85,6 +85,10 @@ export async function claimLifecycle(input: ClaimLifecycleInput): Promise<ClaimS
     ...(input.resume as any),
   };
   if (input.resume) mem.runs = input.resume.runs + 1;
+  // The filing limit counts calendar days from the date of service. What is left of it when the claim
+  // starts runs on the lifecycle's clock, so a compressed day (the demo) shortens the rest, not the past.
+  mem.timelyFilingDeadlineMs ??= Date.now() + days(payer.timelyFilingDays - (Date.now() - dosMs) / 86_400_000);
+  const timelyFilingDeadline = mem.timelyFilingDeadlineMs;
 
   // ---- queries, signals, updates ------------------------------------------------------------
 
@@ -515,7 +519,11 @@ export async function claimLifecycle(input: ClaimLifecycleInput): Promise<ClaimS
             return 'adjudication';
           }
           mem.history.push({ state: 'APPEALED', at: new Date().toISOString(), reason: `appeal level ${level} upheld` });
-          const done = await awaitTask('APPEAL_UPHELD_REVIEW', { level, levelsLeft: payer.appealLevels - level, carcs: mem.denialCarcs });
+          const appealDeadlineMs = (mem.deniedAt ?? Date.now()) + days(payer.appealWindowDays);
+          const done = await awaitTask('APPEAL_UPHELD_REVIEW', {
+            level, levelsLeft: payer.appealLevels - level, carcs: mem.denialCarcs,
+            appealDeadline: new Date(appealDeadlineMs).toISOString().slice(0, 10), appealWindowOpen: Date.now() < appealDeadlineMs,
+          });
           return done.outcome.action === 'APPEAL' ? 'appeal' : 'writeOff';
         }
         if (got && overdue) {

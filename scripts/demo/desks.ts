@@ -191,7 +191,7 @@ export class Desk {
         return { action: 'APPEAL', note: 'Documentation supports medical necessity; appealing with the visit note.' };
       }
       case 'APPEAL_UPHELD_REVIEW':
-        if ((ctx.levelsLeft ?? 0) > 0) return { action: 'APPEAL', note: 'Escalating to the next appeal level with additional records.' };
+        if ((ctx.levelsLeft ?? 0) > 0 && ctx.appealWindowOpen !== false) return { action: 'APPEAL', note: 'Escalating to the next appeal level with additional records.' };
         return { action: 'WRITE_OFF', note: 'Appeal upheld at the last level; writing off.' };
       case 'APPEAL_DECISION_OVERDUE':
         return { action: 'KEEP_WAITING', note: 'Payer confirms the appeal is under review.' };
