@@ -2,6 +2,7 @@
 // simulator, on the embedded defaults with a compressed day, with scripted people working the queues through
 // the real API. Own data folder (.data/demo, wiped) and free ports, so it runs beside `npm start`.
 // Exit 0 only when every claim reached CLOSED or VOIDED; the last line is `claims closed: <closed>/<asked>`.
+import { mulberry32 } from '../simulator/random';
 import fs from 'node:fs';
 import path from 'node:path';
 import { loadConfig, type Config } from '../infra/config';
@@ -44,18 +45,6 @@ function parseArgs(argv: string[]): DemoArgs {
     args[key] = n;
   }
   return args;
-}
-
-/** mulberry32: a small seeded generator, so a seed gives the same encounters every run. */
-function seededRng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const t0 = Date.now();
@@ -134,7 +123,7 @@ async function main(): Promise<number> {
     }
 
     // Charge capture: N encounters through POST /api/claims, a few in flight at a time.
-    const rng = seededRng(args.seed);
+    const rng = mulberry32(args.seed);
     const bodies = Array.from({ length: args.claims }, (_, i) => demoEncounter(rng, i));
     const claimIds: string[] = [];
     const creating = mapLimit(bodies, args.concurrency, async (body, i) => {
