@@ -1,18 +1,27 @@
-// Runs the claim edits against the stored claim and the code set.
+// Runs the claim edits against the stored claim and the code sets in effect on its date of service.
 import { ApplicationFailure } from '@temporalio/activity';
-import { scrub } from '../domain/scrub';
+import type { CodeSetRegistry } from '../domain/codesets/registry';
+import { scrub, type SkippedEdit } from '../domain/scrub';
+import { loadCodeSets } from './codesets';
 import type { ActivityDeps } from './deps';
 import type { ScrubResult } from './types';
 
-export function scrubActivities({ prisma, icd10 }: ActivityDeps) {
+/** ScrubResult plus what the edits could not check and which code-set versions they used. */
+export interface ScrubOutcome extends ScrubResult {
+  editsSkipped: SkippedEdit[];
+  codeSetVersions: string[];
+}
+
+/** `codeSets` defaults to the process's registry (loaded once: shipped demo data or CLAIMFLOW_CODESETS_DIR). */
+export function scrubActivities({ prisma, codeSets = loadCodeSets() }: ActivityDeps & { codeSets?: CodeSetRegistry }) {
   return {
-    async scrubClaim({ claimId, asOf }: { claimId: string; asOf: string }): Promise<ScrubResult> {
+    async scrubClaim({ claimId, asOf }: { claimId: string; asOf: string }): Promise<ScrubOutcome> {
       const claim = await prisma.claim.findUnique({
         where: { id: claimId },
         include: { lines: { orderBy: { lineNo: 'asc' } }, diagnoses: { orderBy: { seq: 'asc' } }, coverage: true, provider: true, payer: true, encounter: true },
       });
       if (!claim) throw ApplicationFailure.nonRetryable(`claim ${claimId} does not exist`, 'NotFound');
-      const { failures, editsRun } = scrub(
+      const { failures, editsRun, editsSkipped, codeSetVersions } = scrub(
         {
           billingNpi: claim.provider.npi,
           memberId: claim.coverage.memberId,
@@ -22,9 +31,9 @@ export function scrubActivities({ prisma, icd10 }: ActivityDeps) {
           diagnoses: claim.diagnoses.map((d) => d.code),
           lines: claim.lines,
         },
-        { today: asOf, lookupDiagnosis: (code) => icd10.byCode.get(code.toUpperCase()) },
+        { today: asOf, codeSets },
       );
-      return { passed: !failures.some((f) => f.severity === 'ERROR'), failures, editsRun };
+      return { passed: !failures.some((f) => f.severity === 'ERROR'), failures, editsRun, editsSkipped, codeSetVersions };
     },
   };
 }

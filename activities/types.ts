@@ -35,6 +35,9 @@ export interface ScrubResult {
   passed: boolean;
   failures: ScrubFailure[];
   editsRun: string[];
+  /** edits that could not run for lack of code-set data, with the reason: never silently "clean" */
+  editsSkipped?: { editId: string; reason: string }[];
+  codeSetVersions?: string[];
 }
 
 export interface SubmitInput {

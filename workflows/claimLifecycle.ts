@@ -335,7 +335,7 @@ export async function claimLifecycle(input: ClaimLifecycleInput): Promise<ClaimS
       }
       const errors = result.failures.filter((f) => f.severity === 'ERROR');
       const kind: TaskKind = errors.some((f) => f.route === 'CODER') ? 'SCRUB_FIX_CODING' : 'SCRUB_FIX_BILLING';
-      const done = await awaitTask(kind, { failures: result.failures, editsRun: result.editsRun });
+      const done = await awaitTask(kind, { failures: result.failures, editsRun: result.editsRun, editsSkipped: result.editsSkipped ?? [] });
       if (done.outcome.action === 'VOID') {
         mem.voidReason = done.outcome.note ?? 'voided at scrubbing';
         return 'void';

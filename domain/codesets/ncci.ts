@@ -248,6 +248,8 @@ export interface AddOnRule {
   type: 1 | 2 | 3;
   /** the listed primary codes; empty for type 2 */
   primaries: ReadonlySet<string>;
+  /** CMS lists `CCCCC`: any primary procedure the contractor accepts */
+  anyPrimary: boolean;
 }
 
 export class AddOnTable {
@@ -267,6 +269,10 @@ export class AddOnTable {
     const rows = (this.byAddOn.get(code) ?? []).filter((e) => within(date, e.effectiveOn, e.deletedOn));
     if (!rows.length) return undefined;
     const type = rows.some((e) => e.type === 1) ? 1 : rows.some((e) => e.type === 3) ? 3 : 2;
-    return { addOn: code, type, primaries: new Set(rows.map((e) => e.primary).filter((p) => p !== ANY_PRIMARY)) };
+    return {
+      addOn: code, type,
+      primaries: new Set(rows.map((e) => e.primary).filter((p) => p !== ANY_PRIMARY)),
+      anyPrimary: rows.some((e) => e.primary === ANY_PRIMARY),
+    };
   }
 }

@@ -101,7 +101,7 @@ export class CodeSetRegistry {
   /** Why there is no table of this kind for `date`, in words for the person who has to load it. */
   missing(kind: CodeSetKind, date: IsoDate): string {
     const all = this.versions(kind);
-    if (!all.length) return `no ${CODE_SET_NAMES[kind]} is loaded`;
+    if (!all.length) return `no ${CODE_SET_NAMES[kind]} loaded for ${date} (none is loaded at all)`;
     const spans = all.map((v) => `${v.label} ${v.effectiveFrom ?? '…'}..${v.effectiveTo ?? '…'}`).join('; ');
     return `no ${CODE_SET_NAMES[kind]} loaded for ${date} (loaded: ${spans})`;
   }
@@ -114,7 +114,7 @@ export class CodeSetRegistry {
     const found = v.table.get(normal);
     if (found) return { status: found.billable ? 'billable' : 'header', code: normal, description: found.description, version: v.label };
     if (!v.table.covers(normal))
-      return { status: 'no-code-set', code: normal, reason: `${normal} is outside the categories of the ${v.label} subset that is loaded` };
+      return { status: 'no-code-set', code: normal, reason: `${normal} is outside the categories loaded in the ${v.label}` };
     return { status: 'unknown', code: normal, version: v.label };
   }
 }
