@@ -5,10 +5,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
-import { buildIndex, type CodeEntry, type CodeIndex } from '../domain/codeSearch';
+import { buildIndex, type CodeIndex } from '../domain/codeSearch';
 import { describeCodeSetFile, type CodeSetFile } from '../domain/codesets/catalog';
 import { HcpcsTable, ModifierTable, parseHcpcsAttributesTsv, parseHcpcsDescriptionsTsv, parseHcpcsFixedWidth, parseModifiersTsv, withDescriptions } from '../domain/codesets/hcpcs';
-import { Icd10cmTable, parseIcd10cm, parseIcd10cmTsv } from '../domain/codesets/icd10cm';
+import { Icd10cmTable, parseIcd10cm } from '../domain/codesets/icd10cm';
 import { AddOnTable, MueTable, parseAddOnTsv, parseMueTsv, parsePtpTsv } from '../domain/codesets/ncci';
 import { parsePlaceOfServiceTsv, PlaceOfServiceTable } from '../domain/codesets/pos';
 import { CodeSetRegistry, type RegistryOptions } from '../domain/codesets/registry';
@@ -109,11 +109,6 @@ export function loadCodeSets(env: NodeJS.ProcessEnv = process.env): CodeSetRegis
 }
 
 let cached: CodeIndex | undefined;
-
-/** @deprecated kept for callers of the old loader: use domain/codesets/icd10cm's parsers. */
-export function parseIcd10Tsv(text: string): CodeEntry[] {
-  return parseIcd10cmTsv(text);
-}
 
 /** The ICD-10-CM description index for coding suggestions: the newest loaded version (or ICD10CM_FILE). */
 export function loadIcd10(file = process.env.ICD10CM_FILE): CodeIndex {
