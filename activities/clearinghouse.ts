@@ -41,8 +41,13 @@ export class HttpClearinghouse implements Clearinghouse {
     this.timeoutMs = opts.timeoutMs ?? 15_000;
   }
 
+  /** An 837P file when the submission carries one (Idempotency-Key: claimId:attempt), else the JSON form. */
   submitClaim(submission: ClaimSubmission): Promise<SubmissionReceipt> {
-    return this.post('/claims', submission, (b) => typeof b.clearinghouseRef === 'string' && typeof b.duplicate === 'boolean');
+    const isReceipt = (b: Record<string, unknown>) => typeof b.clearinghouseRef === 'string' && typeof b.duplicate === 'boolean';
+    if (submission.x12 !== undefined) {
+      return this.post('/claims', submission.x12, isReceipt, { 'content-type': 'application/edi-x12', 'idempotency-key': submission.idempotencyKey });
+    }
+    return this.post('/claims', submission, isReceipt);
   }
 
   checkStatus(inquiry: StatusInquiry): Promise<StatusAnswer> {
@@ -53,15 +58,20 @@ export class HttpClearinghouse implements Clearinghouse {
     return this.post('/appeals', filing, (b) => typeof b.appealRef === 'string' && typeof b.duplicate === 'boolean');
   }
 
-  private async post<T>(path: string, body: unknown, isAnswer: (b: Record<string, unknown>) => boolean): Promise<T> {
+  private async post<T>(
+    path: string,
+    body: unknown,
+    isAnswer: (b: Record<string, unknown>) => boolean,
+    headers: Record<string, string> = { 'content-type': 'application/json' },
+  ): Promise<T> {
     const cancelled = activityCancellation();
     const timeout = AbortSignal.timeout(this.timeoutMs);
     let response: Response;
     try {
       response = await fetch(`${this.baseUrl}${path}`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json' },
-        body: JSON.stringify(body),
+        headers: { ...headers, accept: 'application/json' },
+        body: typeof body === 'string' ? body : JSON.stringify(body),
         signal: cancelled ? AbortSignal.any([timeout, cancelled]) : timeout,
       });
     } catch (err) {

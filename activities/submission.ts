@@ -5,6 +5,14 @@ import type { StatusAnswer } from '../domain/clearinghouse';
 import type { ActivityDeps } from './deps';
 import type { StatusCheckInput, SubmitInput, SubmitResult } from './types';
 import { audit } from './audit';
+import { CLAIM_837_INCLUDE, render837, x12Identity } from './claim837';
+import { X12GenerationError } from '../domain/x12/837p';
+
+/** CLAIMFLOW_SUBMISSION_FORMAT=json sends the JSON ClaimSubmission instead of an 837P file. */
+const sendsX12 = () => process.env.CLAIMFLOW_SUBMISSION_FORMAT !== 'json';
+
+// ISA13 and ST02 come from ControlSequence rows; 999,999,999 wraps to 1 (see domain/x12/controlNumbers.ts).
+// A missing ST02 row starts at the ISA13 just allocated, so it never repeats the ST02 of an older submission.
 
 export function submissionActivities({ prisma, clearinghouse }: ActivityDeps) {
   return {
@@ -12,7 +20,7 @@ export function submissionActivities({ prisma, clearinghouse }: ActivityDeps) {
       const idempotencyKey = `${input.claimId}:${input.attempt}`;
       const claim = await prisma.claim.findUnique({
         where: { id: input.claimId },
-        include: { lines: { orderBy: { lineNo: 'asc' } }, diagnoses: { orderBy: { seq: 'asc' } }, payer: true, provider: true, encounter: true },
+        include: CLAIM_837_INCLUDE,
       });
       if (!claim) throw ApplicationFailure.nonRetryable(`claim ${input.claimId} does not exist`, 'NotFound');
 
@@ -22,23 +30,43 @@ export function submissionActivities({ prisma, clearinghouse }: ActivityDeps) {
         if (existing) return existing;
         const [{ value }] = await tx.$queryRaw<{ value: number }[]>`
           INSERT INTO "ControlSequence" (name, value) VALUES ('ISA13', 1)
-          ON CONFLICT (name) DO UPDATE SET value = "ControlSequence".value + 1 RETURNING value`;
+          ON CONFLICT (name) DO UPDATE SET value = CASE WHEN "ControlSequence".value >= 999999999 THEN 1 ELSE "ControlSequence".value + 1 END
+          RETURNING value`;
+        const [{ value: st }] = await tx.$queryRaw<{ value: number }[]>`
+          INSERT INTO "ControlSequence" (name, value) VALUES ('ST02', ${value})
+          ON CONFLICT (name) DO UPDATE SET value = CASE WHEN "ControlSequence".value >= 999999999 THEN 1 ELSE "ControlSequence".value + 1 END
+          RETURNING value`;
         await tx.claim.update({ where: { id: claim.id }, data: { frequencyCode: input.frequencyCode } });
         await audit(tx, {
           actor: 'workflow', action: 'claim.submitted', entity: 'claim', entityId: claim.id, claimId: claim.id,
-          detail: { attempt: input.attempt, frequencyCode: input.frequencyCode, interchangeControlNumber: value },
+          detail: { attempt: input.attempt, frequencyCode: input.frequencyCode, interchangeControlNumber: value, transactionControlNumber: String(st).padStart(4, '0') },
         });
         return tx.submission.create({
           data: {
             claimId: claim.id, attempt: input.attempt, frequencyCode: input.frequencyCode, idempotencyKey,
-            interchangeControlNumber: value, transactionControlNumber: String(value).padStart(4, '0'),
+            interchangeControlNumber: value, transactionControlNumber: String(st).padStart(4, '0'),
           },
         });
       });
 
+      const originalPayerClaimControlNo = input.frequencyCode === '1' ? undefined : (input.payerClaimControlNo ?? claim.payerClaimControlNo ?? undefined);
+      let x12: string | undefined;
+      if (sendsX12()) {
+        try {
+          x12 = render837(claim, x12Identity(), {
+            frequencyCode: input.frequencyCode, originalPayerClaimControlNo,
+            interchangeControlNumber: submission.interchangeControlNumber, transactionControlNumber: submission.transactionControlNumber,
+          }, new Date());
+        } catch (err) {
+          if (!(err instanceof X12GenerationError)) throw err;
+          // The field, never the value: a bad value may be a name or a member id.
+          throw ApplicationFailure.nonRetryable(`claim ${claim.id} cannot be written as an 837P: ${err.field} is not valid`, 'X12Generation', { field: err.field });
+        }
+      }
       const receipt = await clearinghouse.submitClaim({
+        ...(x12 ? { x12 } : {}),
         idempotencyKey, claimId: claim.id, attempt: input.attempt, frequencyCode: input.frequencyCode,
-        originalPayerClaimControlNo: input.frequencyCode === '1' ? undefined : input.payerClaimControlNo,
+        originalPayerClaimControlNo,
         payerElectronicId: claim.payer.electronicPayerId, billingProviderNpi: claim.provider.npi,
         dateOfService: claim.encounter.dateOfService.toISOString().slice(0, 10), totalChargeCents: claim.totalChargeCents,
         diagnoses: claim.diagnoses.map((d) => d.code),

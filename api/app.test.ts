@@ -98,14 +98,14 @@ describe('patients', () => {
     expect(created.body).toMatchObject({ firstName: 'Ada', birthDate: '1970-05-17', balanceCents: 0 });
     expect(created.body.coverages.map((c: { priority: string }) => c.priority)).toEqual(['PRIMARY', 'SECONDARY']);
 
-    const read = await f.api.request('GET', `/api/patients/${created.body.id}`, { user: 'coder-1' });
+    const read = await f.api.request('GET', `/api/patients/${created.body.id}`, { user: 'biller-2' });
     expect(read.status).toBe(200);
     expect(read.body).toEqual(created.body);
 
     const audit = await f.db.prisma.auditEvent.findMany({ where: { entity: 'patient', entityId: created.body.id }, orderBy: { id: 'asc' } });
     expect(audit.map((a) => [a.action, a.actor])).toEqual([
       ['patient.create', 'biller-1'],
-      ['patient.read', 'coder-1'],
+      ['patient.read', 'biller-2'],
     ]);
     expect(JSON.stringify(audit.map((a) => a.detail))).not.toMatch(/Ada|Testperson|1970/);
   });

@@ -4,7 +4,7 @@ import type { Prisma, PrismaClient } from '../generated/prisma/client';
 export interface AuditEntry {
   actor: string;
   action: string;
-  entity: 'claim' | 'patient' | 'task';
+  entity: 'claim' | 'patient' | 'task' | 'user' | 'apiToken' | 'routingRule';
   entityId: string;
   claimId?: string;
   detail?: Prisma.InputJsonObject;

@@ -1,19 +1,72 @@
-// Who is calling. For now the X-User-Id header names an active User; token authentication replaces this
-// one middleware later, and everything downstream reads the caller through callerId().
+// Who is calling. `Authorization: Bearer <token>` names an active user through an unrevoked, unexpired
+// ApiToken; `X-User-Id` is accepted only when config.trustUserHeader is on (tests, the harness, the demo).
+// Everything downstream reads the caller through callerId() and callerRole().
 import type { RequestHandler, Response } from 'express';
 import type { PrismaClient } from '../generated/prisma/client';
+import type { Config } from '../infra/config';
 import { ForbiddenError, UnauthenticatedError } from './errors';
+import { hashesMatch, hashToken, looksLikeToken } from './tokens';
 
-export function requireUser(prisma: PrismaClient): RequestHandler {
-  return async (req, res, next) => {
-    const userId = req.get('X-User-Id')?.trim();
-    if (!userId) throw new UnauthenticatedError('the X-User-Id header is required');
-    const user = await prisma.user.findUnique({ where: { id: userId }, select: { id: true, active: true, role: true } });
-    if (!user || !user.active) throw new UnauthenticatedError();
+export type RoleName = 'CODER' | 'BILLER' | 'SUPERVISOR' | 'ADMIN';
+export const ALL_ROLES: readonly RoleName[] = ['CODER', 'BILLER', 'SUPERVISOR', 'ADMIN'];
+
+/** lastUsedAt is written at most this often per token, so that reads do not each cost a write. */
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+/** Marks the middleware so that tests can find where authentication starts in the router stack. */
+export const AUTHENTICATES = Symbol('authenticates');
+
+export function requireUser(prisma: PrismaClient, config: Pick<Config, 'trustUserHeader'>): RequestHandler {
+  const handler: RequestHandler = async (req, res, next) => {
+    const authorization = req.get('Authorization');
+    const user = authorization !== undefined
+      ? await userForToken(prisma, authorization)
+      : config.trustUserHeader
+        ? await userForHeader(prisma, req.get('X-User-Id'))
+        : null;
+    if (!user) {
+      res.set('WWW-Authenticate', 'Bearer');
+      throw new UnauthenticatedError();
+    }
     res.locals.userId = user.id;
     res.locals.userRole = user.role;
+    res.locals.userSkills = user.skills ?? [];
+    res.locals.userPayerGroups = user.payerGroups ?? [];
     next();
   };
+  return Object.assign(handler, { [AUTHENTICATES]: true });
+}
+
+interface Caller {
+  id: string;
+  role: RoleName;
+  skills: string[];
+  payerGroups: string[];
+}
+
+const callerSelect = { id: true, active: true, role: true, skills: true, payerGroups: true } as const;
+
+async function userForToken(prisma: PrismaClient, authorization: string): Promise<Caller | null> {
+  const match = /^Bearer +(\S+)\s*$/i.exec(authorization);
+  if (!match || !looksLikeToken(match[1])) return null;
+  const presented = hashToken(match[1]);
+  const token = await prisma.apiToken.findUnique({ where: { tokenHash: presented }, include: { user: { select: callerSelect } } });
+  // The lookup found the row by its hash; the comparison is repeated in constant time so that nothing about the
+  // stored hash depends on how the index lookup went.
+  if (!token || !hashesMatch(token.tokenHash, presented)) return null;
+  const now = new Date();
+  if (token.revokedAt || (token.expiresAt && token.expiresAt <= now) || !token.user.active) return null;
+  if (!token.lastUsedAt || now.getTime() - token.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
+    await prisma.apiToken.update({ where: { id: token.id }, data: { lastUsedAt: now } });
+  }
+  return token.user as Caller;
+}
+
+async function userForHeader(prisma: PrismaClient, header: string | undefined): Promise<Caller | null> {
+  const userId = header?.trim();
+  if (!userId) return null;
+  const user = await prisma.user.findUnique({ where: { id: userId }, select: callerSelect });
+  return user && user.active ? (user as Caller) : null;
 }
 
 export function callerId(res: Response): string {
@@ -22,20 +75,27 @@ export function callerId(res: Response): string {
   return id;
 }
 
-type RoleName = 'CODER' | 'BILLER' | 'SUPERVISOR' | 'ADMIN';
+/** Where requireRole keeps the roles it allows, for the route table test. */
+export const ALLOWED_ROLES = Symbol('allowedRoles');
 
 /** Every route declares who may call it; anyone else gets 403 (after authentication's 401). */
-export function requireRole(...roles: RoleName[]): RequestHandler {
-  return (_req, res, next) => {
+export function requireRole(...roles: RoleName[]): RequestHandler<any> {
+  const handler: RequestHandler = (_req, res, next) => {
     const role = res.locals.userRole as RoleName | undefined;
     if (!role) throw new UnauthenticatedError();
     if (!roles.includes(role)) throw new ForbiddenError(`this needs one of the roles ${roles.join(', ')}; you are ${role}`);
     next();
   };
+  return Object.assign(handler, { [ALLOWED_ROLES]: roles });
 }
 
 export function callerRole(res: Response): RoleName {
   const role = res.locals.userRole;
   if (typeof role !== 'string') throw new UnauthenticatedError();
   return role as RoleName;
+}
+
+/** What the caller may take beyond their role: skills and payer groups (empty: every payer). */
+export function callerScope(res: Response): { skills: string[]; payerGroups: string[] } {
+  return { skills: (res.locals.userSkills as string[]) ?? [], payerGroups: (res.locals.userPayerGroups as string[]) ?? [] };
 }

@@ -7,11 +7,15 @@ import {
   ClaimPayerKey,
   ClaimStateEnteredAtKey,
   ClaimStateKey,
+  DEFAULT_TASK_SLA_DAYS,
   TASK_QUEUE,
+  TASK_KINDS,
   workflowIdForClaim,
   type ClaimLifecycleInput,
   type ClaimState,
+  type LifecycleOptions,
   type PayerPolicy,
+  type TaskKind,
 } from '../workflows/contract';
 import { isoFromDate } from './dates';
 
@@ -21,7 +25,7 @@ export interface ClaimWorkflowStart {
   started: boolean;
 }
 
-export type LifecycleConfig = Pick<Config, 'dayMs' | 'writeOffApprovalThresholdCents'>;
+export type LifecycleConfig = Pick<Config, 'dayMs' | 'writeOffApprovalThresholdCents' | 'continueAsNewAfterEvents'>;
 
 export async function startClaimWorkflow(
   temporal: Client,
@@ -47,7 +51,12 @@ export async function startClaimWorkflow(
     payer,
     dateOfService: isoFromDate(claim.encounter.dateOfService),
     totalChargeCents: claim.totalChargeCents,
-    options: { dayMs: config.dayMs, writeOffApprovalThresholdCents: config.writeOffApprovalThresholdCents },
+    options: {
+      dayMs: config.dayMs,
+      writeOffApprovalThresholdCents: config.writeOffApprovalThresholdCents,
+      ...(config.continueAsNewAfterEvents ? { continueAsNewAfterEvents: config.continueAsNewAfterEvents } : {}),
+      ...(await slaOverrides(prisma, claim.payer.payerGroup)),
+    },
   };
   const workflowId = workflowIdForClaim(claim.id);
   try {
@@ -70,4 +79,20 @@ export async function startClaimWorkflow(
     if (err instanceof WorkflowExecutionAlreadyStartedError) return { workflowId, started: false };
     throw err;
   }
+}
+
+/**
+ * Task SLAs from the routing rules that differ from the workflow's defaults: the rule for the payer's group,
+ * else the one for every payer. A claim keeps the SLAs it started with; a changed rule applies to new claims.
+ */
+async function slaOverrides(prisma: PrismaClient, payerGroup: string | null): Promise<Pick<LifecycleOptions, 'taskSlaDays'> | {}> {
+  const rules = await prisma.routingRule.findMany({ where: { payerGroup: { in: payerGroup ? ['*', payerGroup] : ['*'] } } });
+  const taskSlaDays: Partial<Record<TaskKind, number>> = {};
+  for (const rule of [...rules].sort((a, b) => (a.payerGroup === '*' ? -1 : 0) - (b.payerGroup === '*' ? -1 : 0))) {
+    if (rule.kind in TASK_KINDS) taskSlaDays[rule.kind as TaskKind] = rule.slaDays;
+  }
+  for (const kind of Object.keys(taskSlaDays) as TaskKind[]) {
+    if (taskSlaDays[kind] === DEFAULT_TASK_SLA_DAYS[kind]) delete taskSlaDays[kind];
+  }
+  return Object.keys(taskSlaDays).length ? { taskSlaDays } : {};
 }

@@ -61,7 +61,7 @@ describe('POST /api/claims refuses a bad body with 400 naming the field, and wri
 
 describe('POST /api/claims', () => {
   it('writes encounter, claim, lines, diagnoses and audit in one go, and starts the workflow', async () => {
-    const res = await f.api.request('POST', '/api/claims', { body: claimBody(), user: 'coder-1' });
+    const res = await f.api.request('POST', '/api/claims', { body: claimBody(), user: 'biller-2' });
     expect(res.status).toBe(201);
     const claimId: string = res.body.id;
     expect(claimId).toMatch(/^CF[0-9A-Z]{10}$/);
@@ -90,7 +90,7 @@ describe('POST /api/claims', () => {
     expect(encounter.dateOfService.toISOString()).toBe('2026-11-02T00:00:00.000Z');
     const audit = await f.db.prisma.auditEvent.findMany({ where: { claimId } });
     expect(audit).toHaveLength(1);
-    expect(audit[0]).toMatchObject({ actor: 'coder-1', action: 'claim.create', entity: 'claim', entityId: claimId });
+    expect(audit[0]).toMatchObject({ actor: 'biller-2', action: 'claim.create', entity: 'claim', entityId: claimId });
     expect(JSON.stringify(audit[0].detail)).not.toMatch(/diabetes|E11/);
 
     const handle = f.env.client.workflow.getHandle(workflowIdForClaim(claimId));

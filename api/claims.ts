@@ -6,7 +6,8 @@ import { z } from 'zod';
 import type { Prisma } from '../generated/prisma/client';
 import { CLAIM_STATES, claimStatusQuery, voidClaimUpdate, workflowIdForClaim, type ClaimStatusView } from '../workflows/contract';
 import { recordAudit } from './audit';
-import { callerId } from './auth';
+import { ROLES } from './access';
+import { callerId, requireRole } from './auth';
 import { startClaimWorkflow } from './claimWorkflow';
 import type { ApiContext } from './context';
 import { createClaim } from './createClaim';
@@ -22,7 +23,7 @@ export function claimsRouter(ctx: ApiContext): Router {
   const { prisma, temporal, config, log, timeouts } = ctx;
   const router = Router();
 
-  router.post('/', async (req, res) => {
+  router.post('/', requireRole(...ROLES.billing), async (req, res) => {
     const body = parseInput(createClaimBody, req.body);
     const rawKey = req.get('Idempotency-Key');
     const key = rawKey === undefined ? undefined : parseInput(idempotencyKey, rawKey, ['Idempotency-Key']);
@@ -44,14 +45,14 @@ export function claimsRouter(ctx: ApiContext): Router {
     res.status(201).json({ ...claim, workflowId: workflowIdForClaim(claimId) });
   });
 
-  router.get('/summary', async (_req, res) => {
+  router.get('/summary', requireRole(...ROLES.anyone), async (_req, res) => {
     const groups = await prisma.claim.groupBy({ by: ['state'], _count: { _all: true } });
     const counts: Record<string, number> = Object.fromEntries(CLAIM_STATES.map((s) => [s, 0]));
     for (const g of groups) counts[g.state] = g._count._all;
     res.json({ counts, total: groups.reduce((sum, g) => sum + g._count._all, 0) });
   });
 
-  router.get('/', async (req, res) => {
+  router.get('/', requireRole(...ROLES.anyone), async (req, res) => {
     const query = parseInput(claimListQuery, req.query);
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     const after = decodeCursor(claimCursor, query.cursor);
@@ -91,7 +92,7 @@ export function claimsRouter(ctx: ApiContext): Router {
     res.json({ items: page.map((c) => claimSummaryView(c, now)), nextCursor });
   });
 
-  router.get('/:id', async (req, res) => {
+  router.get('/:id', requireRole(...ROLES.anyone), async (req, res) => {
     const claimId = req.params.id;
     const [claim, workflow] = await Promise.all([loadClaimDetail(prisma, claimId), queryWorkflow(ctx, claimId)]);
     if (!claim) throw new NotFoundError('claim');
@@ -99,7 +100,7 @@ export function claimsRouter(ctx: ApiContext): Router {
     res.json({ ...claim, workflow });
   });
 
-  router.post('/:id/void', async (req, res) => {
+  router.post('/:id/void', requireRole(...ROLES.billing), async (req, res) => {
     const claimId = req.params.id;
     const { reason } = parseInput(voidClaimBody, req.body);
     const userId = callerId(res);

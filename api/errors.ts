@@ -28,15 +28,15 @@ export class ValidationError extends ApiError {
 }
 
 export class UnauthenticatedError extends ApiError {
-  constructor(message = 'X-User-Id must name an active user') {
+  constructor(message = 'a valid bearer token is required (Authorization: Bearer <token>)') {
     super(401, 'UNAUTHENTICATED', message);
   }
 }
 
 /** Authenticated, but this role may not do this. */
 export class ForbiddenError extends ApiError {
-  constructor(message: string) {
-    super(403, 'FORBIDDEN', message);
+  constructor(message: string, code = 'FORBIDDEN') {
+    super(403, code, message);
   }
 }
 
@@ -57,6 +57,13 @@ export class ConflictError extends ApiError {
 export class UnprocessableError extends ApiError {
   constructor(code: string, message: string, field?: string) {
     super(422, code, message, field);
+  }
+}
+
+/** Too many requests from one address to one route within the window; retry after `retryAfterS`. */
+export class RateLimitedError extends ApiError {
+  constructor(readonly retryAfterS: number) {
+    super(429, 'RATE_LIMITED', `too many requests; retry in ${retryAfterS} s`);
   }
 }
 
@@ -121,6 +128,7 @@ export function errorHandler(log: Log): ErrorRequestHandler {
         prismaCode: err instanceof Prisma.PrismaClientKnownRequestError ? err.code : undefined,
       });
     }
+    if (apiError instanceof RateLimitedError) res.set('Retry-After', String(apiError.retryAfterS));
     const body: ErrorBody = { error: { code: apiError.code, message: apiError.message } };
     if (apiError.field) body.error.field = apiError.field;
     res.status(apiError.status).json(body);

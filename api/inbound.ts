@@ -19,7 +19,11 @@ import type { ApiContext } from './context';
 import { dateFromIso } from './dates';
 import { ApiError, isUniqueViolation, parseInput, UnprocessableError } from './errors';
 import { findImbalance } from './remittanceBalance';
+import { handleX12, x12BodyParser } from './inboundX12';
 import { acknowledgementMessage, appealDecisionMessage, remittanceMessage, type RemittanceInput } from './schemas';
+import type { z } from 'zod';
+
+export type AcknowledgementInput = z.output<typeof acknowledgementMessage>;
 
 const ACK_KIND = 'ack';
 const APPEAL_DECISION_KIND = 'appeal-decision';
@@ -31,40 +35,7 @@ export function inboundRouter(ctx: ApiContext): Router {
 
   router.post('/acknowledgements', async (req, res) => {
     const message = parseInput(acknowledgementMessage, req.body);
-    const { duplicate, claimId, signal } = await storeOnce(prisma, ACK_KIND, message.ackId, async (tx) => {
-      await requireClaim(tx, message.claimId);
-      const respondedAt = new Date();
-      const updated = await tx.submission.updateMany({
-        where: { claimId: message.claimId, attempt: message.attempt },
-        data: {
-          status: message.accepted ? 'ACCEPTED' : 'REJECTED',
-          rejectReason: message.accepted ? null : [message.rejectionCode, message.reason].filter(Boolean).join(' ') || null,
-          respondedAt,
-        },
-      });
-      if (updated.count === 0) throw new UnprocessableError('UNKNOWN_REFERENCE', 'the claim has no submission with this attempt', 'attempt');
-      if (message.payerClaimControlNo) {
-        await tx.claim.update({ where: { id: message.claimId }, data: { payerClaimControlNo: message.payerClaimControlNo } });
-      }
-      await recordAudit(tx, {
-        actor: CLEARINGHOUSE_ACTOR,
-        action: 'claim.acknowledgement',
-        entity: 'claim',
-        entityId: message.claimId,
-        claimId: message.claimId,
-        detail: { ackId: message.ackId, attempt: message.attempt, accepted: message.accepted, rejectionCode: message.rejectionCode ?? null },
-      });
-      const signal: AcknowledgementSignal = {
-        ackId: message.ackId,
-        attempt: message.attempt,
-        accepted: message.accepted,
-        rejectionCode: message.rejectionCode,
-        reason: message.reason,
-        payerClaimControlNo: message.payerClaimControlNo,
-      };
-      return { claimId: message.claimId, signal };
-    });
-    await signalClaimWorkflow(ctx, claimId, acknowledgementSignal, signal);
+    const { duplicate } = await processAcknowledgement(ctx, message);
     res.status(202).json({ accepted: true, duplicate });
   });
 
@@ -94,34 +65,96 @@ export function inboundRouter(ctx: ApiContext): Router {
 
   router.post('/remittances', async (req, res) => {
     const message = parseInput(remittanceMessage, req.body);
-    const imbalance = findImbalance(message);
-    if (imbalance) throw new UnprocessableError('REMITTANCE_UNBALANCED', imbalance.message, imbalance.field);
-    const repeated = firstRepeatedClaim(message);
-    if (repeated !== null) {
-      // ClaimPayment is unique per remittance and claim; a reversal and its correction in one 835 needs a schema change.
-      throw new UnprocessableError('UNSUPPORTED_REMITTANCE', 'a claim appears twice in one remittance', `claims[${repeated}].claimId`);
-    }
-    const payer = await prisma.payer.findUnique({ where: { electronicPayerId: message.payerElectronicId }, select: { id: true } });
-    if (!payer) throw new UnprocessableError('UNKNOWN_REFERENCE', 'no payer has this electronic payer id', 'payerElectronicId');
-
-    const stored = await storeRemittance(prisma, payer.id, message);
-    const payments = await prisma.claimPayment.findMany({
-      where: { remittanceId: stored.remittanceId, ...(stored.duplicate ? { postedAt: null } : {}) },
-      include: { adjustments: { select: { carc: true } } },
-    });
-    await signalEach(payments, (p) => signalClaimWorkflow(ctx, p.claimId, remittanceSignal, remittanceSignalFor(p)));
-    res.status(202).json({
-      accepted: true,
-      duplicate: stored.duplicate,
-      remittanceId: stored.remittanceId,
-      matched: stored.matchedClaimIds.length,
-      unmatched: message.claims.map((c) => c.claimId).filter((id) => !stored.matchedClaimIds.includes(id)),
-    });
+    const result = await processRemittance(ctx, message);
+    res.status(202).json({ accepted: true, ...result });
   });
+
+  // X12 files (999, 277CA, 835): api/inboundX12.ts; the body stays text.
+  router.post('/x12', x12BodyParser, (req, res) => handleX12(ctx, req, res));
 
   // Unknown inbound paths answer 404 here rather than fall through to the user check meant for people.
   router.use((req, _res, next) => next(new ApiError(404, 'NOT_FOUND', `no route for ${req.method} ${req.baseUrl}${req.path}`)));
   return router;
+}
+
+/**
+ * Stores an acknowledgement (JSON or from a 277CA/999) once and signals the claim's workflow. Throws
+ * UnprocessableError when the claim or its submission attempt is unknown.
+ */
+export async function processAcknowledgement(ctx: ApiContext, message: AcknowledgementInput): Promise<{ duplicate: boolean }> {
+  const { prisma } = ctx;
+  const { duplicate, claimId, signal } = await storeOnce(prisma, ACK_KIND, message.ackId, async (tx) => {
+    await requireClaim(tx, message.claimId);
+    const respondedAt = new Date();
+    const updated = await tx.submission.updateMany({
+      where: { claimId: message.claimId, attempt: message.attempt },
+      data: {
+        status: message.accepted ? 'ACCEPTED' : 'REJECTED',
+        rejectReason: message.accepted ? null : [message.rejectionCode, message.reason].filter(Boolean).join(' ') || null,
+        respondedAt,
+      },
+    });
+    if (updated.count === 0) throw new UnprocessableError('UNKNOWN_REFERENCE', 'the claim has no submission with this attempt', 'attempt');
+    if (message.payerClaimControlNo) {
+      await tx.claim.update({ where: { id: message.claimId }, data: { payerClaimControlNo: message.payerClaimControlNo } });
+    }
+    await recordAudit(tx, {
+      actor: CLEARINGHOUSE_ACTOR,
+      action: 'claim.acknowledgement',
+      entity: 'claim',
+      entityId: message.claimId,
+      claimId: message.claimId,
+      detail: { ackId: message.ackId, attempt: message.attempt, accepted: message.accepted, rejectionCode: message.rejectionCode ?? null },
+    });
+    const signal: AcknowledgementSignal = {
+      ackId: message.ackId,
+      attempt: message.attempt,
+      accepted: message.accepted,
+      rejectionCode: message.rejectionCode,
+      reason: message.reason,
+      payerClaimControlNo: message.payerClaimControlNo,
+    };
+    return { claimId: message.claimId, signal };
+  });
+  await signalClaimWorkflow(ctx, claimId, acknowledgementSignal, signal);
+  return { duplicate };
+}
+
+export interface RemittanceOutcome {
+  duplicate: boolean;
+  remittanceId: string;
+  matched: number;
+  unmatched: string[];
+}
+
+/**
+ * Checks, stores (once per payer + trace number) and signals a remittance. Throws UnprocessableError when it
+ * does not balance, repeats a claim, or names a payer we do not know.
+ */
+export async function processRemittance(ctx: ApiContext, message: RemittanceInput): Promise<RemittanceOutcome> {
+  const { prisma } = ctx;
+  const imbalance = findImbalance(message);
+  if (imbalance) throw new UnprocessableError('REMITTANCE_UNBALANCED', imbalance.message, imbalance.field);
+  const repeated = firstRepeatedClaim(message);
+  if (repeated !== null) {
+    // ClaimPayment is unique per remittance and claim; a reversal and its correction in one 835 needs a schema change.
+    throw new UnprocessableError('UNSUPPORTED_REMITTANCE', 'a claim appears twice in one remittance', `claims[${repeated}].claimId`);
+  }
+  const payer = await prisma.payer.findUnique({ where: { electronicPayerId: message.payerElectronicId }, select: { id: true } });
+  if (!payer) throw new UnprocessableError('UNKNOWN_REFERENCE', 'no payer has this electronic payer id', 'payerElectronicId');
+
+  const stored = await storeRemittance(prisma, payer.id, message);
+  const payments = await prisma.claimPayment.findMany({
+    where: { remittanceId: stored.remittanceId, ...(stored.duplicate ? { postedAt: null } : {}) },
+    include: { adjustments: { select: { carc: true } } },
+  });
+  await signalEach(payments, (p) => signalClaimWorkflow(ctx, p.claimId, remittanceSignal, remittanceSignalFor(p)));
+  return {
+    duplicate: stored.duplicate,
+    remittanceId: stored.remittanceId,
+    matched: stored.matchedClaimIds.length,
+    unmatched: message.claims.map((c) => c.claimId).filter((id) => !stored.matchedClaimIds.includes(id)),
+  };
 }
 
 interface Stored<T> {

@@ -1,7 +1,8 @@
 // /api/patients: registering a patient with their coverages, and reading one back (audited).
 import { Router } from 'express';
 import { recordAudit } from './audit';
-import { callerId } from './auth';
+import { ROLES } from './access';
+import { callerId, requireRole } from './auth';
 import type { ApiContext } from './context';
 import { dateFromIso } from './dates';
 import { NotFoundError, parseInput, UnprocessableError } from './errors';
@@ -12,7 +13,7 @@ import { patientInclude, patientView } from './views';
 export function patientsRouter({ prisma }: ApiContext): Router {
   const router = Router();
 
-  router.post('/', async (req, res) => {
+  router.post('/', requireRole(...ROLES.billing), async (req, res) => {
     const body = parseInput(createPatientBody, req.body);
     const userId = callerId(res);
     const patientId = newPatientId();
@@ -57,7 +58,7 @@ export function patientsRouter({ prisma }: ApiContext): Router {
     res.location(`/api/patients/${patientId}`).status(201).json(patientView(patient));
   });
 
-  router.get('/:id', async (req, res) => {
+  router.get('/:id', requireRole(...ROLES.billing), async (req, res) => {
     const patient = await prisma.patient.findUnique({ where: { id: req.params.id }, include: patientInclude });
     if (!patient) throw new NotFoundError('patient');
     await recordAudit(prisma, { actor: callerId(res), action: 'patient.read', entity: 'patient', entityId: patient.id });

@@ -1,16 +1,19 @@
 // Reference data a client needs to build a claim: payers (with their follow-up and appeal policies) and providers.
+// No PHI: every signed-in role may read it (coders see payers and providers on the claims they code).
 import { Router } from 'express';
+import { ROLES } from './access';
+import { requireRole } from './auth';
 import type { ApiContext } from './context';
 
 export function referenceRouter({ prisma }: ApiContext): Router {
   const router = Router();
 
-  router.get('/payers', async (_req, res) => {
+  router.get('/payers', requireRole(...ROLES.anyone), async (_req, res) => {
     const payers = await prisma.payer.findMany({ orderBy: { name: 'asc' } });
     res.json({ items: payers });
   });
 
-  router.get('/providers', async (_req, res) => {
+  router.get('/providers', requireRole(...ROLES.anyone), async (_req, res) => {
     const providers = await prisma.provider.findMany({ orderBy: { name: 'asc' } });
     res.json({ items: providers });
   });

@@ -163,6 +163,17 @@ export const claimListQuery = z.strictObject({
   cursor: once.optional(),
 });
 
+const wholeNumber = z
+  .string('must be given once')
+  .regex(/^\d{1,10}$/, 'must be a whole number')
+  .transform(Number)
+  .pipe(z.int().max(MAX_CENTS, `must not exceed ${MAX_CENTS}`));
+const instant = z
+  .string('must be given once')
+  .refine((s) => /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2}))?$/.test(s) && !Number.isNaN(Date.parse(s)), 'must be a date (YYYY-MM-DD) or an ISO 8601 instant')
+  .transform((s) => new Date(s));
+const trueOnly = z.enum(['true'], 'must be true when given').transform(() => true as const);
+
 const TASK_STATUSES = ['OPEN', 'CLAIMED', 'DONE', 'CANCELLED'] as const;
 export const taskQueueParam = z.enum(['CODER', 'BILLER', 'SUPERVISOR'], 'must be CODER, BILLER or SUPERVISOR');
 export const taskListQuery = z.strictObject({
@@ -173,8 +184,25 @@ export const taskListQuery = z.strictObject({
     .optional(),
   kind: z.enum(TASK_KIND_NAMES, 'must be a task kind such as CODE_REVIEW').optional(),
   payerId: once.optional(),
+  /** created at or after / before: an instant (ISO 8601) or a date (midnight UTC) */
+  createdAfter: instant.optional(),
+  createdBefore: instant.optional(),
+  /** open at least this many lifecycle days (config.dayMs) */
+  minAgeDays: wholeNumber.optional(),
+  /** the claim's balance, in cents */
+  minBalanceCents: wholeNumber.optional(),
+  maxBalanceCents: wholeNumber.optional(),
+  /** due before this instant; `overdue=true` is due before now */
+  dueBefore: instant.optional(),
+  overdue: trueOnly.optional(),
+  assigneeId: once.optional(),
+  mine: trueOnly.optional(),
+  unassigned: trueOnly.optional(),
   limit: pageSize.optional(),
   cursor: once.optional(),
+}).refine((q) => [q.assigneeId !== undefined, q.mine, q.unassigned].filter(Boolean).length <= 1, {
+  message: 'give at most one of assigneeId, mine and unassigned',
+  path: ['assigneeId'],
 });
 
 // Inbound messages (domain/clearinghouse.ts). Unknown keys are dropped, not refused: a sender may add
@@ -228,3 +256,58 @@ export const appealDecisionMessage = z.object({
   level: z.int('must be a whole number').min(1, 'must be at least 1'),
   decision: z.enum(['OVERTURNED', 'UPHELD'], 'must be OVERTURNED or UPHELD'),
 });
+
+// ---- users, tokens, routing rules ----
+
+const ROLE_NAMES = ['CODER', 'BILLER', 'SUPERVISOR', 'ADMIN'] as const;
+const userId = z.string('must be a string').regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be 1-64 letters, digits, dots, dashes or underscores');
+const skill = z.string('must be a string').regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'must be 1-40 lowercase letters, digits, dashes or underscores');
+const payerGroup = z.string('must be a string').regex(/^[A-Z0-9][A-Z0-9_-]{0,39}$/, 'must be 1-40 uppercase letters, digits, dashes or underscores');
+const uniqueList = <T extends z.ZodType<string>>(item: T, max: number) =>
+  z.array(item).max(max, `at most ${max}`).refine((xs) => new Set(xs).size === xs.length, 'must not repeat an entry');
+
+export const createUserBody = z.strictObject({
+  id: userId,
+  name: text(100),
+  role: z.enum(ROLE_NAMES, `must be one of ${ROLE_NAMES.join(', ')}`),
+  skills: uniqueList(skill, 50).optional(),
+  payerGroups: uniqueList(payerGroup, 50).optional(),
+});
+export type CreateUserBody = z.output<typeof createUserBody>;
+
+export const updateUserBody = z.strictObject({
+  name: text(100).optional(),
+  role: z.enum(ROLE_NAMES, `must be one of ${ROLE_NAMES.join(', ')}`).optional(),
+  skills: uniqueList(skill, 50).optional(),
+  payerGroups: uniqueList(payerGroup, 50).optional(),
+  active: z.boolean('must be true or false').optional(),
+});
+
+export const createTokenBody = z.strictObject({
+  name: text(100),
+  /** the token stops working after this many (real) days; no expiry when absent */
+  expiresInDays: z.int('must be a whole number').min(1, 'must be at least 1').max(3650, 'must be at most 3650').optional(),
+});
+export type CreateTokenBody = z.output<typeof createTokenBody>;
+
+export const routingRuleBody = z.strictObject({
+  requiredSkill: skill.nullable().optional(),
+  slaDays: z.int('must be a whole number').min(1, 'must be at least 1').max(365, 'must be at most 365').optional(),
+});
+export const routingRuleKey = z.strictObject({
+  kind: z.enum(TASK_KIND_NAMES, 'must be a task kind such as CODE_REVIEW'),
+  payerGroup: z.union([z.literal('*'), payerGroup]),
+});
+
+// ---- queue work ----
+
+export const reassignBody = z.strictObject({ userId: id });
+export const bulkReassignBody = z.strictObject({
+  taskIds: z.array(id).min(1, 'at least one task id is required').max(500, 'at most 500 tasks at once')
+    .refine((xs) => new Set(xs).size === xs.length, 'must not repeat a task id'),
+  userId: id,
+});
+export const taskPriorityBody = z.strictObject({
+  priority: z.int('must be a whole number').min(0, 'must be between 0 and 100').max(100, 'must be between 0 and 100'),
+});
+export const taskNoteBody = z.strictObject({ body: text(4000) });

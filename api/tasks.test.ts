@@ -99,7 +99,7 @@ describe('GET /api/queues/:queue/tasks', () => {
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const res: { body: any } = await api.request('GET', `/api/queues/CODER/tasks?limit=4${cursor ? `&cursor=${cursor}` : ''}`);
+      const res: { body: any } = await api.request('GET', `/api/queues/CODER/tasks?limit=4${cursor ? `&cursor=${cursor}` : ''}`, { user: 'coder-1' });
       ids.push(...res.body.items.map((t: { id: string }) => t.id));
       cursor = res.body.nextCursor;
       pages++;
@@ -110,7 +110,7 @@ describe('GET /api/queues/:queue/tasks', () => {
 
   it('filters by status, kind and payer', async () => {
     const ids = async (query: string) =>
-      (await api.request('GET', `/api/queues/CODER/tasks?${query}`)).body.items.map((t: { id: string }) => t.id);
+      (await api.request('GET', `/api/queues/CODER/tasks?${query}`, { user: 'coder-1' })).body.items.map((t: { id: string }) => t.id);
     expect(await ids('status=DONE,CANCELLED')).toEqual(['t-cancelled', 't-done']);
     expect(await ids('status=OPEN')).not.toContain('t-high-soon');
     expect(await ids('kind=SCRUB_FIX_CODING')).toEqual(['t-mid-c']);
@@ -139,7 +139,7 @@ describe('POST /api/tasks/:id/complete', () => {
   const confirm = { outcome: { action: 'CONFIRM_CODES', diagnoses: ['M54.50'] } };
 
   it('answers 404 for an unknown task', async () => {
-    const res = await api.request('POST', '/api/tasks/nope/complete', { body: confirm });
+    const res = await api.request('POST', '/api/tasks/nope/complete', { body: confirm, user: 'coder-1' });
     expect(res.status).toBe(404);
   });
 
@@ -176,7 +176,7 @@ describe('POST /api/tasks/:id/complete', () => {
       ],
     ];
     for (const [body, field] of cases) {
-      const res = await api.request('POST', '/api/tasks/t-mid-b/complete', { body });
+      const res = await api.request('POST', '/api/tasks/t-mid-b/complete', { body, user: 'coder-1' });
       expect(res.status, JSON.stringify(body)).toBe(400);
       expect(res.body.error.field).toBe(field);
     }

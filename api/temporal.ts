@@ -45,7 +45,8 @@ export async function callTemporal<T>(
   }
 }
 
-function grpcCode(err: unknown): number | undefined {
+/** The gRPC status code of a Temporal call's failure, when it has one (5 NOT_FOUND, 12 UNIMPLEMENTED, ...). */
+export function grpcCode(err: unknown): number | undefined {
   const candidate = isGrpcServiceError(err) ? err : (err as { cause?: unknown }).cause;
   return isGrpcServiceError(candidate) ? candidate.code : undefined;
 }

@@ -12,6 +12,7 @@ import { seedReferenceData } from '../infra/seed';
 import { ClaimPayerKey, ClaimStateEnteredAtKey, ClaimStateKey } from '../workflows/contract';
 import { serverExecutable } from '../infra/temporal';
 import { createApp } from './app';
+import type { RateLimit } from './rateLimit';
 import type { TemporalTimeouts } from './temporal';
 
 
@@ -33,7 +34,8 @@ export function startTemporal(): Promise<TestWorkflowEnvironment> {
   });
 }
 
-export const testConfig = (): Config => ({ ...loadConfig(), dayMs: 1_000, writeOffApprovalThresholdCents: 10_000 });
+// Tests name their caller with X-User-Id (see RequestOptions.user); token authentication has its own tests.
+export const testConfig = (): Config => ({ ...loadConfig(), dayMs: 1_000, writeOffApprovalThresholdCents: 10_000, trustUserHeader: true });
 
 export interface TestApi {
   baseUrl: string;
@@ -46,8 +48,10 @@ export interface RequestOptions {
   body?: unknown;
   /** raw text sent as the body instead of JSON.stringify(body) */
   rawBody?: string;
-  /** X-User-Id; null sends none */
+  /** X-User-Id; null sends none (the default when a token is given) */
   user?: string | null;
+  /** sent as Authorization: Bearer <token> */
+  token?: string;
   headers?: Record<string, string>;
 }
 
@@ -63,6 +67,7 @@ export async function startApi(deps: {
   temporal: Client;
   config?: Config;
   temporalTimeouts?: Partial<TemporalTimeouts>;
+  tokenRateLimit?: RateLimit;
 }): Promise<TestApi> {
   const logs: TestApi['logs'] = [];
   const app = createApp({
@@ -71,6 +76,7 @@ export async function startApi(deps: {
     config: deps.config ?? testConfig(),
     log: (msg, fields) => logs.push({ msg, fields }),
     temporalTimeouts: { queryMs: 500, ...deps.temporalTimeouts },
+    tokenRateLimit: deps.tokenRateLimit,
   });
   const server = await new Promise<ReturnType<typeof app.listen>>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
@@ -81,8 +87,9 @@ export async function startApi(deps: {
     logs,
     async request(method, path, options = {}) {
       const headers: Record<string, string> = { ...options.headers };
-      const user = options.user === undefined ? 'biller-1' : options.user;
+      const user = options.user === undefined ? (options.token === undefined ? 'biller-1' : null) : options.user;
       if (user !== null) headers['X-User-Id'] = user;
+      if (options.token !== undefined) headers.Authorization = `Bearer ${options.token}`;
       let body: string | undefined;
       if (options.rawBody !== undefined) body = options.rawBody;
       else if (options.body !== undefined) body = JSON.stringify(options.body);

@@ -1,6 +1,7 @@
 // The JSON shapes the API answers with, built from read-model rows: calendar dates as YYYY-MM-DD,
 // instants as ISO strings, money as integer cents.
-import type { Prisma, PrismaClient, Task } from '../generated/prisma/client';
+import type { Prisma, PrismaClient, Task, TaskNote } from '../generated/prisma/client';
+import { explainTaskRank, type TaskRankInput } from '../domain/priority';
 import { isoFromDate } from './dates';
 
 const iso = (d: Date | null | undefined): string | null => (d ? d.toISOString() : null);
@@ -131,7 +132,36 @@ export function claimSummaryView(claim: ClaimSummaryRow, now = new Date()) {
 
 const OPEN_STATUSES = new Set(['OPEN', 'CLAIMED']);
 
-export function taskView(task: Task, now = new Date()) {
+/** What the task's context says about the money and the deadline its priority was computed from. */
+function rankInput(task: Task): TaskRankInput {
+  const ctx = (task.context ?? {}) as Record<string, unknown>;
+  const dateOf = (v: unknown) => (typeof v === 'string' && !Number.isNaN(Date.parse(v)) ? new Date(v) : undefined);
+  const appeal = dateOf(ctx.appealDeadline);
+  const filing = dateOf(ctx.timelyFilingDeadline);
+  return {
+    kind: task.kind,
+    priority: task.priority,
+    amountCents: typeof ctx.balanceCents === 'number' ? ctx.balanceCents : undefined,
+    deadline: appeal ? { name: 'appeal deadline', at: appeal } : filing ? { name: 'timely filing deadline', at: filing } : undefined,
+    dueAt: task.dueAt,
+    workable: OPEN_STATUSES.has(task.status),
+    escalatedAt: task.escalatedAt,
+    prioritySetAt: task.prioritySetAt,
+    prioritySetById: task.prioritySetById,
+  };
+}
+
+/** A task as a queue lists it: the task, its rank explained, and the claim facts the filters use. */
+export function queueItemView(task: Task & { claim: { payerId: string; balanceCents: number } }, now: Date, dayMs: number) {
+  const { claim, ...row } = task;
+  return { ...taskView(row, now, dayMs), claim: { payerId: claim.payerId, balanceCents: claim.balanceCents } };
+}
+
+export function noteView(n: TaskNote) {
+  return { id: n.id, taskId: n.taskId, authorId: n.authorId, body: n.body, createdAt: iso(n.createdAt) };
+}
+
+export function taskView(task: Task, now = new Date(), dayMs = 86_400_000) {
   return {
     id: task.id,
     claimId: task.claimId,
@@ -140,6 +170,7 @@ export function taskView(task: Task, now = new Date()) {
     kind: task.kind,
     status: task.status,
     priority: task.priority,
+    rank: explainTaskRank(rankInput(task), now, dayMs),
     dueAt: iso(task.dueAt),
     overdue: OPEN_STATUSES.has(task.status) && task.dueAt.getTime() < now.getTime(),
     assigneeId: task.assigneeId,
@@ -151,6 +182,8 @@ export function taskView(task: Task, now = new Date()) {
     claimedAt: iso(task.claimedAt),
     doneAt: iso(task.doneAt),
     doneById: task.doneById,
+    prioritySetById: task.prioritySetById,
+    prioritySetAt: iso(task.prioritySetAt),
   };
 }
 

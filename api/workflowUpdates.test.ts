@@ -87,13 +87,13 @@ describe('with a worker running the claim workflow', () => {
 
   it("a refusal by the workflow's validator is 409 TASK_COMPLETION_REJECTED with the validator's reason", async () => {
     const { taskId } = await claimWithCodeReviewTask();
-    const refused = await api.request('POST', `/api/tasks/${taskId}/complete`, { body: { outcome: { action: 'CONFIRM_CODES' } } });
+    const refused = await api.request('POST', `/api/tasks/${taskId}/complete`, { body: { outcome: { action: 'CONFIRM_CODES' } }, user: 'coder-1' });
     expect(refused.status).toBe(409);
     expect(refused.body.error).toEqual({ code: 'TASK_COMPLETION_REJECTED', message: 'confirming codes needs at least one diagnosis' });
 
     const ok = { outcome: { action: 'CONFIRM_CODES', diagnoses: ['K21.9'] } };
-    expect((await api.request('POST', `/api/tasks/${taskId}/complete`, { body: ok })).status).toBe(200);
-    const stale = await api.request('POST', `/api/tasks/${taskId}/complete`, { body: ok });
+    expect((await api.request('POST', `/api/tasks/${taskId}/complete`, { body: ok, user: 'coder-1' })).status).toBe(200);
+    const stale = await api.request('POST', `/api/tasks/${taskId}/complete`, { body: ok, user: 'coder-1' });
     expect(stale.status).toBe(409);
     expect(stale.body.error.message).toBe('this task was already completed');
   });

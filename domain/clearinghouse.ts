@@ -29,6 +29,11 @@ export interface ClaimSubmission {
   diagnoses: string[];
   lines: SubmittedLine[];
   interchangeControlNumber: number;
+  /**
+   * The same claim as an 837P file (ISA13 = interchangeControlNumber). When present, an X12 clearinghouse
+   * sends this file (under idempotencyKey) rather than the JSON fields. Holds PHI: never log it.
+   */
+  x12?: string;
 }
 
 export interface SubmissionReceipt {

@@ -17,6 +17,21 @@ export interface Config {
   simulatorUrl: string;
   simulatorSeed: number;
   writeOffApprovalThresholdCents: number;
+  /** history length at which a claim's workflow continues as new (unset: the workflow's default, 8,000 events) */
+  continueAsNewAfterEvents?: number;
+  /**
+   * Accept `X-User-Id: <user>` as proof of identity instead of a bearer token. Only for tests, the test
+   * harness and the demo, where everything runs on one machine: anyone who can reach the API can claim to be
+   * anyone. Off unless CLAIMFLOW_TRUST_USER_HEADER=1.
+   */
+  trustUserHeader: boolean;
+}
+
+function flag(name: string): boolean {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '' || raw === '0' || raw === 'false') return false;
+  if (raw === '1' || raw === 'true') return true;
+  throw new Error(`configuration: ${name} must be 1 or 0, got "${raw}"`);
 }
 
 function int(name: string, fallback: number): number {
@@ -43,5 +58,7 @@ export function loadConfig(root = process.cwd()): Config {
     simulatorUrl: process.env.SIMULATOR_URL || `http://127.0.0.1:${simulatorPort}`,
     simulatorSeed: int('SIMULATOR_SEED', 42),
     writeOffApprovalThresholdCents: int('WRITE_OFF_APPROVAL_THRESHOLD_CENTS', 10_000),
+    continueAsNewAfterEvents: process.env.CLAIMFLOW_CONTINUE_AS_NEW_AFTER_EVENTS ? int('CLAIMFLOW_CONTINUE_AS_NEW_AFTER_EVENTS', 8_000) : undefined,
+    trustUserHeader: flag('CLAIMFLOW_TRUST_USER_HEADER'),
   };
 }

@@ -2,6 +2,7 @@
 // captures for them. Every name, address, member id and NPI here is made up; re-running changes nothing.
 import type { PrismaClient } from '../generated/prisma/client';
 import type { CreateClaimBody } from '../api/schemas';
+import { DEFAULT_TASK_SLA_DAYS, TASK_KINDS, type TaskKind } from '../workflows/contract';
 
 // ---- payers: one Medicare-like, three commercial, each with its own follow-up and appeal rules ----
 export const PAYER_IDS = {
@@ -16,6 +17,7 @@ const PAYERS = [
     id: PAYER_IDS.medicare,
     name: 'Medicare Part B (Demo Jurisdiction)',
     electronicPayerId: 'DMC01',
+    payerGroup: 'MEDICARE',
     followUpIntervalDays: 30,
     maxFollowUps: 3,
     timelyFilingDays: 365,
@@ -26,6 +28,7 @@ const PAYERS = [
     id: PAYER_IDS.bluePeak,
     name: 'Blue Peak Health Plan',
     electronicPayerId: 'BPK47',
+    payerGroup: 'COMMERCIAL',
     followUpIntervalDays: 14,
     maxFollowUps: 4,
     timelyFilingDays: 90,
@@ -36,6 +39,7 @@ const PAYERS = [
     id: PAYER_IDS.unity,
     name: 'Unity Mutual Insurance',
     electronicPayerId: 'UMI62',
+    payerGroup: 'COMMERCIAL',
     followUpIntervalDays: 21,
     maxFollowUps: 3,
     timelyFilingDays: 180,
@@ -46,6 +50,7 @@ const PAYERS = [
     id: PAYER_IDS.cascade,
     name: 'Cascade Commercial Health',
     electronicPayerId: 'CCH19',
+    payerGroup: 'COMMERCIAL',
     followUpIntervalDays: 18,
     maxFollowUps: 3,
     timelyFilingDays: 120,
@@ -146,7 +151,21 @@ const GROUP_NUMBERS: Record<PayerKey, string | null> = { medicare: null, bluePea
 export const coverageIdFor = (patientIndex: number, priority: 'PRIMARY' | 'SECONDARY'): string =>
   `cov-${String(patientIndex + 1).padStart(2, '0')}-${priority === 'PRIMARY' ? 'p' : 's'}`;
 
+/**
+ * One routing rule per task kind for every payer ("*"): the workflow's queue (TASK_KINDS), its default SLA, no
+ * required skill. Only missing rules are added, so what supervisors changed survives a re-seed.
+ */
+export async function seedRoutingRules(prisma: PrismaClient): Promise<void> {
+  await prisma.routingRule.createMany({
+    data: (Object.keys(TASK_KINDS) as TaskKind[]).map((kind) => ({
+      kind, payerGroup: '*', queue: TASK_KINDS[kind].queue, slaDays: DEFAULT_TASK_SLA_DAYS[kind],
+    })),
+    skipDuplicates: true,
+  });
+}
+
 export async function seedReferenceData(prisma: PrismaClient): Promise<void> {
+  await seedRoutingRules(prisma);
   for (const payer of PAYERS) {
     await prisma.payer.upsert({ where: { id: payer.id }, create: payer, update: payer });
   }

@@ -1,6 +1,6 @@
 // The simulator process's configuration, read once from the environment and checked before anything starts.
 import { SimulatorConfigError } from './errors';
-import type { DeliveryMode } from './outbox';
+import type { DeliveryMode, OutboundFormat } from './outbox';
 
 export interface SimulatorConfig {
   port: number;
@@ -9,6 +9,7 @@ export interface SimulatorConfig {
   dayMs: number;
   inboundUrl?: string;
   delivery: DeliveryMode;
+  outboundFormat: OutboundFormat;
   stateFile?: string;
 }
 
@@ -29,6 +30,10 @@ export function loadSimulatorConfig(env: Env = process.env): SimulatorConfig {
   if (delivery !== 'scheduled' && delivery !== 'manual') {
     throw new SimulatorConfigError(`SIMULATOR_DELIVERY must be "scheduled" or "manual", got "${delivery}"`);
   }
+  const outboundFormat = env.SIMULATOR_OUTBOUND_FORMAT || 'x12';
+  if (outboundFormat !== 'x12' && outboundFormat !== 'json') {
+    throw new SimulatorConfigError(`SIMULATOR_OUTBOUND_FORMAT must be "x12" or "json", got "${outboundFormat}"`);
+  }
   const inboundUrl = env.CLAIMFLOW_INBOUND_URL || undefined;
   if (inboundUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(inboundUrl)) {
     throw new SimulatorConfigError(`CLAIMFLOW_INBOUND_URL must be an http(s) URL, got "${inboundUrl}"`);
@@ -41,6 +46,7 @@ export function loadSimulatorConfig(env: Env = process.env): SimulatorConfig {
     dayMs: wholeNumber(env, 'CLAIMFLOW_DAY_MS', 86_400_000, 1),
     inboundUrl,
     delivery,
+    outboundFormat,
     stateFile: env.SIMULATOR_STATE_FILE || undefined,
   };
 }

@@ -10,6 +10,7 @@ async function main(): Promise<void> {
     dayMs: config.dayMs,
     inboundUrl: config.inboundUrl,
     delivery: config.delivery,
+    outboundFormat: config.outboundFormat,
     stateFile: config.stateFile,
   });
   const running = await simulator.start(config.port, config.host);

@@ -1,8 +1,15 @@
 // Messages the payer sends back to claimflow (acknowledgements, remittances, appeal decisions): queued with
 // a due time, POSTed in due order, retried with exponential backoff while claimflow is down or failing.
 // One claim's messages never overtake each other, so a remittance never arrives before its acknowledgement.
-import type { RemittanceMessage } from '../domain/clearinghouse';
-import type { OutboundKind, OutboundMessage, SimulatorState } from './state';
+import type { AcknowledgementMessage, RemittanceMessage } from '../domain/clearinghouse';
+import type { OutboundKind, OutboundMessage, SimulatorState, SubmissionRecord } from './state';
+import { render277CA, render835, render999 } from './x12';
+
+/** x12: acknowledgements and remittances go out as 999/277CA/835 files; json: the JSON contract. */
+export type OutboundFormat = 'x12' | 'json';
+
+/** Where X12 files are posted on claimflow's side. */
+export const X12_INBOUND_PATH = '/api/inbound/x12';
 
 export type DeliveryMode = 'scheduled' | 'manual';
 
@@ -13,6 +20,8 @@ export interface DeliveryResult {
   outcome: 'delivered' | 'failed' | 'dropped';
   httpStatus?: number;
   body: OutboundMessage['body'];
+  /** X12 delivery: the files posted, in order (a 999 before its first 277CA) */
+  x12?: string[];
 }
 
 export interface DeliveryFilter {
@@ -26,6 +35,8 @@ export type Logger = (event: string, fields?: Record<string, string | number | b
 
 export interface OutboxOptions {
   mode: DeliveryMode;
+  /** default x12 */
+  format?: OutboundFormat;
   inboundUrl?: string;
   now: () => number;
   log: Logger;
@@ -58,8 +69,10 @@ export class Outbox {
   ) {}
 
   enqueue(message: Omit<OutboundMessage, 'seq' | 'state' | 'deliveryAttempts' | 'nextAttemptAtMs'>): OutboundMessage {
+    const x12Isa = message.kind === 'appeal-decision' || message.only999 ? undefined : this.nextIsa();
     const queued: OutboundMessage = {
       ...message,
+      ...(x12Isa !== undefined ? { x12Isa } : {}),
       seq: this.state.nextSeq++,
       state: 'queued',
       deliveryAttempts: 0,
@@ -68,6 +81,13 @@ export class Outbox {
     this.state.outbox[queued.id] = queued;
     this.arm();
     return queued;
+  }
+
+  /** ISA13 for the next file the simulator sends; 1..999999999, then wraps to 1. */
+  nextIsa(): number {
+    const next = (this.state.lastIsa ?? 0) >= 999_999_999 ? 1 : (this.state.lastIsa ?? 0) + 1;
+    this.state.lastIsa = next;
+    return next;
   }
 
   /** Queued messages in the order they will go out. */
@@ -155,20 +175,19 @@ export class Outbox {
       message.paymentDateFixed = true;
     }
     message.deliveryAttempts += 1;
-    const url = `${this.opts.inboundUrl!.replace(/\/+$/, '')}${INBOUND_PATHS[message.kind]}`;
     let status: number | undefined;
     let failure: string | undefined;
-    try {
-      const response = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'idempotency-key': message.id },
-        body: JSON.stringify(message.body),
-        signal: AbortSignal.timeout(this.opts.requestTimeoutMs ?? 10_000),
-      });
-      status = response.status;
-      await response.arrayBuffer().catch(() => undefined);
-    } catch (err) {
-      failure = err instanceof Error ? err.name : 'Error';
+    let x12: string[] | undefined;
+    const format = this.opts.format ?? 'x12';
+    if (format === 'x12' && message.kind !== 'appeal-decision') {
+      x12 = [];
+      const sent = await this.postX12(message, x12);
+      status = sent.status;
+      failure = sent.failure;
+    } else {
+      const sent = await this.send(INBOUND_PATHS[message.kind], 'application/json', JSON.stringify(message.body), message.id);
+      status = sent.status;
+      failure = sent.failure;
     }
 
     const fields = { id: message.id, kind: message.kind, claimId: message.claimId, status, attempt: message.deliveryAttempts };
@@ -196,7 +215,56 @@ export class Outbox {
       this.opts.log('delivery.retrying', { ...fields, error: failure, retryInMs: message.nextAttemptAtMs - this.opts.now() });
     }
     await this.opts.save();
-    return { id: message.id, kind: message.kind, claimId: message.claimId, outcome, httpStatus: status, body: message.body };
+    return { id: message.id, kind: message.kind, claimId: message.claimId, outcome, httpStatus: status, body: message.body, ...(x12 ? { x12 } : {}) };
+  }
+
+  private async send(path: string, contentType: string, body: string, key: string): Promise<{ status?: number; failure?: string }> {
+    const url = `${this.opts.inboundUrl!.replace(/\/+$/, '')}${path}`;
+    try {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': contentType, 'idempotency-key': key },
+        body,
+        signal: AbortSignal.timeout(this.opts.requestTimeoutMs ?? 10_000),
+      });
+      await response.arrayBuffer().catch(() => undefined);
+      return { status: response.status };
+    } catch (err) {
+      return { failure: err instanceof Error ? err.name : 'Error' };
+    }
+  }
+
+  /**
+   * An acknowledgement is its file's 999 (the first time one of the file's messages goes out) and then the
+   * claim's 277CA; a remittance is an 835. A failed 999 fails the message; a delivered one is not resent.
+   */
+  private async postX12(message: OutboundMessage, files: string[]): Promise<{ status?: number; failure?: string }> {
+    const today = this.opts.simulatedDate(this.opts.now());
+    const file = message.x12File ? this.state.x12Files?.[message.x12File] : undefined;
+    if (message.kind === 'acknowledgement' && file && !file.delivered999) {
+      file.text999 ??= render999(file, file.isa999, today);
+      files.push(file.text999);
+      const sent = await this.send(X12_INBOUND_PATH, 'application/edi-x12', file.text999, `${message.id}:999`);
+      if (sent.status === undefined || sent.status < 200 || sent.status >= 300) return sent;
+      file.delivered999 = true;
+    }
+    if (message.only999) return { status: 202 };
+    const submission: SubmissionRecord | undefined = message.submissionKey ? this.state.submissions[message.submissionKey] : undefined;
+    const isa = (message.x12Isa ??= this.nextIsa());
+    if (message.kind === 'acknowledgement') {
+      const ack = message.body as AcknowledgementMessage;
+      message.x12Text ??= render277CA(ack, {
+        payerElectronicId: this.state.claims[message.claimId]?.payerElectronicId ?? 'UNKNOWN',
+        chargeCents: (submission?.lines ?? []).reduce((sum, l) => sum + l.chargeCents, 0),
+        provider: submission?.billingProvider,
+        reference: submission?.interchangeRef ?? message.id.slice(0, 30),
+        receiverId: submission?.senderId ?? 'CLAIMFLOW',
+      }, isa, today);
+    } else {
+      message.x12Text ??= render835(message.body as RemittanceMessage, { provider: submission?.billingProvider, receiverId: submission?.senderId ?? 'CLAIMFLOW' }, isa);
+    }
+    files.push(message.x12Text);
+    return this.send(X12_INBOUND_PATH, 'application/edi-x12', message.x12Text, message.id);
   }
 }
 

@@ -28,6 +28,13 @@ import {
 } from './scenarios';
 import type { ClaimRecord, SimulatorState, SubmissionRecord } from './state';
 
+export interface X12Origin {
+  fileKey: string;
+  interchangeRef: string;
+  senderId: string;
+  billingProvider: { name: string; npi: string };
+}
+
 export interface PayerOptions {
   dayMs: number;
   now: () => number;
@@ -71,7 +78,8 @@ export class Payer {
     if (claim) claim.scenario = scenario;
   }
 
-  submit(submission: ClaimSubmission): SubmissionReceipt {
+  /** `x12`: the submission arrived in an 837 file; its acknowledgement carries the file's 999 with it. */
+  submit(submission: ClaimSubmission, x12?: X12Origin): SubmissionReceipt {
     const { idempotencyKey: key, claimId, attempt } = submission;
     const s = this.state;
     s.counters.submissionsReceived += 1;
@@ -116,6 +124,7 @@ export class Payer {
       accepted: decision.accepted,
       ackId: simulatorIds.ackId(this.seed, key),
       remittanceIds: [],
+      ...(x12 ? { billingProvider: x12.billingProvider, interchangeRef: x12.interchangeRef, senderId: x12.senderId } : {}),
       lines: submission.lines.map(({ lineNo, procedureCode, units, chargeCents }) => ({
         lineNo,
         procedureCode,
@@ -145,6 +154,8 @@ export class Payer {
       kind: 'acknowledgement',
       claimId,
       attempt,
+      submissionKey: key,
+      ...(x12 ? { x12File: x12.fileKey } : {}),
       dueAtMs: ackDue,
       body: {
         ackId: record.ackId,
@@ -185,6 +196,11 @@ export class Payer {
     const answer = statusAnswer(known ? this.statusView(known, now) : { kind: 'UNKNOWN' });
     s.inquiries[inquiry.idempotencyKey] = { claimId: inquiry.claimId, answer };
     return answer;
+  }
+
+  /** When the acknowledgement of a file's claims would be due: a file's lone 999 goes out then too. */
+  ackDueFor(claimId: string, key: string): number {
+    return this.opts.now() + this.days(delayDays(this.seed, 'acknowledgement', claimId, key));
   }
 
   /** The answer an inquiry would get now, without counting as one (admin view). */
@@ -323,7 +339,9 @@ export class Payer {
         }),
       ],
     });
-    this.outbox.enqueue({ id: traceNumber, kind: 'remittance', claimId: claim.claimId, attempt: submission.attempt, dueAtMs, body });
+    this.outbox.enqueue({
+      id: traceNumber, kind: 'remittance', claimId: claim.claimId, attempt: submission.attempt, submissionKey: submission.idempotencyKey, dueAtMs, body,
+    });
     submission.remittanceIds.push(traceNumber);
   }
 

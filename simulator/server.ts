@@ -4,9 +4,12 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { ConflictError, InjectedFaultError, NotFoundError, SimulatorError } from './errors';
-import { type DeliveryFilter, type DeliveryMode, type DeliveryResult, type Logger, Outbox } from './outbox';
+import { type DeliveryFilter, type DeliveryMode, type DeliveryResult, type Logger, Outbox, type OutboundFormat } from './outbox';
 import { Payer } from './payer';
-import { DEFAULT_SCENARIO_WEIGHTS, type Scenario } from './scenarios';
+import { DEFAULT_SCENARIO_WEIGHTS, type Scenario, simulatorIds } from './scenarios';
+import { ValidationError } from './errors';
+import { read837File, submissionFrom837 } from './x12';
+import type { X12FileRecord } from './state';
 import { emptyState, loadStateFile, type SimulatorState, StateFile } from './state';
 import {
   type FaultsRequest,
@@ -25,6 +28,8 @@ export interface SimulatorOptions {
   /** claimflow's API base URL, e.g. http://127.0.0.1:3000; without it nothing is delivered */
   inboundUrl?: string;
   delivery?: DeliveryMode;
+  /** what acknowledgements and remittances go out as: X12 files (default) or the JSON contract */
+  outboundFormat?: OutboundFormat;
   stateFile?: string;
   scenarioWeights?: Partial<Record<Scenario, number>>;
   now?: () => number;
@@ -88,6 +93,7 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
   let payer: Payer;
   const outbox = new Outbox(state, {
     mode: delivery,
+    format: opts.outboundFormat ?? 'x12',
     inboundUrl: opts.inboundUrl,
     now,
     log,
@@ -140,12 +146,83 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
   const app = express();
   app.disable('x-powered-by');
   app.use(express.json({ limit: '10mb' }));
+  // 837P files: the body stays text; a file may hold many claims.
+  app.use(express.text({ type: ['application/edi-x12', 'application/edi', 'text/plain'], limit: '50mb' }));
 
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok', seed, delivery, queued: outbox.queued().length });
   });
 
+  /**
+   * An 837P file under its Idempotency-Key (claimflow's claimId:attempt). A repeated key is answered with
+   * the first receipt and forwards nothing. Each readable claim is submitted to the payer; the file's 999
+   * goes out with the first acknowledgement (or alone when no claim could be read).
+   */
+  const receiveX12 = (text: string, key: string | undefined) => {
+    if (!key) throw new ValidationError('an 837 file needs an Idempotency-Key header (our claimId:attempt)', 'Idempotency-Key');
+    const files = (state.x12Files ??= {});
+    const seen = files[key];
+    if (seen) {
+      for (const k of seen.claimKeys) {
+        state.counters.submissionsReceived += 1;
+        state.counters.duplicateSubmissions += 1;
+        state.submissionsPerKey[k] = (state.submissionsPerKey[k] ?? 0) + 1;
+      }
+      return { clearinghouseRef: seen.clearinghouseRef, duplicate: true, claims: seen.claimKeys.map((k) => ({ claimId: state.submissions[k]?.claimId, duplicate: true })) };
+    }
+    const file = read837File(text);
+    const record: X12FileRecord = {
+      key, isa13: file.isa13, senderId: file.senderId, group: file.group, sets: file.sets,
+      clearinghouseRef: simulatorIds.clearinghouseRef(seed, key), claimIds: file.claims.map((c) => c.claim.claim.patientControlNumber),
+      claimKeys: [], isa999: outbox.nextIsa(), delivered999: false,
+    };
+    files[key] = record;
+    const claims: { claimId: string; clearinghouseRef: string; duplicate: boolean }[] = [];
+    for (const { claim, setControlNumber } of file.claims) {
+      const derived = submissionFrom837(claim, key, Number(file.isa13) || 0);
+      let submission;
+      try {
+        submission = parseClaimSubmission(derived);
+      } catch (err) {
+        if (!(err instanceof ValidationError)) throw err;
+        // A claim the payer cannot take: its set is rejected in the 999, like a syntax error.
+        const set = record.sets.find((x) => x.controlNumber === setControlNumber);
+        if (set) {
+          set.accepted = false;
+          set.errors.push({ segmentId: 'CLM', position: 1, reason: err.message });
+        }
+        continue;
+      }
+      const n = claim.billingProvider.name;
+      const receipt = payer.submit(submission, {
+        fileKey: key, interchangeRef: file.isa13, senderId: file.senderId,
+        billingProvider: { name: 'organization' in n ? n.organization : n.last, npi: claim.billingProvider.npi },
+      });
+      record.claimKeys.push(submission.idempotencyKey);
+      claims.push({ claimId: submission.claimId, ...receipt });
+    }
+    if (record.claimKeys.length === 0) {
+      // Nothing to acknowledge claim by claim: the 999 rejecting the file goes out on its own.
+      const m = /^(.+):(\d+)$/.exec(key);
+      const claimId = m?.[1] ?? key;
+      const id = `${record.clearinghouseRef}-999`;
+      const reason = record.sets.flatMap((x) => x.errors)[0]?.reason ?? 'the file could not be read';
+      outbox.enqueue({
+        id, kind: 'acknowledgement', claimId, attempt: m ? Number(m[2]) : undefined, x12File: key, only999: true,
+        dueAtMs: payer.ackDueFor(claimId, key),
+        body: { ackId: id, claimId, attempt: m ? Number(m[2]) : 1, accepted: false, rejectionCode: '999', reason: `837 rejected: ${reason}`.slice(0, 500) },
+      });
+    }
+    return { clearinghouseRef: record.clearinghouseRef, duplicate: false, claims };
+  };
+
   app.post('/claims', chaos, async (req, res) => {
+    if (typeof req.body === 'string') {
+      const receipt = receiveX12(req.body, req.get('idempotency-key'));
+      await save();
+      res.json(receipt);
+      return;
+    }
     const receipt = payer.submit(parseClaimSubmission(req.body));
     await save();
     res.json(receipt);
@@ -184,6 +261,15 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
   app.get('/admin/outbox', (req, res) => {
     const claimId = typeof req.query.claimId === 'string' ? req.query.claimId : undefined;
     res.json({ messages: outbox.queued({ claimId }) });
+  });
+
+  /** 837 files received as X12: envelope numbers, sets and claim ids (no file contents: they hold PHI). */
+  app.get('/admin/x12/files', (req, res) => {
+    const claimId = typeof req.query.claimId === 'string' ? req.query.claimId : undefined;
+    const files = Object.values(state.x12Files ?? {})
+      .filter((f) => !claimId || f.claimIds.includes(claimId))
+      .map(({ text999: _text, ...f }) => f);
+    res.json({ files });
   });
 
   app.get('/admin/claims/:claimId', (req, res) => {

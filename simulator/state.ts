@@ -33,6 +33,32 @@ export interface OutboundMessage {
   deliveredAtMs?: number;
   /** a remittance's payment date is fixed at its first delivery attempt, never later than its due date */
   paymentDateFixed?: boolean;
+  /** the submission (idempotency key) this message answers */
+  submissionKey?: string;
+  /** X12 delivery: the ISA13 of the file this message becomes (999: see X12FileRecord) */
+  x12Isa?: number;
+  /** X12 delivery: the received 837 file whose 999 goes out before this message (once per file) */
+  x12File?: string;
+  /** X12 delivery: this message is only the 999 of a file none of whose claims could be read */
+  only999?: boolean;
+  /** X12 delivery: the file as first rendered, so a re-delivery sends the same bytes */
+  x12Text?: string;
+}
+
+/** An 837 file received over X12, keyed by its Idempotency-Key header. */
+export interface X12FileRecord {
+  key: string;
+  isa13: string;
+  senderId: string;
+  group: { controlNumber: string; version: string };
+  sets: import('./x12').ReceivedSet[];
+  clearinghouseRef: string;
+  /** CLM01 of each claim read from the file, in file order */
+  claimIds: string[];
+  claimKeys: string[];
+  isa999: number;
+  text999?: string;
+  delivered999: boolean;
 }
 
 export interface SubmissionRecord {
@@ -50,6 +76,10 @@ export interface SubmissionRecord {
   adjudication?: Adjudication;
   /** the trace numbers of remittances issued for this submission, oldest first */
   remittanceIds: string[];
+  /** X12 submissions: the billing provider (an organisation, no patient data), ISA13 and sender of the 837 */
+  billingProvider?: { name: string; npi: string };
+  interchangeRef?: string;
+  senderId?: string;
   lines: RemittedLine[];
 }
 
@@ -105,6 +135,10 @@ export interface SimulatorState {
   forcedScenarios: Record<string, Scenario>;
   outbox: Record<string, OutboundMessage>;
   counters: Counters;
+  /** 837 files received as X12 (absent in state files written before X12) */
+  x12Files?: Record<string, X12FileRecord>;
+  /** the last ISA13 the simulator used for a file it sends */
+  lastIsa?: number;
 }
 
 export function emptyState(seed: number, epochMs: number): SimulatorState {

@@ -17,7 +17,8 @@ export interface StartedSimulator {
 }
 
 export async function startSimulator(opts: SimulatorOptions = {}): Promise<StartedSimulator> {
-  const simulator = createSimulator({ delivery: 'manual', log: quiet, ...opts });
+  // These helpers test the delivery machinery over the JSON contract; x12.test.ts asks for X12 explicitly.
+  const simulator = createSimulator({ delivery: 'manual', log: quiet, outboundFormat: 'json', ...opts });
   const running = await simulator.start(0, '127.0.0.1');
   const url = running.url;
   return {
@@ -36,6 +37,7 @@ async function requestJson<T>(url: string, init: RequestInit): Promise<{ status:
 
 export interface ReceivedMessage {
   path: string;
+  /** parsed JSON, or the text of an X12 file */
   body: any;
   idempotencyKey?: string;
 }
@@ -53,6 +55,8 @@ export async function startReceiver(): Promise<Receiver> {
   const answers: number[] = [];
   const app = express();
   app.use(express.json({ limit: '10mb' }));
+  // X12 deliveries (/api/inbound/x12) arrive as text.
+  app.use(express.text({ type: ['application/edi-x12', 'text/plain'], limit: '50mb' }));
   app.post('/api/inbound/:kind', (req, res) => {
     const status = answers.shift() ?? 200;
     if (status < 300) received.push({ path: req.path, body: req.body, idempotencyKey: req.get('idempotency-key') });

@@ -62,6 +62,7 @@ export interface Harness {
 export interface HarnessOptions {
   timeSkipping?: boolean;
   dayMs?: number;
+  continueAsNewAfterEvents?: number;
 }
 
 export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
@@ -75,7 +76,8 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
   if (timeSkipping) await ensureSearchAttributes(env.connection, 'default');
   const db = await createTestDatabase();
   await seedReferenceData(db.prisma);
-  const config: Config = { ...loadConfig(), dayMs: o.dayMs ?? 86_400_000, databaseUrl: db.url };
+  // The harness names its callers with X-User-Id: trusted here, refused by default.
+  const config: Config = { ...loadConfig(), dayMs: o.dayMs ?? 86_400_000, continueAsNewAfterEvents: o.continueAsNewAfterEvents, databaseUrl: db.url, trustUserHeader: true };
 
   // Every payload is encrypted, as in production: the API's client and the worker share the keys.
   const payloadKeySpec = `test1:${crypto.randomBytes(32).toString('base64')}`;
@@ -114,6 +116,8 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
       method,
       headers: { 'content-type': 'application/json', 'x-user-id': userId },
       body: body === undefined ? undefined : JSON.stringify(body),
+      // a hung call fails the test with its path instead of the whole test timing out unexplained
+      signal: AbortSignal.timeout(30_000),
     });
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : undefined };

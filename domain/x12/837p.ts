@@ -2,6 +2,7 @@
 // read837P/parse837P read an 837P transaction — ours or a payer's sample — back into the same model.
 import type { Cents, IsoDate } from '../clearinghouse';
 import type { EnvelopeControl } from './controlNumbers';
+import { parseCents } from './money';
 import { components, X12SyntaxError, type Delimiters, type Segment, type Transaction } from './reader';
 
 export const IMPLEMENTATION_837P = '005010X222A1';
@@ -72,7 +73,7 @@ export type Relationship = '01' | '18' | '19' | '20' | '21' | '39' | '40' | '53'
 export interface Subscriber {
   memberId: string;
   name: PersonName;
-  /** Required when the subscriber is the patient. */
+  /** birthDate, sex and address are required when the subscriber is the patient. */
   birthDate?: IsoDate;
   sex?: Sex;
   address?: Address;
@@ -244,20 +245,14 @@ export function formatX12Amount(cents: Cents): string {
   return `${sign}${whole}.${String(frac).padStart(2, '0')}`;
 }
 
-/** "100" -> 10000, "12.5" -> 1250, "1.00" -> 100; undefined when not an amount or finer than a cent. */
-export function parseX12Amount(text: string): Cents | undefined {
-  const m = /^(-)?(\d*)(?:\.(\d*))?$/.exec(text.trim());
-  if (!m || (m[2] === '' && (m[3] ?? '') === '')) return undefined;
-  const frac = (m[3] ?? '').replace(/0+$/, '');
-  if (frac.length > 2) return undefined;
-  const cents = Number(m[2] || '0') * 100 + Number(frac.padEnd(2, '0'));
-  return m[1] && cents !== 0 ? -cents : cents;
-}
-
 function isRealDate(iso: string): boolean {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(iso)) return false;
-  const d = new Date(`${iso}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === iso;
+  const year = Number(iso.slice(0, 4));
+  const month = Number(iso.slice(5, 7));
+  const day = Number(iso.slice(8, 10));
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  const days = month === 2 ? (leap ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31;
+  return month >= 1 && month <= 12 && day >= 1 && day <= days;
 }
 
 function isoFromD8(d8: string): string {
@@ -337,7 +332,8 @@ class Fields {
     if (value === undefined) return '';
     if (typeof value !== 'string') this.fail(field, `must be text, got ${typeof value}`);
     // Payers want upper case and plain ASCII; "José" goes out as "JOSE" rather than being refused.
-    const v = rule.upper ? value.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toUpperCase().trim() : value.trim();
+    const plain = /^[\x20-\x7e]*$/.test(value) ? value : value.normalize('NFD').replace(/[\u0300-\u036f]/g, '');
+    const v = rule.upper ? plain.toUpperCase().trim() : value.trim();
     for (let i = 0; i < v.length; i++) {
       const ch = v[i];
       // X12 has no escape character: a delimiter inside a value would silently split it.
@@ -358,7 +354,7 @@ class Fields {
 
   quantity(n: number, field: string): string {
     const thousandths = n * 1000;
-    if (!Number.isFinite(n) || n <= 0) this.fail(field, `must be a positive number (got ${n})`);
+    if (!Number.isFinite(n) || n <= 0 || n >= 1e12) this.fail(field, `must be a positive number below 10^12 (got ${n})`);
     if (Math.abs(Math.round(thousandths) - thousandths) > 1e-6) this.fail(field, 'has more than 3 decimals');
     return String(n);
   }
@@ -422,13 +418,24 @@ function resolveDelimiters(given: Delimiters | undefined): Required<Delimiters> 
   return d;
 }
 
-/** Key for grouping: same content, same key, whatever the property order. */
-function stableKey(value: unknown): string {
-  return JSON.stringify(value, (_k, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined).sort(([a], [b]) => (a < b ? -1 : 1)))
-      : v,
-  );
+/**
+ * Key for grouping: same content, same key, whatever the property order. `cache` lives for one
+ * generate837P call, so claims built from one provider or subscriber object pay for its key once, and an
+ * object changed between calls is never seen with a stale key.
+ */
+function stableKey(value: unknown, cache: Map<object, string>): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? '';
+  const cached = cache.get(value);
+  if (cached !== undefined) return cached;
+  let key: string;
+  if (Array.isArray(value)) key = `[${value.map((v) => stableKey(v, cache)).join(',')}]`;
+  else {
+    const o = value as Record<string, unknown>;
+    const keys = Object.keys(o).filter((k) => o[k] !== undefined).sort();
+    key = `{${keys.map((k) => `${k}:${stableKey(o[k], cache)}`).join(',')}}`;
+  }
+  cache.set(value, key);
+  return key;
 }
 
 interface PatientGroup {
@@ -452,14 +459,14 @@ interface ProviderGroup {
  * A subscriber with own claims and dependants' claims gets two 2000B loops, because SBR02 = 18 says
  * the subscriber is the patient of every claim directly under it.
  */
-function groupClaims(claims: Claim837[]): ProviderGroup[] {
+function groupClaims(claims: Claim837[], keys: Map<object, string>): ProviderGroup[] {
   const providers = new Map<string, ProviderGroup & { byKey: Map<string, SubscriberGroup & { byPatient: Map<string, PatientGroup> }> }>();
   for (const c of claims) {
-    const pk = stableKey(c.billingProvider);
+    const pk = stableKey(c.billingProvider, keys);
     let p = providers.get(pk);
     if (!p) providers.set(pk, (p = { first: c, subscribers: [], byKey: new Map() }));
     const self = c.patient === undefined;
-    const sk = stableKey([c.subscriber, c.payer, self]);
+    const sk = stableKey(c.subscriber, keys) + stableKey(c.payer, keys) + String(self);
     let s = p.byKey.get(sk);
     if (!s) {
       s = { first: c, self, claims: [], patients: [], byPatient: new Map() };
@@ -471,7 +478,7 @@ function groupClaims(claims: Claim837[]): ProviderGroup[] {
       continue;
     }
     const patient = c.patient as Patient;
-    const ck = stableKey(patient);
+    const ck = stableKey(patient, keys);
     let g = s.byPatient.get(ck);
     if (!g) {
       g = { patient, claims: [] };
@@ -495,11 +502,16 @@ export function generate837P(batch: Batch837P): string {
   if (batch.claims.length === 0) f.fail('claims', 'must hold at least one claim');
 
   const first = batch.claims[0];
+  const keys = new Map<object, string>();
+  const ids = new Set<string>();
   for (const c of batch.claims) {
     f.claimId = c.claim?.patientControlNumber;
+    // Acknowledgements and remittances find a claim by CLM01: two claims with one id could not be told apart.
+    if (ids.has(f.claimId)) f.fail('claim.patientControlNumber', 'appears on two claims of the batch');
+    ids.add(f.claimId);
     // 1000A/1000B appear once per transaction, so every claim must agree on them.
-    if (stableKey(c.submitter) !== stableKey(first.submitter)) f.fail('submitter', 'differs from the first claim of the batch; one file has one submitter');
-    if (stableKey(c.receiver) !== stableKey(first.receiver)) f.fail('receiver', 'differs from the first claim of the batch; one file has one receiver');
+    if (stableKey(c.submitter, keys) !== stableKey(first.submitter, keys)) f.fail('submitter', 'differs from the first claim of the batch; one file has one submitter');
+    if (stableKey(c.receiver, keys) !== stableKey(first.receiver, keys)) f.fail('receiver', 'differs from the first claim of the batch; one file has one receiver');
     validateClaim(f, c);
   }
   f.claimId = undefined;
@@ -512,7 +524,7 @@ export function generate837P(batch: Batch837P): string {
   w.write('NM1', '40', '2', f.req(first.receiver.name, 'receiver.name', NAME), '', '', '', '', '46', f.req(first.receiver.id, 'receiver.id'));
 
   let hl = 0;
-  for (const provider of groupClaims(batch.claims)) {
+  for (const provider of groupClaims(batch.claims, keys)) {
     const providerHl = ++hl;
     f.claimId = provider.first.claim.patientControlNumber;
     w.write('HL', String(providerHl), '', '20', '1');
@@ -622,8 +634,10 @@ function writeSubscriber(w: SegmentWriter, f: Fields, c: Claim837, self: boolean
     f.req(s.claimFilingIndicator, 'subscriber.claimFilingIndicator', FILING),
   );
   w.write('NM1', 'IL', ...personName(f, s.name, 'subscriber.name'), 'MI', f.req(s.memberId, 'subscriber.memberId'));
-  if (s.address) writeAddress(w, f, s.address, 'subscriber.address');
+  // TR3: the patient's address and demographics are required, wherever the patient is.
+  if (self && !s.address) f.fail('subscriber.address', 'is required when the subscriber is the patient');
   if (self && (!s.birthDate || !s.sex)) f.fail('subscriber.birthDate', 'and subscriber.sex are required when the subscriber is the patient');
+  if (s.address) writeAddress(w, f, s.address, 'subscriber.address');
   if (s.birthDate || s.sex) {
     w.write('DMG', 'D8', f.date(s.birthDate, 'subscriber.birthDate'), f.req(s.sex, 'subscriber.sex', SEX));
   }
@@ -887,9 +901,35 @@ class Reader837P {
   private line: ServiceLine | undefined;
   private adjudication: LineAdjudication | undefined;
   private readonly hls: HlRecord[] = [];
+  /** Other payers whose AMT*D was present; the rest are read as paying 0, with a warning. */
+  private readonly paidGiven = new Set<OtherPayer>();
   private readonly openHl = new Map<string, HlRecord>();
 
-  constructor(private readonly t: Transaction) {}
+  /** The delimiters composites are split with: the declared ones, unless the file's composites say otherwise. */
+  private readonly delimiters: Delimiters;
+
+  constructor(private readonly t: Transaction) {
+    this.delimiters = { ...t.delimiters, component: this.componentInUse() };
+  }
+
+  /**
+   * Several published samples declare ':' in ISA16 yet write "HC>99213" and "11>B>1": the first
+   * composite (CLM05, SV101 or HI01) that lacks the declared separator shows the one really in use.
+   */
+  private componentInUse(): string {
+    const declared = this.t.delimiters.component;
+    for (const s of this.t.segments) {
+      const value = s.id === 'CLM' ? s.elements[5] : s.id === 'SV1' || s.id === 'HI' ? s.elements[1] : undefined;
+      if (!value) continue;
+      if (value.includes(declared)) return declared;
+      const used = /^[A-Z0-9]{2,3}([^A-Za-z0-9 ])/.exec(value)?.[1];
+      if (used && used !== this.t.delimiters.element && used !== this.t.delimiters.repetition) {
+        this.warn('INVALID', s, `composites use '${used}' although the interchange declares '${declared}' as component separator; read with '${used}'`);
+        return used;
+      }
+    }
+    return declared;
+  }
 
   read(): Read837P {
     const impl = this.t.implementation ?? '';
@@ -912,12 +952,12 @@ class Reader837P {
 
   private comps(s: Segment, i: number): string[] {
     const v = this.el(s, i);
-    return v === '' ? [] : components(v, this.t.delimiters).map((c) => c.trim());
+    return v === '' ? [] : components(v, this.delimiters).map((c) => c.trim());
   }
 
   private amount(s: Segment, i: number, what: string): Cents {
     const v = this.el(s, i);
-    const cents = parseX12Amount(v);
+    const cents = parseCents(v);
     if (cents === undefined) {
       this.warn(v === '' ? 'MISSING' : 'INVALID', s, `${what} ${v === '' ? 'is missing' : `${JSON.stringify(v)} is not an amount`}; read as 0`);
       return 0;
@@ -1188,7 +1228,10 @@ class Reader837P {
       case 'otherPayer': {
         const o = this.other as OtherPayer;
         if (s.id === 'CAS' && this.entity === '') o.adjustments.push(...this.cas(s));
-        else if (s.id === 'AMT' && this.el(s, 1) === 'D') o.paidCents = this.amount(s, 2, 'AMT*D payer paid amount');
+        else if (s.id === 'AMT' && this.el(s, 1) === 'D') {
+          o.paidCents = this.amount(s, 2, 'AMT*D payer paid amount');
+          this.paidGiven.add(o);
+        }
         else if (s.id === 'DTP' && this.el(s, 1) === '573' && this.entity === 'PR') o.adjudicationDate = this.date(s, 3, 'adjudication date');
         return;
       }
@@ -1303,8 +1346,12 @@ class Reader837P {
       ['billing provider NPI (2010AA NM109)', c.billingProvider.npi],
       ['subscriber member id (2010BA NM109)', c.subscriber.memberId],
       ['payer id (2010BB NM109)', c.payer.id],
+      ['claim filing indicator (SBR09)', c.subscriber.claimFilingIndicator],
     ];
     for (const [what, value] of required) if (!value) this.warn('MISSING', open.segment, `claim ${k.patientControlNumber}: ${what} is missing`);
+    for (const o of k.otherPayers ?? []) {
+      if (!this.paidGiven.has(o)) this.warn('MISSING', open.segment, `claim ${k.patientControlNumber}: other payer ${o.payer.id || o.payer.name} has no paid amount (AMT*D); read as 0`);
+    }
     const sum = k.lines.reduce((s, l) => s + l.chargeCents, 0);
     if (sum !== k.totalChargeCents) this.warn('CHARGE_MISMATCH', open.segment, `claim ${k.patientControlNumber}: CLM02 is ${formatX12Amount(k.totalChargeCents)} but the lines add up to ${formatX12Amount(sum)}`);
     return c;

@@ -245,7 +245,9 @@ export class EnvelopeReader {
       return;
     }
     const mandatory = MANDATORY[seg.id];
-    if (mandatory) tx.errors.push(...missingElements(seg, mandatory));
+    if (mandatory === undefined) return;
+    // Runs on every segment of every file: no allocation unless something is missing.
+    for (const n of mandatory) if (isEmpty(seg.elements[n])) tx.errors.push(missing(seg, n));
   }
 
   private abandonTransaction(at: Segment | undefined): void {
@@ -298,13 +300,15 @@ export class EnvelopeReader {
 }
 
 function missingElements(seg: Segment, positions: readonly number[]): X12SyntaxError[] {
-  const out: X12SyntaxError[] = [];
-  for (const n of positions) {
-    if ((seg.elements[n] ?? '').trim() === '') {
-      out.push(new X12SyntaxError({ code: 'missing-element', segmentIndex: seg.index, segmentId: seg.id, element: n, reason: 'required element is missing' }));
-    }
-  }
-  return out;
+  return positions.filter((n) => isEmpty(seg.elements[n])).map((n) => missing(seg, n));
+}
+
+function missing(seg: Segment, n: number): X12SyntaxError {
+  return new X12SyntaxError({ code: 'missing-element', segmentIndex: seg.index, segmentId: seg.id, element: n, reason: 'required element is missing' });
+}
+
+function isEmpty(v: string | undefined): boolean {
+  return v === undefined || v.length === 0 || (v.charCodeAt(0) === 32 && v.trim() === '');
 }
 
 function value(seg: Segment, n: number): string {

@@ -1,0 +1,146 @@
+// The 837P of one submission, built from the read model: patient, coverage (subscriber), payer, billing
+// provider, encounter, lines and diagnoses. The file carries PHI to the clearinghouse, which is its job; it
+// never goes into logs or Temporal payloads (the activity returns ids and control numbers only).
+import type { Prisma } from '../generated/prisma/client';
+import type { Claim837, EnvelopeParty, Relationship, Sex } from '../domain/x12/837p';
+import { generate837P } from '../domain/x12/837p';
+
+export type ClaimFor837 = Prisma.ClaimGetPayload<{
+  include: {
+    lines: true;
+    diagnoses: true;
+    payer: true;
+    provider: true;
+    encounter: true;
+    patient: true;
+    coverage: true;
+  };
+}>;
+
+export const CLAIM_837_INCLUDE = {
+  lines: { orderBy: { lineNo: 'asc' } },
+  diagnoses: { orderBy: { seq: 'asc' } },
+  payer: true,
+  provider: true,
+  encounter: true,
+  patient: true,
+  coverage: true,
+} as const;
+
+/** Who we are in X12 terms; the practice address is not in the read model yet, so it comes from the environment. */
+export interface X12Identity {
+  sender: EnvelopeParty;
+  receiver: EnvelopeParty;
+  submitterName: string;
+  contactName: string;
+  contactPhone: string;
+  receiverName: string;
+  billingAddress: { line1: string; city: string; state: string; postalCode: string };
+  usage: 'T' | 'P';
+}
+
+export function x12Identity(env: Record<string, string | undefined> = process.env): X12Identity {
+  return {
+    sender: { qualifier: 'ZZ', id: env.CLAIMFLOW_X12_SENDER_ID || 'CLAIMFLOW' },
+    receiver: { qualifier: 'ZZ', id: env.CLAIMFLOW_X12_RECEIVER_ID || 'CFSIMULATOR' },
+    submitterName: env.CLAIMFLOW_X12_SUBMITTER_NAME || 'CLAIMFLOW BILLING',
+    contactName: env.CLAIMFLOW_X12_CONTACT_NAME || 'BILLING OFFICE',
+    contactPhone: env.CLAIMFLOW_X12_CONTACT_PHONE || '5035550100',
+    receiverName: env.CLAIMFLOW_X12_RECEIVER_NAME || 'CLEARINGHOUSE',
+    billingAddress: {
+      line1: env.CLAIMFLOW_BILLING_ADDRESS_LINE || '100 MAIN ST',
+      city: env.CLAIMFLOW_BILLING_CITY || 'FAIRHAVEN',
+      state: env.CLAIMFLOW_BILLING_STATE || 'OR',
+      postalCode: env.CLAIMFLOW_BILLING_ZIP9 || '974010000',
+    },
+    usage: env.CLAIMFLOW_X12_USAGE === 'T' ? 'T' : 'P',
+  };
+}
+
+const RELATIONSHIPS = new Set(['01', '19', '20', '21', '39', '40', '53', 'G8']);
+const FILING_BY_GROUP: Record<string, string> = { MEDICARE: 'MB', MEDICAID: 'MC' };
+
+const iso = (d: Date) => d.toISOString().slice(0, 10);
+const sexOf = (s: string): Sex => (s === 'F' || s === 'M' ? s : 'U');
+const zip = (z: string) => z.replace(/\D/g, '');
+
+export function claim837From(
+  claim: ClaimFor837,
+  id: X12Identity,
+  submission: { frequencyCode: '1' | '7' | '8'; originalPayerClaimControlNo?: string },
+): Claim837 {
+  const p = claim.patient;
+  const address = { line1: p.addressLine, city: p.city, state: p.state, postalCode: zip(p.postalCode) };
+  const self = claim.coverage.relationship === '18' || !RELATIONSHIPS.has(claim.coverage.relationship);
+  const person = { last: p.lastName, first: p.firstName };
+  const dateOfService = iso(claim.encounter.dateOfService);
+  return {
+    submitter: { name: { organization: id.submitterName }, id: id.sender.id, contact: { name: id.contactName, phone: id.contactPhone } },
+    receiver: { name: id.receiverName, id: id.receiver.id },
+    billingProvider: {
+      name: { organization: claim.provider.name },
+      npi: claim.provider.npi,
+      taxId: claim.provider.taxId.replace(/\D/g, ''),
+      ...(claim.provider.taxonomy ? { taxonomy: claim.provider.taxonomy } : {}),
+      address: id.billingAddress,
+    },
+    subscriber: {
+      memberId: claim.coverage.memberId,
+      // The read model has no subscriber demographics apart from the patient's: a dependant's subscriber
+      // goes out with the member id and the family name only.
+      name: self ? person : { last: p.lastName },
+      ...(self ? { birthDate: iso(p.birthDate), sex: sexOf(p.sex), address } : {}),
+      ...(claim.coverage.groupNumber ? { groupNumber: claim.coverage.groupNumber } : {}),
+      claimFilingIndicator: FILING_BY_GROUP[claim.payer.payerGroup ?? ''] ?? 'CI',
+      // Secondary and tertiary claims need the earlier payers' adjudication (COB), not modelled yet.
+      payerResponsibility: 'P',
+    },
+    ...(self
+      ? {}
+      : { patient: { relationship: claim.coverage.relationship as Exclude<Relationship, '18'>, name: person, birthDate: iso(p.birthDate), sex: sexOf(p.sex), address } }),
+    payer: { name: claim.payer.name, id: claim.payer.electronicPayerId },
+    claim: {
+      patientControlNumber: claim.id,
+      totalChargeCents: claim.totalChargeCents,
+      placeOfService: claim.encounter.placeOfService,
+      frequencyCode: submission.frequencyCode,
+      ...(submission.frequencyCode !== '1' && submission.originalPayerClaimControlNo
+        ? { originalPayerClaimControlNumber: submission.originalPayerClaimControlNo }
+        : {}),
+      providerSignature: 'Y',
+      assignment: 'A',
+      benefitsAssigned: 'Y',
+      releaseOfInformation: 'Y',
+      dateOfService,
+      diagnoses: claim.diagnoses.map((d) => d.code),
+      lines: claim.lines.map((l) => ({
+        procedureCode: l.procedureCode,
+        modifiers: l.modifiers,
+        chargeCents: l.chargeCents,
+        units: l.units,
+        diagnosisPointers: l.diagnosisPointers,
+      })),
+    },
+  };
+}
+
+/** One 837P interchange for one claim: GS06 = ISA13, so a 999's AK1 finds the submission with its AK2 (ST02). */
+export function render837(
+  claim: ClaimFor837,
+  id: X12Identity,
+  submission: { frequencyCode: '1' | '7' | '8'; originalPayerClaimControlNo?: string; interchangeControlNumber: number; transactionControlNumber: string },
+  now: Date,
+): string {
+  return generate837P({
+    claims: [claim837From(claim, id, submission)],
+    control: {
+      interchangeControlNumber: submission.interchangeControlNumber,
+      groupControlNumber: submission.interchangeControlNumber,
+      transactionControlNumber: submission.transactionControlNumber,
+    },
+    sender: id.sender,
+    receiver: id.receiver,
+    now: { date: iso(now), time: now.toISOString().slice(11, 16).replace(':', '') },
+    usage: id.usage,
+  });
+}

@@ -1,0 +1,82 @@
+// Writes a 277CA claim acknowledgement (005010X214): payer (HL 20), information receiver (HL 21) with the
+// batch totals, billing provider (HL 19) and one patient level (HL PT) per claim, whose TRN*2 is our
+// patient control number (CLM01) and whose STC says accepted (A1/A2) or rejected (A3/A6/A7/A8).
+import type { Cents, IsoDate } from '../clearinghouse';
+import { d8, formatX12Amount, writeInterchange, type EnvelopeArgs, type TransactionWriter } from './envelopeWriter';
+
+export const IMPLEMENTATION_277CA = '005010X214';
+
+export interface ClaimStatus277Input {
+  /** CLM01 of the claim acknowledged (TRN02 of its PT level). */
+  claimId: string;
+  patient?: { last: string; first?: string; memberId?: string };
+  /** STC01: category (A1, A2 accepted; A3, A6, A7, A8 rejected), status code, optional entity. */
+  status: { category: string; code: string; entity?: string };
+  /** STC12: a free-text message (the rejection reason in words). */
+  message?: string;
+  chargeCents: Cents;
+  /** REF*1K: the payer's claim control number, given on acceptance. */
+  payerClaimControlNo?: string;
+  serviceDate?: { from: IsoDate; to?: IsoDate };
+}
+
+export interface Ack277CAInput extends EnvelopeArgs {
+  /** BHT03: the batch reference (e.g. the ISA13 of the 837 answered). */
+  reference: string;
+  payer: { name: string; id: string };
+  /** Receiver (HL 21) name and id, the submitter of the 837. */
+  informationReceiver: { name: string; id: string };
+  provider: { name: string; npi: string };
+  receivedDate: IsoDate;
+  processDate?: IsoDate;
+  claims: ClaimStatus277Input[];
+}
+
+const ACCEPTED = new Set(['A0', 'A1', 'A2', 'A5']);
+
+export function write277CA(input: Ack277CAInput): string {
+  const date = d8(input.receivedDate);
+  const processed = d8(input.processDate ?? input.receivedDate);
+  const accepted = input.claims.filter((c) => ACCEPTED.has(c.status.category));
+  const rejected = input.claims.filter((c) => !ACCEPTED.has(c.status.category));
+  const total = (cs: ClaimStatus277Input[]) => formatX12Amount(cs.reduce((s, c) => s + c.chargeCents, 0));
+  const counts = (w: TransactionWriter) => {
+    if (accepted.length) w.segment('QTY', '90', String(accepted.length));
+    if (rejected.length) w.segment('QTY', 'AA', String(rejected.length));
+    if (accepted.length) w.segment('AMT', 'YU', total(accepted));
+    if (rejected.length) w.segment('AMT', 'YY', total(rejected));
+  };
+  return writeInterchange({ ...input, functionalId: 'HN', implementation: IMPLEMENTATION_277CA, setId: '277' }, (w) => {
+    w.segment('BHT', '0085', '08', input.reference, processed, input.now.time, 'TH');
+    w.segment('HL', '1', '', '20', '1');
+    w.segment('NM1', 'PR', '2', input.payer.name, '', '', '', '', 'PI', input.payer.id);
+    w.segment('TRN', '1', input.reference);
+    w.segment('DTP', '050', 'D8', date);
+    w.segment('DTP', '009', 'D8', processed);
+    w.segment('HL', '2', '1', '21', '1');
+    w.segment('NM1', '41', '2', input.informationReceiver.name, '', '', '', '', '46', input.informationReceiver.id);
+    w.segment('TRN', '2', input.reference);
+    w.segment('STC', ['A1', '19', 'PR'], processed, 'WQ', total(input.claims));
+    counts(w);
+    w.segment('HL', '3', '2', '19', '1');
+    w.segment('NM1', '85', '2', input.provider.name, '', '', '', '', 'XX', input.provider.npi);
+    w.segment('TRN', '1', input.reference);
+    w.segment('STC', ['A1', '19', 'PR'], processed, 'WQ', total(input.claims));
+    counts(w);
+    input.claims.forEach((c, i) => {
+      w.segment('HL', String(4 + i), '3', 'PT');
+      if (c.patient) {
+        w.segment('NM1', 'QC', '1', c.patient.last, c.patient.first ?? '', '', '', '', c.patient.memberId ? 'MI' : '', c.patient.memberId ?? '');
+      }
+      w.segment('TRN', '2', c.claimId);
+      const ok = ACCEPTED.has(c.status.category);
+      const stc01 = c.status.entity ? [c.status.category, c.status.code, c.status.entity] : [c.status.category, c.status.code];
+      w.segment('STC', stc01, processed, ok ? 'WQ' : 'U', formatX12Amount(c.chargeCents), '', '', '', '', '', '', '', c.message ?? '');
+      if (c.payerClaimControlNo) w.segment('REF', '1K', c.payerClaimControlNo);
+      if (c.serviceDate) {
+        const to = c.serviceDate.to ?? c.serviceDate.from;
+        w.segment('DTP', '472', 'RD8', `${d8(c.serviceDate.from)}-${d8(to)}`);
+      }
+    });
+  });
+}

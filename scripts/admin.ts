@@ -1,0 +1,130 @@
+// `npx tsx scripts/admin.ts`: users and API tokens from the command line, against DATABASE_URL (or the
+// embedded PGlite database under .data/, while claimflow is not running: it can be open in one process only).
+//
+//   user create --id jane --name "Jane Doe" --role BILLER [--skills a,b] [--payer-groups MEDICARE,COMMERCIAL]
+//   user list
+//   user deactivate --id jane
+//   token create --user jane --name laptop [--expires-days 90]     prints the token once
+//   token list --user jane
+//   token revoke --id TK...
+import { parseArgs } from 'node:util';
+import { createUser, issueToken, revokeToken, tokenView, updateUser } from '../api/accounts';
+import { ApiError, parseInput } from '../api/errors';
+import { createTokenBody, createUserBody } from '../api/schemas';
+import { loadConfig } from '../infra/config';
+import { openDatabase } from '../infra/db';
+import { describeError, lockHolder, StartupError } from '../infra/process';
+
+/** Who the audit log names for what this command does. */
+const ACTOR = 'admin-cli';
+
+const USAGE = `usage:
+  admin.ts user create --id <id> --name <name> --role CODER|BILLER|SUPERVISOR|ADMIN [--skills a,b] [--payer-groups G1,G2]
+  admin.ts user list
+  admin.ts user deactivate --id <id>
+  admin.ts token create --user <id> --name <name> [--expires-days N]
+  admin.ts token list --user <id>
+  admin.ts token revoke --id <token id>`;
+
+const list = (value: string | undefined): string[] | undefined =>
+  value === undefined ? undefined : value.split(',').map((s) => s.trim()).filter(Boolean);
+
+async function main(argv: string[]): Promise<void> {
+  const [noun, verb, ...rest] = argv;
+  const { values } = parseArgs({
+    args: rest,
+    options: {
+      id: { type: 'string' },
+      name: { type: 'string' },
+      role: { type: 'string' },
+      skills: { type: 'string' },
+      'payer-groups': { type: 'string' },
+      user: { type: 'string' },
+      'expires-days': { type: 'string' },
+    },
+    strict: true,
+  });
+  const command = `${noun ?? ''} ${verb ?? ''}`;
+  const known = ['user create', 'user list', 'user deactivate', 'token create', 'token list', 'token revoke'];
+  if (!known.includes(command)) throw new StartupError(USAGE);
+
+  const config = loadConfig();
+  if (config.databaseUrl.startsWith('pglite:')) {
+    const holder = lockHolder(config.dataDir);
+    if (holder !== undefined) {
+      throw new StartupError(`${config.dataDir} is in use by claimflow (pid ${holder}); stop it, or use the admin API (/api/admin)`);
+    }
+  }
+  const db = await openDatabase(config.databaseUrl);
+  try {
+    const { prisma } = db;
+    switch (command) {
+      case 'user create': {
+        const body = parseInput(createUserBody, {
+          id: values.id,
+          name: values.name,
+          role: values.role?.toUpperCase(),
+          skills: list(values.skills),
+          payerGroups: list(values['payer-groups']),
+        });
+        const user = await createUser(prisma, body, ACTOR);
+        console.log(`created user ${user.id} (${user.role})`);
+        break;
+      }
+      case 'user list': {
+        const users = await prisma.user.findMany({ orderBy: { id: 'asc' }, include: { _count: { select: { tokens: { where: { revokedAt: null } } } } } });
+        for (const u of users) {
+          const extras = [u.skills.length ? `skills ${u.skills.join(',')}` : '', u.payerGroups.length ? `payer groups ${u.payerGroups.join(',')}` : '']
+            .filter(Boolean)
+            .join('; ');
+          console.log(`${u.id}\t${u.role}\t${u.active ? 'active' : 'inactive'}\t${u._count.tokens} token(s)\t${u.name}${extras ? `\t${extras}` : ''}`);
+        }
+        break;
+      }
+      case 'user deactivate': {
+        if (!values.id) throw new StartupError('user deactivate needs --id');
+        await updateUser(prisma, values.id, { active: false }, ACTOR);
+        console.log(`deactivated ${values.id}: their tokens stop working`);
+        break;
+      }
+      case 'token create': {
+        if (!values.user) throw new StartupError('token create needs --user');
+        const body = parseInput(createTokenBody, {
+          name: values.name,
+          expiresInDays: values['expires-days'] === undefined ? undefined : Number(values['expires-days']),
+        });
+        const { token, record } = await issueToken(prisma, values.user, body, ACTOR);
+        console.error(`token ${record.id} for ${record.userId} ("${record.name}")${record.expiresAt ? `, expires ${record.expiresAt.toISOString()}` : ''}.`);
+        console.error('It is shown this once; only its hash is stored. Send it as: Authorization: Bearer <token>');
+        console.log(token);
+        break;
+      }
+      case 'token list': {
+        if (!values.user) throw new StartupError('token list needs --user');
+        const tokens = await prisma.apiToken.findMany({ where: { userId: values.user }, orderBy: { createdAt: 'asc' } });
+        for (const t of tokens.map(tokenView)) {
+          const state = t.revokedAt ? `revoked ${t.revokedAt}` : t.expiresAt ? `expires ${t.expiresAt}` : 'no expiry';
+          console.log(`${t.id}\t${t.name}\tcreated ${t.createdAt}\tlast used ${t.lastUsedAt ?? 'never'}\t${state}`);
+        }
+        break;
+      }
+      case 'token revoke': {
+        if (!values.id) throw new StartupError('token revoke needs --id');
+        const t = await revokeToken(prisma, values.id, ACTOR);
+        console.log(`revoked ${t.id} (${t.userId}, "${t.name}") at ${t.revokedAt?.toISOString()}`);
+        break;
+      }
+    }
+  } finally {
+    await db.close();
+  }
+}
+
+// Exits at once when done: the migration step at open leaves an idle connection pool that would hold the
+// process for its idle timeout.
+main(process.argv.slice(2)).then(() => process.exit(0), (err: unknown) => {
+  const message = err instanceof ApiError ? `${err.message}${err.field ? ` (${err.field})` : ''}` : describeError(err);
+  console.error(`claimflow admin: ${message}`);
+  if (process.env.CLAIMFLOW_DEBUG && err instanceof Error) console.error(err.stack);
+  process.exit(1);
+});
