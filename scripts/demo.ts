@@ -2,13 +2,14 @@
 // simulator, on the embedded defaults with a compressed day, with scripted people working the queues through
 // the real API. Own data folder (.data/demo, wiped) and free ports, so it runs beside `npm start`.
 // Exit 0 only when every claim reached CLOSED or VOIDED; the last line is `claims closed: <closed>/<asked>`.
+import { issueToken } from '../api/accounts';
 import { mulberry32 } from '../simulator/random';
 import fs from 'node:fs';
 import path from 'node:path';
 import { loadConfig, type Config } from '../infra/config';
 import { startMainJob, type MainJob } from '../infra/mainJob';
 import { describeError, freePorts, lockHolder, mapLimit, sleep, StartupError, stopLeftover } from '../infra/process';
-import { demoEncounter } from '../infra/seed';
+import { demoEncounter, USER_IDS } from '../infra/seed';
 import { CLAIM_STATES, type TaskQueueName } from '../workflows/contract';
 import { DemoApi, errorText } from './demo/api';
 import { Desk, DeskMemory } from './demo/desks';
@@ -111,7 +112,12 @@ async function main(): Promise<number> {
       },
     });
     say(`up: API ${job.apiUrl}, Temporal ${job.temporalAddress} (UI ${job.uiUrl}), simulator ${job.simulatorUrl}`);
-    const api = new DemoApi(job.apiUrl);
+    // The scripted people sign in like real users: a bearer token each, issued the way an admin would.
+    const tokens = new Map<string, string>();
+    for (const userId of Object.values(USER_IDS)) {
+      tokens.set(userId, (await issueToken(job.prisma, userId, { name: 'demo' }, 'demo')).token);
+    }
+    const api = new DemoApi(job.apiUrl, tokens);
 
     const payers = await api.get<{ items: { id: string; appealLevels: number }[] }>('/api/payers', 'biller-1');
     if (payers.status !== 200) throw new Error(`GET /api/payers: ${errorText(payers)}`);

@@ -1,4 +1,9 @@
 // `npm start`: the whole of claimflow on this machine (see infra/mainJob.ts), until Ctrl-C.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { PrismaClient } from '../generated/prisma/client';
+import { issueToken } from '../api/accounts';
+import { USER_IDS } from '../infra/seed';
 import { loadConfig } from '../infra/config';
 import { startMainJob, type MainJob } from '../infra/mainJob';
 import { describeError } from '../infra/process';
@@ -54,10 +59,14 @@ async function main(): Promise<void> {
   });
   if (signalled) return shutdown('signal during start', 0);
 
+  const tokensFile = await ensureLocalTokens(job.prisma, job.dataDir);
   const lines = [
     '',
     'claimflow is running',
-    `  API             ${job.apiUrl}   (try: curl -H 'X-User-Id: biller-1' ${job.apiUrl}/api/claims/summary)`,
+    `  API             ${job.apiUrl}   (OpenAPI at ${job.apiUrl}/api/openapi.json)`,
+    ...(tokensFile
+      ? [`  Sign-in tokens  ${tokensFile}   (try: curl -H "Authorization: Bearer $(node -p \"require('${tokensFile}')['biller-1']\")" ${job.apiUrl}/api/claims/summary)`]
+      : []),
     `  Temporal        ${job.temporalAddress}  namespace ${job.namespace}${job.devServer ? '  (embedded dev server)' : ''}`,
     ...(job.uiUrl ? [`  Temporal UI     ${job.uiUrl}`] : []),
     `  Simulator       ${job.simulatorUrl}${job.simulatorManaged ? '   (payer simulator, log in .data/simulator.log)' : '   (external, SIMULATOR_URL)'}`,
@@ -69,6 +78,21 @@ async function main(): Promise<void> {
     '',
   ];
   console.log(lines.join('\n'));
+}
+
+/**
+ * On the embedded single-machine setup, issue one token per demo user once and keep them in the data dir
+ * (readable by this user only), so that a person can try the API at once. With a real database, tokens
+ * come from `npx tsx scripts/admin.ts token create` or the admin API instead.
+ */
+async function ensureLocalTokens(prisma: PrismaClient, dataDir: string): Promise<string | undefined> {
+  if (/^postgres(ql)?:\/\//.test(process.env.DATABASE_URL ?? '')) return undefined;
+  const file = path.join(dataDir, 'demo-tokens.json');
+  if (fs.existsSync(file)) return file;
+  const tokens: Record<string, string> = {};
+  for (const userId of Object.values(USER_IDS)) tokens[userId] = (await issueToken(prisma, userId, { name: 'local' }, 'npm start')).token;
+  fs.writeFileSync(file, `${JSON.stringify(tokens, null, 2)}\n`, { mode: 0o600 });
+  return file;
 }
 
 main().catch(fail);
