@@ -162,7 +162,12 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
       while (Date.now() < deadline) {
         try {
           last = await h.status(claimId);
-          if (last.state === state) return last;
+          // The query sees a new state as soon as the workflow enters it; the read model a moment later,
+          // when the recordTransition activity has run. Tests read both, so wait for both.
+          if (last.state === state) {
+            const row = await db.prisma.claim.findUnique({ where: { id: claimId }, select: { state: true } });
+            if (row?.state === state) return last;
+          }
         } catch {
           // the workflow may not have had its first task yet
         }
