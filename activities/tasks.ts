@@ -29,7 +29,7 @@ export function taskActivities({ prisma }: ActivityDeps) {
         const task = await tx.task.findUniqueOrThrow({ where: { id: c.taskId }, select: { claimId: true, kind: true } });
         await audit(tx, {
           actor: c.userId ?? 'workflow', action: c.status === 'DONE' ? 'task.completed' : 'task.cancelled', entity: 'task',
-          entityId: c.taskId, claimId: task.claimId, detail: { kind: task.kind, action: c.outcome?.action ?? null },
+          entityId: c.taskId, claimId: task.claimId ?? undefined, detail: { kind: task.kind, action: c.outcome?.action ?? null },
         });
       });
     },

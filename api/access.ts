@@ -52,11 +52,12 @@ export const ANY_PAYER_GROUP = '*';
  * anything their role's queues hold. The most specific rule applies: the one for the claim payer's group, else
  * the one for every payer; no rule means no constraint.
  */
-export async function whyNotEligible(db: Db, who: TakerScope, task: { kind: string; claimId: string }): Promise<string | null> {
+export async function whyNotEligible(db: Db, who: TakerScope, task: { kind: string; claimId: string | null }): Promise<string | null> {
   if (isOverseer(who.role)) return null;
-  const claim = await db.claim.findUnique({ where: { id: task.claimId }, select: { payer: { select: { payerGroup: true } } } });
+  // A posting exception has no claim: no payer group applies to it.
+  const claim = task.claimId ? await db.claim.findUnique({ where: { id: task.claimId }, select: { payer: { select: { payerGroup: true } } } }) : null;
   const group = claim?.payer.payerGroup ?? null;
-  if (who.payerGroups.length > 0 && (!group || !who.payerGroups.includes(group))) {
+  if (task.claimId && who.payerGroups.length > 0 && (!group || !who.payerGroups.includes(group))) {
     return `this claim's payer group (${group ?? 'none'}) is not among yours (${who.payerGroups.join(', ')})`;
   }
   const rules = await db.routingRule.findMany({ where: { kind: task.kind, payerGroup: { in: group ? [group, ANY_PAYER_GROUP] : [ANY_PAYER_GROUP] } } });
@@ -67,7 +68,7 @@ export async function whyNotEligible(db: Db, who: TakerScope, task: { kind: stri
   return null;
 }
 
-export async function assertEligible(db: Db, who: TakerScope, task: { kind: string; claimId: string }): Promise<void> {
+export async function assertEligible(db: Db, who: TakerScope, task: { kind: string; claimId: string | null }): Promise<void> {
   const why = await whyNotEligible(db, who, task);
   if (why) throw new ForbiddenError(why, 'NOT_ELIGIBLE');
 }

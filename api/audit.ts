@@ -6,7 +6,7 @@ export interface AuditEntry {
   action: string;
   entity: 'claim' | 'patient' | 'task' | 'user' | 'apiToken' | 'routingRule';
   entityId: string;
-  claimId?: string;
+  claimId?: string | null;
   detail?: Prisma.InputJsonObject;
 }
 

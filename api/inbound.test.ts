@@ -252,6 +252,35 @@ describe('POST /api/inbound/remittances', () => {
     expect(await f.db.prisma.remittance.count({ where: { traceNumber: { startsWith: 'TRN-BAD' } } })).toBe(0);
   });
 
+  it('stores provider adjustments (PLB) against a balanced check, and a MATCH to another payer\'s claim is refused', async () => {
+    const claimId = await submittedClaim();
+    const body = {
+      ...remittance(['CFUNKNOWN0077'], 'TRN-PLB-1'),
+      payerElectronicId: 'DMC01',
+      paymentCents: 16_000 - 1_200 + 300,
+      providerAdjustments: [
+        { providerId: '1234567893', fiscalPeriodDate: '2026-12-31', reasonCode: 'WO', referenceId: 'OVP-1', amountCents: 1_200 },
+        { reasonCode: 'L6', amountCents: -300 },
+      ],
+    };
+    const res = await f.api.request('POST', '/api/inbound/remittances', { body, user: null });
+    expect(res.status).toBe(202);
+    expect(res.body).toMatchObject({ matched: 0, unmatched: ['CFUNKNOWN0077'], exceptionTaskIds: [expect.any(String)] });
+    const stored = await f.db.prisma.remittance.findUniqueOrThrow({ where: { id: res.body.remittanceId }, include: { providerAdjustments: true } });
+    expect(stored.paymentCents).toBe(15_100);
+    expect(stored.providerAdjustments.map((a) => [a.reasonCode, a.amountCents]).sort()).toEqual([['L6', -300], ['WO', 1_200]]);
+
+    // the claim is billed to Blue Peak, the remittance came from another payer
+    const taskId = res.body.exceptionTaskIds[0];
+    const refused = await f.api.request('POST', `/api/tasks/${taskId}/complete`, { user: 'biller-1', body: { outcome: { action: 'MATCH', claimId } } });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error).toMatchObject({ code: 'PAYER_MISMATCH', field: 'outcome.claimId' });
+    const resolved = await f.api.request('POST', `/api/tasks/${taskId}/complete`, { user: 'biller-1', body: { outcome: { action: 'RESOLVED_NO_ACTION', note: 'another practice; refund requested' } } });
+    expect(resolved.status).toBe(200);
+    expect(await f.db.prisma.task.findUniqueOrThrow({ where: { id: taskId } })).toMatchObject({ status: 'DONE', doneById: 'biller-1' });
+    expect(await f.db.prisma.claimPayment.count({ where: { claimId } })).toBe(0);
+  });
+
   it('refuses a remittance from an unknown payer, and non-integer money', async () => {
     const claimId = await submittedClaim();
     const unknownPayer = { ...remittance([claimId], 'TRN-3003'), payerElectronicId: 'ZZZ99' };

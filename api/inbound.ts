@@ -19,6 +19,9 @@ import type { ApiContext } from './context';
 import { dateFromIso } from './dates';
 import { ApiError, isUniqueViolation, parseInput, UnprocessableError } from './errors';
 import { findImbalance } from './remittanceBalance';
+import { ANY_PAYER_GROUP } from './access';
+import { taskPriority } from '../domain/priority';
+import { DEFAULT_TASK_SLA_DAYS, TASK_KINDS } from '../workflows/contract';
 import { handleX12, x12BodyParser } from './inboundX12';
 import { acknowledgementMessage, appealDecisionMessage, remittanceMessage, type RemittanceInput } from './schemas';
 import type { z } from 'zod';
@@ -28,6 +31,7 @@ export type AcknowledgementInput = z.output<typeof acknowledgementMessage>;
 const ACK_KIND = 'ack';
 const APPEAL_DECISION_KIND = 'appeal-decision';
 const REMITTANCE_KIND = 'remittance';
+const POSTING_EXCEPTION = 'POSTING_EXCEPTION';
 
 export function inboundRouter(ctx: ApiContext): Router {
   const { prisma } = ctx;
@@ -125,6 +129,8 @@ export interface RemittanceOutcome {
   remittanceId: string;
   matched: number;
   unmatched: string[];
+  /** the POSTING_EXCEPTION tasks opened for the unmatched claims (the same ones again on a re-delivery) */
+  exceptionTaskIds: string[];
 }
 
 /**
@@ -135,25 +141,28 @@ export async function processRemittance(ctx: ApiContext, message: RemittanceInpu
   const { prisma } = ctx;
   const imbalance = findImbalance(message);
   if (imbalance) throw new UnprocessableError('REMITTANCE_UNBALANCED', imbalance.message, imbalance.field);
-  const repeated = firstRepeatedClaim(message);
-  if (repeated !== null) {
-    // ClaimPayment is unique per remittance and claim; a reversal and its correction in one 835 needs a schema change.
-    throw new UnprocessableError('UNSUPPORTED_REMITTANCE', 'a claim appears twice in one remittance', `claims[${repeated}].claimId`);
-  }
   const payer = await prisma.payer.findUnique({ where: { electronicPayerId: message.payerElectronicId }, select: { id: true } });
   if (!payer) throw new UnprocessableError('UNKNOWN_REFERENCE', 'no payer has this electronic payer id', 'payerElectronicId');
 
-  const stored = await storeRemittance(prisma, payer.id, message);
+  const stored = await storeRemittance(ctx, payer.id, message);
   const payments = await prisma.claimPayment.findMany({
     where: { remittanceId: stored.remittanceId, ...(stored.duplicate ? { postedAt: null } : {}) },
     include: { adjustments: { select: { carc: true } } },
+    orderBy: { sequence: 'asc' },
   });
-  await signalEach(payments, (p) => signalClaimWorkflow(ctx, p.claimId, remittanceSignal, remittanceSignalFor(p)));
+  // One claim's payments (a reversal, then its correction) are signalled in remittance order, one after the
+  // other: the workflow posts them in the order it receives them. Different claims go in parallel.
+  const byClaim = new Map<string, typeof payments>();
+  for (const p of payments) byClaim.set(p.claimId, [...(byClaim.get(p.claimId) ?? []), p]);
+  await signalEach([...byClaim.values()], async (ps) => {
+    for (const p of ps) await signalClaimWorkflow(ctx, p.claimId, remittanceSignal, remittanceSignalFor(p));
+  });
   return {
     duplicate: stored.duplicate,
     remittanceId: stored.remittanceId,
     matched: stored.matchedClaimIds.length,
     unmatched: message.claims.map((c) => c.claimId).filter((id) => !stored.matchedClaimIds.includes(id)),
+    exceptionTaskIds: stored.exceptionTaskIds,
   };
 }
 
@@ -199,33 +208,37 @@ async function requireClaim(tx: Prisma.TransactionClient, claimId: string): Prom
   if (!claim) throw new UnprocessableError('UNKNOWN_REFERENCE', 'no such claim', 'claimId');
 }
 
-function firstRepeatedClaim(message: RemittanceInput): number | null {
-  const seen = new Set<string>();
-  for (const [i, c] of message.claims.entries()) {
-    if (seen.has(c.claimId)) return i;
-    seen.add(c.claimId);
-  }
-  return null;
-}
-
 interface StoredRemittance {
   remittanceId: string;
   duplicate: boolean;
   matchedClaimIds: string[];
+  exceptionTaskIds: string[];
 }
 
 /**
- * Stores the remittance, a ClaimPayment (with adjustments and line payments) for every claim we know, and
- * the message itself (its unmatched claims are biller exceptions later). The same payer + trace number
- * is the same 835: stored once.
+ * Stores the remittance, a ClaimPayment (with adjustments and line payments) for every claim we know, an
+ * UnmatchedClaimPayment and a POSTING_EXCEPTION task for every claim we do not, the provider-level adjustments
+ * (PLB), and the message itself. The same payer + trace number is the same 835: stored once, so a re-delivery
+ * opens no second exception.
  */
-async function storeRemittance(prisma: PrismaClient, payerId: string, message: RemittanceInput): Promise<StoredRemittance> {
+async function storeRemittance(ctx: ApiContext, payerId: string, message: RemittanceInput): Promise<StoredRemittance> {
+  const { prisma } = ctx;
   const existing = async (): Promise<StoredRemittance | null> => {
     const found = await prisma.remittance.findUnique({
       where: { payerId_traceNumber: { payerId, traceNumber: message.traceNumber } },
-      include: { claimPayments: { select: { claimId: true } } },
+      include: { claimPayments: { select: { claimId: true } }, unmatchedPayments: { select: { id: true } } },
     });
-    return found && { remittanceId: found.id, duplicate: true, matchedClaimIds: found.claimPayments.map((p) => p.claimId) };
+    if (!found) return null;
+    const tasks = await prisma.task.findMany({
+      where: { id: { in: found.unmatchedPayments.map((u) => exceptionTaskId(u.id)) } },
+      select: { id: true },
+    });
+    return {
+      remittanceId: found.id,
+      duplicate: true,
+      matchedClaimIds: found.claimPayments.map((p) => p.claimId),
+      exceptionTaskIds: tasks.map((t) => t.id),
+    };
   };
   const seen = await existing();
   if (seen) return seen;
@@ -246,7 +259,21 @@ async function storeRemittance(prisma: PrismaClient, payerId: string, message: R
         });
         const known = await tx.claim.findMany({ where: { id: { in: message.claims.map((c) => c.claimId) } }, select: { id: true } });
         const knownIds = new Set(known.map((c) => c.id));
-        const matched = message.claims.filter((c) => knownIds.has(c.claimId)).map((c) => ({ ...c, paymentId: randomUUID() }));
+        const numbered = message.claims.map((c, sequence) => ({ ...c, sequence, paymentId: randomUUID() }));
+        const matched = numbered.filter((c) => knownIds.has(c.claimId));
+        const unmatched = numbered.filter((c) => !knownIds.has(c.claimId));
+
+        await tx.providerAdjustment.createMany({
+          data: (message.providerAdjustments ?? []).map((a) => ({
+            remittanceId,
+            providerId: a.providerId ?? null,
+            fiscalPeriodDate: a.fiscalPeriodDate ? dateFromIso(a.fiscalPeriodDate) : null,
+            reasonCode: a.reasonCode,
+            referenceId: a.referenceId ?? null,
+            amountCents: a.amountCents,
+          })),
+        });
+        const exceptionTaskIds = await openPostingExceptions(ctx, tx, { remittanceId, payerId, message, unmatched });
 
         // Bulk inserts: an 835 can carry hundreds of claims and the transaction must stay short.
         await tx.claimPayment.createMany({
@@ -254,6 +281,7 @@ async function storeRemittance(prisma: PrismaClient, payerId: string, message: R
             id: c.paymentId,
             remittanceId,
             claimId: c.claimId,
+            sequence: c.sequence,
             statusCode: c.statusCode,
             chargeCents: c.chargeCents,
             paidCents: c.paidCents,
@@ -297,7 +325,7 @@ async function storeRemittance(prisma: PrismaClient, payerId: string, message: R
             detail: { remittanceId, claimPaymentId: c.paymentId, statusCode: c.statusCode, paidCents: c.paidCents },
           })),
         });
-        return { remittanceId, duplicate: false, matchedClaimIds: matched.map((c) => c.claimId) };
+        return { remittanceId, duplicate: false, matchedClaimIds: matched.map((c) => c.claimId), exceptionTaskIds };
       },
       { timeout: 60_000 },
     );
@@ -308,7 +336,83 @@ async function storeRemittance(prisma: PrismaClient, payerId: string, message: R
   }
 }
 
-function remittanceSignalFor(payment: {
+/** The POSTING_EXCEPTION task of an unmatched claim payment: one per payment, whatever re-delivers it. */
+export const exceptionTaskId = (unmatchedPaymentId: string): string => `EXC-${unmatchedPaymentId}`;
+
+/**
+ * Stores each unmatched claim payment and opens its POSTING_EXCEPTION task in the biller queue. The task has no
+ * claim and no workflow; its context carries the remittance details a biller needs to find the claim (no
+ * patient names: the 835's NM1 names never reach this message).
+ */
+async function openPostingExceptions(
+  ctx: ApiContext,
+  tx: Prisma.TransactionClient,
+  { remittanceId, payerId, message, unmatched }: {
+    remittanceId: string;
+    payerId: string;
+    message: RemittanceInput;
+    unmatched: (RemittanceInput['claims'][number] & { sequence: number })[];
+  },
+): Promise<string[]> {
+  if (unmatched.length === 0) return [];
+  const rule = await tx.routingRule.findUnique({ where: { kind_payerGroup: { kind: POSTING_EXCEPTION, payerGroup: ANY_PAYER_GROUP } } });
+  const slaDays = rule?.slaDays ?? DEFAULT_TASK_SLA_DAYS[POSTING_EXCEPTION];
+  const dueAt = new Date(Date.now() + slaDays * ctx.config.dayMs);
+  const rows = unmatched.map((c) => ({ ...c, unmatchedId: randomUUID() }));
+  await tx.unmatchedClaimPayment.createMany({
+    data: rows.map((c) => ({
+      id: c.unmatchedId,
+      remittanceId,
+      sequence: c.sequence,
+      claimRef: c.claimId,
+      statusCode: c.statusCode,
+      chargeCents: c.chargeCents,
+      paidCents: c.paidCents,
+      patientRespCents: c.patientRespCents,
+      payerClaimControlNo: c.payerClaimControlNo ?? null,
+      adjustments: c.adjustments as unknown as Prisma.InputJsonArray,
+      lines: c.lines as unknown as Prisma.InputJsonArray,
+    })),
+  });
+  await tx.task.createMany({
+    data: rows.map((c) => ({
+      id: exceptionTaskId(c.unmatchedId),
+      claimId: null,
+      workflowId: null,
+      queue: TASK_KINDS[POSTING_EXCEPTION].queue,
+      kind: POSTING_EXCEPTION,
+      priority: taskPriority({ kind: POSTING_EXCEPTION, amountCents: Math.abs(c.paidCents) }),
+      dueAt,
+      context: {
+        remittanceId,
+        unmatchedPaymentId: c.unmatchedId,
+        payerId,
+        payerElectronicId: message.payerElectronicId,
+        traceNumber: message.traceNumber,
+        paymentDate: message.paymentDate,
+        claimRef: c.claimId,
+        statusCode: c.statusCode,
+        chargeCents: c.chargeCents,
+        paidCents: c.paidCents,
+        patientRespCents: c.patientRespCents,
+        ...(c.payerClaimControlNo ? { payerClaimControlNo: c.payerClaimControlNo } : {}),
+        adjustments: c.adjustments as unknown as Prisma.InputJsonArray,
+      },
+    })),
+  });
+  await tx.auditEvent.createMany({
+    data: rows.map((c) => ({
+      actor: CLEARINGHOUSE_ACTOR,
+      action: 'task.opened',
+      entity: 'task',
+      entityId: exceptionTaskId(c.unmatchedId),
+      detail: { kind: POSTING_EXCEPTION, remittanceId, unmatchedPaymentId: c.unmatchedId, paidCents: c.paidCents },
+    })),
+  });
+  return rows.map((c) => exceptionTaskId(c.unmatchedId));
+}
+
+export function remittanceSignalFor(payment: {
   id: string;
   statusCode: string;
   chargeCents: number;

@@ -5,7 +5,7 @@
 // 400 naming the segment; a bad transaction among good ones is listed in `errors` while the rest go through.
 import express, { type Request, type Response } from 'express';
 import type { Prisma } from '../generated/prisma/client';
-import type { AcknowledgementMessage, RemittanceAdjustment, RemittanceClaim, RemittanceMessage } from '../domain/clearinghouse';
+import type { AcknowledgementMessage, ProviderAdjustmentMessage, RemittanceAdjustment, RemittanceClaim, RemittanceMessage } from '../domain/clearinghouse';
 import { readTransactions, X12SyntaxError, type Transaction } from '../domain/x12/reader';
 import { parse999, type Ack999 } from '../domain/x12/999';
 import { parse277CA, type ClaimStatus277, type Status277 } from '../domain/x12/277ca';
@@ -38,6 +38,8 @@ export interface X12TransactionResult {
   unmatched: string[];
   /** 835: the stored remittance */
   remittanceId?: string;
+  /** 835: the POSTING_EXCEPTION tasks of its claims that match none of ours */
+  exceptionTaskIds?: string[];
   /** 835: the payer id it names, when no payer of ours has it (kept as an exception, nothing posted) */
   unknownPayer?: string;
 }
@@ -259,7 +261,10 @@ async function submissionFor(ctx: ApiContext, claimId: string, reference: string
 async function process835(ctx: ApiContext, t: Transaction): Promise<X12TransactionResult> {
   const r = parse835(t);
   const balance = balance835(r);
-  if (!balance.balanced) throw new ApiError(422, 'REMITTANCE_UNBALANCED', balance.problems[0] ?? 'the 835 does not balance');
+  if (!balance.balanced) {
+    const problem = balance.problems[0] ?? 'the 835 does not balance';
+    throw new ApiError(422, 'REMITTANCE_UNBALANCED', problem, problem.startsWith('payment') ? 'BPR02' : 'CLP03');
+  }
   const payerElectronicId = await payerOf(ctx, r);
   if (!payerElectronicId) {
     // A payer we do not know: nothing can post, but the remittance is kept (a biller exception) and listed.
@@ -283,6 +288,7 @@ async function process835(ctx: ApiContext, t: Transaction): Promise<X12Transacti
     ...base(t),
     duplicate: outcome.duplicate,
     remittanceId: outcome.remittanceId,
+    exceptionTaskIds: outcome.exceptionTaskIds,
     claims: message.claims.map((c) => c.claimId).filter((id) => !unmatched.includes(id)),
     unmatched,
   };
@@ -342,8 +348,18 @@ export function remittanceFrom835(r: Remittance835, payerElectronicId: string, f
     });
   }
   const method = r.payment.method === 'CHK' ? 'CHK' : r.payment.method === 'NON' ? 'NON' : 'ACH';
-  // Provider-level adjustments do not travel in the message: the payment there is the claims' total.
-  const paymentCents = claims.reduce((s, c) => s + c.paidCents, 0);
+  const providerAdjustments: ProviderAdjustmentMessage[] = r.providerAdjustments.flatMap((p) =>
+    p.adjustments.map((a) => ({
+      ...(p.providerId ? { providerId: p.providerId } : {}),
+      ...(p.fiscalPeriodDate ? { fiscalPeriodDate: p.fiscalPeriodDate } : {}),
+      reasonCode: a.reason,
+      ...(a.reference ? { referenceId: a.reference } : {}),
+      amountCents: a.amount,
+    })),
+  );
+  // BPR02 (balance835 has checked it is ΣCLP04 − ΣPLB). Computed from what the message carries so that claims
+  // left out above (statuses 23, 25) do not unbalance it; with none left out it is BPR02 itself.
+  const paymentCents = claims.reduce((s, c) => s + c.paidCents, 0) - providerAdjustments.reduce((s, a) => s + a.amountCents, 0);
   return {
     message: {
       payerElectronicId,
@@ -352,6 +368,7 @@ export function remittanceFrom835(r: Remittance835, payerElectronicId: string, f
       paymentMethod: method,
       paymentCents,
       claims,
+      providerAdjustments,
     },
     skipped,
   };

@@ -294,6 +294,11 @@ describeRoute({
 describeRoute({
   method: 'post', path: '/api/inbound/remittances', auth: 'clearinghouse', tag: 'inbound', status: 202,
   summary: 'An 835 remittance: stored once per payer and trace number, then signalled to each claim', body: remittanceMessage,
+  description:
+    'paymentCents (BPR02) must equal the claims\' paid total less the providerAdjustments (PLB) total, which are stored at the ' +
+    'remittance level; 422 names the field that does not balance. A claim may appear more than once (a reversal, CLP02 22, and ' +
+    'its correction): its payments are signalled in order. A claim that matches none of ours opens one POSTING_EXCEPTION task ' +
+    'in the BILLER queue (exceptionTaskIds), once per remittance however often it is re-delivered.',
 });
 
 describeRoute({
@@ -345,7 +350,12 @@ describeRoute({ method: 'post', path: '/api/tasks/:id/notes', tag: 'tasks', body
 describeRoute({
   method: 'post', path: '/api/tasks/:id/complete', tag: 'tasks', body: completeTaskBody,
   summary: "Complete a task with an outcome; the claim's workflow validates it (409 if refused)",
-  description: 'Supervisors approve or refuse a write-off by completing its WRITE_OFF_APPROVAL task with APPROVE or REFUSE (and a note).',
+  description:
+    'Supervisors approve or refuse a write-off by completing its WRITE_OFF_APPROVAL task with APPROVE or REFUSE (and a note). ' +
+    'A POSTING_EXCEPTION (a remittance claim that matched no claim; no workflow) is completed by the API itself: MATCH with ' +
+    'outcome.claimId (the claim must exist, have the remittance\'s payer and be open; its workflow then gets the payment as a ' +
+    'matched remittance would) or RESOLVED_NO_ACTION with a required note. 400 names a missing or wrong field, 409 a payer mismatch, ' +
+    'a closed claim or an exception already resolved.',
 });
 
 describeRoute({ method: 'get', path: '/api/admin/users', tag: 'admin', summary: 'Users with their roles, skills and payer groups' });

@@ -95,8 +95,8 @@ export function nextTaskSql(queue: TaskQueue, who: TakerScope): Prisma.Sql {
       LIMIT 1 FOR UPDATE OF t SKIP LOCKED`;
   }
   return Prisma.sql`SELECT t.id FROM "Task" t
-    JOIN "Claim" c ON c.id = t."claimId"
-    JOIN "Payer" p ON p.id = c."payerId"
+    LEFT JOIN "Claim" c ON c.id = t."claimId"
+    LEFT JOIN "Payer" p ON p.id = c."payerId"
     LEFT JOIN LATERAL (
       SELECT r."requiredSkill" FROM "RoutingRule" r
       WHERE r.kind = t.kind AND r."payerGroup" IN (COALESCE(p."payerGroup", ${ANY_PAYER_GROUP}), ${ANY_PAYER_GROUP})
@@ -104,7 +104,7 @@ export function nextTaskSql(queue: TaskQueue, who: TakerScope): Prisma.Sql {
     ) rule ON TRUE
     WHERE t.queue = ${queue}::"TaskQueue" AND t.status = 'OPEN'::"TaskStatus"
       AND (rule."requiredSkill" IS NULL OR rule."requiredSkill" = ANY(${who.skills}::text[]))
-      AND (cardinality(${who.payerGroups}::text[]) = 0 OR p."payerGroup" = ANY(${who.payerGroups}::text[]))
+      AND (cardinality(${who.payerGroups}::text[]) = 0 OR t."claimId" IS NULL OR p."payerGroup" = ANY(${who.payerGroups}::text[]))
     ORDER BY t.priority DESC, t."dueAt" ASC, t.id ASC
     LIMIT 1 FOR UPDATE OF t SKIP LOCKED`;
 }

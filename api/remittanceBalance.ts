@@ -58,10 +58,16 @@ export function findImbalance(remittance: RemittanceInput): Imbalance | null {
     }
   }
 
-  // No provider-level adjustments (PLB) travel in this message, so the payment is exactly the claims' total.
+  // The check or EFT (BPR02) is the claims' payments less the provider-level adjustments (PLB).
   const claimsPaid = sum(remittance.claims.map((c) => c.paidCents));
-  if (remittance.paymentCents !== claimsPaid) {
-    return { field: 'paymentCents', message: `payment ${remittance.paymentCents} ≠ the claims' paid total ${claimsPaid}` };
+  const providerAdjusted = sum((remittance.providerAdjustments ?? []).map((a) => a.amountCents));
+  if (remittance.paymentCents !== claimsPaid - providerAdjusted) {
+    return {
+      field: 'paymentCents',
+      message: providerAdjusted === 0
+        ? `payment ${remittance.paymentCents} ≠ the claims' paid total ${claimsPaid}`
+        : `payment ${remittance.paymentCents} ≠ the claims' paid total ${claimsPaid} less provider adjustments ${providerAdjusted} = ${claimsPaid - providerAdjusted}`,
+    };
   }
   return null;
 }

@@ -138,6 +138,8 @@ export const completeTaskBody = z.strictObject({
       diagnoses: diagnoses.optional(),
       lines: lines.optional(),
       note: text(2000).optional(),
+      /** POSTING_EXCEPTION MATCH: the claim the payment belongs to */
+      claimId: id.optional(),
     })
     .superRefine(checkLinesAgainstDiagnoses),
 });
@@ -240,13 +242,23 @@ const remittanceClaim = z.object({
   adjustments: z.array(remittanceAdjustment).default([]),
   lines: z.array(remittanceLine).default([]),
 });
+/** PLB: a provider-level adjustment; positive reduces the payment (e.g. WO recovery), negative adds to it (L6 interest). */
+const providerAdjustment = z.object({
+  providerId: text(80).optional(),
+  fiscalPeriodDate: isoDate.optional(),
+  reasonCode: z.string('must be a string').regex(/^[A-Z0-9]{2}$/, 'must be a 2-character PLB adjustment reason code such as L6, WO, FB or CS'),
+  referenceId: text(50).optional(),
+  amountCents: signedCents,
+});
 export const remittanceMessage = z.object({
   payerElectronicId: text(80),
   traceNumber: text(50),
   paymentDate: isoDate,
   paymentMethod: z.enum(['ACH', 'CHK', 'NON'], 'must be ACH, CHK or NON'),
+  /** BPR02: the check or EFT amount, the claims' payments less the provider-level adjustments */
   paymentCents: cents,
   claims: z.array(remittanceClaim).min(1, 'at least one claim is required'),
+  providerAdjustments: z.array(providerAdjustment).default([]),
 });
 export type RemittanceInput = z.output<typeof remittanceMessage>;
 

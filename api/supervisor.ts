@@ -269,6 +269,8 @@ async function addOverdueTasks(scan: StuckScan): Promise<void> {
     }),
   );
   for (const t of tasks) {
+    // a posting exception has no claim: the queue listing shows it, the stuck-claims view does not
+    if (!t.claimId) continue;
     const daysOverdue = round1((now.getTime() - t.dueAt.getTime()) / dayMs);
     addReason(scan, t.claimId, {
       code: 'TASK_OVERDUE',

@@ -13,6 +13,7 @@ import { ConflictError, NotFoundError, parseInput, UnprocessableError } from './
 import { newNoteId } from './ids';
 import { bulkReassignBody, completeTaskBody, reassignBody, taskNoteBody, taskPriorityBody } from './schemas';
 import { callTemporal } from './temporal';
+import { completePostingException, POSTING_EXCEPTION_KIND } from './postingExceptions';
 import { noteView, taskView } from './views';
 
 type Db = PrismaClient | Prisma.TransactionClient;
@@ -198,6 +199,9 @@ export function tasksRouter(ctx: ApiContext): Router {
       throw new ConflictError('TASK_CLAIMED', `the task is claimed by ${task.assigneeId}; only they or a supervisor may complete it`);
     }
     if (task.status === 'OPEN') await assertEligible(prisma, who, task);
+    // A posting exception has no workflow: the API completes it itself (api/postingExceptions.ts).
+    if (task.kind === POSTING_EXCEPTION_KIND) return void res.json(await completePostingException(ctx, task, who.id, outcome));
+    if (!task.workflowId) throw new ConflictError('WORKFLOW_NOT_RUNNING', 'the task has no workflow');
     // Whether the outcome fits the task (its kind's actions, the claim's current codes) is the workflow
     // validator's call alone: one authority, one wording of the refusal.
     const handle = temporal.workflow.getHandle(task.workflowId);

@@ -152,9 +152,9 @@ function rankInput(task: Task): TaskRankInput {
 }
 
 /** A task as a queue lists it: the task, its rank explained, and the claim facts the filters use. */
-export function queueItemView(task: Task & { claim: { payerId: string; balanceCents: number } }, now: Date, dayMs: number) {
+export function queueItemView(task: Task & { claim: { payerId: string; balanceCents: number } | null }, now: Date, dayMs: number) {
   const { claim, ...row } = task;
-  return { ...taskView(row, now, dayMs), claim: { payerId: claim.payerId, balanceCents: claim.balanceCents } };
+  return { ...taskView(row, now, dayMs), claim: claim ? { payerId: claim.payerId, balanceCents: claim.balanceCents } : null };
 }
 
 export function noteView(n: TaskNote) {

@@ -116,13 +116,28 @@ export interface RemittanceClaim {
   lines: RemittanceLine[];
 }
 
+/** PLB: an adjustment to the provider, not to any claim. Positive reduces the payment, negative increases it. */
+export interface ProviderAdjustmentMessage {
+  /** PLB01: the payee's NPI or tax id */
+  providerId?: string;
+  /** PLB02: last day of the provider's fiscal period */
+  fiscalPeriodDate?: IsoDate;
+  /** PLB03-1: L6 interest, WO overpayment recovery, FB forwarding balance, CS adjustment, ... */
+  reasonCode: string;
+  /** PLB03-2 */
+  referenceId?: string;
+  amountCents: Cents;
+}
+
 export interface RemittanceMessage {
   payerElectronicId: string;
   traceNumber: string;
   paymentDate: IsoDate;
   paymentMethod: 'ACH' | 'CHK' | 'NON';
+  /** BPR02: the claims' payments less the provider-level adjustments */
   paymentCents: Cents;
   claims: RemittanceClaim[];
+  providerAdjustments?: ProviderAdjustmentMessage[];
 }
 
 export interface AppealDecisionMessage {

@@ -32,6 +32,8 @@ export const TASK_KINDS = {
   FOLLOW_UP_ESCALATION: { queue: 'SUPERVISOR', actions: ['KEEP_WAITING', 'RESUBMIT', 'WRITE_OFF'] },
   OVERDUE_TASK: { queue: 'SUPERVISOR', actions: ['ACKNOWLEDGE'] },
   TIMELY_FILING_RISK: { queue: 'SUPERVISOR', actions: ['ACKNOWLEDGE'] },
+  /** A remittance claim that matches no claim of ours. No workflow: the API completes it (api/postingExceptions.ts). */
+  POSTING_EXCEPTION: { queue: 'BILLER', actions: ['MATCH', 'RESOLVED_NO_ACTION'] },
 } as const satisfies Record<string, { queue: TaskQueueName; actions: readonly string[] }>;
 export type TaskKind = keyof typeof TASK_KINDS;
 export type TaskAction = (typeof TASK_KINDS)[TaskKind]['actions'][number];
@@ -50,6 +52,8 @@ export interface TaskOutcome {
   diagnoses?: string[];
   lines?: LineInput[];
   note?: string;
+  /** POSTING_EXCEPTION MATCH: the claim the unmatched payment belongs to */
+  claimId?: string;
 }
 
 export interface CompleteTaskRequest {
@@ -137,6 +141,7 @@ export const DEFAULT_TASK_SLA_DAYS: Record<TaskKind, number> = {
   CODE_REVIEW: 2, SCRUB_FIX_CODING: 2, SCRUB_FIX_BILLING: 2, FIX_REJECTION: 2, FOLLOW_UP: 3,
   CHART_AUDIT: 3, DENIAL_REVIEW: 5, APPEAL_UPHELD_REVIEW: 5, APPEAL_DECISION_OVERDUE: 5,
   WRITE_OFF_APPROVAL: 3, FOLLOW_UP_ESCALATION: 3, OVERDUE_TASK: 2, TIMELY_FILING_RISK: 2,
+  POSTING_EXCEPTION: 3,
 };
 
 export const DEFAULT_LIFECYCLE_OPTIONS: LifecycleOptions = {

@@ -202,6 +202,8 @@ export class Desk {
       case 'OVERDUE_TASK':
       case 'TIMELY_FILING_RISK':
         return { action: 'ACKNOWLEDGE', note: 'Seen.' };
+      case 'POSTING_EXCEPTION':
+        return { action: 'RESOLVED_NO_ACTION', note: 'Not ours; refund requested.' };
     }
   }
 }

@@ -28,7 +28,7 @@ export async function loadPaths(prisma: PrismaClient, claimIds: string[]): Promi
     if (to && t.claimId) byId.get(t.claimId)?.states.push(to);
   }
   for (const t of tasks) {
-    byId.get(t.claimId)?.tasks.push({ kind: t.kind as TaskKind, status: t.status, action: (t.outcome as { action?: string } | null)?.action });
+    if (t.claimId) byId.get(t.claimId)?.tasks.push({ kind: t.kind as TaskKind, status: t.status, action: (t.outcome as { action?: string } | null)?.action });
   }
   return { paths: [...byId.values()], missing: claimIds.filter((id) => !byId.has(id)) };
 }
