@@ -140,16 +140,20 @@ export async function claimLifecycle(input: ClaimLifecycleInput): Promise<ClaimS
 
   setHandler(
     voidClaimUpdate,
-    (req) => {
+    async (req) => {
       mem.voidReason = req.reason;
+      // Answer once the void has happened (open tasks cancelled, a frequency-8 claim sent if the payer had
+      // the claim), so the caller sees VOIDED rather than the state it interrupted.
+      await condition(() => FINAL_STATES.includes(mem.state));
       return { state: mem.state };
     },
     {
       validator: (req) => {
         if (!req.reason?.trim()) throw new Error('a void needs a reason');
+        if (mem.state === 'VOIDED') throw new Error('the claim is already voided');
         if (mem.voidReason !== undefined) throw new Error('a void is already under way');
-        if (FINAL_STATES.includes(mem.state) || mem.postedPaymentIds.length > 0 || mem.state === 'WRITTEN_OFF')
-          throw new Error(`a claim in state ${mem.state} with posted payments cannot be voided`);
+        if (FINAL_STATES.includes(mem.state) || mem.state === 'WRITTEN_OFF') throw new Error(`a ${mem.state} claim cannot be voided`);
+        if (mem.postedPaymentIds.length > 0) throw new Error('a claim with posted payments cannot be voided: post a correction instead');
       },
     },
   );

@@ -1,6 +1,7 @@
 // A test double of the claimLifecycle workflow: just enough handlers (status query, completeTask and
 // voidClaim updates with validators) to prove how the API maps the workflow's answers to HTTP.
-// The real workflow lives in workflows/; this file is bundled only by api/workflowUpdates.test.ts.
+// The real workflow lives in workflows/; this file is bundled only by api/queues.test.ts, whose access rules
+// need a counterpart that accepts any completion of the task rows it inserts directly.
 import { condition, setHandler } from '@temporalio/workflow';
 import {
   claimStatusQuery,
