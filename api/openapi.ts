@@ -323,6 +323,7 @@ describeRoute({
 describeRoute({ method: 'post', path: '/api/patients', tag: 'patients', status: 201, summary: 'Register a patient with coverages', body: createPatientBody });
 describeRoute({ method: 'get', path: '/api/patients/:id', tag: 'patients', summary: 'A patient with coverages' });
 
+describeRoute({ method: 'get', path: '/api/me', tag: 'reference', summary: 'The signed-in user: id, name, role, skills and payer groups' });
 describeRoute({ method: 'get', path: '/api/payers', tag: 'reference', summary: 'Payers with their follow-up, timely-filing and appeal policies' });
 describeRoute({ method: 'get', path: '/api/providers', tag: 'reference', summary: 'Providers with their NPIs' });
 

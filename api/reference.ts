@@ -8,6 +8,15 @@ import type { ApiContext } from './context';
 export function referenceRouter({ prisma }: ApiContext): Router {
   const router = Router();
 
+  // Who the bearer token belongs to: the web workspace signs in with a token and shows only that role's screens.
+  router.get('/me', requireRole(...ROLES.anyone), async (_req, res) => {
+    const user = await prisma.user.findUnique({
+      where: { id: res.locals.userId as string },
+      select: { id: true, name: true, role: true, skills: true, payerGroups: true },
+    });
+    res.json(user);
+  });
+
   router.get('/payers', requireRole(...ROLES.anyone), async (_req, res) => {
     const payers = await prisma.payer.findMany({ orderBy: { name: 'asc' } });
     res.json({ items: payers });
