@@ -8,16 +8,21 @@ import { adminRouter } from './admin';
 import { requireUser } from './auth';
 import { claimsRouter } from './claims';
 import { claimTimelineRouter } from './claimTimeline';
+import { codesRouter } from './codes';
 import type { ApiContext } from './context';
-import { errorHandler, unknownRoute, type Log } from './errors';
+import { DatabaseUnavailableError, errorHandler, isDatabaseUnavailable, unknownRoute, type Log } from './errors';
 import { inboundRouter } from './inbound';
 import { openApiRouter } from './openapi';
 import { patientsRouter } from './patients';
 import { queuesRouter } from './queues';
-import { DEFAULT_TOKEN_RATE_LIMIT, type RateLimit } from './rateLimit';
+import { DEFAULT_SIGN_IN_RATE_LIMIT, DEFAULT_TOKEN_RATE_LIMIT, SignInLimiter, type RateLimit } from './rateLimit';
 import { referenceRouter } from './reference';
+import { securityHeaders } from './securityHeaders';
+import { refuseUnstorableText } from './storableText';
 import { supervisorRouter } from './supervisor';
 import { tasksRouter } from './tasks';
+import { usersRouter } from './users';
+import { webWorkspace } from './web';
 import { DEFAULT_TEMPORAL_TIMEOUTS, type TemporalTimeouts } from './temporal';
 
 export interface AppDeps {
@@ -29,6 +34,8 @@ export interface AppDeps {
   temporalTimeouts?: Partial<TemporalTimeouts>;
   /** per address and route on the token endpoints; tests lower it */
   tokenRateLimit?: RateLimit;
+  /** failed bearer authentications per address; tests lower it */
+  signInRateLimit?: RateLimit;
 }
 
 /** One JSON line per event on stderr. Callers pass fields without PHI: ids, codes, counts. */
@@ -46,28 +53,57 @@ export function createApp(deps: AppDeps): express.Express {
   };
   const app = express();
   app.disable('x-powered-by');
-  // Remittances carry hundreds of claims; the default 100 kB is too small for them.
-  app.use(express.json({ limit: '10mb' }));
+  app.use(securityHeaders());
+  // Remittances carry hundreds of claims; the default 100 kB is too small for them. Staff requests are small
+  // (the largest, a claim's documentation, is 100,000 characters), so they get 1 MB: a 10 MB body there is
+  // only parse work forced on the server. The inbound parser reads its body first; the second one skips it.
+  app.use('/api/inbound', express.json({ limit: '10mb' }));
+  app.use(express.json({ limit: '1mb' }));
+  app.use(refuseUnstorableText);
 
-  app.get('/api/health', (_req, res) => {
+  // Load balancers and the fault tests read this: 503 with DATABASE_UNAVAILABLE while the database is down.
+  app.get('/api/health', async (_req, res) => {
+    await databaseReachable(ctx.prisma, HEALTH_DB_TIMEOUT_MS);
     res.json({ ok: true });
   });
   // The clearinghouse is not a user: inbound routes sit before the user check (they get their own auth later).
   app.use('/api/inbound', inboundRouter(ctx));
 
-  app.use('/api', requireUser(ctx.prisma, ctx.config));
+  app.use('/api', requireUser(ctx.prisma, ctx.config, new SignInLimiter(deps.signInRateLimit ?? DEFAULT_SIGN_IN_RATE_LIMIT)));
   app.use('/api/claims', claimsRouter(ctx));
   app.use('/api/claims', claimTimelineRouter(ctx));
   app.use('/api/patients', patientsRouter(ctx));
   app.use('/api', referenceRouter(ctx));
   app.use('/api', queuesRouter(ctx));
   app.use('/api', tasksRouter(ctx));
+  app.use('/api/codes', codesRouter());
+  app.use('/api/users', usersRouter(ctx));
   app.use('/api/admin', adminRouter(ctx, deps.tokenRateLimit ?? DEFAULT_TOKEN_RATE_LIMIT));
 
   app.use('/api/supervisor', supervisorRouter(ctx));
   app.use('/api', openApiRouter());
 
+  // The web workspace (web/dist): / and its assets; never /api/*.
+  app.use(webWorkspace());
   app.use(unknownRoute);
   app.use(errorHandler(ctx.log));
   return app;
+}
+
+// A database that black-holes packets would hold a health check for the driver's whole connect timeout.
+const HEALTH_DB_TIMEOUT_MS = 2_000;
+
+async function databaseReachable(prisma: PrismaClient, timeoutMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new DatabaseUnavailableError()), timeoutMs);
+  });
+  try {
+    await Promise.race([prisma.$queryRaw`SELECT 1`, timeout]);
+  } catch (err) {
+    if (err instanceof DatabaseUnavailableError || isDatabaseUnavailable(err)) throw new DatabaseUnavailableError();
+    throw err;
+  } finally {
+    clearTimeout(timer);
+  }
 }

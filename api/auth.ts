@@ -5,6 +5,7 @@ import type { RequestHandler, Response } from 'express';
 import type { PrismaClient } from '../generated/prisma/client';
 import type { Config } from '../infra/config';
 import { ForbiddenError, UnauthenticatedError } from './errors';
+import type { SignInLimiter } from './rateLimit';
 import { hashesMatch, hashToken, looksLikeToken } from './tokens';
 
 export type RoleName = 'CODER' | 'BILLER' | 'SUPERVISOR' | 'ADMIN';
@@ -16,14 +17,29 @@ const LAST_USED_RESOLUTION_MS = 60_000;
 /** Marks the middleware so that tests can find where authentication starts in the router stack. */
 export const AUTHENTICATES = Symbol('authenticates');
 
-export function requireUser(prisma: PrismaClient, config: Pick<Config, 'trustUserHeader'>): RequestHandler {
+/**
+ * `signIns` limits failed bearer authentications per address. X-User-Id is not limited: a configuration that
+ * trusts it lets anyone name any user, so there is nothing to guess.
+ */
+export function requireUser(prisma: PrismaClient, config: Pick<Config, 'trustUserHeader'>, signIns?: SignInLimiter): RequestHandler {
   const handler: RequestHandler = async (req, res, next) => {
+    const address = req.ip ?? req.socket.remoteAddress ?? '?';
+    signIns?.assertAllowed(address);
     const authorization = req.get('Authorization');
-    const user = authorization !== undefined
-      ? await userForToken(prisma, authorization)
-      : config.trustUserHeader
-        ? await userForHeader(prisma, req.get('X-User-Id'))
-        : null;
+    let user: Caller | null = null;
+    if (authorization !== undefined) {
+      const presented = presentedTokenHash(authorization);
+      const attempt = signIns?.begin(address, presented);
+      try {
+        user = presented === undefined ? null : await userForToken(prisma, presented);
+      } catch (err) {
+        attempt?.settle('error');
+        throw err;
+      }
+      attempt?.settle(user ? 'valid' : 'invalid');
+    } else if (config.trustUserHeader) {
+      user = await userForHeader(prisma, req.get('X-User-Id'));
+    }
     if (!user) {
       res.set('WWW-Authenticate', 'Bearer');
       throw new UnauthenticatedError();
@@ -46,13 +62,17 @@ interface Caller {
 
 const callerSelect = { id: true, active: true, role: true, skills: true, payerGroups: true } as const;
 
-async function userForToken(prisma: PrismaClient, authorization: string): Promise<Caller | null> {
+/** sha256 of the bearer token, or undefined when the header holds no well-formed token. */
+function presentedTokenHash(authorization: string): string | undefined {
   const match = /^Bearer +(\S+)\s*$/i.exec(authorization);
-  if (!match || !looksLikeToken(match[1])) return null;
-  const presented = hashToken(match[1]);
+  return match && looksLikeToken(match[1]) ? hashToken(match[1]) : undefined;
+}
+
+async function userForToken(prisma: PrismaClient, presented: string): Promise<Caller | null> {
+  // Looked up by the sha256 of the presented token, never by the token or a prefix of it: how long the index
+  // lookup takes can tell an attacker at most something about a hash, which is useless without a preimage.
   const token = await prisma.apiToken.findUnique({ where: { tokenHash: presented }, include: { user: { select: callerSelect } } });
-  // The lookup found the row by its hash; the comparison is repeated in constant time so that nothing about the
-  // stored hash depends on how the index lookup went.
+  // The comparison is repeated in constant time so that the decision never rests on the index's own comparison.
   if (!token || !hashesMatch(token.tokenHash, presented)) return null;
   const now = new Date();
   if (token.revokedAt || (token.expiresAt && token.expiresAt <= now) || !token.user.active) return null;

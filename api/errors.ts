@@ -74,6 +74,49 @@ export class TemporalUnavailableError extends ApiError {
   }
 }
 
+/** The database could not be reached (down, restarting, connections cut): nothing was changed, a retry is safe. */
+export class DatabaseUnavailableError extends ApiError {
+  /** seconds a caller should wait before retrying: about how long a database restart or failover takes */
+  readonly retryAfterS = 5;
+  constructor(message = 'the database is unavailable; try again shortly') {
+    super(503, 'DATABASE_UNAVAILABLE', message);
+  }
+}
+
+/**
+ * The database is up but did not answer in time (an interactive transaction hit its deadline, or no pooled
+ * connection came free): the transaction was rolled back, so a retry is safe.
+ */
+export class DatabaseBusyError extends ApiError {
+  readonly retryAfterS = 2;
+  constructor(message = 'the database did not answer in time; try again shortly') {
+    super(503, 'DATABASE_BUSY', message);
+  }
+}
+
+// Prisma's codes for "could not talk to the server" (P1001 unreachable, P1002 timed out, P1008 operation
+// timed out, P1017 server closed the connection, P2024 no pooled connection in time) and the driver adapter's
+// kinds for the same, which arrive under other codes (P2010 for raw queries).
+const UNREACHABLE_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024']);
+const UNREACHABLE_KINDS = new Set(['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections']);
+const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH']);
+
+/** True when `err` says the database could not be reached, as opposed to a query it refused. */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  if (err instanceof Prisma.PrismaClientInitializationError) return true;
+  if (err instanceof Prisma.PrismaClientKnownRequestError) {
+    if (UNREACHABLE_CODES.has(err.code)) return true;
+    const kind = (err.meta as { driverAdapterError?: { cause?: { kind?: unknown } } } | undefined)?.driverAdapterError?.cause?.kind;
+    return typeof kind === 'string' && UNREACHABLE_KINDS.has(kind);
+  }
+  if (err instanceof Prisma.PrismaClientUnknownRequestError || err instanceof Prisma.PrismaClientRustPanicError) {
+    return /connection terminated|server has closed the connection|can't reach database/i.test(err.message);
+  }
+  // pg itself (token checks and the like that skip Prisma)
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && SOCKET_CODES.has(code);
+}
+
 /** `lines[0].chargeCents` from ['lines', 0, 'chargeCents']. */
 export function fieldPath(path: readonly PropertyKey[]): string {
   let out = '';
@@ -128,7 +171,9 @@ export function errorHandler(log: Log): ErrorRequestHandler {
         prismaCode: err instanceof Prisma.PrismaClientKnownRequestError ? err.code : undefined,
       });
     }
-    if (apiError instanceof RateLimitedError) res.set('Retry-After', String(apiError.retryAfterS));
+    if (apiError instanceof RateLimitedError || apiError instanceof DatabaseUnavailableError || apiError instanceof DatabaseBusyError) {
+      res.set('Retry-After', String(apiError.retryAfterS));
+    }
     const body: ErrorBody = { error: { code: apiError.code, message: apiError.message } };
     if (apiError.field) body.error.field = apiError.field;
     res.status(apiError.status).json(body);
@@ -137,6 +182,9 @@ export function errorHandler(log: Log): ErrorRequestHandler {
 
 function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
+  if (isDatabaseUnavailable(err)) return new DatabaseUnavailableError();
+  // P2028: a transaction past its timeout or maxWait, which Prisma rolled back
+  if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2028') return new DatabaseBusyError();
   // body-parser's errors carry a `type`; only their kind is reported, never the offending text.
   const type = (err as { type?: unknown } | null)?.type;
   if (type === 'entity.parse.failed') return new ApiError(400, 'MALFORMED_JSON', 'the request body is not valid JSON');
@@ -144,11 +192,24 @@ function toApiError(err: unknown): ApiError {
   if (type === 'encoding.unsupported' || type === 'charset.unsupported') {
     return new ApiError(415, 'UNSUPPORTED_ENCODING', 'the request body encoding is not supported');
   }
+  // express's router and body-parser mark the caller's mistakes with a 4xx `status`; their messages quote the
+  // request (a path segment can be a name), so only the kind is reported.
+  const status = (err as { status?: unknown } | null)?.status;
+  if (err instanceof URIError && status === 400) return new ApiError(400, 'MALFORMED_URL', 'the request URL is not valid percent-encoding');
+  if (typeof status === 'number' && Number.isInteger(status) && status >= 400 && status < 500) {
+    return new ApiError(status, 'BAD_REQUEST', 'the request could not be read');
+  }
   return new ApiError(500, 'INTERNAL', 'internal error');
 }
 
 /** The matched route pattern (`/api/claims/:id`), not the URL: ids stay out of logs. */
 function routePattern(req: Parameters<ErrorRequestHandler>[1]): string {
-  const route = (req as { route?: { path?: unknown } }).route;
-  return `${req.baseUrl}${typeof route?.path === 'string' ? route.path : ''}` || 'unmatched';
+  const route = (req as { route?: { path?: unknown } }).route?.path;
+  if (typeof route !== 'string') return req.baseUrl || 'unmatched';
+  // By the time an error reaches the app's handler, express has put baseUrl back to the app's own (''): the
+  // router's mount path is the part of the URL before the segments that the route pattern matched.
+  const matched = route.split('/').filter(Boolean).length;
+  const url = `${req.baseUrl}${req.path}`.split('/').filter(Boolean);
+  const mount = url.slice(0, Math.max(0, url.length - matched)).join('/');
+  return `${mount ? `/${mount}` : ''}${route === '/' ? '' : route}` || '/';
 }

@@ -71,6 +71,13 @@ export async function handleX12(ctx: ApiContext, req: Request, res: Response): P
   }
   // ?controlTotals=false: for a sender known to write wrong SE/GE/IEA counts (the reader's own option).
   const read = readTransactions(text, { controlTotals: req.query.controlTotals !== 'false' });
+  // X12's character sets have no NUL, and PostgreSQL stores none: a transaction carrying one is refused here,
+  // naming the segment and element, instead of failing at the database after part of it was stored.
+  read.transactions = read.transactions.filter((t) => {
+    const nul = nulCharacter(t);
+    if (nul) read.errors.push(nul);
+    return !nul;
+  });
   const errors: X12Error[] = read.errors.map((e) => syntaxError(e));
   if (read.transactions.length === 0) {
     const first = read.errors[0];
@@ -109,6 +116,16 @@ export async function handleX12(ctx: ApiContext, req: Request, res: Response): P
     }
   }
   res.status(202).json({ transactions, errors });
+}
+
+function nulCharacter(t: Transaction): X12SyntaxError | undefined {
+  for (const seg of t.segments) {
+    const element = seg.elements.findIndex((e) => e.includes('\u0000'));
+    if (element >= 0) {
+      return new X12SyntaxError({ code: 'bad-value', segmentIndex: seg.index, segmentId: seg.id, element, reason: 'a NUL character is not X12 text' });
+    }
+  }
+  return undefined;
 }
 
 function fileKey(t: Transaction): string {

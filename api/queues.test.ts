@@ -1,22 +1,20 @@
-// Work queues against real PostgreSQL and a Temporal dev server. Task rows are written directly, as the
-// workflow's activity would; completions go to a stub of the claim workflow (api/testdata) so that what is
-// proven here is who may do what, not the claim process.
-import { fileURLToPath } from 'node:url';
+// Work queues against real PostgreSQL and Temporal. Getting, claiming, releasing, reassigning, ranking and
+// filtering never reach a workflow: for them task rows are written directly, as the workflow's activity writes
+// them, and no worker runs. Completing a task is the claim workflow's business: those tests work tasks that the
+// real claimLifecycle workflow opened (test/harness.ts: worker, activities, simulator, time-skipping server).
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
-import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Prisma, TaskQueue, TaskStatus } from '../generated/prisma/client';
-import { PATIENT_IDS, PAYER_IDS, PROVIDER_IDS } from '../infra/seed';
-import { TASK_QUEUE, workflowIdForClaim, type ClaimLifecycleInput } from '../workflows/contract';
+import { PATIENT_IDS, PAYER_IDS, PROVIDER_IDS, USER_IDS } from '../infra/seed';
+import { startHarness, type Harness } from '../test/harness';
+import { workflowIdForClaim, type ClaimLifecycleInput, type ClaimState, type TaskOutcome } from '../workflows/contract';
 import { createTestDatabase, startApi, startTemporal, testConfig, type TestApi, type TestDatabase } from './testSupport';
 
 const DAY = 86_400_000;
 let db: TestDatabase;
 let env: TestWorkflowEnvironment;
 let api: TestApi;
-let worker: Worker;
-let running: Promise<void>;
 let medicareClaim: string; // payer group MEDICARE, balance $145.00
 let bluePeakClaim: string; // payer group COMMERCIAL, balance $420.00
 
@@ -82,15 +80,8 @@ const ids = (items: { id: string }[]) => items.map((t) => t.id);
 const range = <T>(n: number, f: (i: number) => T): T[] => Array.from({ length: n }, (_, i) => f(i));
 
 beforeAll(async () => {
-  Runtime.install({ logger: new DefaultLogger('WARN') });
   [db, env] = await Promise.all([createTestDatabase(), startTemporal()]);
   api = await startApi({ prisma: db.prisma, temporal: env.client, temporalTimeouts: { queryMs: 5_000 } });
-  worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue: TASK_QUEUE,
-    workflowsPath: fileURLToPath(new URL('./testdata/stubClaimLifecycle.ts', import.meta.url)),
-  });
-  running = worker.run();
   medicareClaim = await newClaim(0, 14_500);
   bluePeakClaim = await newClaim(1, 42_000);
   await db.prisma.user.createMany({
@@ -103,8 +94,6 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  worker?.shutdown();
-  await running;
   await api?.close();
   await env?.teardown();
   await db?.drop();
@@ -326,49 +315,125 @@ describe('claim, release, reassign, priority, notes', () => {
   });
 });
 
-describe('POST /api/tasks/:id/complete: who may complete what', () => {
-  beforeEach(emptyQueues);
-  const confirm = { outcome: { action: 'CONFIRM_CODES', diagnoses: ['M54.50'] } };
+describe('POST /api/tasks/:id/complete on tasks the claim workflow opened: who may complete what', () => {
+  let h: Harness;
+  const confirm: TaskOutcome = { action: 'CONFIRM_CODES', diagnoses: ['E11.9', 'I10'] };
+  const completions = (taskId: string) => h.db.prisma.auditEvent.findMany({ where: { action: 'task.complete', entityId: taskId } });
+  const row = (taskId: string) => h.db.prisma.task.findUniqueOrThrow({ where: { id: taskId } });
+  const states = async (claimId: string): Promise<ClaimState[]> => (await h.status(claimId)).history.map((t) => t.state);
+
+  beforeAll(async () => {
+    h = await startHarness({ timeSkipping: true });
+    await h.db.prisma.user.create({ data: { id: 'auditor-1', name: 'Audit Coder', role: 'CODER', skills: ['chart-audit'] } });
+  }, 180_000);
+  afterAll(async () => {
+    await h?.shutdown();
+  }, 60_000);
+
+  /** A claim coded, submitted and acknowledged, whose payer then denies it under `scenario`. */
+  async function deniedClaim(scenario: 'DENY_APPEAL_UPHELD' | 'CODING_DENIAL'): Promise<string> {
+    const claimId = await h.createClaim();
+    await h.forceScenario(claimId, scenario);
+    const review = await h.waitForTask(claimId, 'CODE_REVIEW');
+    expect((await h.completeTask(review.id, confirm, USER_IDS.coder1)).status).toBe(200);
+    await h.waitForState(claimId, 'SUBMITTED');
+    await h.deliver(claimId, 'acknowledgement');
+    await h.waitForState(claimId, 'AWAITING_ADJUDICATION');
+    await h.deliver(claimId, 'remittance');
+    await h.waitForState(claimId, 'DENIED');
+    return claimId;
+  }
 
   it('a coder cannot complete a biller task or approve a write-off; a biller cannot complete a coder task', async () => {
-    await tasks(
-      { id: 'w-biller', queue: 'BILLER', kind: 'DENIAL_REVIEW' },
-      { id: 'w-coder', queue: 'CODER', kind: 'CODE_REVIEW' },
-      { id: 'w-writeoff', queue: 'SUPERVISOR', kind: 'WRITE_OFF_APPROVAL' },
-    );
-    const coderOnBiller = await api.request('POST', '/api/tasks/w-biller/complete', { user: 'coder-1', body: { outcome: { action: 'APPEAL' } } });
+    const codedClaim = await h.createClaim();
+    const codeReview = await h.waitForTask(codedClaim, 'CODE_REVIEW');
+    const billerOnCoder = await h.completeTask(codeReview.id, confirm, USER_IDS.biller1);
+    expect(billerOnCoder.status).toBe(403);
+    expect(billerOnCoder.body.error.code).toBe('FORBIDDEN');
+
+    const deniedId = await deniedClaim('DENY_APPEAL_UPHELD');
+    const denial = await h.waitForTask(deniedId, 'DENIAL_REVIEW');
+    expect(denial.queue).toBe('BILLER');
+    const coderOnBiller = await h.completeTask(denial.id, { action: 'APPEAL', note: 'x' }, USER_IDS.coder1);
     expect(coderOnBiller.status).toBe(403);
     expect(coderOnBiller.body.error.code).toBe('FORBIDDEN');
-    expect((await api.request('POST', '/api/tasks/w-writeoff/complete', { user: 'coder-1', body: { outcome: { action: 'APPROVE' } } })).status).toBe(403);
-    expect((await api.request('POST', '/api/tasks/w-writeoff/complete', { user: 'biller-1', body: { outcome: { action: 'APPROVE' } } })).status).toBe(403);
-    expect((await api.request('POST', '/api/tasks/w-coder/complete', { user: 'biller-1', body: confirm })).status).toBe(403);
-    expect(await db.prisma.auditEvent.count({ where: { action: 'task.complete', entityId: { startsWith: 'w-' } } })).toBe(0);
+    for (const t of [codeReview, denial]) {
+      expect(await completions(t.id)).toHaveLength(0);
+      expect((await row(t.id)).status).toBe('OPEN');
+    }
 
-    expect((await api.request('POST', '/api/tasks/w-writeoff/complete', { user: 'supervisor-1', body: { outcome: { action: 'APPROVE' } } })).status).toBe(200);
-    expect((await api.request('POST', '/api/tasks/w-biller/complete', { user: 'biller-2', body: { outcome: { action: 'APPEAL' } } })).status).toBe(200);
-    expect((await api.request('POST', '/api/tasks/w-coder/complete', { user: 'coder-2', body: confirm })).status).toBe(200);
+    // The biller writes the denial off; above the threshold that needs a supervisor's approval.
+    const writeOff = await h.completeTask(denial.id, { action: 'WRITE_OFF', note: 'not worth an appeal' }, USER_IDS.biller2);
+    expect(writeOff.status, JSON.stringify(writeOff.body)).toBe(200);
+    const approval = await h.waitForTask(deniedId, 'WRITE_OFF_APPROVAL');
+    expect(approval.queue).toBe('SUPERVISOR');
+    expect((await h.completeTask(approval.id, { action: 'APPROVE' }, USER_IDS.coder1)).status).toBe(403);
+    expect((await h.completeTask(approval.id, { action: 'APPROVE' }, USER_IDS.biller1)).status).toBe(403);
+    expect(await completions(approval.id)).toHaveLength(0);
+    expect((await h.completeTask(approval.id, { action: 'APPROVE', note: 'approved' }, USER_IDS.supervisor)).status).toBe(200);
+    await h.waitForState(deniedId, 'CLOSED');
+    expect((await states(deniedId)).slice(-2)).toEqual(['WRITTEN_OFF', 'CLOSED']);
+
+    expect((await h.completeTask(codeReview.id, confirm, USER_IDS.coder2)).status).toBe(200);
+    await h.waitForState(codedClaim, 'SUBMITTED');
+    for (const [t, actor] of [[codeReview, USER_IDS.coder2], [denial, USER_IDS.biller2], [approval, USER_IDS.supervisor]] as const) {
+      expect((await completions(t.id)).map((a) => a.actor)).toEqual([actor]);
+      await expect.poll(async () => (await row(t.id)).status).toBe('DONE');
+    }
   });
 
   it("someone else's claimed task is a 409, unless a supervisor completes it", async () => {
-    await tasks({ id: 'cl-1', status: 'CLAIMED', assigneeId: 'coder-1' }, { id: 'cl-2', status: 'CLAIMED', assigneeId: 'coder-1' });
-    const other = await api.request('POST', '/api/tasks/cl-1/complete', { user: 'coder-2', body: confirm });
+    const [first, second] = [await h.createClaim(), await h.createClaim()];
+    const [t1, t2] = [await h.waitForTask(first, 'CODE_REVIEW'), await h.waitForTask(second, 'CODE_REVIEW')];
+    for (const t of [t1, t2]) expect((await h.api('POST', `/api/tasks/${t.id}/claim`, undefined, USER_IDS.coder1)).status).toBe(200);
+    const other = await h.completeTask(t1.id, confirm, USER_IDS.coder2);
     expect(other.status).toBe(409);
     expect(other.body.error.code).toBe('TASK_CLAIMED');
-    expect((await api.request('POST', '/api/tasks/cl-1/complete', { user: 'coder-1', body: confirm })).status).toBe(200);
-    expect((await api.request('POST', '/api/tasks/cl-2/complete', { user: 'supervisor-1', body: confirm })).status).toBe(200);
+    expect(await states(first)).toEqual(['CODING']);
+    expect((await h.completeTask(t1.id, confirm, USER_IDS.coder1)).status).toBe(200);
+    expect((await h.completeTask(t2.id, confirm, USER_IDS.supervisor)).status).toBe(200);
+    await h.waitForState(first, 'SUBMITTED');
+    await h.waitForState(second, 'SUBMITTED');
+    expect((await completions(t2.id)).map((a) => a.actor)).toEqual([USER_IDS.supervisor]);
   });
 
   it('an open task whose rule needs a skill is completed only by someone with it', async () => {
-    await api.request('PUT', '/api/routing-rules/CHART_AUDIT/*', { user: 'supervisor-1', body: { requiredSkill: 'chart-audit' } });
+    expect((await h.api('PUT', '/api/routing-rules/CHART_AUDIT/*', { requiredSkill: 'chart-audit' }, USER_IDS.supervisor)).status).toBe(200);
     try {
-      await tasks({ id: 'sk-1', kind: 'CHART_AUDIT' });
-      const refused = await api.request('POST', '/api/tasks/sk-1/complete', { user: 'coder-1', body: { outcome: { action: 'APPEAL' } } });
+      const claimId = await deniedClaim('CODING_DENIAL');
+      const audit = await h.waitForTask(claimId, 'CHART_AUDIT');
+      const corrected: TaskOutcome = { action: 'CORRECTED_CLAIM', diagnoses: ['E11.65', 'I10'], note: 'hyperglycemia documented' };
+      const refused = await h.completeTask(audit.id, corrected, USER_IDS.coder1);
       expect(refused.status).toBe(403);
       expect(refused.body.error.code).toBe('NOT_ELIGIBLE');
-      expect((await api.request('POST', '/api/tasks/sk-1/complete', { user: 'auditor-1', body: { outcome: { action: 'APPEAL' } } })).status).toBe(200);
+      expect((await row(audit.id)).status).toBe('OPEN');
+      expect((await h.completeTask(audit.id, corrected, 'auditor-1')).status).toBe(200);
+      await h.waitForState(claimId, 'SUBMITTED');
+      expect((await h.status(claimId)).frequencyCode).toBe('7');
     } finally {
-      await api.request('PUT', '/api/routing-rules/CHART_AUDIT/*', { user: 'supervisor-1', body: { requiredSkill: null } });
+      await h.api('PUT', '/api/routing-rules/CHART_AUDIT/*', { requiredSkill: null }, USER_IDS.supervisor);
     }
+  });
+
+  it('a stale completion is a 409: the task done meanwhile, or completed twice at once; the workflow acts once', async () => {
+    const claimId = await h.createClaim();
+    const review = await h.waitForTask(claimId, 'CODE_REVIEW');
+    // an outcome the workflow refuses leaves the task open
+    const wrong = await h.completeTask(review.id, { action: 'APPEAL' } as TaskOutcome, USER_IDS.coder1);
+    expect(wrong.status).toBe(409);
+    expect(wrong.body.error.code).toBe('TASK_COMPLETION_REJECTED');
+    expect((await row(review.id)).status).toBe('OPEN');
+
+    const both = await Promise.all([USER_IDS.coder1, USER_IDS.coder2].map((user) => h.completeTask(review.id, confirm, user)));
+    expect(both.map((r) => r.status).sort()).toEqual([200, 409]);
+    expect(['TASK_NOT_OPEN', 'TASK_COMPLETION_REJECTED']).toContain(both.find((r) => r.status === 409)!.body.error.code);
+    await h.waitForState(claimId, 'SUBMITTED');
+    expect((await row(review.id)).status).toBe('DONE');
+    const again = await h.completeTask(review.id, confirm, USER_IDS.coder1);
+    expect(again.status).toBe(409);
+    expect(again.body.error).toEqual({ code: 'TASK_NOT_OPEN', message: 'the task is done' });
+    expect(await completions(review.id)).toHaveLength(1);
+    expect((await states(claimId)).filter((s) => s === 'SCRUBBING')).toHaveLength(1);
   });
 });
 

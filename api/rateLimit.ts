@@ -27,3 +27,104 @@ export function fixedWindowLimit({ windowMs, max }: RateLimit): RequestHandler<a
     next();
   };
 }
+
+/** Failed sign-ins (bearer tokens that name no active user) allowed per address and window. */
+export const DEFAULT_SIGN_IN_RATE_LIMIT: RateLimit = { windowMs: 60_000, max: 20 };
+
+/** One presented bearer token on its way through the lookup; settle it with the outcome. */
+export interface SignInAttempt {
+  /** 'error': the lookup itself failed (database down), which says nothing about the token */
+  settle(outcome: 'valid' | 'invalid' | 'error'): void;
+}
+
+/**
+ * Slows down token guessing: per client address, at most `max` failed bearer authentications per window; past
+ * that, every request from the address that needs a user answers 429 until the window ends. Successful requests
+ * neither count nor reset the count (a valid token must not buy an attacker fresh guesses).
+ *
+ * Once an address has failed, its lookups in flight count against the limit too, or a burst of parallel guesses
+ * would all be checked before their failures are recorded. Tokens that recently succeeded are exempt from that,
+ * and an address that has not failed is not counted at all, so that clients sending many requests at once with
+ * valid tokens are never slowed down; an attacker's first burst is held once its first failure is in, milliseconds
+ * later.
+ */
+export class SignInLimiter {
+  private readonly windows = new Map<string, { start: number; failures: number }>();
+  private readonly pending = new Map<string, number>();
+  /** token hash → when it last authenticated; bounded, oldest dropped first */
+  private readonly recentlyValid = new Map<string, number>();
+
+  constructor(
+    private readonly limit: RateLimit,
+    private readonly now: () => number = Date.now,
+    private readonly rememberValid = 10_000,
+  ) {}
+
+  /** Refuses an address that is over its limit (RateLimitedError); any request that needs a user asks this first. */
+  assertAllowed(address: string): void {
+    const w = this.window(address);
+    if (w && w.failures >= this.limit.max) throw this.refusal(w.start);
+  }
+
+  /** A bearer token is about to be looked up; throws RateLimitedError if the lookup may not happen. */
+  begin(address: string, tokenHash: string | undefined): SignInAttempt {
+    const now = this.now();
+    const w = this.window(address);
+    const failures = w?.failures ?? 0;
+    const known = tokenHash !== undefined && this.isRecentlyValid(tokenHash, now);
+    const inFlight = known ? 0 : (this.pending.get(address) ?? 0);
+    if (failures > 0 && failures + inFlight >= this.limit.max) throw this.refusal(w?.start ?? now);
+    if (!known) this.pending.set(address, inFlight + 1);
+    let settled = false;
+    return {
+      settle: (outcome) => {
+        if (settled) return;
+        settled = true;
+        if (!known) {
+          const left = (this.pending.get(address) ?? 1) - 1;
+          if (left > 0) this.pending.set(address, left);
+          else this.pending.delete(address);
+        }
+        if (outcome === 'valid' && tokenHash !== undefined) this.markValid(tokenHash);
+        if (outcome === 'invalid') this.recordFailure(address);
+      },
+    };
+  }
+
+  private window(address: string): { start: number; failures: number } | undefined {
+    const w = this.windows.get(address);
+    if (w && this.now() - w.start >= this.limit.windowMs) {
+      this.windows.delete(address);
+      return undefined;
+    }
+    return w;
+  }
+
+  private recordFailure(address: string): void {
+    const now = this.now();
+    let w = this.window(address);
+    if (!w) {
+      if (this.windows.size > 10_000) {
+        for (const [k, v] of this.windows) if (now - v.start >= this.limit.windowMs) this.windows.delete(k);
+      }
+      w = { start: now, failures: 0 };
+      this.windows.set(address, w);
+    }
+    w.failures++;
+  }
+
+  private isRecentlyValid(tokenHash: string, now: number): boolean {
+    const at = this.recentlyValid.get(tokenHash);
+    return at !== undefined && now - at < this.limit.windowMs;
+  }
+
+  private markValid(tokenHash: string): void {
+    this.recentlyValid.delete(tokenHash);
+    this.recentlyValid.set(tokenHash, this.now());
+    if (this.recentlyValid.size > this.rememberValid) this.recentlyValid.delete(this.recentlyValid.keys().next().value!);
+  }
+
+  private refusal(windowStart: number): RateLimitedError {
+    return new RateLimitedError(Math.max(1, Math.ceil((windowStart + this.limit.windowMs - this.now()) / 1000)));
+  }
+}

@@ -18,6 +18,8 @@ const signedCents = z
   .int('must be a whole number of cents')
   .min(-MAX_CENTS, `must not be below -${MAX_CENTS} cents`)
   .max(MAX_CENTS, `must not exceed ${MAX_CENTS} cents`);
+/** A count or number stored in an Int column: past 32 bits PostgreSQL refuses it, which must be a 400, not a 500. */
+const int32 = (min: number) => z.int('must be a whole number').min(min, `must be at least ${min}`).max(MAX_CENTS, `must not exceed ${MAX_CENTS}`);
 const id = z.string('must be a string').trim().min(1, 'must not be empty').max(64, 'must be at most 64 characters');
 const text = (max: number) => z.string('must be a string').trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
 
@@ -212,7 +214,7 @@ export const taskListQuery = z.strictObject({
 export const acknowledgementMessage = z.object({
   ackId: text(100),
   claimId: text(20),
-  attempt: z.int('must be a whole number').min(1, 'must be at least 1'),
+  attempt: int32(1),
   accepted: z.boolean('must be true or false'),
   rejectionCode: text(50).optional(),
   reason: text(500).optional(),
@@ -220,14 +222,14 @@ export const acknowledgementMessage = z.object({
 });
 
 const remittanceAdjustment = z.object({
-  lineNo: z.int('must be a whole number').min(1, 'must be at least 1').optional(),
+  lineNo: int32(1).optional(),
   groupCode: z.enum(['CO', 'PR', 'OI', 'PI', 'CR'], 'must be CO, PR, OI, PI or CR'),
   carc: z.string('must be a string').regex(/^[A-Z0-9]{1,5}$/, 'must be a claim adjustment reason code'),
   amountCents: signedCents,
   rarc: z.string('must be a string').regex(/^[A-Z0-9]{1,7}$/, 'must be a remittance advice remark code').optional(),
 });
 const remittanceLine = z.object({
-  lineNo: z.int('must be a whole number').min(1, 'must be at least 1'),
+  lineNo: int32(1),
   procedureCode: text(48),
   chargeCents: signedCents,
   paidCents: signedCents,
@@ -265,7 +267,7 @@ export type RemittanceInput = z.output<typeof remittanceMessage>;
 export const appealDecisionMessage = z.object({
   decisionId: text(100),
   claimId: text(20),
-  level: z.int('must be a whole number').min(1, 'must be at least 1'),
+  level: int32(1),
   decision: z.enum(['OVERTURNED', 'UPHELD'], 'must be OVERTURNED or UPHELD'),
 });
 

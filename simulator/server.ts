@@ -72,6 +72,7 @@ interface Faults {
   status: number;
   delayMs: number;
   slowNext: number;
+  failAfterNext: number;
 }
 
 export const jsonLogger: Logger = (event, fields = {}) => {
@@ -105,7 +106,7 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
   });
   payer = new Payer(state, outbox, { dayMs, now, scenarioWeights: { ...DEFAULT_SCENARIO_WEIGHTS, ...opts.scenarioWeights } });
 
-  const faults: Faults = { failNext: 0, status: 500, delayMs: 0, slowNext: 0 };
+  const faults: Faults = { failNext: 0, status: 500, delayMs: 0, slowNext: 0, failAfterNext: 0 };
 
   const stats = (): SimulatorStats => {
     const c = state.counters;
@@ -129,7 +130,7 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
   };
 
   /** The chaos knob: answers (or delays) the next requests before anything is recorded. */
-  const chaos = async (_req: Request, _res: Response, next: NextFunction) => {
+  const chaos = async (_req: Request, res: Response, next: NextFunction) => {
     if (faults.failNext > 0) {
       faults.failNext -= 1;
       state.counters.faultedRequests += 1;
@@ -139,6 +140,15 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
     if (faults.slowNext > 0) {
       faults.slowNext -= 1;
       await sleep(faults.delayMs);
+    }
+    if (faults.failAfterNext > 0) {
+      // The request is handled and recorded, then the answer is lost: the client must retry, and only the
+      // idempotency key keeps that retry from being a second claim.
+      faults.failAfterNext -= 1;
+      state.counters.faultedRequests += 1;
+      const status = faults.status;
+      const json = res.json.bind(res);
+      res.json = (() => json.call(res.status(status), { error: { code: 'INJECTED_FAULT', message: 'fault injected by /admin/faults after the request was handled' } })) as Response['json'];
     }
     next();
   };
@@ -292,11 +302,13 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
     const request: FaultsRequest = parseFaults(req.body);
     if (request.failNextRequests !== undefined) faults.failNext = request.failNextRequests;
     if (request.slowNextRequests !== undefined) faults.slowNext = request.slowNextRequests;
+    if (request.failAfterNextRequests !== undefined) faults.failAfterNext = request.failAfterNextRequests;
     faults.status = request.status ?? 500;
     faults.delayMs = request.delayMs ?? 0;
     res.json({
       failNextRequests: faults.failNext,
       slowNextRequests: faults.slowNext,
+      failAfterNextRequests: faults.failAfterNext,
       status: faults.status,
       delayMs: faults.delayMs,
     });

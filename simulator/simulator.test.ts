@@ -531,6 +531,25 @@ describe('faults knob', () => {
     expect((await sim.post('/claims', claimSubmission('CLM-FAULT-2'))).body.duplicate).toBe(false);
     expect(Date.now() - started).toBeGreaterThanOrEqual(140);
   });
+
+  it('can take a request and then lose the answer: the retry under the same key is a duplicate', async () => {
+    const { sim } = await simulatorWithReceiver();
+    expect((await sim.post('/admin/faults', { failAfterNextRequests: 1, status: 503 })).body).toMatchObject({ failAfterNextRequests: 1 });
+    const claim = claimSubmission('CLM-FAULT-3');
+    const lost = await sim.post('/claims', claim);
+    expect(lost.status).toBe(503);
+    expect(lost.body.error.code).toBe('INJECTED_FAULT');
+    const retried = await sim.post('/claims', claim);
+    expect(retried.status).toBe(200);
+    expect(retried.body.duplicate).toBe(true);
+    expect((await sim.get('/admin/stats')).body).toMatchObject({
+      submissionsReceived: 2,
+      distinctIdempotencyKeys: 1,
+      duplicates: 1,
+      faultedRequests: 1,
+      submissionsPerKey: { 'CLM-FAULT-3:1': 2 },
+    });
+  });
 });
 
 describe('state file', () => {

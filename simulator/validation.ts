@@ -73,6 +73,8 @@ const faults = z.object({
   delayMs: z.number().int().min(0).max(600_000).optional(),
   /** the next N requests are delayed by delayMs and then handled normally (a client timeout that still lands) */
   slowNextRequests: z.number().int().min(0).max(10_000).optional(),
+  /** the next N requests are handled (and recorded), then answered with `status`: a response lost on the way back */
+  failAfterNextRequests: z.number().int().min(0).max(10_000).optional(),
 });
 
 const deliverRequest = z.object({

@@ -19,12 +19,22 @@ export interface ClaimWorkerOptions {
   dataConverter?: DataConverter;
 }
 
+/**
+ * CLAIMFLOW_WORKFLOW_BUNDLE names a bundle built by bundleWorkflowCode with infra/failureConverter.cjs. Tests that start
+ * whole main jobs pass the one the test set-up built, so each start skips webpack; unset, the worker bundles itself.
+ */
+function bundleFromEnvironment(): { codePath: string } | undefined {
+  const codePath = process.env.CLAIMFLOW_WORKFLOW_BUNDLE?.trim();
+  return codePath ? { codePath } : undefined;
+}
+
 export function createClaimWorker(o: ClaimWorkerOptions): Promise<Worker> {
+  const workflowBundle = o.workflowBundle ?? bundleFromEnvironment();
   return Worker.create({
     connection: o.connection,
     namespace: o.namespace,
     taskQueue: o.taskQueue ?? TASK_QUEUE,
-    ...(o.workflowBundle ? { workflowBundle: o.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+    ...(workflowBundle ? { workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     activities: createActivities(o.deps),
     dataConverter: o.dataConverter,
   });

@@ -1288,11 +1288,15 @@ class Reader837P {
     else if (unit !== 'UN') this.warn('INVALID', s, `unit of measure ${unit || 'empty'} is not UN or MJ; read as UN`);
     line.units = Number(this.el(s, 4));
     if (!Number.isFinite(line.units) || line.units <= 0) this.warn('INVALID', s, `units ${JSON.stringify(this.el(s, 4))} is not a positive number`);
+    // NaN would reach JSON as null and arithmetic as NaN: unreadable units count as none, with the warning above.
+    if (!Number.isFinite(line.units)) line.units = 0;
     if (this.el(s, 5)) line.placeOfService = this.el(s, 5);
-    line.diagnosisPointers = this.comps(s, 7).map((p) => {
+    // A pointer outside 1..12 points at no diagnosis: warned and left out, never kept as NaN or guessed.
+    line.diagnosisPointers = this.comps(s, 7).flatMap((p) => {
       const n = Number(p);
-      if (!Number.isInteger(n) || n < 1 || n > 12) this.warn('INVALID', s, `diagnosis pointer ${JSON.stringify(p)} is not 1 to 12`);
-      return n;
+      if (Number.isInteger(n) && n >= 1 && n <= 12) return [n];
+      this.warn('INVALID', s, `diagnosis pointer ${JSON.stringify(p)} is not 1 to 12`);
+      return [];
     });
   }
 
@@ -1320,7 +1324,8 @@ class Reader837P {
       if (!reason) continue;
       const a: Adjustment = { group, reason, amountCents: this.amount(s, i + 1, `CAS adjustment ${reason} amount`) };
       const q = this.el(s, i + 2);
-      if (q) a.quantity = Number(q);
+      if (q && Number.isFinite(Number(q))) a.quantity = Number(q);
+      else if (q) this.warn('INVALID', s, `CAS adjustment ${reason} quantity ${JSON.stringify(q)} is not a number; left out`);
       out.push(a);
     }
     return out;

@@ -17,6 +17,11 @@ export class SegmentScanner {
   private base = 0; // file offset of buf[0]
   private count = 0;
   private current?: Delimiters;
+  // Chunks held back, unjoined, while a long segment waits for its terminator: joining each chunk to the tail
+  // and searching the tail again cost time in the square of the segment's length (a 100 kB element in 1-byte
+  // chunks took seconds), so chunks without the terminator in force are only joined once one has it.
+  private held: string[] = [];
+  private waitingFor?: string;
 
   /** With `fixed` delimiters, ISA headers are not consulted (the caller knows better). */
   constructor(private readonly fixed?: Delimiters) {
@@ -29,6 +34,11 @@ export class SegmentScanner {
   }
 
   feed(text: string): void {
+    if (this.waitingFor !== undefined && !text.includes(this.waitingFor)) {
+      this.held.push(text);
+      return;
+    }
+    if (this.held.length > 0) text = this.takeHeld() + text;
     if (this.pos >= this.buf.length) {
       this.base += this.buf.length;
       this.buf = text;
@@ -46,6 +56,11 @@ export class SegmentScanner {
    * Throws X12SyntaxError when an ISA's separators cannot be read.
    */
   *drain(final: boolean): Generator<Segment> {
+    if (this.held.length > 0) {
+      if (!final) return; // nothing held can end the tail: no need to search it again
+      this.feed(this.takeHeld());
+    }
+    this.waitingFor = undefined;
     const buf = this.buf;
     const len = buf.length;
     for (;;) {
@@ -63,7 +78,10 @@ export class SegmentScanner {
       const d = this.current as Delimiters;
       let end = buf.indexOf(d.segment, start);
       if (end === -1) {
-        if (!final) return;
+        if (!final) {
+          this.waitingFor = d.segment;
+          return;
+        }
         end = len;
       }
       let stop = end;
@@ -74,5 +92,12 @@ export class SegmentScanner {
       this.count++;
       yield { id: elements[0], elements, index: this.count, offset: this.base + start };
     }
+  }
+
+  private takeHeld(): string {
+    const text = this.held.join('');
+    this.held = [];
+    this.waitingFor = undefined;
+    return text;
   }
 }

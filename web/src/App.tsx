@@ -1,32 +1,72 @@
 // The shell: sign-in, the navigation a role may use, and the route table. Screens live in their own folders.
-import { useSession, isOverseer } from './session';
-import { Link, match, usePath } from './router';
+import { useEffect } from 'react';
+import { useSession, isOverseer, type Role } from './session';
+import { Link, match, navigate, usePath } from './router';
+import { SignIn } from './SignIn';
+import { QueueScreen } from './queue/QueueScreen';
+import { TaskScreen } from './tasks/TaskScreen';
+import { ClaimPage } from './claims/ClaimPage';
 import { SupervisorDashboard } from './supervisor/Dashboard';
+
+/** Where a role starts: its own queue, or the dashboard for those who oversee. */
+const home = (role: Role) => (isOverseer(role) ? '/supervisor' : '/queue');
 
 export function App() {
   const { user, checking, signOut } = useSession();
   const path = usePath();
-  if (checking) return <p className="muted">Checking your session…</p>;
-  if (!user) return <p>Sign in (to be built)</p>;
+
+  useEffect(() => {
+    if (user && path === '/') navigate(home(user.role));
+  }, [user, path]);
+
+  if (checking) return <p className="muted page-pad">Checking your session…</p>;
+  if (!user) return <SignIn />;
+  const active = (prefix: string) => (path === prefix || path.startsWith(`${prefix}/`) ? 'active' : undefined);
   return (
     <div className="shell">
       <header className="topbar">
-        <strong>claimflow</strong>
-        <nav>
-          {user.role !== 'SUPERVISOR' && <Link to="/queue">My queue</Link>}
-          {isOverseer(user.role) && <Link to="/supervisor">Supervisor</Link>}
+        <strong className="brand">claimflow</strong>
+        <nav aria-label="Screens">
+          <Link to="/queue" className={active('/queue')}>
+            My queue
+          </Link>
+          {isOverseer(user.role) && (
+            <Link to="/supervisor" className={active('/supervisor')}>
+              Supervisor
+            </Link>
+          )}
         </nav>
         <span className="who">
-          {user.name} · {user.role}
+          {user.name} · {user.role.toLowerCase()}
         </span>
         <button onClick={signOut}>Sign out</button>
       </header>
-      <main>{route(path) ?? <p>Not found</p>}</main>
+      <main>{route(path, user.role) ?? <NotFound />}</main>
     </div>
   );
 }
 
-function route(path: string) {
-  if (match('/supervisor', path)) return <SupervisorDashboard />;
-  return null;
+function route(path: string, role: Role) {
+  if (path === '/') return null;
+  if (match('/queue', path)) return <QueueScreen />;
+  let m = match('/tasks/:id', path);
+  if (m) return <TaskScreen key={m.id} taskId={m.id} />;
+  m = match('/claims/:id', path);
+  if (m) return <ClaimPage key={m.id} claimId={m.id} />;
+  if (match('/supervisor', path)) {
+    if (!isOverseer(role)) return <p className="card">The supervisor dashboard is for supervisors and administrators.</p>;
+    return <SupervisorDashboard />;
+  }
+  return undefined;
+}
+
+function NotFound() {
+  return (
+    <div className="card">
+      <h2>Nothing here</h2>
+      <p>
+        This address is not a screen of the workspace. <Link to="/queue">Go to your queue</Link>.
+      </p>
+    </div>
+  );
 }

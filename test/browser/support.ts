@@ -1,0 +1,340 @@
+// Browser tests drive the real thing: the main job (`scripts/start.ts`, as `npm start` runs it) in a child
+// process with its own data folder, free ports and a fresh PostgreSQL database, and Debian's Chromium through
+// playwright-core. Nothing is faked: the web workspace is the built web/dist that the API process serves.
+//
+// Why PostgreSQL and not the embedded PGlite: PGlite can be open in one process only, so with it the test could
+// not issue tokens or look at rows while the main job runs; a database per workspace on the machine's server
+// (as test/database.ts does for every other test file) also starts faster than PGlite's wasm migrations.
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { inject } from 'vitest';
+import { issueToken } from '../../api/accounts';
+import { freePorts } from '../../infra/process';
+import { seedReferenceData, USER_IDS } from '../../infra/seed';
+import { createTestDatabase, type TestDatabase } from '../database';
+
+export const ROOT = path.resolve(import.meta.dirname, '..', '..');
+export const SCREENSHOT_DIR = path.join(ROOT, 'test-results', 'screenshots');
+const CHROMIUM = '/usr/bin/chromium';
+const TOKEN_KEY = 'claimflow.token';
+
+export interface Workspace {
+  baseUrl: string;
+  tokens: { coder: string; biller: string; supervisor: string; admin: string };
+  /** the API with a bearer token (the admin's when none is given); body is parsed JSON, or text when not JSON */
+  api(method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; body: any }>;
+  /** the payer simulator the main job runs (scheduled delivery): /admin/scenarios, /admin/deliver, ... */
+  simulatorUrl: string;
+  browser: Browser;
+  /** a page in its own browser context (own sessionStorage), on the workspace; signed in when a token is given */
+  newPage(token?: string): Promise<Page>;
+  /** saves test-results/screenshots/<name>.png (whole page) and returns its path */
+  shot(page: Page, name: string): Promise<string>;
+  stop(): Promise<void>;
+  /** the main job's stdout and stderr so far, for a failing test's message */
+  output(): string;
+}
+
+export interface WorkspaceOptions {
+  /** CLAIMFLOW_DAY_MS: length of a lifecycle day; default one real day, so only the test moves claims on */
+  dayMs?: number;
+  /** extra environment for the main job */
+  env?: Record<string, string>;
+}
+
+export async function startWorkspace(opts: WorkspaceOptions = {}): Promise<Workspace> {
+  await Promise.all([ensureChromium(), ensureWebBuilt()]);
+
+  const db: TestDatabase = await createTestDatabase('claimflow_browser');
+  let child: ChildProcess | undefined;
+  let launching: Promise<Browser> | undefined;
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'claimflow-browser-'));
+  const cleanup = async () => {
+    const browser = await launching?.catch(() => undefined);
+    await browser?.close().catch(() => {});
+    if (child) await stopChild(child, dataDir);
+    await db.drop().catch(() => {});
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  };
+
+  try {
+    // Users first (the main job's own seeding is idempotent), so the tokens exist before the API does.
+    await seedReferenceData(db.prisma);
+    const issue = async (userId: string) => (await issueToken(db.prisma, userId, { name: 'browser test' }, 'browser-test')).token;
+    const tokens = {
+      coder: await issue(USER_IDS.coder1),
+      biller: await issue(USER_IDS.biller1),
+      supervisor: await issue(USER_IDS.supervisor),
+      admin: await issue(USER_IDS.admin),
+    };
+
+    const [apiPort, simulatorPort, temporalDevPort, temporalUiPort] = await freePorts(4);
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      CLAIMFLOW_DATA_DIR: dataDir,
+      DATABASE_URL: db.url,
+      HOST: '127.0.0.1',
+      PORT: String(apiPort),
+      SIMULATOR_PORT: String(simulatorPort),
+      TEMPORAL_DEV_PORT: String(temporalDevPort),
+      TEMPORAL_UI_PORT: String(temporalUiPort),
+      CLAIMFLOW_DAY_MS: String(opts.dayMs ?? 86_400_000),
+      // the bundle test/globalSetup.ts built once: each main job skips its own webpack run
+      CLAIMFLOW_WORKFLOW_BUNDLE: inject('workflowBundlePath'),
+      ...opts.env,
+    };
+    // Whatever the developer's shell points at, this workspace runs its own Temporal and simulator.
+    for (const k of ['TEMPORAL_ADDRESS', 'TEMPORAL_PROFILE', 'TEMPORAL_CONFIG_FILE', 'SIMULATOR_URL', 'CLAIMFLOW_TRUST_USER_HEADER']) delete env[k];
+
+    // node --import tsx: one process, so the signal reaches start.ts itself and it stops its dev server.
+    // The IPC channel and childGuard stop the job if this test process is killed outright.
+    child = spawn(process.execPath, ['--import', 'tsx', '--import', path.join(ROOT, 'infra', 'childGuard.mjs'), path.join(ROOT, 'scripts', 'start.ts')], {
+      cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    });
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+    const running = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`the main job did not start within 150 s:\n${tail(out)}`)), 150_000);
+      child!.stdout!.on('data', () => {
+        if (out.includes('claimflow is running')) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+      child!.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`the main job exited with ${code} before it was ready:\n${tail(out)}`));
+      });
+    });
+    // Chromium starts while the main job does.
+    launching = chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+    const [, browser] = await Promise.all([running, launching]);
+
+    const baseUrl = `http://127.0.0.1:${apiPort}`;
+    const simulatorUrl = `http://127.0.0.1:${simulatorPort}`;
+    const contexts: BrowserContext[] = [];
+
+    const ws: Workspace = {
+      baseUrl,
+      tokens,
+      simulatorUrl,
+      browser,
+      output: () => out,
+      async api(method, p, body, token = tokens.admin) {
+        const res = await fetch(`${baseUrl}${p}`, {
+          method,
+          headers: { Authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        });
+        const text = await res.text();
+        let parsed: unknown = text;
+        try {
+          parsed = text ? JSON.parse(text) : undefined;
+        } catch {
+          // not JSON: hand back the text
+        }
+        return { status: res.status, body: parsed };
+      },
+      async newPage(token) {
+        const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+        contexts.push(context);
+        if (token) await context.addInitScript(([key, value]) => sessionStorage.setItem(key, value), [TOKEN_KEY, token] as const);
+        const page = await context.newPage();
+        await page.goto(`${baseUrl}/`);
+        if (token) await page.locator('header.topbar').waitFor({ timeout: 15_000 });
+        return page;
+      },
+      async shot(page, name) {
+        fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
+        const file = path.join(SCREENSHOT_DIR, `${name}.png`);
+        // The whole page as one tall viewport: a fullPage capture would leave sticky bars (the key hints)
+        // where the original viewport ended, over the content.
+        const viewport = page.viewportSize() ?? { width: 1280, height: 860 };
+        const height = await page.evaluate(() => document.documentElement.scrollHeight);
+        await page.setViewportSize({ width: viewport.width, height: Math.max(viewport.height, height) });
+        try {
+          await page.screenshot({ path: file });
+        } finally {
+          await page.setViewportSize(viewport);
+        }
+        return file;
+      },
+      async stop() {
+        for (const c of contexts) await c.close().catch(() => {});
+        await cleanup();
+      },
+    };
+    return ws;
+  } catch (err) {
+    await cleanup();
+    throw err;
+  }
+}
+
+// ---- helpers the browser tests share -----------------------------------------------------------------
+
+export type Scenario =
+  | 'PAY_IN_FULL' | 'PARTIAL_PATIENT_RESP' | 'FRONT_END_REJECT' | 'SILENT_THEN_PAY' | 'SILENT_FOREVER'
+  | 'CODING_DENIAL' | 'DENY_APPEAL_OVERTURNED' | 'DENY_APPEAL_UPHELD';
+
+/** The simulated payer plays this scenario for the claim (call it before the claim is submitted). */
+export async function forceScenario(ws: Workspace, claimId: string, scenario: Scenario): Promise<void> {
+  const res = await fetch(`${ws.simulatorUrl}/admin/scenarios`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ claimId, scenario }),
+  });
+  if (!res.ok) throw new Error(`forcing ${scenario} failed: ${res.status} ${await res.text()}`);
+}
+
+/**
+ * Deliver what the simulator holds for the claim now instead of on its schedule. A message is queued only once
+ * the simulator has the submission, so this polls briefly until something went out.
+ */
+export async function deliver(ws: Workspace, claimId: string, kind?: 'acknowledgement' | 'remittance' | 'appeal-decision', timeoutMs = 20_000): Promise<unknown[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await fetch(`${ws.simulatorUrl}/admin/deliver`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ claimId, ...(kind ? { kind } : {}) }),
+    });
+    if (!res.ok) throw new Error(`deliver failed: ${res.status} ${await res.text()}`);
+    const { delivered } = (await res.json()) as { delivered: { outcome: string }[] };
+    const failed = delivered.filter((d) => d.outcome !== 'delivered');
+    if (failed.length) throw new Error(`delivery failed: ${JSON.stringify(failed)}`);
+    if (delivered.length) return delivered;
+    if (Date.now() > deadline) throw new Error(`nothing to deliver for ${claimId}${kind ? ` (${kind})` : ''} within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 150));
+  }
+}
+
+/** Polls GET /api/claims/:id until its state is one of `states`; returns the claim. */
+export async function waitForClaimState(ws: Workspace, claimId: string, states: string[], timeoutMs = 30_000): Promise<any> {
+  const deadline = Date.now() + timeoutMs;
+  let last: any;
+  for (;;) {
+    const res = await ws.api('GET', `/api/claims/${claimId}`);
+    last = res.body;
+    if (res.status === 200 && states.includes(last.state)) return last;
+    if (Date.now() > deadline) throw new Error(`claim ${claimId} did not reach ${states.join('/')} in ${timeoutMs} ms; last: ${last?.state ?? JSON.stringify(last)}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** Polls until the claim has an open task of this kind; returns the task. */
+export async function waitForOpenTask(ws: Workspace, claimId: string, kind: string, timeoutMs = 30_000): Promise<any> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await ws.api('GET', `/api/claims/${claimId}`);
+    const task = (res.body?.tasks ?? []).find((t: any) => t.kind === kind && (t.status === 'OPEN' || t.status === 'CLAIMED'));
+    if (task) return task;
+    if (Date.now() > deadline) throw new Error(`claim ${claimId} has no open ${kind} task after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+// ---- set-up: Chromium and the built workspace, once for all test files -----------------------------
+
+/** Runs `fn` while holding a lock directory, so two test files (two processes) never do it at once. */
+async function withLock<T>(name: string, fn: () => Promise<T>): Promise<T> {
+  const dir = path.join(os.tmpdir(), `claimflow-${name}.lock`);
+  const started = Date.now();
+  for (;;) {
+    try {
+      fs.mkdirSync(dir);
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      // A holder killed mid-way leaves its lock behind; ten minutes is longer than any install.
+      const held = fs.statSync(dir, { throwIfNoEntry: false });
+      if (held && Date.now() - held.mtimeMs > 600_000) fs.rmSync(dir, { recursive: true, force: true });
+      if (Date.now() - started > 900_000) throw new Error(`waited 15 min for ${dir}`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function run(cmd: string, args: string[], cwd = ROOT): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const p = spawn(cmd, args, { cwd, env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    p.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    p.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    p.on('error', (err) => resolve({ code: -1, output: `${output}\n${err.message}` }));
+    p.on('exit', (code) => resolve({ code, output }));
+  });
+}
+
+/** Debian's chromium package, installed once if missing (the tests run as root in CI). */
+export async function ensureChromium(): Promise<void> {
+  if (fs.existsSync(CHROMIUM)) return;
+  await withLock('chromium', async () => {
+    if (fs.existsSync(CHROMIUM)) return;
+    const install = ['install', '-y', '--no-install-recommends', 'chromium'];
+    let r = await run('apt-get', install);
+    if (r.code !== 0) {
+      // A fresh image has no package lists yet.
+      await run('apt-get', ['update']);
+      r = await run('apt-get', install);
+    }
+    if (r.code !== 0 || !fs.existsSync(CHROMIUM)) {
+      throw new Error(`browser tests need ${CHROMIUM}; \`apt-get install -y --no-install-recommends chromium\` failed:\n${tail(r.output)}`);
+    }
+  });
+}
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : fs.statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+/** The tests exercise the workspace as built: rebuild web/dist when a source is newer than the build. */
+export async function ensureWebBuilt(): Promise<void> {
+  const web = path.join(ROOT, 'web');
+  const built = path.join(web, 'dist', 'index.html');
+  const stale = () => {
+    const at = fs.statSync(built, { throwIfNoEntry: false })?.mtimeMs ?? 0;
+    return Math.max(newestMtime(path.join(web, 'src')), fs.statSync(path.join(web, 'index.html')).mtimeMs) > at;
+  };
+  if (!stale()) return;
+  await withLock('web-build', async () => {
+    if (!stale()) return;
+    const r = await run(process.execPath, [path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', path.join(web, 'vite.config.ts'), '--logLevel', 'warn']);
+    if (r.code !== 0) throw new Error(`vite build of the web workspace failed:\n${tail(r.output)}`);
+  });
+}
+
+/** SIGTERM (start.ts shuts everything down in order), SIGKILL if it hangs. */
+async function stopChild(child: ChildProcess, dataDir: string): Promise<void> {
+  if (child.exitCode === null && child.signalCode === null) {
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    await exited;
+    clearTimeout(timer);
+  }
+  // The dev server runs in its own process group; should the job have died without stopping it, its pid file says which.
+  const pidFile = path.join(dataDir, 'temporal.pid');
+  const pid = fs.existsSync(pidFile) ? Number(fs.readFileSync(pidFile, 'utf8').trim()) : NaN;
+  if (Number.isInteger(pid) && pid > 0) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+}
+
+function tail(text: string, lines = 40): string {
+  return text.split('\n').slice(-lines).join('\n');
+}
