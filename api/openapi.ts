@@ -276,7 +276,7 @@ export function openApiRouter(): Router {
 // ---- routes of modules that predate the registry ------------------------------------------------
 // Their roles come from their own requireRole middleware (see mountedRoutes); these give the rest.
 
-describeRoute({ method: 'get', path: '/api/health', auth: 'none', tag: 'meta', summary: 'Liveness check' });
+describeRoute({ method: 'get', path: '/api/health', auth: 'none', tag: 'meta', summary: 'Health: { ok: true } while the database answers; 503 DATABASE_UNAVAILABLE when it does not' });
 
 describeRoute({
   method: 'post', path: '/api/inbound/acknowledgements', auth: 'clearinghouse', tag: 'inbound', status: 202,

@@ -1,7 +1,7 @@
 // One claim's revenue cycle, from coding to close, as one durable workflow that lives for months.
 // The database is the read model; this workflow decides where the claim is and what happens next.
 import {
-  allHandlersFinished, condition, continueAsNew, proxyActivities, setHandler,
+  allHandlersFinished, condition, continueAsNew, patched, proxyActivities, setHandler,
   upsertSearchAttributes, uuid4, workflowInfo,
 } from '@temporalio/workflow';
 import type { ClaimActivities } from '../activities/types';
@@ -309,6 +309,24 @@ export async function claimLifecycle(input: ClaimLifecycleInput): Promise<ClaimS
     return takeOutcome(task.taskId)!;
   }
 
+  /**
+   * A review that a payment can overtake: a later 835 for this claim (the rest of a split payment, a reprocessed
+   * claim) arriving while a person decides about the old balance is posted first, and the review, now about a
+   * balance that no longer exists, is withdrawn with its escalation. Histories recorded before this existed
+   * replay without the marker and keep waiting for the task alone.
+   */
+  async function awaitReviewUnlessPaid(kind: TaskKind, context: Record<string, unknown>, o: { deadlineMs?: number } = {}): Promise<Completed | 'remittance'> {
+    const task = await ensureTask(kind, context, o);
+    const overtakable = patched('remittance-overtakes-review');
+    await waitFor(() => mem.completed[task.taskId] !== undefined || (overtakable && mem.remittances.length > 0));
+    if (mem.completed[task.taskId] !== undefined) return takeOutcome(task.taskId)!;
+    await cancelTask(task.taskId);
+    const escalation = mem.escalations[task.taskId];
+    if (escalation) await cancelTask(escalation);
+    mem.history.push({ state: mem.state, at: new Date().toISOString(), reason: `${kind} withdrawn: a remittance arrived` });
+    return 'remittance';
+  }
+
   async function applyCodes(c: Completed): Promise<void> {
     if (!c.outcome.diagnoses && !c.outcome.lines) return;
     const { totalChargeCents } = await db.applyCoding({
@@ -479,10 +497,11 @@ export async function claimLifecycle(input: ClaimLifecycleInput): Promise<ClaimS
       const route = routeDenial(mem.denialCarcs);
       const deadlineMs = (mem.deniedAt ?? Date.now()) + days(payer.appealWindowDays);
       const kind: TaskKind = route.queue === 'CODER' ? 'CHART_AUDIT' : 'DENIAL_REVIEW';
-      const done = await awaitTask(kind, {
+      const done = await awaitReviewUnlessPaid(kind, {
         carcs: mem.denialCarcs, category: route.category, appealDeadline: new Date(deadlineMs).toISOString().slice(0, 10),
         appealLevel: mem.appealLevel,
       }, { deadlineMs });
+      if (done === 'remittance') return 'remit';
       switch (done.outcome.action) {
         case 'CORRECTED_CLAIM':
           await applyCodes(done);
@@ -506,12 +525,20 @@ export async function claimLifecycle(input: ClaimLifecycleInput): Promise<ClaimS
     async awaitAppealDecision() {
       const level = mem.appealLevel;
       const decisionFor = () => mem.decisions.find((d) => d.level === level);
+      // A payer may answer an appeal by simply paying: the 835 is the decision.
+      const paidInstead = patched('remittance-overtakes-review');
       for (;;) {
         const overdue = mem.openTasks.find((t) => t.kind === 'APPEAL_DECISION_OVERDUE');
         const got = await waitFor(
-          () => !!decisionFor() || (overdue !== undefined && mem.completed[overdue.taskId] !== undefined),
+          () => !!decisionFor() || (overdue !== undefined && mem.completed[overdue.taskId] !== undefined)
+            || (paidInstead && mem.remittances.length > 0),
           overdue ? undefined : Date.parse(mem.stateEnteredAt) + days(opts.appealDecisionWaitDays),
         );
+        if (paidInstead && mem.remittances.length > 0 && !decisionFor()) {
+          if (overdue) await cancelTask(overdue.taskId);
+          mem.history.push({ state: 'APPEALED', at: new Date().toISOString(), reason: `appeal level ${level} answered by a remittance` });
+          return 'remit';
+        }
         const decision = decisionFor();
         if (decision) {
           if (overdue) await cancelTask(overdue.taskId);
@@ -524,10 +551,11 @@ export async function claimLifecycle(input: ClaimLifecycleInput): Promise<ClaimS
           }
           mem.history.push({ state: 'APPEALED', at: new Date().toISOString(), reason: `appeal level ${level} upheld` });
           const appealDeadlineMs = (mem.deniedAt ?? Date.now()) + days(payer.appealWindowDays);
-          const done = await awaitTask('APPEAL_UPHELD_REVIEW', {
+          const done = await awaitReviewUnlessPaid('APPEAL_UPHELD_REVIEW', {
             level, levelsLeft: payer.appealLevels - level, carcs: mem.denialCarcs,
             appealDeadline: new Date(appealDeadlineMs).toISOString().slice(0, 10), appealWindowOpen: Date.now() < appealDeadlineMs,
           });
+          if (done === 'remittance') return 'remit';
           return done.outcome.action === 'APPEAL' ? 'appeal' : 'writeOff';
         }
         if (got && overdue) {
@@ -541,9 +569,10 @@ export async function claimLifecycle(input: ClaimLifecycleInput): Promise<ClaimS
 
     async writeOff() {
       if (mem.balanceCents > opts.writeOffApprovalThresholdCents) {
-        const done = await awaitTask('WRITE_OFF_APPROVAL', {
+        const done = await awaitReviewUnlessPaid('WRITE_OFF_APPROVAL', {
           amountCents: mem.balanceCents, thresholdCents: opts.writeOffApprovalThresholdCents, carcs: mem.denialCarcs,
         });
+        if (done === 'remittance') return 'remit';
         if (done.outcome.action === 'REFUSE') return mem.state === 'AWAITING_ADJUDICATION' ? 'adjudication' : 'denial';
         await db.writeOffBalance({ claimId, reason: done.outcome.note ?? 'approved write-off', approvedBy: done.userId });
       } else {

@@ -114,4 +114,32 @@ describe('835s delivered twice and concurrently', () => {
     }
     console.log(JSON.stringify({ fault: 'two 835s for one claim concurrently (each sent twice)', claims: results }));
   });
+
+  it('the second 835 of a split claim, arriving while a biller reviews the short payment, is posted and withdraws the review', async () => {
+    const { claimId, payerElectronicId } = await awaitingAdjudication(5);
+    const first = file835(payerElectronicId, `TRN-LATE-A-${claimId}`, [{
+      claimId, status: '1', chargeCents: 18_000, paidCents: 15_000, payerClaimControlNo: 'PCN-LATE', lines: [line1(15_000, 3_000)],
+    }]);
+    expect((await postX12(first)).status).toBe(202);
+    // $25.00 still open: the workflow asks a biller whether to appeal or write it off
+    const review = await h.waitForTask(claimId, 'DENIAL_REVIEW');
+
+    const second = file835(payerElectronicId, `TRN-LATE-B-${claimId}`, [{
+      claimId, status: '1', chargeCents: 2_500, paidCents: 2_000, payerClaimControlNo: 'PCN-LATE', lines: [line2(2_000, 500)],
+    }]);
+    expect((await postX12(second)).status).toBe(202);
+    await h.waitForState(claimId, 'CLOSED', 30_000);
+
+    const { claim, payments, postedEvents } = await books(claimId);
+    expect(payments).toHaveLength(2);
+    expect(payments.every((p) => p.postedAt !== null)).toBe(true);
+    expect(postedEvents).toBe(2);
+    expect(claim).toMatchObject({ paidCents: 17_000, adjustedCents: 3_500, balanceCents: 0, writtenOffCents: 0 });
+    const task = await h.db.prisma.task.findUniqueOrThrow({ where: { id: review.id } });
+    expect(task.status).toBe('CANCELLED');
+    // the withdrawn review can no longer be completed
+    const late = await h.completeTask(review.id, { action: 'WRITE_OFF', note: 'too late' } as any, USER_IDS.biller1);
+    expect(late.status).toBe(409);
+    console.log(JSON.stringify({ fault: 'second 835 during the denial review', claimId, payments: payments.length, postedEvents, reviewTask: task.status }));
+  });
 });
