@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { DEMO_CODESETS_DIR, readCodeSetFile } from '../activities/codesets';
 import { buildIndex, suggestCodes, type CodeIndex } from '../domain/codeSearch';
 import { parseIcd10cm } from '../domain/codesets/icd10cm';
+import { describeMachine } from './machine';
 
 interface Pair {
   text: string;
@@ -24,7 +25,7 @@ const sets: { name: string; file: string }[] = [
 
 const pct = (n: number, d: number) => `${((100 * n) / d).toFixed(1)}% (${n}/${d})`;
 
-console.log(`machine: ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB memory, Node ${process.version}, ${os.platform()} ${os.arch()}`);
+console.log(`${await describeMachine()}, ${os.platform()} ${os.arch()}`);
 console.log(`pairs: ${pairs.length} (${pairs.filter((p) => p.split === 'tuning').length} tuning, ${pairs.filter((p) => p.split === 'holdout').length} holdout)\n`);
 
 for (const set of sets) {

@@ -1,13 +1,12 @@
 // How the work queues hold up with 100,000 open tasks: get-next latency (1 and 8 concurrent callers) and queue
 // page latency (first page, a deep keyset page, with and without filters), through the real API over loopback
 // with bearer tokens, on a fresh PostgreSQL database. Also prints the plans (EXPLAIN ANALYZE) of the queries.
-// Run: npx tsx bench/queues.ts [--tasks 100000] [--calls 500]
+// Run: npx tsx bench/queues.ts [--tasks 100000] [--calls 500] [--users 1,8,32]
 //   BENCH_DATABASE_URL (default TEST_DATABASE_URL, else postgresql://postgres@127.0.0.1:5432/postgres) names the
 //   server; a database claimflow_bench_<random> is created there and dropped at the end.
 import { fork, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import type { Client } from '@temporalio/client';
@@ -21,11 +20,14 @@ import { loadConfig } from '../infra/config';
 import { openDatabase } from '../infra/db';
 import { seedReferenceData } from '../infra/seed';
 import { TASK_KINDS, workflowIdForClaim } from '../workflows/contract';
+import { describeMachine, machineTag } from './machine';
 
 const { values: args } = parseArgs({
   options: {
     tasks: { type: 'string', default: '100000' },
     calls: { type: 'string', default: '500' },
+    /** concurrency levels: how many users call at once */
+    users: { type: 'string', default: '1,8,32' },
     keep: { type: 'boolean', default: false },
     /** internal: run only the API on this database and report its port to the parent */
     serve: { type: 'string' },
@@ -34,10 +36,11 @@ const { values: args } = parseArgs({
 const TASKS = Number(args.tasks);
 const CALLS = Number(args.calls);
 const PAGE_SAMPLES = 200;
+const LEVELS = args.users!.split(',').map(Number).filter((n) => Number.isInteger(n) && n > 0);
+const MAX_USERS = Math.max(8, ...LEVELS);
 
-const machine = `${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB`;
 /** The machine beside every figure, with the load average: on a shared machine the load moves the figures. */
-const tag = () => `[${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, load ${os.loadavg().map((l) => l.toFixed(1)).join('/')}]`;
+const tag = machineTag;
 
 function pct(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
@@ -54,7 +57,7 @@ async function main(): Promise<void> {
   const name = `claimflow_bench_${crypto.randomBytes(4).toString('hex')}`;
   const url = new URL(admin);
   url.pathname = `/${name}`;
-  console.log(`machine: ${machine}, Node ${process.version}`);
+  console.log(await describeMachine(admin.toString()));
 
   const db = await openDatabase(url.toString());
   const { prisma } = db;
@@ -110,7 +113,7 @@ async function main(): Promise<void> {
       api!.once('exit', (code) => reject(new Error(`the API process exited (${code})`)));
     });
     const base = `http://127.0.0.1:${port}`;
-    const callers = Array.from({ length: 8 }, (_, i) => `bench-biller-${i}`);
+    const callers = Array.from({ length: MAX_USERS }, (_, i) => `bench-biller-${i}`);
     await prisma.user.createMany({ data: callers.map((id) => ({ id, name: 'Bench Biller', role: 'BILLER' as const })) });
     await prisma.user.create({ data: { id: 'bench-medicare', name: 'Medicare Biller', role: 'BILLER', payerGroups: ['MEDICARE'] } });
     const token: Record<string, string> = {};
@@ -127,28 +130,23 @@ async function main(): Promise<void> {
     };
     for (let i = 0; i < 20; i++) expectOk(await call('biller-1', 'GET', '/api/queues/BILLER/tasks'), 'warm-up');
 
-    // ---- get next ----
-    console.log('\nget next (POST /api/queues/BILLER/next, each call claims a task):');
-    const one: number[] = [];
-    for (let i = 0; i < CALLS; i++) {
-      const r = await call(callers[0], 'POST', '/api/queues/BILLER/next');
-      expectOk(r, 'next');
-      one.push(r.ms);
-    }
-    report('  1 caller', one);
-    const eight: number[] = [];
+    // ---- get next, at each concurrency level ----
+    console.log(`\nget next (POST /api/queues/BILLER/next, each call claims a task), ${LEVELS.join(', ')} users at once:`);
     const handed = new Set<string>();
-    const started = performance.now();
-    await Promise.all(callers.map(async (user) => {
-      for (let i = 0; i < Math.ceil(CALLS / callers.length); i++) {
-        const r = await call(user, 'POST', '/api/queues/BILLER/next');
-        expectOk(r, 'next');
-        if (handed.has(r.body.id)) throw new Error(`task ${r.body.id} handed out twice`);
-        handed.add(r.body.id);
-        eight.push(r.ms);
-      }
-    }));
-    report('  8 concurrent callers', eight, `  ${(eight.length / ((performance.now() - started) / 1000)).toFixed(0)} claims/s, no task twice`);
+    for (const level of LEVELS) {
+      const samples: number[] = [];
+      const started = performance.now();
+      await Promise.all(callers.slice(0, level).map(async (user) => {
+        for (let i = 0; i < Math.ceil(CALLS / level); i++) {
+          const r = await call(user, 'POST', '/api/queues/BILLER/next');
+          expectOk(r, 'next');
+          if (handed.has(r.body.id)) throw new Error(`task ${r.body.id} handed out twice`);
+          handed.add(r.body.id);
+          samples.push(r.ms);
+        }
+      }));
+      report(`  ${level} user${level === 1 ? '' : 's'} at once`, samples, `  ${(samples.length / ((performance.now() - started) / 1000)).toFixed(0)} claims/s, no task twice`);
+    }
     const grouped: number[] = [];
     for (let i = 0; i < Math.min(CALLS, 200); i++) {
       const r = await call('bench-medicare', 'POST', '/api/queues/BILLER/next');
@@ -191,6 +189,24 @@ async function main(): Promise<void> {
       report(`  ${label}`, samples, `  ${items} items`);
     }
 
+    // ---- the first and a deep page with several users at once ----
+    console.log(`\nqueue pages with ${LEVELS.join(', ')} users at once (${PAGE_SAMPLES} pages or a few more in all, after 10 warm-up calls per user):`);
+    const deep = await deepCursor(30_000);
+    for (const [label, query] of [['first page', ''], ['deep page (row 30,000)', `&cursor=${deep}`]] as const) {
+      for (const level of LEVELS) {
+        const samples: number[] = [];
+        const started = performance.now();
+        await Promise.all(callers.slice(0, level).map(async (user) => {
+          for (let i = 0; i < Math.ceil(PAGE_SAMPLES / level) + 10; i++) {
+            const r = await call(user, 'GET', `/api/queues/BILLER/tasks?limit=50${query}`);
+            expectOk(r, label);
+            if (i >= 10) samples.push(r.ms);
+          }
+        }));
+        report(`  ${label}, ${level} user${level === 1 ? '' : 's'} at once`, samples, `  ${(samples.length / ((performance.now() - started) / 1000)).toFixed(0)} pages/s`);
+      }
+    }
+
     // ---- plans ----
     console.log('\nplans (EXPLAIN ANALYZE, BUFFERS):');
     const explain = async (label: string, sql: Prisma.Sql) => {
@@ -202,16 +218,16 @@ async function main(): Promise<void> {
     await explain('get next, a biller (routing-rule join)', nextTaskSql('BILLER', biller));
     await explain('get next, MEDICARE payer group only', nextTaskSql('BILLER', { ...biller, payerGroups: ['MEDICARE'] }));
     const noFilters = { filters: [], needsClaim: false };
-    const [deep] = await prisma.$queryRaw<{ id: string; priority: number; dueAt: Date }[]>`
+    const [deepRow] = await prisma.$queryRaw<{ id: string; priority: number; dueAt: Date }[]>`
       SELECT id, priority, "dueAt" FROM "Task" WHERE queue = 'BILLER' AND status IN ('OPEN', 'CLAIMED')
       ORDER BY priority DESC, "dueAt" ASC, id ASC OFFSET 30000 LIMIT 1`;
-    await explain('deep keyset page, no filters', queuePageSql('BILLER', ['OPEN', 'CLAIMED'], noFilters, { p: deep.priority, d: deep.dueAt, id: deep.id }, 51));
+    await explain('deep keyset page, no filters', queuePageSql('BILLER', ['OPEN', 'CLAIMED'], noFilters, { p: deepRow.priority, d: deepRow.dueAt, id: deepRow.id }, 51));
     // For comparison, the single query the listing used before: one OR'ed keyset condition, which the index
     // can only use as a filter, so the scan starts at the top of the queue however deep the page is.
     const [{ 'QUERY PLAN': before }] = await prisma.$queryRaw<{ 'QUERY PLAN': string }[]>`EXPLAIN (ANALYZE, FORMAT JSON)
       SELECT t.id FROM "Task" t WHERE t.queue = 'BILLER' AND t.status IN ('OPEN', 'CLAIMED')
-        AND (t.priority < ${deep.priority} OR (t.priority = ${deep.priority} AND t."dueAt" > ${deep.dueAt})
-             OR (t.priority = ${deep.priority} AND t."dueAt" = ${deep.dueAt} AND t.id > ${deep.id}))
+        AND (t.priority < ${deepRow.priority} OR (t.priority = ${deepRow.priority} AND t."dueAt" > ${deepRow.dueAt})
+             OR (t.priority = ${deepRow.priority} AND t."dueAt" = ${deepRow.dueAt} AND t.id > ${deepRow.id}))
       ORDER BY t.priority DESC, t."dueAt" ASC, t.id ASC LIMIT 51`;
     type PlanNode = { 'Node Type': string; 'Index Name'?: string; Plans?: PlanNode[] };
     const plan = (before as unknown as [{ Plan: PlanNode; 'Execution Time': number }])[0];

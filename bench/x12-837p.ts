@@ -4,6 +4,7 @@ import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { generate837P, parse837P, type Batch837P, type BillingProvider, type Claim837, type Subscriber } from '../domain/x12/837p';
 import { readTransactions } from '../domain/x12/reader';
+import { describeMachine, machineTag } from './machine';
 
 const CLAIMS = 10_000;
 const RUNS = 5;
@@ -92,11 +93,10 @@ for (let i = 0; i < RUNS; i++) {
 }
 if (readBack !== CLAIMS) throw new Error(`read back ${readBack} claims, expected ${CLAIMS}`);
 
-const cpus = os.cpus();
 const mb = bytes / 1e6;
 const gen = median(generateMs) / 1000;
 const read = median(readMs) / 1000;
-console.log(`machine: ${cpus.length} cores (${cpus[0]?.model.trim() ?? 'unknown'}), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB memory, node ${process.version}, ${os.platform()}/${os.arch()}, load average ${os.loadavg()[0].toFixed(1)}`);
+console.log(`${await describeMachine()}, ${os.platform()}/${os.arch()}`);
 console.log(`batch:   ${CLAIMS} claims x 3 lines, ${mb.toFixed(2)} MB, ${text.split('~').length - 1} segments; median of ${RUNS} runs after a warm-up`);
-console.log(`generate837P:                ${(gen * 1000).toFixed(0)} ms  ${Math.round(CLAIMS / gen).toLocaleString('en-US')} claims/s  ${(mb / gen).toFixed(1)} MB/s`);
-console.log(`readTransactions+parse837P:  ${(read * 1000).toFixed(0)} ms  ${Math.round(CLAIMS / read).toLocaleString('en-US')} claims/s  ${(mb / read).toFixed(1)} MB/s`);
+console.log(`generate837P:                ${(gen * 1000).toFixed(0)} ms  ${Math.round(CLAIMS / gen).toLocaleString('en-US')} claims/s  ${(mb / gen).toFixed(1)} MB/s  ${machineTag()}`);
+console.log(`readTransactions+parse837P:  ${(read * 1000).toFixed(0)} ms  ${Math.round(CLAIMS / read).toLocaleString('en-US')} claims/s  ${(mb / read).toFixed(1)} MB/s  ${machineTag()}`);

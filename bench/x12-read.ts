@@ -11,6 +11,7 @@ import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { readSegments, readSegmentsStream, readTransactionsStream } from '../domain/x12/reader';
 import { balance835, parse835 } from '../domain/x12/835';
+import { describeMachine } from './machine';
 
 const SOURCE = fileURLToPath(new URL('../../shared/fixtures/x12/835/tastypackets-x12-parser__profee-multiple.edi', import.meta.url));
 const MB = 1_000_000;
@@ -253,7 +254,7 @@ async function main(): Promise<void> {
   const mb = Number(args[args.indexOf('--mb') + 1] || 100) || 100;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'claimflow-x12-bench-'));
   try {
-    console.log(`machine: ${machine()}`);
+    console.log(await describeMachine());
     for (const l of await fixtureComparison()) console.log(l);
     const file = path.join(dir, `remit-${mb}mb.835`);
     const made = await generate835(file, mb);
