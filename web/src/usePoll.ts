@@ -22,12 +22,15 @@ export function usePoll<T>(load: (signal: AbortSignal) => Promise<T>, deps: unkn
     setLoading(true);
     loadRef
       .current(ctrl.signal)
+      // A load overtaken by a newer one (deps changed, refresh) must not land after it: loaders that ignore
+      // the signal still finish, so their answer is dropped here.
       .then((d) => {
+        if (ctrl.signal.aborted) return;
         setData(d);
         setError(undefined);
       })
       .catch((e: Error) => {
-        if (e.name !== 'AbortError') setError(e);
+        if (!ctrl.signal.aborted && e.name !== 'AbortError') setError(e);
       })
       .finally(() => {
         if (!ctrl.signal.aborted) setLoading(false);

@@ -6,7 +6,6 @@ import { actionLabel, date, dateTime, kindLabel, money, stateLabel } from '../fo
 import { loadPayers, loadReasonCodes } from '../reference';
 import { Link } from '../router';
 import type { ClaimDetail, Patient, ReasonCodes, TimelineEntry } from '../types';
-import { useLoad } from '../useLoad';
 import { usePoll } from '../usePoll';
 import { ClaimHeader, Documentation, LinesTable } from './ClaimFacts';
 
@@ -24,9 +23,9 @@ export function ClaimPage({ claimId }: { claimId: string }) {
   const id = encodeURIComponent(claimId);
   const claim = usePoll((signal) => api<ClaimDetail>(`/api/claims/${id}`, { signal }), [claimId], 5000);
   const timeline = usePoll((signal) => api<{ entries: TimelineEntry[]; workflowHistory: string }>(`/api/claims/${id}/timeline`, { signal }), [claimId], 10000);
-  const payers = useLoad(loadPayers, []);
+  const payers = usePoll(loadPayers, [], 0);
   const patientId = claim.data?.patientId;
-  const patient = useLoad(() => (patientId ? api<Patient>(`/api/patients/${encodeURIComponent(patientId)}`).catch(() => null) : Promise.resolve(null)), [patientId]);
+  const patient = usePoll(() => (patientId ? api<Patient>(`/api/patients/${encodeURIComponent(patientId)}`).catch(() => null) : Promise.resolve(null)), [patientId], 0);
   const [codes, setCodes] = useState<ReasonCodes>();
   useEffect(() => {
     loadReasonCodes().then(setCodes, () => {});

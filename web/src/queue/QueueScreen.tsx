@@ -7,7 +7,6 @@ import { loadPayers } from '../reference';
 import { navigate } from '../router';
 import { isOverseer, useUser, type Role } from '../session';
 import type { Payer, QueueItem, QueueName } from '../types';
-import { useLoad } from '../useLoad';
 import { KeyHints, useKeys } from '../useKeys';
 import { usePoll } from '../usePoll';
 
@@ -47,7 +46,7 @@ export function QueueScreen() {
   const [notice, setNotice] = useState<{ kind: 'info' | 'error'; text: string }>();
   const [taking, setTaking] = useState(false);
   const filterRef = useRef<HTMLSelectElement>(null);
-  const payers = useLoad(loadPayers, []);
+  const payers = usePoll(loadPayers, [], 0);
 
   const qs = query({
     payerId: filters.payerId,

@@ -2,9 +2,10 @@
 // exact figures in a table beneath), and the denial rate by CARC category. Each measure shows its formula,
 // as the API states it, on hover and in the figure's description.
 import { BarChart, RateBar } from './charts';
-import { CATEGORY_LABELS, dollars, dollarsShort, percent, plural } from './format';
+import { CATEGORY_LABELS, dollarsShort, percent, plural } from './format';
 import { loadFailure } from './plainWords';
 import type { ArMeasures } from './types';
+import { money } from '../format';
 
 /** Greener when recent, redder when old: the colour only repeats what the legend and the table say. */
 const AGING_COLORS = ['#2e7d32', '#9e9d24', '#f9a825', '#ef6c00', '#b71c1c'];
@@ -42,7 +43,7 @@ function Headlines({ data }: { data: ArMeasures }) {
         <dt>Days in A/R</dt>
         <dd className="sv-kpi-value">{daysInAr.value === null ? '–' : daysInAr.value}</dd>
         <dd className="sv-small sv-muted">
-          {dollars(daysInAr.openArCents)} open ÷ {dollars(Math.round(daysInAr.averageDailyChargesCents))} charged a day (last {daysInAr.periodDays} days)
+          {money(daysInAr.openArCents)} open ÷ {money(Math.round(daysInAr.averageDailyChargesCents))} charged a day (last {daysInAr.periodDays} days)
         </dd>
       </div>
       <div className="sv-kpi" title={cleanClaims.formula}>
@@ -68,7 +69,7 @@ function Headlines({ data }: { data: ArMeasures }) {
       </div>
       <div className="sv-kpi" title={aging.basis}>
         <dt>Open A/R</dt>
-        <dd className="sv-kpi-value">{dollars(aging.total.totalCents)}</dd>
+        <dd className="sv-kpi-value">{money(aging.total.totalCents)}</dd>
         <dd className="sv-small sv-muted">{plural(aging.total.claims, 'open claim')}</dd>
       </div>
     </dl>
@@ -86,7 +87,7 @@ function Aging({ data }: { data: ArMeasures }) {
         description={`Open balances by payer, split by days since the date of service (${buckets.map((b) => b.label).join(', ')} days).`}
         series={series}
         rows={aging.byPayer.map((p) => ({ label: p.payerName, values: p.buckets.map((b) => b.balanceCents), note: dollarsShort(p.totalCents) }))}
-        format={dollars}
+        format={money}
         labelWidth={230}
         noteWidth={70}
         className="sv-chart-aging"
@@ -112,12 +113,12 @@ function Aging({ data }: { data: ArMeasures }) {
                 <th scope="row">{p.payerName}</th>
                 {p.buckets.map((b) => (
                   <td key={b.label} className="sv-num">
-                    {dollars(b.balanceCents)}
+                    {money(b.balanceCents)}
                     <div className="sv-small sv-muted">{plural(b.claims, 'claim')}</div>
                   </td>
                 ))}
                 <td className="sv-num">
-                  {dollars(p.totalCents)}
+                  {money(p.totalCents)}
                   <div className="sv-small sv-muted">{plural(p.claims, 'claim')}</div>
                 </td>
               </tr>

@@ -6,11 +6,11 @@ import { api } from '../api';
 import { Link } from '../router';
 import { usePoll } from '../usePoll';
 import { loadPayers } from '../reference';
-import { useLoad } from '../useLoad';
-import { dateTime, dollars, kindLabel, kindWords, plural, queueName, span, stateLabel } from './format';
+import { dateTime, kindLabel, kindWords, plural, queueName, span, stateLabel } from './format';
 import { loadFailure, retryRefusal } from './plainWords';
 import type { Selection } from './selection';
 import type { ClaimDetail, RetryAnswer, StuckClaim, StuckClaims, StuckReason, TaskView } from './types';
+import { money } from '../format';
 
 const REASON_TITLE: Record<StuckReason['code'], string> = {
   STATE_TOO_LONG: 'Too long in state',
@@ -34,7 +34,7 @@ export function StuckClaimsPanel({
   onChanged(): void;
 }) {
   const failure = loadFailure('stuck claims', error);
-  const payers = useLoad(loadPayers, []);
+  const payers = usePoll(loadPayers, [], 0);
   const payerName = (id: string) => payers.data?.get(id)?.name ?? id;
   return (
     <section className="sv-panel" aria-labelledby="sv-stuck-h">
@@ -115,7 +115,7 @@ function StuckRow({ claim, scan, payerName, selection, version, onChanged }: Row
           <span className="sv-state">{stateLabel(claim.state)}</span>
         </td>
         <td title={claim.payerId}>{payerName}</td>
-        <td className="sv-num">{dollars(claim.balanceCents)}</td>
+        <td className="sv-num">{money(claim.balanceCents)}</td>
         <td>
           <ul className="sv-reasons">
             {claim.reasons.map((r, i) => (

@@ -3,15 +3,9 @@
 // states, task kinds and denial categories are the workspace's own (web/src/format.ts).
 import { kindLabel } from '../format';
 
-export { CATEGORY_LABELS, kindLabel, stateLabel } from '../format';
+export { CATEGORY_LABELS, dateTime, kindLabel, stateLabel } from '../format';
 
-const dollarFormat = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' });
 const wholeDollarFormat = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', maximumFractionDigits: 0 });
-
-/** $1,234.56 from 123456 cents. */
-export function dollars(cents: number): string {
-  return dollarFormat.format(cents / 100);
-}
 
 /** $1,235 (or $1.2k, $3.4M on chart labels, where space is short). */
 export function dollarsShort(cents: number): string {
@@ -38,13 +32,6 @@ export function plural(n: number, one: string, many = `${one}s`): string {
 /** 14:05:09 in the viewer's time zone. */
 export function clock(d: Date): string {
   return d.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
-}
-
-/** 2026-11-25 14:05 from an ISO instant, in the viewer's time zone. */
-export function dateTime(iso: string): string {
-  const d = new Date(iso);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
 
 /** "3 h 12 min", "45 s", "2.5 days" from milliseconds. */

@@ -1,5 +1,6 @@
 // The answers the dashboard reads, as api/supervisorSchemas.ts, api/views.ts and api/users.ts define them.
 // Only the fields the screens use are spelled out.
+import type { ClaimDetail, TaskView } from '../types';
 
 export interface ApiLink {
   method: 'GET' | 'POST';
@@ -121,32 +122,13 @@ export interface ArMeasures {
   daysInAr: { value: number | null; openArCents: number; chargesCents: number; periodDays: number; averageDailyChargesCents: number; formula: string };
 }
 
-/** A task as GET /api/claims/:id and GET /api/queues/:queue/tasks show it. */
-export interface TaskView {
-  id: string;
-  claimId: string | null;
-  queue: string;
-  kind: string;
-  status: string;
-  priority: number;
-  rank: { priority: number; reasons: string[] };
-  dueAt: string;
-  overdue: boolean;
-  assigneeId: string | null;
-  createdAt: string;
-  claim?: { payerId: string; balanceCents: number } | null;
-}
+export type { ClaimDetail, TaskView };
 
 export interface TaskPage {
   items: TaskView[];
   nextCursor: string | null;
 }
 
-export interface ClaimDetail {
-  id: string;
-  state: string;
-  tasks: TaskView[];
-}
 
 export interface AssignableUser {
   id: string;

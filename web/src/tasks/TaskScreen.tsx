@@ -10,7 +10,6 @@ import { loadPayers } from '../reference';
 import { Link, navigate } from '../router';
 import { useUser } from '../session';
 import type { ClaimDetail, Patient, TaskNote, TaskView } from '../types';
-import { useLoad } from '../useLoad';
 import { usePoll } from '../usePoll';
 import { KeyHints, useKeys } from '../useKeys';
 import { CodeEditor, type CodeEditorHandle, type Codes, type Suggestion } from './CodeEditor';
@@ -87,8 +86,8 @@ function refusal(err: unknown): { title: string; message: string } {
 
 export function TaskScreen({ taskId }: { taskId: string }) {
   const user = useUser();
-  const loaded = useLoad(() => loadTask(taskId), [taskId]);
-  const payers = useLoad(loadPayers, []);
+  const loaded = usePoll(() => loadTask(taskId), [taskId], 0);
+  const payers = usePoll(loadPayers, [], 0);
   const task = loaded.data?.task;
   const claim = loaded.data?.claim;
   const payer = claim ? payers.data?.get(claim.payerId) : undefined;
@@ -146,7 +145,7 @@ export function TaskScreen({ taskId }: { taskId: string }) {
     try {
       await api(`/api/tasks/${encodeURIComponent(task.id)}/claim`, { method: 'POST' });
       setTakeError(undefined);
-      loaded.reload();
+      loaded.refresh();
     } catch (err) {
       setTakeError(refusal(err).message);
     }
@@ -321,7 +320,7 @@ export function TaskScreen({ taskId }: { taskId: string }) {
             </form>
           )}
 
-          {done && result.ok && <Done action={result.action} state={result.state} claimId={task.claimId} onMoved={loaded.reload} />}
+          {done && result.ok && <Done action={result.action} state={result.state} claimId={task.claimId} onMoved={loaded.refresh} />}
           {!open && !done && (
             <p className="info banner">
               This task is {task.status.toLowerCase()}
