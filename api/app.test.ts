@@ -1,5 +1,9 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
 import { describe, expect, it } from 'vitest';
 import { PAYER_IDS, PROVIDERS, seedReferenceData } from '../infra/seed';
+import { errorHandler } from './errors';
 import { useApiFixture } from './testSupport';
 
 const f = useApiFixture();
@@ -34,6 +38,30 @@ describe('the HTTP surface', () => {
     const res = await f.api.request('POST', '/api/patients', { rawBody: 'firstName=Ada', headers: { 'Content-Type': 'text/plain' } });
     expect(res.status).toBe(400);
     expect(res.body.error).toEqual({ code: 'VALIDATION_FAILED', message: expect.stringContaining('application/json') });
+  });
+
+  it('a transaction that overruns its deadline answers 503 DATABASE_BUSY with Retry-After, not 500', async () => {
+    // Under 500 claims on a loaded machine POST /api/claims failed with a 500 (Prisma P2028: its interactive
+    // transaction outlived the 5 s deadline; found by test/faults). A real overrun, through the API's own error handler:
+    const app = express();
+    app.get('/overrun', async () => {
+      await f.db.prisma.$transaction(async (tx) => {
+        await tx.$queryRaw`SELECT 1 FROM pg_sleep(0.5)`;
+        await tx.claim.count();
+      }, { timeout: 100 });
+    });
+    app.use(errorHandler(() => {}));
+    const server = await new Promise<Server>((resolve) => {
+      const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    try {
+      const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/overrun`);
+      expect(res.status).toBe(503);
+      expect(await res.json()).toEqual({ error: { code: 'DATABASE_BUSY', message: 'the database did not answer in time; try again shortly' } });
+      expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
   });
 
   it('answers an unknown route with a 404 error body', async () => {

@@ -10,7 +10,7 @@ import { claimsRouter } from './claims';
 import { claimTimelineRouter } from './claimTimeline';
 import { codesRouter } from './codes';
 import type { ApiContext } from './context';
-import { DatabaseUnavailableError, errorHandler, isDatabaseUnavailable, unknownRoute, type Log } from './errors';
+import { DatabaseUnavailableError, errorHandler, unknownRoute, type Log } from './errors';
 import { inboundRouter } from './inbound';
 import { openApiRouter } from './openapi';
 import { patientsRouter } from './patients';
@@ -98,11 +98,9 @@ async function databaseReachable(prisma: PrismaClient, timeoutMs: number): Promi
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new DatabaseUnavailableError()), timeoutMs);
   });
+  // A driver error on the query is mapped to DATABASE_UNAVAILABLE by the error handler, like on any route.
   try {
     await Promise.race([prisma.$queryRaw`SELECT 1`, timeout]);
-  } catch (err) {
-    if (err instanceof DatabaseUnavailableError || isDatabaseUnavailable(err)) throw new DatabaseUnavailableError();
-    throw err;
   } finally {
     clearTimeout(timer);
   }

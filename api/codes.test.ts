@@ -46,6 +46,6 @@ describe('GET /api/codes/adjustment-reasons', () => {
     expect(carc('11')).toMatchObject({ category: 'CODING', meaning: expect.stringMatching(/diagnosis is inconsistent with the procedure/) });
     expect(carc('45')).toMatchObject({ routine: true });
     expect(res.body.rarcs.find((x: { code: string }) => x.code === 'N115').meaning).toMatch(/Local Coverage Determination/);
-    expect(res.body.groups.map((g: { code: string }) => g.code)).toEqual(expect.arrayContaining(['CO', 'PR', 'OA']));
+    expect(res.body.groups.map((g: { code: string }) => g.code)).toEqual(expect.arrayContaining(['CO', 'PR', 'OI']));
   });
 });

@@ -5,12 +5,13 @@ import { z } from 'zod';
 import { loadIcd10 } from '../activities/codesets';
 import { allReasonCodes } from '../domain/adjustmentReasons';
 import { suggestCodes, type CodeEntry, type CodeIndex } from '../domain/codeSearch';
+import { normaliseIcd10cm } from '../domain/codesets/icd10cm';
 import { parseInput } from './errors';
 import { addRoute, ALL_STAFF } from './openapi';
 
 const MOUNT = '/api/codes';
 
-export const icd10SearchQuery = z
+const icd10SearchQuery = z
   .object({
     q: z.string().trim().max(200).optional().describe('a code or its start (E11, e11.9, E119) or words of a description (type 2 diabetes)'),
     codes: z
@@ -55,13 +56,12 @@ const routes = {
 } as const;
 
 const CODE_LIKE = /^[A-Z]\d[0-9A-Z]?(\.?[0-9A-Z]{0,4})?$/;
-const normalize = (code: string) => code.trim().toUpperCase().replace(/\./g, '');
 
-/** Codes whose dotless form starts with the query's, billable first, in code order. */
+/** Codes starting with the query (the dot is optional: both sides are in the dotted form), the category first, in code order. */
 function byCodePrefix(index: CodeIndex, q: string, limit: number): CodeEntry[] {
-  const prefix = normalize(q);
+  const prefix = normaliseIcd10cm(q);
   return index.entries
-    .filter((e) => normalize(e.code).startsWith(prefix))
+    .filter((e) => e.code.startsWith(prefix))
     .sort((a, b) => a.code.length - b.code.length || a.code.localeCompare(b.code))
     .slice(0, limit);
 }
@@ -75,9 +75,8 @@ export function codesRouter(): Router {
     const results: z.output<typeof icd10Result>[] = [];
     const unknown: string[] = [];
     if (query.codes) {
-      const byDotless = new Map(index.entries.map((e) => [normalize(e.code), e]));
       for (const raw of query.codes.split(',').map((c) => c.trim()).filter(Boolean)) {
-        const e = byDotless.get(normalize(raw));
+        const e = index.byCode.get(normaliseIcd10cm(raw));
         if (e) results.push({ code: e.code, description: e.description, billable: e.billable });
         else unknown.push(raw.toUpperCase());
       }

@@ -9,6 +9,9 @@ export interface ErrorBody {
 }
 
 export class ApiError extends Error {
+  /** set by errors a caller should retry after a pause: the answer carries it as Retry-After */
+  readonly retryAfterS?: number;
+
   constructor(
     readonly status: number,
     readonly code: string,
@@ -62,7 +65,7 @@ export class UnprocessableError extends ApiError {
 
 /** Too many requests from one address to one route within the window; retry after `retryAfterS`. */
 export class RateLimitedError extends ApiError {
-  constructor(readonly retryAfterS: number) {
+  constructor(override readonly retryAfterS: number) {
     super(429, 'RATE_LIMITED', `too many requests; retry in ${retryAfterS} s`);
   }
 }
@@ -77,7 +80,7 @@ export class TemporalUnavailableError extends ApiError {
 /** The database could not be reached (down, restarting, connections cut): nothing was changed, a retry is safe. */
 export class DatabaseUnavailableError extends ApiError {
   /** seconds a caller should wait before retrying: about how long a database restart or failover takes */
-  readonly retryAfterS = 5;
+  override readonly retryAfterS = 5;
   constructor(message = 'the database is unavailable; try again shortly') {
     super(503, 'DATABASE_UNAVAILABLE', message);
   }
@@ -88,7 +91,7 @@ export class DatabaseUnavailableError extends ApiError {
  * connection came free): the transaction was rolled back, so a retry is safe.
  */
 export class DatabaseBusyError extends ApiError {
-  readonly retryAfterS = 2;
+  override readonly retryAfterS = 2;
   constructor(message = 'the database did not answer in time; try again shortly') {
     super(503, 'DATABASE_BUSY', message);
   }
@@ -171,9 +174,7 @@ export function errorHandler(log: Log): ErrorRequestHandler {
         prismaCode: err instanceof Prisma.PrismaClientKnownRequestError ? err.code : undefined,
       });
     }
-    if (apiError instanceof RateLimitedError || apiError instanceof DatabaseUnavailableError || apiError instanceof DatabaseBusyError) {
-      res.set('Retry-After', String(apiError.retryAfterS));
-    }
+    if (apiError.retryAfterS !== undefined) res.set('Retry-After', String(apiError.retryAfterS));
     const body: ErrorBody = { error: { code: apiError.code, message: apiError.message } };
     if (apiError.field) body.error.field = apiError.field;
     res.status(apiError.status).json(body);

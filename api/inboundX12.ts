@@ -14,6 +14,7 @@ import type { ApiContext } from './context';
 import { ApiError } from './errors';
 import { processAcknowledgement, processRemittance } from './inbound';
 import { remittanceMessage } from './schemas';
+import { isStorableText } from './storableText';
 
 export const X12_CONTENT_TYPES = ['application/edi-x12', 'application/edi', 'text/plain'];
 
@@ -74,7 +75,7 @@ export async function handleX12(ctx: ApiContext, req: Request, res: Response): P
   // X12's character sets have no NUL, and PostgreSQL stores none: a transaction carrying one is refused here,
   // naming the segment and element, instead of failing at the database after part of it was stored.
   read.transactions = read.transactions.filter((t) => {
-    const nul = nulCharacter(t);
+    const nul = unstorableElement(t);
     if (nul) read.errors.push(nul);
     return !nul;
   });
@@ -118,11 +119,12 @@ export async function handleX12(ctx: ApiContext, req: Request, res: Response): P
   res.status(202).json({ transactions, errors });
 }
 
-function nulCharacter(t: Transaction): X12SyntaxError | undefined {
+/** The first element holding text the database cannot store (the same rule as for JSON bodies). */
+function unstorableElement(t: Transaction): X12SyntaxError | undefined {
   for (const seg of t.segments) {
-    const element = seg.elements.findIndex((e) => e.includes('\u0000'));
+    const element = seg.elements.findIndex((e) => !isStorableText(e));
     if (element >= 0) {
-      return new X12SyntaxError({ code: 'bad-value', segmentIndex: seg.index, segmentId: seg.id, element, reason: 'a NUL character is not X12 text' });
+      return new X12SyntaxError({ code: 'bad-value', segmentIndex: seg.index, segmentId: seg.id, element, reason: 'a NUL character (or unpaired surrogate) is not X12 text' });
     }
   }
   return undefined;

@@ -21,7 +21,7 @@ interface Visit {
  * The path of the first string (or object key) PostgreSQL cannot store, or undefined. Iterative: a JSON body
  * nested a hundred thousand levels deep must not overflow the stack here.
  */
-export function unstorablePath(value: unknown): PropertyKey[] | undefined {
+function unstorablePath(value: unknown): PropertyKey[] | undefined {
   const stack: Visit[] = [{ value }];
   const pathOf = (v: Visit): PropertyKey[] => {
     const path: PropertyKey[] = [];

@@ -2,7 +2,8 @@
 // denial routing knows (domain/denials.ts) and the contractual and patient-share ones, the common Remittance
 // Advice Remark Codes (RARC), and the claim adjustment group codes. Wording shortened from the X12/WPC code
 // lists; a code not listed here is shown as "not in claimflow's list" rather than guessed at.
-import { categorizeCarc, type DenialCategory } from './denials';
+import type { RemittanceAdjustment } from './clearinghouse';
+import { categorizeCarc, isRoutineAdjustment, type DenialCategory } from './denials';
 
 export interface ReasonCode {
   code: string;
@@ -91,21 +92,20 @@ const RARC: Record<string, string> = {
   N657: 'This should be billed with the appropriate code for these services',
 };
 
-const GROUPS: Record<string, string> = {
+// Keyed as claimflow stores group codes: X12's OA (other adjustment) is kept as OI.
+const GROUPS: Record<RemittanceAdjustment['groupCode'], string> = {
   CO: 'Contractual obligation: the provider writes it off, the patient does not owe it',
   PR: 'Patient responsibility: the patient (or a secondary payer) owes it',
-  OA: 'Other adjustment',
+  OI: 'Other adjustment (X12 group OA)',
   PI: 'Payer-initiated reduction',
   CR: 'Correction or reversal of an earlier claim',
 };
-
-const ROUTINE = new Set(['1', '2', '3', '45', '94', '131', '253']);
 
 const UNKNOWN = "not in claimflow's list: look it up in the X12 code list";
 
 export function carcMeaning(code: string): CarcMeaning {
   const c = code.trim().toUpperCase();
-  return { code: c, meaning: CARC[c] ?? UNKNOWN, category: categorizeCarc(c), routine: ROUTINE.has(c) };
+  return { code: c, meaning: CARC[c] ?? UNKNOWN, category: categorizeCarc(c), routine: isRoutineAdjustment(c) };
 }
 
 export function rarcMeaning(code: string): ReasonCode {
@@ -115,7 +115,7 @@ export function rarcMeaning(code: string): ReasonCode {
 
 export function groupMeaning(code: string): ReasonCode {
   const c = code.trim().toUpperCase();
-  return { code: c, meaning: GROUPS[c] ?? UNKNOWN };
+  return { code: c, meaning: GROUPS[c as keyof typeof GROUPS] ?? UNKNOWN };
 }
 
 /** Every listed code, for a screen that explains whatever a remittance carries. */

@@ -25,6 +25,9 @@ const CATEGORY_BY_CARC: Record<string, DenialCategory> = {
 /** Contractual and patient-share reasons are not denial reasons: they never decide a route. */
 const NOT_A_DENIAL_REASON = new Set(['1', '2', '3', '45', '253', '94', '131']);
 
+/** Deductible, coinsurance, copay, contractual and similar reasons: routine adjustments, not denials. */
+export const isRoutineAdjustment = (carc: string): boolean => NOT_A_DENIAL_REASON.has(carc);
+
 export const CODING_CATEGORIES: ReadonlySet<DenialCategory> = new Set(['CODING', 'BUNDLING']);
 
 export interface DenialRouting {

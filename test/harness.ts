@@ -3,7 +3,7 @@
 // in manual delivery mode so that the test decides when the payer answers.
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { inject } from 'vitest';
+import { expect, inject } from 'vitest';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
 import crypto from 'node:crypto';
@@ -210,4 +210,21 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
     },
   };
   return h;
+}
+
+/**
+ * A claim (99214 $180 + 36415 $25) coded, submitted and acknowledged: waiting for the payer, who will pay in
+ * full unless a test delivers its own 835. Posting tests start from here.
+ */
+export async function claimAwaitingAdjudication(h: Harness, patientId = PATIENT_IDS[0]): Promise<{ claimId: string; payerElectronicId: string }> {
+  const claimId = await h.createClaim({ patientId });
+  await h.forceScenario(claimId, 'PAY_IN_FULL');
+  const review = await h.waitForTask(claimId, 'CODE_REVIEW');
+  expect((await h.completeTask(review.id, { action: 'CONFIRM_CODES', diagnoses: ['E11.9', 'I10'] }, USER_IDS.coder1)).status).toBe(200);
+  await h.waitForState(claimId, 'SUBMITTED');
+  await h.deliver(claimId, 'acknowledgement');
+  await h.waitForState(claimId, 'AWAITING_ADJUDICATION');
+  const claim = await h.db.prisma.claim.findUniqueOrThrow({ where: { id: claimId }, include: { payer: true } });
+  expect(claim.totalChargeCents).toBe(20_500);
+  return { claimId, payerElectronicId: claim.payer.electronicPayerId };
 }

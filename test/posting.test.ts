@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PATIENT_IDS, USER_IDS } from '../infra/seed';
 import { write835 } from '../domain/x12/write835';
 import type { RemittanceMessage } from '../domain/clearinghouse';
-import { startHarness, type Harness } from './harness';
+import { claimAwaitingAdjudication, startHarness, type Harness } from './harness';
 
 let h: Harness;
 const PATIENT = PATIENT_IDS[0];
@@ -16,20 +16,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await h?.shutdown();
 });
-
-/** A claim (99214 $180 + 36415 $25) coded, submitted and acknowledged: waiting for the payer. */
-async function awaitingAdjudication(): Promise<{ claimId: string; payerElectronicId: string }> {
-  const claimId = await h.createClaim({ patientId: PATIENT });
-  await h.forceScenario(claimId, 'PAY_IN_FULL');
-  const review = await h.waitForTask(claimId, 'CODE_REVIEW');
-  expect((await h.completeTask(review.id, { action: 'CONFIRM_CODES', diagnoses: ['E11.9', 'I10'] }, USER_IDS.coder1)).status).toBe(200);
-  await h.waitForState(claimId, 'SUBMITTED');
-  await h.deliver(claimId, 'acknowledgement');
-  await h.waitForState(claimId, 'AWAITING_ADJUDICATION');
-  const claim = await h.db.prisma.claim.findUniqueOrThrow({ where: { id: claimId }, include: { payer: true } });
-  expect(claim.totalChargeCents).toBe(20_500);
-  return { claimId, payerElectronicId: claim.payer.electronicPayerId };
-}
 
 type Claim = RemittanceMessage['claims'][number];
 const negate = (c: Claim): Claim => ({
@@ -44,7 +30,7 @@ const negate = (c: Claim): Claim => ({
 
 describe('posting', () => {
   it('a payment, its reversal and the corrected payment in one remittance leave exactly the corrected amounts', async () => {
-    const { claimId, payerElectronicId } = await awaitingAdjudication();
+    const { claimId, payerElectronicId } = await claimAwaitingAdjudication(h, PATIENT);
     const patientBefore = (await h.db.prisma.patient.findUniqueOrThrow({ where: { id: PATIENT } })).balanceCents;
     const wrong: Claim = {
       claimId, statusCode: '1', chargeCents: 20_500, paidCents: 14_000, patientRespCents: 1_000,
@@ -105,7 +91,7 @@ describe('posting', () => {
   });
 
   it('an unknown claim in an 835 is one biller exception however often the file comes; MATCH posts it once; PLB is kept', async () => {
-    const { claimId, payerElectronicId } = await awaitingAdjudication();
+    const { claimId, payerElectronicId } = await claimAwaitingAdjudication(h, PATIENT);
     const trace = `TRN-EXC-${claimId}`;
     const unknown = 'CFNOSUCHCLM1';
     let isa = Math.floor(Math.random() * 100_000) + 10_000;

@@ -2,11 +2,7 @@
 // other test files, so a TCP proxy between claimflow (API and worker) and PostgreSQL cuts every connection
 // and refuses new ones. Meanwhile the API answers 503 DATABASE_UNAVAILABLE with Retry-After (never a 500),
 // activities retry with backoff, the payer's messages wait; afterwards everything completes, nothing lost.
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { errorHandler } from '../../api/errors';
 import { workflowIdForClaim } from '../../workflows/contract';
 import { auditClaims, closedCount } from './ledger';
 import { sleep, startRig, type Rig } from './rig';
@@ -36,30 +32,6 @@ describe('PostgreSQL unavailable for 30 seconds', () => {
       await rig.pgProxy.up();
     }
     await rig.waitUntil('health 200 again', async () => (await rig.api('GET', '/api/health')).status === 200, 30_000, 200);
-  });
-
-  it('a transaction that overruns its deadline answers 503 DATABASE_BUSY with Retry-After, not 500', async () => {
-    // Under 500 claims on a loaded machine POST /api/claims failed with a 500 (Prisma P2028: its interactive
-    // transaction outlived the 5 s deadline). A real overrun, through the API's own error handler:
-    const app = express();
-    app.get('/overrun', async () => {
-      await rig.db.prisma.$transaction(async (tx) => {
-        await tx.$queryRaw`SELECT 1 FROM pg_sleep(0.5)`;
-        await tx.claim.count();
-      }, { timeout: 100 });
-    });
-    app.use(errorHandler(() => {}));
-    const server = await new Promise<Server>((resolve) => {
-      const s = app.listen(0, '127.0.0.1', () => resolve(s));
-    });
-    try {
-      const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/overrun`);
-      expect(res.status).toBe(503);
-      expect(await res.json()).toEqual({ error: { code: 'DATABASE_BUSY', message: 'the database did not answer in time; try again shortly' } });
-      expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
-    } finally {
-      await new Promise((r) => server.close(r));
-    }
   });
 
   it(`cuts PostgreSQL for 30 s with ${CLAIMS} claims in flight: 503s meanwhile, then every claim closes, once`, async () => {
@@ -102,7 +74,7 @@ describe('PostgreSQL unavailable for 30 seconds', () => {
 
     await rig.waitUntil(`all ${CLAIMS} claims CLOSED`, async () => (await closedCount(rig, ids)) === CLAIMS, 900_000, 1_000);
     const tookS = (Date.now() - t0) / 1000;
-    expect(worker.child.exitCode).toBeNull();
+    expect(worker.alive(), worker.output().slice(-2000)).toBe(true);
     await coder.stop();
     const ledger = await auditClaims(rig, ids);
     const deliveries = rig.simulator.stats().deliveries;

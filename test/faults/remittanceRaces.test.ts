@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { write835, type Claim835Input } from '../../domain/x12/write835';
 import { PATIENT_IDS, USER_IDS } from '../../infra/seed';
-import { startHarness, type Harness } from '../harness';
+import { claimAwaitingAdjudication, startHarness, type Harness } from '../harness';
 
 let h: Harness;
 let isa = 700_000 + Math.floor(Math.random() * 100_000);
@@ -15,19 +15,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await h?.shutdown();
 });
-
-/** A claim (99214 $180 + 36415 $25) coded, submitted and acknowledged: waiting for the payer. */
-async function awaitingAdjudication(i: number): Promise<{ claimId: string; payerElectronicId: string }> {
-  const claimId = await h.createClaim({ patientId: PATIENT_IDS[i % PATIENT_IDS.length] });
-  await h.forceScenario(claimId, 'PAY_IN_FULL');
-  const review = await h.waitForTask(claimId, 'CODE_REVIEW');
-  expect((await h.completeTask(review.id, { action: 'CONFIRM_CODES', diagnoses: ['E11.9', 'I10'] }, USER_IDS.coder1)).status).toBe(200);
-  await h.waitForState(claimId, 'SUBMITTED');
-  await h.deliver(claimId, 'acknowledgement');
-  await h.waitForState(claimId, 'AWAITING_ADJUDICATION');
-  const claim = await h.db.prisma.claim.findUniqueOrThrow({ where: { id: claimId }, include: { payer: true } });
-  return { claimId, payerElectronicId: claim.payer.electronicPayerId };
-}
 
 function file835(payerElectronicId: string, trace: string, claims: Claim835Input[]): string {
   isa += 1;
@@ -63,7 +50,7 @@ async function books(claimId: string) {
 
 describe('835s delivered twice and concurrently', () => {
   it('the same 835 six times at once, and again after close, posts once', async () => {
-    const { claimId, payerElectronicId } = await awaitingAdjudication(0);
+    const { claimId, payerElectronicId } = await claimAwaitingAdjudication(h, PATIENT_IDS[0]);
     const trace = `TRN-DUP-${claimId}`;
     const text = file835(payerElectronicId, trace, [{
       claimId, status: '1', chargeCents: 20_500, paidCents: 15_000, patientRespCents: 2_000, payerClaimControlNo: 'PCN-DUP',
@@ -90,7 +77,7 @@ describe('835s delivered twice and concurrently', () => {
     const results: unknown[] = [];
     // a few claims: the two signals meet the workflow at different points of its posting step
     for (let i = 0; i < 4; i++) {
-      const { claimId, payerElectronicId } = await awaitingAdjudication(i + 1);
+      const { claimId, payerElectronicId } = await claimAwaitingAdjudication(h, PATIENT_IDS[(i + 1) % PATIENT_IDS.length]);
       const first = file835(payerElectronicId, `TRN-SPLIT-A-${claimId}`, [{
         claimId, status: '1', chargeCents: 18_000, paidCents: 15_000, payerClaimControlNo: 'PCN-SPLIT', lines: [line1(15_000, 3_000)],
       }]);
@@ -116,7 +103,7 @@ describe('835s delivered twice and concurrently', () => {
   });
 
   it('the second 835 of a split claim, arriving while a biller reviews the short payment, is posted and withdraws the review', async () => {
-    const { claimId, payerElectronicId } = await awaitingAdjudication(5);
+    const { claimId, payerElectronicId } = await claimAwaitingAdjudication(h, PATIENT_IDS[5 % PATIENT_IDS.length]);
     const first = file835(payerElectronicId, `TRN-LATE-A-${claimId}`, [{
       claimId, status: '1', chargeCents: 18_000, paidCents: 15_000, payerClaimControlNo: 'PCN-LATE', lines: [line1(15_000, 3_000)],
     }]);

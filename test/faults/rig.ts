@@ -40,6 +40,8 @@ export interface WorkerProcess {
   /** SIGTERM: drains, then exits */
   stop(): Promise<void>;
   output(): string;
+  /** neither exited nor killed by a signal (a SIGKILLed child has exitCode null, signalCode set) */
+  alive(): boolean;
 }
 
 export interface Rig {
@@ -161,15 +163,17 @@ export async function startRig(o: RigOptions): Promise<Rig> {
       });
       let output = '';
       const exited = new Promise<void>((r) => child.once('exit', () => r()));
+      const alive = () => child.exitCode === null && child.signalCode === null;
       const w: WorkerProcess = {
         child,
         output: () => output,
+        alive,
         kill: async () => {
-          if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+          if (alive()) child.kill('SIGKILL');
           await exited;
         },
         stop: async () => {
-          if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+          if (alive()) child.kill('SIGTERM');
           await exited;
         },
       };
