@@ -1,6 +1,6 @@
 // POST /api/inbound/x12: real 999, 277CA and 835 files, ours (from the writers) and public samples.
 import fs from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { FIXTURES_DIR } from '../test/fixtures';
 import { describe, expect, it } from 'vitest';
 import { PATIENT_IDS, PROVIDER_IDS } from '../infra/seed';
 import { workflowIdForClaim } from '../workflows/contract';
@@ -11,7 +11,7 @@ import type { EnvelopeArgs } from '../domain/x12/envelopeWriter';
 import { signalsReceived, useApiFixture } from './testSupport';
 
 const f = useApiFixture();
-const ROOT = fileURLToPath(new URL('../../shared/fixtures/x12/', import.meta.url));
+const ROOT = `${FIXTURES_DIR}/x12/`;
 const fixture = (dir: string, file: string) => fs.readFileSync(`${ROOT}${dir}/${file}`, 'utf8');
 
 const postX12 = (text: string, query = '') =>

@@ -2,14 +2,14 @@
 // July 2024, NCCI PTP/MUE 2024-07-01, add-on code edits, place of service), and the rule that an edit
 // without data makes the claim fail instead of passing.
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { FIXTURES_DIR } from '../test/fixtures';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_CODESETS_DIR, loadCodeSetDirectory } from '../activities/codesets';
 import { Icd10cmTable } from './codesets/icd10cm';
 import { CodeSetRegistry } from './codesets/registry';
 import { bypassesPtp, EDITS, scrub, type EditId, type ScrubClaim, type ScrubLine } from './scrub';
 
-const fixtures = path.resolve(fileURLToPath(new URL('..', import.meta.url)), '../shared/fixtures/codesets');
+const fixtures = path.join(FIXTURES_DIR, 'codesets');
 let codeSets: CodeSetRegistry;
 beforeAll(() => {
   codeSets = loadCodeSetDirectory(fixtures);

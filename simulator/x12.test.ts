@@ -1,7 +1,7 @@
 // The simulator over X12: 837P files in (several claims per file, idempotent by Idempotency-Key), and
 // 999 + 277CA acknowledgements and 835 remittances out as X12 files to /api/inbound/x12.
 import fs from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { FIXTURES_DIR } from '../test/fixtures';
 import { afterEach, describe, expect, it } from 'vitest';
 import { generate837P, type Claim837 } from '../domain/x12/837p';
 import { readTransactions } from '../domain/x12/reader';
@@ -11,7 +11,7 @@ import { balance835, parse835 } from '../domain/x12/835';
 import type { Scenario } from './scenarios';
 import { startReceiver, startSimulator, type Receiver, type StartedSimulator } from './testSupport';
 
-const ROOT = fileURLToPath(new URL('../../shared/fixtures/x12/', import.meta.url));
+const ROOT = `${FIXTURES_DIR}/x12/`;
 const cleanup: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
   while (cleanup.length) await cleanup.pop()!();

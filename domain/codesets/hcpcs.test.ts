@@ -1,11 +1,11 @@
 // HCPCS Level II importers on the real July 2024 extracts and the verbatim CMS 2019 fixed-width file.
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { FIXTURES_DIR } from '../../test/fixtures';
 import { describe, expect, it } from 'vitest';
 import { readCodeSetFile } from '../../activities/codesets';
 import { CPT_MODIFIERS, HcpcsTable, parseHcpcsAttributesTsv, parseHcpcsDescriptionsTsv, parseHcpcsFixedWidth, parseModifiersTsv, statusOn, withDescriptions } from './hcpcs';
 
-const dir = path.resolve(fileURLToPath(new URL('../..', import.meta.url)), '../shared/fixtures/codesets/hcpcs');
+const dir = path.join(FIXTURES_DIR, 'codesets/hcpcs');
 const read = (name: string, encoding: BufferEncoding = 'utf8') => readCodeSetFile(path.join(dir, name), encoding);
 
 describe('HCPCS Level II importers', () => {

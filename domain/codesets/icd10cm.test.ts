@@ -1,5 +1,6 @@
 // The ICD-10-CM parsers read the real CMS order file (FY2021, fixed width) and the FY2024 TSV extract.
 import path from 'node:path';
+import { FIXTURES_DIR } from '../../test/fixtures';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readCodeSetFile } from '../../activities/codesets';
@@ -7,7 +8,7 @@ import { Icd10cmTable, normaliseIcd10cm, parseIcd10cm, parseIcd10cmOrderFile, pa
 import { CodeSetFormatError } from './tsv';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
-const fixtures = path.resolve(repo, '../shared/fixtures/codesets/icd10cm');
+const fixtures = path.join(FIXTURES_DIR, 'codesets/icd10cm');
 const demo = path.resolve(repo, 'domain/codesets/data/icd10cm-2024-demo.tsv');
 
 let fy2021: Icd10cmCode[];

@@ -1,11 +1,11 @@
 // NCCI importers on the real 2024-07-01 practitioner PTP table, the MUE tables and the add-on code edits.
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { FIXTURES_DIR } from '../../test/fixtures';
 import { describe, expect, it } from 'vitest';
 import { readCodeSetFile } from '../../activities/codesets';
 import { AddOnTable, parseAddOnTsv, parseMueTsv, parsePtpTsv, PtpTable } from './ncci';
 
-const dir = path.resolve(fileURLToPath(new URL('../..', import.meta.url)), '../shared/fixtures/codesets/ncci');
+const dir = path.join(FIXTURES_DIR, 'codesets/ncci');
 const read = (name: string) => readCodeSetFile(path.join(dir, name));
 
 describe('NCCI PTP importer', () => {

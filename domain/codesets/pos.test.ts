@@ -1,11 +1,11 @@
 // The CMS place-of-service code set as shipped in the fixtures (September 2023).
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { FIXTURES_DIR } from '../../test/fixtures';
 import { describe, expect, it } from 'vitest';
 import { readCodeSetFile } from '../../activities/codesets';
 import { parsePlaceOfServiceTsv, PlaceOfServiceTable } from './pos';
 
-const file = path.resolve(fileURLToPath(new URL('../..', import.meta.url)), '../shared/fixtures/codesets/pos/place_of_service.tsv');
+const file = path.join(FIXTURES_DIR, 'codesets/pos/place_of_service.tsv');
 
 describe('place-of-service importer', () => {
   it('reads 99 codes: 18 facility, 34 non-facility, 47 unassigned, including telehealth 02/10 and outreach 27', () => {

@@ -1,12 +1,12 @@
 // The registry answers each date of service from the code-set version in effect on that date.
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { FIXTURES_DIR } from '../../test/fixtures';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_CODESETS_DIR, loadCodeSetDirectory } from '../../activities/codesets';
 import { Icd10cmTable } from './icd10cm';
 import { CodeSetRegistry } from './registry';
 
-const fixtures = path.resolve(fileURLToPath(new URL('../..', import.meta.url)), '../shared/fixtures/codesets');
+const fixtures = path.join(FIXTURES_DIR, 'codesets');
 const table = (codes: [string, boolean][]) => new Icd10cmTable(codes.map(([code, billable]) => ({ code, billable, description: code })));
 
 describe('code-set registry: which version answers for a date', () => {

@@ -1,11 +1,11 @@
 // The 835 model: what a biller posts from, read from real samples and from edge cases built here.
 import fs from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { FIXTURES_DIR } from '../../test/fixtures';
 import { describe, expect, it } from 'vitest';
 import { readTransactions, X12SyntaxError, type Transaction } from './reader';
 import { balance835, CLAIM_STATUS_835, parse835 } from './835';
 
-const ROOT = fileURLToPath(new URL('../../../shared/fixtures/x12/835/', import.meta.url));
+const ROOT = `${FIXTURES_DIR}/x12/835/`;
 const remittance = (file: string, controlTotals = true) => {
   const { transactions } = readTransactions(fs.readFileSync(ROOT + file, 'utf8'), { controlTotals });
   return parse835(transactions[0]);

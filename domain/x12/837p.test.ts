@@ -1,6 +1,6 @@
 import fs from 'node:fs';
+import { FIXTURES_DIR } from '../../test/fixtures';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
   formatX12Amount,
@@ -487,7 +487,7 @@ describe('envelope control numbers', () => {
 
 // ----- real files
 
-const FIXTURES = fileURLToPath(new URL('../../../shared/fixtures', import.meta.url));
+const FIXTURES = FIXTURES_DIR;
 
 /** CLM, sumCLM02 and SV1 counts per 837P file, as the fixture MANIFEST states them. */
 function manifestExpectations(): Map<string, { claims: number; totalCents: number; lines: number }> {

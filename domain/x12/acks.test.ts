@@ -1,13 +1,13 @@
 // 277CA, 277 and 999 acknowledgements: what a claim's workflow learns from them.
 import fs from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { FIXTURES_DIR } from '../../test/fixtures';
 import { describe, expect, it } from 'vitest';
 import { readTransactions } from './reader';
 import { parse277CA } from './277ca';
 import { parse999 } from './999';
 import { describeStatus } from './statusCodes';
 
-const ROOT = fileURLToPath(new URL('../../../shared/fixtures/x12/', import.meta.url));
+const ROOT = `${FIXTURES_DIR}/x12/`;
 const first = (file: string) => readTransactions(fs.readFileSync(ROOT + file, 'utf8'), { controlTotals: false }).transactions[0];
 
 describe('parse277CA', () => {

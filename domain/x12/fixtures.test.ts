@@ -1,6 +1,6 @@
 // Every sample file in shared/fixtures/x12 against the facts its MANIFEST.md row states.
 import fs from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { FIXTURES_DIR } from '../../test/fixtures';
 import { describe, expect, it } from 'vitest';
 import { readSegments, readTransactions, type ReadOptions, type Transaction } from './reader';
 import { balance835, parse835 } from './835';
@@ -9,7 +9,7 @@ import { parse999 } from './999';
 import { parseTA1 } from './ta1';
 import { parseCents } from './money';
 
-const ROOT = fileURLToPath(new URL('../../../shared/fixtures/x12/', import.meta.url));
+const ROOT = `${FIXTURES_DIR}/x12/`;
 
 /** The MANIFEST's facts (money as the MANIFEST writes it, compared in cents). */
 interface Facts {

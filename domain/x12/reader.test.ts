@@ -1,13 +1,13 @@
 // The reader: separators from every kind of header, segments, envelopes, and streams that agree with strings.
 import fs from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { FIXTURES_DIR } from '../../test/fixtures';
 import { describe, expect, it } from 'vitest';
 import {
   components, detectDelimiters, readSegments, readSegmentsStream, readTransactions, readTransactionsStream,
   X12SyntaxError, type ReadResult, type Segment,
 } from './reader';
 
-const ROOT = fileURLToPath(new URL('../../../shared/fixtures/x12/', import.meta.url));
+const ROOT = `${FIXTURES_DIR}/x12/`;
 const fixture = (file: string) => fs.readFileSync(ROOT + file, 'utf8');
 const ALL_FIXTURES = fs.readdirSync(ROOT).flatMap((dir) => fs.readdirSync(ROOT + dir).map((f) => `${dir}/${f}`));
 

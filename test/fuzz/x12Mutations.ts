@@ -1,11 +1,11 @@
 // Random damage to real X12 files: the arbitraries the X12 property tests draw from. Positions are plain
 // naturals taken modulo the file's length, so fast-check shrinks a failure towards the file's start.
 import fs from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { FIXTURES_DIR } from '../fixtures';
 import fc from 'fast-check';
 import { detectDelimiters, type Delimiters } from '../../domain/x12/reader';
 
-export const FIXTURES_ROOT = fileURLToPath(new URL('../../../shared/fixtures/x12/', import.meta.url));
+export const FIXTURES_ROOT = `${FIXTURES_DIR}/x12/`;
 
 export interface Fixture {
   name: string;
