@@ -2,17 +2,21 @@
 // acknowledged, no remittance coming), and what that costs: RSS of the worker and of the Temporal dev server,
 // the worker's workflow cache, and the time of a supervisor's stuck-claims query and of queue pages at that size.
 //
-// Run: npx tsx bench/idle.ts [--claims 100000] [--concurrency 24] [--in-flight 300]
+// Run: npx tsx bench/idle.ts [--claims 100000] [--real 1000] [--concurrency 24] [--in-flight 300] [--seed-in-flight 2000]
 //                            [--checkpoints 1000,2500,5000,10000,25000,50000,75000,100000]
 //                            [--stop-at 16:00]  (UTC; stop adding claims then, let those in flight park
 //                                                for at most 8 more minutes, and report what was reached)
 //
-// How claims get there, the quickest path that is still the real one: each claim is created through
+// How claims get there. The first --real claims (1,000) take the real path: each is created through
 // POST /api/claims (row + workflow start), its CODE_REVIEW task completed through POST /api/tasks/:id/complete
 // (the workflow's completeTask Update) with the codes it was created with, then the workflow scrubs and
 // submits an 837P to the simulator, which accepts it (scenario SILENT_FOREVER) and acknowledges within
-// milliseconds (its own day is 5 ms), so the claim lands in AWAITING_ADJUDICATION. The lifecycle's day is a
-// real day (86,400,000 ms): the next timer of every parked claim is weeks away.
+// milliseconds (its own day is 5 ms), so the claim lands in AWAITING_ADJUDICATION. That path costs about a
+// third of a second of CPU per claim here (1-3 claims/s), so 100,000 would take most of a day: the rest take
+// the quick path of bench/parked.ts, real workflows started with the memory a run hands over at continue-as-new
+// right after acknowledgement, which run the real adjudication step and park on the same timer (rows written
+// in bulk; what differs is listed there). The lifecycle's day is a real day (86,400,000 ms): the next timer of
+// every parked claim is weeks away.
 // At each checkpoint intake pauses until the claims in flight have parked, then the figures are taken idle.
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -23,6 +27,7 @@ import { demoEncounter } from '../infra/seed';
 import { mulberry32 } from '../simulator/random';
 import { describeMachine, machineTag } from './machine';
 import { cpuSeconds, memoryMb } from './procstats';
+import { parkedSeeder } from './parked';
 import { startStack, type Stack } from './stack';
 
 const { values: args } = parseArgs({
@@ -33,11 +38,15 @@ const { values: args } = parseArgs({
     'stop-at': { type: 'string' },
     workers: { type: 'string', default: '1' },
     'in-flight': { type: 'string', default: '300' },
+    real: { type: 'string', default: '1000' },
+    'seed-in-flight': { type: 'string', default: '2000' },
   },
 });
 const CLAIMS = Number(args.claims);
 const CONCURRENCY = Number(args.concurrency);
 const IN_FLIGHT = Number(args['in-flight']);
+const REAL = Math.min(Number(args.real), Number(args.claims));
+const SEED_IN_FLIGHT = Number(args['seed-in-flight']);
 const CHECKPOINTS = [...new Set([...args.checkpoints!.split(',').map(Number).filter((n) => n > 0 && n < CLAIMS), CLAIMS])].sort((a, b) => a - b);
 const stopAt = args['stop-at'] ? (() => {
   const [h, m] = args['stop-at']!.split(':').map(Number);
@@ -110,7 +119,9 @@ async function main(): Promise<void> {
   const rng = mulberry32(7);
   const diagnosesOf = new Map<string, string[]>();
   let created = 0;
+  let seeded = 0;
   let confirmed = 0;
+  const seeder = await parkedSeeder(stack.prisma, stack.temporal.client, stack.config, mulberry32(11));
   let failures = 0;
   let lastError = '';
   const startedAt = performance.now();
@@ -154,7 +165,7 @@ async function main(): Promise<void> {
       if (Date.now() >= stopAt) break;
       const batchStart = performance.now();
       const createdBefore = created;
-      const indexes = Array.from({ length: checkpoint - next }, (_, k) => next + k);
+      const indexes = Array.from({ length: Math.max(0, Math.min(checkpoint, REAL) - next) }, (_, k) => next + k);
       await mapLimit(indexes, CONCURRENCY, async (i) => {
         while (created - parkedNow >= IN_FLIGHT && Date.now() < stopAt) await sleep(100);
         if (Date.now() >= stopAt) return;
@@ -172,21 +183,39 @@ async function main(): Promise<void> {
           await sleep(500 * attempt);
         }
       });
+      // Past the first REAL claims: the quick path (bench/parked.ts), in chunks that follow capacity.
+      for (let from = Math.max(next, REAL); from < checkpoint && Date.now() < stopAt; ) {
+        while (created - parkedNow >= SEED_IN_FLIGHT && Date.now() < stopAt) await sleep(200);
+        const n = Math.min(500, checkpoint - from);
+        try {
+          await seeder.park(from, n);
+          created += n;
+          seeded += n;
+          from += n;
+          if (seeded % 5000 === 0) say(`seeded ${seeded} (parked ${parkedNow})  ${machineTag()}`);
+        } catch (err) {
+          failures++;
+          lastError = `seed ${(err as Error).message.split('\n')[0]}`;
+          say(`seeding failed: ${lastError}; retrying in 5 s`);
+          await sleep(5_000);
+        }
+      }
       next = checkpoint;
       // Let the claims in flight park, then measure the system idle.
       const drainStart = performance.now();
       let counts = await stateCounts(stack);
       let progressAt = performance.now();
-      let lastParked = -1;
+      let lastShape = '';
       let lastSaid = performance.now();
       for (;;) {
         const parked = counts.AWAITING_ADJUDICATION ?? 0;
-        if (parked !== lastParked) {
-          lastParked = parked;
+        const shape = JSON.stringify(counts);
+        if (shape !== lastShape) {
+          lastShape = shape;
           progressAt = performance.now();
         }
         // A claim that failed a scrub edit waits for a person and never parks: stop waiting once nothing moves.
-        if (created - parked === 0 || performance.now() - progressAt > 30_000 || Date.now() > stopAt + 8 * 60_000) break;
+        if (created - parked === 0 || performance.now() - progressAt > 60_000 || Date.now() > stopAt + 8 * 60_000) break;
         await sleep(2_000);
         counts = await stateCounts(stack);
         if (performance.now() - lastSaid > 20_000) {
@@ -214,7 +243,7 @@ async function main(): Promise<void> {
       const billerPage = await timeCalls(stack, 'biller-1', '/api/queues/BILLER/tasks?limit=50', 50);
       const claimsPage = await timeCalls(stack, 'supervisor-1', '/api/claims?state=AWAITING_ADJUDICATION&limit=50', 50);
       const lines = [
-        `== ${parked} claims parked in AWAITING_ADJUDICATION  ${machineTag()}`,
+        `== ${parked} claims parked in AWAITING_ADJUDICATION (${Math.min(created - seeded, REAL)} by the real path, ${seeded} by the quick path)  ${machineTag()}`,
         `   worker (pid ${workerPid})        RSS ${w?.rss.toFixed(0)} MB (peak since start ${w?.hwm.toFixed(0)} MB), idle CPU ${(idleWorkerCores * 100).toFixed(1)}% of a core; workflow cache limit ${cacheLimit} (${Math.min(cacheLimit, parked)} at most cached)`,
         `   Temporal dev server (pid ${stack.temporalPid}) RSS ${t?.rss.toFixed(0)} MB (peak ${t?.hwm.toFixed(0)} MB), idle CPU ${(idleTemporalCores * 100).toFixed(1)}% of a core; SQLite file ${sqlite.toFixed(0)} MB`,
         `   PostgreSQL database ${(Number(size) / 1e6).toFixed(0)} MB`,
