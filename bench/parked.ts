@@ -7,7 +7,7 @@
 // continue-as-new right after the payer accepted the claim (state ACKNOWLEDGED, next step `adjudication`,
 // attempt 1, the five transitions so far). The workflow then runs the real `adjudication` step on a worker:
 // it records the AWAITING_ADJUDICATION transition through the recordTransition activity, upserts its search
-// attributes and parks on the follow-up timer (30 days of the payer's interval away), exactly where a claim
+// attributes and parks on the follow-up timer (the payer's follow-up interval, 14-30 days, away), exactly where a claim
 // that came the long way waits. What is written directly instead of by activities: the encounter, claim,
 // lines, diagnoses, the accepted 837 submission (control numbers taken from ControlSequence), the finished
 // CODE_REVIEW task and the audit rows of the steps skipped, in bulk, in the same shape the activities write.

@@ -39,8 +39,8 @@ export function searchAttributeArgs(): string[] {
 /**
  * The dev server's SQLite file in write-ahead-log mode. Its default (a rollback journal) syncs the journal and
  * the database on every commit; WAL syncs once, with the same durability (synchronous stays FULL), which on
- * this project's 2-core VM doubled workflow starts (44 → 98 per second) and took the 837 Updates out of
- * 10-second stalls under load.
+ * this project's 2-core VM doubled workflow starts (44 → 98 per second); under load the coder's completions
+ * stopped timing out (641 answered 503 in 10 minutes before, none after).
  */
 export const DEV_SERVER_SQLITE_ARGS = ['--sqlite-pragma', 'journal_mode=wal'];
 
