@@ -1,7 +1,7 @@
 // Starts a claim's lifecycle workflow from its stored row. The API calls it after creating a claim; the
 // worker calls it at start for claims whose first start failed. Starting twice is harmless.
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
-import type { PrismaClient } from '../generated/prisma/client';
+import type { Payer, PrismaClient } from '../generated/prisma/client';
 import type { Config } from '../infra/config';
 import {
   ClaimPayerKey,
@@ -37,18 +37,9 @@ export async function startClaimWorkflow(
     where: { id: claimId },
     include: { payer: true, encounter: { select: { dateOfService: true } } },
   });
-  const payer: PayerPolicy = {
-    payerId: claim.payer.id,
-    electronicPayerId: claim.payer.electronicPayerId,
-    followUpIntervalDays: claim.payer.followUpIntervalDays,
-    maxFollowUps: claim.payer.maxFollowUps,
-    timelyFilingDays: claim.payer.timelyFilingDays,
-    appealWindowDays: claim.payer.appealWindowDays,
-    appealLevels: claim.payer.appealLevels,
-  };
   const input: ClaimLifecycleInput = {
     claimId: claim.id,
-    payer,
+    payer: payerPolicy(claim.payer),
     dateOfService: isoFromDate(claim.encounter.dateOfService),
     totalChargeCents: claim.totalChargeCents,
     options: {
@@ -58,7 +49,30 @@ export async function startClaimWorkflow(
       ...(await slaOverrides(prisma, claim.payer.payerGroup)),
     },
   };
-  const workflowId = workflowIdForClaim(claim.id);
+  return startLifecycle(temporal, input, claim.state as ClaimState, claim.stateEnteredAt);
+}
+
+/** The payer's rules a claim's lifecycle keeps for its whole life. */
+export function payerPolicy(payer: Payer): PayerPolicy {
+  return {
+    payerId: payer.id,
+    electronicPayerId: payer.electronicPayerId,
+    followUpIntervalDays: payer.followUpIntervalDays,
+    maxFollowUps: payer.maxFollowUps,
+    timelyFilingDays: payer.timelyFilingDays,
+    appealWindowDays: payer.appealWindowDays,
+    appealLevels: payer.appealLevels,
+  };
+}
+
+/** Starts the lifecycle for `input`, showing `state` to supervisors' searches from the first moment. */
+export async function startLifecycle(
+  temporal: Client,
+  input: ClaimLifecycleInput,
+  state: ClaimState,
+  stateEnteredAt: Date,
+): Promise<ClaimWorkflowStart> {
+  const workflowId = workflowIdForClaim(input.claimId);
   try {
     await temporal.workflow.start('claimLifecycle', {
       taskQueue: TASK_QUEUE,
@@ -69,9 +83,9 @@ export async function startClaimWorkflow(
       // Set at start so supervisors can find the claim before its first workflow task runs. No PHI here:
       // search attributes are stored unencrypted.
       typedSearchAttributes: [
-        { key: ClaimStateKey, value: claim.state as ClaimState },
-        { key: ClaimStateEnteredAtKey, value: claim.stateEnteredAt },
-        { key: ClaimPayerKey, value: claim.payerId },
+        { key: ClaimStateKey, value: state },
+        { key: ClaimStateEnteredAtKey, value: stateEnteredAt },
+        { key: ClaimPayerKey, value: input.payer.payerId },
       ],
     });
     return { workflowId, started: true };

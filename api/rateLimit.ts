@@ -10,20 +10,51 @@ export interface RateLimit {
 
 export const DEFAULT_TOKEN_RATE_LIMIT: RateLimit = { windowMs: 60_000, max: 20 };
 
-export function fixedWindowLimit({ windowMs, max }: RateLimit): RequestHandler<any> {
-  const windows = new Map<string, { start: number; count: number }>();
-  return (req, _res, next) => {
-    const now = Date.now();
-    // The matched pattern, not the URL: /api/admin/users/:id/tokens counts once for every user id.
-    const key = `${req.ip ?? req.socket.remoteAddress ?? '?'}|${req.method} ${req.baseUrl}${req.route?.path ?? req.path}`;
-    let w = windows.get(key);
-    if (!w || now - w.start >= windowMs) {
-      if (windows.size > 10_000) for (const [k, v] of windows) if (now - v.start >= windowMs) windows.delete(k);
+/** Counts per key that restart `windowMs` after their first count; keys whose window ended are pruned. */
+class FixedWindows {
+  private readonly windows = new Map<string, { start: number; count: number }>();
+
+  constructor(
+    private readonly windowMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** The key's window if it is still open. */
+  get(key: string): { start: number; count: number } | undefined {
+    const w = this.windows.get(key);
+    if (w && this.now() - w.start >= this.windowMs) {
+      this.windows.delete(key);
+      return undefined;
+    }
+    return w;
+  }
+
+  /** Counts one for the key, opening a window if none is open; returns the window. */
+  add(key: string): { start: number; count: number } {
+    let w = this.get(key);
+    if (!w) {
+      const now = this.now();
+      if (this.windows.size > 10_000) for (const [k, v] of this.windows) if (now - v.start >= this.windowMs) this.windows.delete(k);
       w = { start: now, count: 0 };
-      windows.set(key, w);
+      this.windows.set(key, w);
     }
     w.count++;
-    if (w.count > max) throw new RateLimitedError(Math.max(1, Math.ceil((w.start + windowMs - now) / 1000)));
+    return w;
+  }
+
+  /** A 429 telling the client when the window ends. */
+  refusal(w: { start: number }): RateLimitedError {
+    return new RateLimitedError(Math.max(1, Math.ceil((w.start + this.windowMs - this.now()) / 1000)));
+  }
+}
+
+export function fixedWindowLimit({ windowMs, max }: RateLimit): RequestHandler<any> {
+  const windows = new FixedWindows(windowMs);
+  return (req, _res, next) => {
+    // The matched pattern, not the URL: /api/admin/users/:id/tokens counts once for every user id.
+    const key = `${req.ip ?? req.socket.remoteAddress ?? '?'}|${req.method} ${req.baseUrl}${req.route?.path ?? req.path}`;
+    const w = windows.add(key);
+    if (w.count > max) throw windows.refusal(w);
     next();
   };
 }
@@ -49,7 +80,8 @@ export interface SignInAttempt {
  * later.
  */
 export class SignInLimiter {
-  private readonly windows = new Map<string, { start: number; failures: number }>();
+  /** failed authentications per address */
+  private readonly failures: FixedWindows;
   private readonly pending = new Map<string, number>();
   /** token hash → when it last authenticated; bounded, oldest dropped first */
   private readonly recentlyValid = new Map<string, number>();
@@ -58,22 +90,23 @@ export class SignInLimiter {
     private readonly limit: RateLimit,
     private readonly now: () => number = Date.now,
     private readonly rememberValid = 10_000,
-  ) {}
+  ) {
+    this.failures = new FixedWindows(limit.windowMs, now);
+  }
 
   /** Refuses an address that is over its limit (RateLimitedError); any request that needs a user asks this first. */
   assertAllowed(address: string): void {
-    const w = this.window(address);
-    if (w && w.failures >= this.limit.max) throw this.refusal(w.start);
+    const w = this.failures.get(address);
+    if (w && w.count >= this.limit.max) throw this.failures.refusal(w);
   }
 
   /** A bearer token is about to be looked up; throws RateLimitedError if the lookup may not happen. */
   begin(address: string, tokenHash: string | undefined): SignInAttempt {
     const now = this.now();
-    const w = this.window(address);
-    const failures = w?.failures ?? 0;
+    const w = this.failures.get(address);
     const known = tokenHash !== undefined && this.isRecentlyValid(tokenHash, now);
     const inFlight = known ? 0 : (this.pending.get(address) ?? 0);
-    if (failures > 0 && failures + inFlight >= this.limit.max) throw this.refusal(w?.start ?? now);
+    if (w && w.count + inFlight >= this.limit.max) throw this.failures.refusal(w);
     if (!known) this.pending.set(address, inFlight + 1);
     let settled = false;
     return {
@@ -86,31 +119,9 @@ export class SignInLimiter {
           else this.pending.delete(address);
         }
         if (outcome === 'valid' && tokenHash !== undefined) this.markValid(tokenHash);
-        if (outcome === 'invalid') this.recordFailure(address);
+        if (outcome === 'invalid') this.failures.add(address);
       },
     };
-  }
-
-  private window(address: string): { start: number; failures: number } | undefined {
-    const w = this.windows.get(address);
-    if (w && this.now() - w.start >= this.limit.windowMs) {
-      this.windows.delete(address);
-      return undefined;
-    }
-    return w;
-  }
-
-  private recordFailure(address: string): void {
-    const now = this.now();
-    let w = this.window(address);
-    if (!w) {
-      if (this.windows.size > 10_000) {
-        for (const [k, v] of this.windows) if (now - v.start >= this.limit.windowMs) this.windows.delete(k);
-      }
-      w = { start: now, failures: 0 };
-      this.windows.set(address, w);
-    }
-    w.failures++;
   }
 
   private isRecentlyValid(tokenHash: string, now: number): boolean {
@@ -122,9 +133,5 @@ export class SignInLimiter {
     this.recentlyValid.delete(tokenHash);
     this.recentlyValid.set(tokenHash, this.now());
     if (this.recentlyValid.size > this.rememberValid) this.recentlyValid.delete(this.recentlyValid.keys().next().value!);
-  }
-
-  private refusal(windowStart: number): RateLimitedError {
-    return new RateLimitedError(Math.max(1, Math.ceil((windowStart + this.limit.windowMs - this.now()) / 1000)));
   }
 }

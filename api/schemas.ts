@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { CLAIM_STATES, TASK_KINDS, type TaskAction, type TaskKind } from '../workflows/contract';
 import { todayIso } from './dates';
 import { MAX_PAGE_SIZE } from './paging';
+import { enumList, once } from './queryParams';
 
 /** Int columns are 32-bit: no amount, and no claim total, may exceed this. */
 export const MAX_CENTS = 2_147_483_647;
@@ -153,7 +154,6 @@ const pageSize = z
   .regex(/^\d+$/, 'must be a whole number')
   .transform(Number)
   .pipe(z.int().min(1, 'must be at least 1').max(MAX_PAGE_SIZE, `must be at most ${MAX_PAGE_SIZE}`));
-const once = z.string('must be given once').trim().min(1, 'must not be empty');
 
 export const claimListQuery = z.strictObject({
   state: z.enum(CLAIM_STATES, `must be one of ${CLAIM_STATES.join(', ')}`).optional(),
@@ -182,10 +182,7 @@ const TASK_STATUSES = ['OPEN', 'CLAIMED', 'DONE', 'CANCELLED'] as const;
 export const taskQueueParam = z.enum(['CODER', 'BILLER', 'SUPERVISOR'], 'must be CODER, BILLER or SUPERVISOR');
 export const taskListQuery = z.strictObject({
   /** one status or a comma-separated list; OPEN and CLAIMED when absent */
-  status: once
-    .transform((s) => s.split(',').map((part) => part.trim()))
-    .pipe(z.array(z.enum(TASK_STATUSES, `each must be one of ${TASK_STATUSES.join(', ')}`)))
-    .optional(),
+  status: enumList(TASK_STATUSES).optional(),
   kind: z.enum(TASK_KIND_NAMES, 'must be a task kind such as CODE_REVIEW').optional(),
   payerId: once.optional(),
   /** created at or after / before: an instant (ISO 8601) or a date (midnight UTC) */

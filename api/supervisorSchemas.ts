@@ -2,9 +2,8 @@
 // validated with them; the OpenAPI document (api/openapi.ts) is generated from the same objects.
 import { z } from 'zod';
 import { MAX_PAGE_SIZE } from './paging';
+import { enumList, once } from './queryParams';
 
-// Query strings arrive as strings; a repeated parameter arrives as an array and is refused.
-const once = z.string('must be given once').trim().min(1, 'must not be empty');
 const wholeNumber = (min: number, max: number) =>
   z
     .string('must be given once')
@@ -20,9 +19,7 @@ export const STUCK_REASONS = ['STATE_TOO_LONG', 'ACTIVITY_FAILING', 'TASK_OVERDU
 export type StuckReasonCode = (typeof STUCK_REASONS)[number];
 
 export const stuckClaimsQuery = z.strictObject({
-  reason: once
-    .transform((s) => s.split(',').map((part) => part.trim()))
-    .pipe(z.array(z.enum(STUCK_REASONS, `each must be one of ${STUCK_REASONS.join(', ')}`)))
+  reason: enumList(STUCK_REASONS)
     .describe(`one reason or a comma-separated list of ${STUCK_REASONS.join(', ')}; all when absent`)
     .optional(),
   payerId: once.optional(),

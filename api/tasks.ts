@@ -9,7 +9,7 @@ import { assertEligible, assertMayWorkQueue, isOverseer, mayWorkQueue, whyNotEli
 import { recordAudit } from './audit';
 import { callerId, callerRole, callerScope, requireRole, type RoleName } from './auth';
 import type { ApiContext } from './context';
-import { ConflictError, NotFoundError, parseInput, UnprocessableError } from './errors';
+import { ConflictError, isDatabaseUnavailable, NotFoundError, parseInput, UnprocessableError } from './errors';
 import { newNoteId } from './ids';
 import { bulkReassignBody, completeTaskBody, reassignBody, taskNoteBody, taskPriorityBody } from './schemas';
 import { callTemporal } from './temporal';
@@ -227,6 +227,12 @@ export function tasksRouter(ctx: ApiContext): Router {
       entityId: task.id,
       claimId: task.claimId,
       detail: { kind: task.kind, action: outcome.action, state: result.state },
+    }).catch((err: unknown) => {
+      // The Update answered, so the completion is applied and the workflow's closeTask activity has already
+      // recorded it (task.completed, same actor and action). A 503 "nothing was changed" for a database that
+      // went away since would send the user back to work that is done, to a 409 on the retry.
+      if (!isDatabaseUnavailable(err)) throw err;
+      log('task completed; its API audit row was not written (database unavailable), the workflow records the completion', { taskId: task.id });
     });
     res.json(result);
   });

@@ -7,16 +7,12 @@ import { ALL_ROLES } from './auth';
 import type { ApiContext } from './context';
 import { parseInput } from './errors';
 import { addRoute, describeRoute, SUPERVISORS } from './openapi';
+import { enumList } from './queryParams';
 
 const MOUNT = '/api/users';
 
 export const userListQuery = z.strictObject({
-  role: z
-    .string('must be given once')
-    .trim()
-    .min(1, 'must not be empty')
-    .transform((s) => s.split(',').map((part) => part.trim()))
-    .pipe(z.array(z.enum(ALL_ROLES, `each must be one of ${ALL_ROLES.join(', ')}`)))
+  role: enumList(ALL_ROLES)
     .describe(`one role or a comma-separated list of ${ALL_ROLES.join(', ')}; every role when absent`)
     .optional(),
   active: z

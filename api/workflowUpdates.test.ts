@@ -1,8 +1,11 @@
 // The API against the real claimLifecycle workflow on a worker with its real activities (test/harness.ts):
 // how the workflow's query, Update results and validator refusals come back over HTTP.
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Prisma, type PrismaClient } from '../generated/prisma/client';
 import { PATIENT_IDS, PROVIDER_IDS, USER_IDS } from '../infra/seed';
 import { startHarness, type Harness } from '../test/harness';
+import { createApp } from './app';
 
 let h: Harness;
 beforeAll(async () => {
@@ -43,6 +46,44 @@ describe('the API and the claim workflow', () => {
     const audit = await h.db.prisma.auditEvent.findFirstOrThrow({ where: { action: 'task.complete', entityId: taskId } });
     expect(audit).toMatchObject({ actor: USER_IDS.coder1, claimId });
     expect(JSON.stringify(audit.detail)).not.toContain('confirmed from the note');
+    await h.waitForState(claimId, 'SUBMITTED');
+  });
+
+  it('a completion applied by the workflow answers 200 even when the database goes away before the API audits it', async () => {
+    const { claimId, taskId } = await claimWithCodeReviewTask();
+    // The same API on a database handle whose audit inserts fail as if the server had just become unreachable.
+    const unreachable = () => new Prisma.PrismaClientKnownRequestError("Can't reach database server", { code: 'P1001', clientVersion: 'test' });
+    const prisma = new Proxy(h.db.prisma, {
+      get(target, prop) {
+        const value = Reflect.get(target, prop, target);
+        if (prop === 'auditEvent') {
+          return new Proxy(value, { get: (d, p) => (p === 'create' ? () => Promise.reject(unreachable()) : Reflect.get(d, p, d)) });
+        }
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    }) as PrismaClient;
+    const logged: { msg: string; fields?: object }[] = [];
+    const app = createApp({ prisma, temporal: h.client, config: h.config, log: (msg, fields) => logged.push({ msg, fields }) });
+    const server = await new Promise<import('node:http').Server>((resolve) => {
+      const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    try {
+      const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/api/tasks/${taskId}/complete`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-user-id': USER_IDS.coder1 },
+        body: JSON.stringify({ outcome: { action: 'CONFIRM_CODES', diagnoses: ['K21.9', 'E78.5'], note: 'reviewed with Dr. Okafor' } }),
+      });
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual({ taskId, action: 'CONFIRM_CODES', state: 'CODING' });
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
+    // Who completed it is on record all the same: the workflow's own row, written before the Update answered.
+    expect(await h.db.prisma.auditEvent.count({ where: { action: 'task.complete', entityId: taskId } })).toBe(0);
+    expect(await h.db.prisma.auditEvent.findFirstOrThrow({ where: { action: 'task.completed', entityId: taskId } }))
+      .toMatchObject({ actor: USER_IDS.coder1, claimId, detail: { kind: 'CODE_REVIEW', action: 'CONFIRM_CODES' } });
+    expect(logged).toEqual([expect.objectContaining({ fields: { taskId } })]);
+    expect(JSON.stringify(logged)).not.toContain('Okafor');
     await h.waitForState(claimId, 'SUBMITTED');
   });
 

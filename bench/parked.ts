@@ -2,8 +2,8 @@
 // acknowledgement: the quick path the idle-scale benchmark takes past its first claims, because the real path
 // costs ~0.3 s of CPU per claim on this machine and 100,000 claims would take most of a day.
 //
-// What is real: each claim is a real claimLifecycle workflow on the real task queue, started by the real
-// client (payload codec, search attributes, REJECT_DUPLICATE) with the memory a run would hand over at
+// What is real: each claim is a real claimLifecycle workflow on the real task queue, started by the API's own
+// startLifecycle (payload codec, search attributes, REJECT_DUPLICATE) with the memory a run would hand over at
 // continue-as-new right after the payer accepted the claim (state ACKNOWLEDGED, next step `adjudication`,
 // attempt 1, the five transitions so far). The workflow then runs the real `adjudication` step on a worker:
 // it records the AWAITING_ADJUDICATION transition through the recordTransition activity, upserts its search
@@ -15,6 +15,7 @@
 // Differences that a reader of the figures should know: the workflow's history starts at the parked step
 // (about 12 events instead of about 60), and its run counter reads 2, as after a continue-as-new.
 import type { Client } from '@temporalio/client';
+import { payerPolicy, startLifecycle } from '../api/claimWorkflow';
 import { newClaimId, newEncounterId } from '../api/ids';
 import type { Prisma, PrismaClient } from '../generated/prisma/client';
 import type { Config } from '../infra/config';
@@ -22,10 +23,6 @@ import { mapLimit } from '../infra/process';
 import { demoEncounter, type Rng } from '../infra/seed';
 import { taskPriority } from '../domain/priority';
 import {
-  ClaimPayerKey,
-  ClaimStateEnteredAtKey,
-  ClaimStateKey,
-  TASK_QUEUE,
   workflowIdForClaim,
   type ClaimLifecycleInput,
   type ClaimMemory,
@@ -55,15 +52,7 @@ export async function parkedSeeder(
   for (const c of await prisma.coverage.findMany({ where: { priority: 'PRIMARY' }, include: { payer: true } })) {
     coverages.set(c.patientId, {
       coverageId: c.id,
-      payer: {
-        payerId: c.payer.id,
-        electronicPayerId: c.payer.electronicPayerId,
-        followUpIntervalDays: c.payer.followUpIntervalDays,
-        maxFollowUps: c.payer.maxFollowUps,
-        timelyFilingDays: c.payer.timelyFilingDays,
-        appealWindowDays: c.payer.appealWindowDays,
-        appealLevels: c.payer.appealLevels,
-      },
+      payer: payerPolicy(c.payer),
     });
   }
 
@@ -183,21 +172,10 @@ export async function parkedSeeder(
         await mapLimit(inputs, START_CONCURRENCY, async (input) => {
           for (let attempt = 1; ; attempt++) {
             try {
-              await client.workflow.start('claimLifecycle', {
-                taskQueue: TASK_QUEUE,
-                workflowId: workflowIdForClaim(input.claimId),
-                args: [input],
-                workflowIdReusePolicy: 'REJECT_DUPLICATE',
-                typedSearchAttributes: [
-                  { key: ClaimStateKey, value: 'ACKNOWLEDGED' },
-                  { key: ClaimStateEnteredAtKey, value: new Date(input.resume!.stateEnteredAt) },
-                  { key: ClaimPayerKey, value: input.payer.payerId },
-                ],
-              });
-              started++;
+              const start = await startLifecycle(client, input, 'ACKNOWLEDGED', new Date(input.resume!.stateEnteredAt));
+              if (start.started) started++;
               return;
             } catch (err) {
-              if ((err as Error).name === 'WorkflowExecutionAlreadyStartedError') return;
               if (attempt >= 5) throw err;
               await new Promise((r) => setTimeout(r, 500 * attempt));
             }

@@ -20,6 +20,11 @@ export interface Config {
   /** history length at which a claim's workflow continues as new (unset: the workflow's default, 8,000 events) */
   continueAsNewAfterEvents?: number;
   /**
+   * Workflows a worker keeps in memory between their tasks (unset: the SDK's default, sized by the heap; 0: none).
+   * A claim evicted from the cache costs nothing until its next task, when it replays its history.
+   */
+  maxCachedWorkflows?: number;
+  /**
    * Accept `X-User-Id: <user>` as proof of identity instead of a bearer token. Only for tests, the test
    * harness and the demo, where everything runs on one machine: anyone who can reach the API can claim to be
    * anyone. Off unless CLAIMFLOW_TRUST_USER_HEADER=1.
@@ -42,6 +47,14 @@ function int(name: string, fallback: number): number {
   return n;
 }
 
+function maxCachedWorkflows(): number | undefined {
+  if (!process.env.CLAIMFLOW_MAX_CACHED_WORKFLOWS) return undefined;
+  const n = int('CLAIMFLOW_MAX_CACHED_WORKFLOWS', 0);
+  // The SDK would quietly make 1 into 2 (a workflow task needs a second slot beside the one being evicted).
+  if (n === 1) throw new Error('configuration: CLAIMFLOW_MAX_CACHED_WORKFLOWS must be 0 (no cache: every step replays its history) or at least 2, got "1"');
+  return n;
+}
+
 export function loadConfig(root = process.cwd()): Config {
   const dataDir = path.resolve(root, process.env.CLAIMFLOW_DATA_DIR ?? '.data');
   const simulatorPort = int('SIMULATOR_PORT', 4100);
@@ -59,6 +72,7 @@ export function loadConfig(root = process.cwd()): Config {
     simulatorSeed: int('SIMULATOR_SEED', 42),
     writeOffApprovalThresholdCents: int('WRITE_OFF_APPROVAL_THRESHOLD_CENTS', 10_000),
     continueAsNewAfterEvents: process.env.CLAIMFLOW_CONTINUE_AS_NEW_AFTER_EVENTS ? int('CLAIMFLOW_CONTINUE_AS_NEW_AFTER_EVENTS', 8_000) : undefined,
+    maxCachedWorkflows: maxCachedWorkflows(),
     trustUserHeader: flag('CLAIMFLOW_TRUST_USER_HEADER'),
   };
 }

@@ -276,6 +276,7 @@ export async function startMainJob(config: Config, opts: MainJobOptions = {}): P
       namespace: endpoint.namespace,
       deps: { prisma: db.prisma, clearinghouse: new HttpClearinghouse(simulatorUrl), icd10: loadIcd10() },
       dataConverter: workerDataConverter(payloadKeys),
+      maxCachedWorkflows: config.maxCachedWorkflows,
     });
     let stoppingWorker = false;
     const running = worker.run().catch((err: unknown) => {

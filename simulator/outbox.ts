@@ -59,6 +59,10 @@ const MAX_TIMER_MS = 2_147_483_647;
 
 export class Outbox {
   private timer: NodeJS.Timeout | undefined;
+  /** when the armed timer fires */
+  private timerAtMs = Infinity;
+  /** a scheduled delivery pass is queued or running; it re-arms when it ends */
+  private passing = false;
   private running: Promise<unknown> = Promise.resolve();
   private started = false;
   private warnedNoUrl = false;
@@ -79,7 +83,8 @@ export class Outbox {
       nextAttemptAtMs: message.dueAtMs,
     };
     this.state.outbox[queued.id] = queued;
-    this.arm();
+    // Re-arming scans the whole outbox: only needed when this message is due before the timer (or pass) in place.
+    if (!this.passing && (!this.timer || queued.nextAttemptAtMs < this.timerAtMs)) this.arm();
     return queued;
   }
 
@@ -113,6 +118,7 @@ export class Outbox {
     this.started = false;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
+    this.timerAtMs = Infinity;
     await this.running.catch(() => undefined);
   }
 
@@ -123,22 +129,49 @@ export class Outbox {
 
   arm(): void {
     if (!this.started || this.opts.mode !== 'scheduled') return;
+    // One scheduled pass at a time. Arming while one is queued or running would queue another behind it, and
+    // under load those piled up by the thousand (one per message enqueued while others were due), each
+    // scanning the outbox twice: the 10,000-claim benchmark spent minutes draining them after its last claim.
+    if (this.passing) return;
     if (!this.opts.inboundUrl) {
       if (!this.warnedNoUrl) this.opts.log('delivery.disabled', { reason: 'CLAIMFLOW_INBOUND_URL not set' });
       this.warnedNoUrl = true;
       return;
     }
-    const next = Math.min(...this.queued().map((m) => m.nextAttemptAtMs));
+    const next = this.nextAttemptAtMs();
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
+    this.timerAtMs = Infinity;
     if (!Number.isFinite(next)) return;
     const wait = Math.min(MAX_TIMER_MS, Math.max(0, next - this.opts.now()));
+    this.timerAtMs = this.opts.now() + wait;
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      void this.exclusive(() => this.deliver({}, true)).finally(() => this.arm());
+      this.timerAtMs = Infinity;
+      this.passing = true;
+      void this.exclusive(() => this.deliver({}, true)).finally(() => {
+        this.passing = false;
+        this.arm();
+      });
     }, wait);
     // A pending delivery must not keep a test process (or a stopping simulator) alive.
     this.timer.unref();
+  }
+
+  /**
+   * When the next message can go: the earliest retry time among the first queued message of each claim, since
+   * later ones wait behind it. (The earliest of all would be a message stuck behind a retry, and a timer for it
+   * would fire, send nothing and fire again until that retry came up.)
+   */
+  private nextAttemptAtMs(): number {
+    const heads = new Set<string>();
+    let next = Infinity;
+    for (const m of this.queued()) {
+      if (heads.has(m.claimId)) continue;
+      heads.add(m.claimId);
+      next = Math.min(next, m.nextAttemptAtMs);
+    }
+    return next;
   }
 
   private exclusive<T>(work: () => Promise<T>): Promise<T> {

@@ -63,6 +63,7 @@ export interface HarnessOptions {
   timeSkipping?: boolean;
   dayMs?: number;
   continueAsNewAfterEvents?: number;
+  maxCachedWorkflows?: number;
 }
 
 export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
@@ -77,7 +78,7 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
   const db = await createTestDatabase();
   await seedReferenceData(db.prisma);
   // The harness names its callers with X-User-Id: trusted here, refused by default.
-  const config: Config = { ...loadConfig(), dayMs: o.dayMs ?? 86_400_000, continueAsNewAfterEvents: o.continueAsNewAfterEvents, databaseUrl: db.url, trustUserHeader: true };
+  const config: Config = { ...loadConfig(), dayMs: o.dayMs ?? 86_400_000, continueAsNewAfterEvents: o.continueAsNewAfterEvents, maxCachedWorkflows: o.maxCachedWorkflows, databaseUrl: db.url, trustUserHeader: true };
 
   // Every payload is encrypted, as in production: the API's client and the worker share the keys.
   const payloadKeySpec = `test1:${crypto.randomBytes(32).toString('base64')}`;
@@ -99,7 +100,7 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
   const startWorker = async () => {
     worker = await createClaimWorker({
       connection: env.nativeConnection, namespace: 'default', deps, workflowBundle: { codePath: bundlePath },
-      dataConverter: workerDataConverter(payloadKeys),
+      dataConverter: workerDataConverter(payloadKeys), maxCachedWorkflows: config.maxCachedWorkflows,
     });
     running = worker.run();
   };

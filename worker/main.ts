@@ -61,6 +61,7 @@ async function main(): Promise<void> {
     namespace: temporal.namespace,
     deps: { prisma: db.prisma, clearinghouse: new HttpClearinghouse(config.simulatorUrl), icd10: loadIcd10() },
     dataConverter: workerDataConverter(payloadKeys),
+    maxCachedWorkflows: config.maxCachedWorkflows,
   });
   let stopping = false;
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {

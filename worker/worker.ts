@@ -17,6 +17,8 @@ export interface ClaimWorkerOptions {
   taskQueue?: string;
   /** encryption of payloads (infra/codec.ts workerDataConverter); a bundle must be built with the same failureConverterPath */
   dataConverter?: DataConverter;
+  /** Config.maxCachedWorkflows */
+  maxCachedWorkflows?: number;
 }
 
 /**
@@ -37,5 +39,6 @@ export function createClaimWorker(o: ClaimWorkerOptions): Promise<Worker> {
     ...(workflowBundle ? { workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     activities: createActivities(o.deps),
     dataConverter: o.dataConverter,
+    ...(o.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: o.maxCachedWorkflows } : {}),
   });
 }

@@ -1,0 +1,34 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadConfig } from './config';
+
+const saved = { ...process.env };
+afterEach(() => {
+  process.env = { ...saved };
+});
+
+describe('loadConfig', () => {
+  it('leaves the worker cache to the SDK unless CLAIMFLOW_MAX_CACHED_WORKFLOWS is set', () => {
+    delete process.env.CLAIMFLOW_MAX_CACHED_WORKFLOWS;
+    expect(loadConfig().maxCachedWorkflows).toBeUndefined();
+    process.env.CLAIMFLOW_MAX_CACHED_WORKFLOWS = '500';
+    expect(loadConfig().maxCachedWorkflows).toBe(500);
+  });
+
+  it('refuses a setting that is not a whole number, naming it', () => {
+    process.env.CLAIMFLOW_MAX_CACHED_WORKFLOWS = 'lots';
+    expect(() => loadConfig()).toThrow(/CLAIMFLOW_MAX_CACHED_WORKFLOWS must be a whole number, got "lots"/);
+    process.env.CLAIMFLOW_MAX_CACHED_WORKFLOWS = '-1';
+    expect(() => loadConfig()).toThrow(/CLAIMFLOW_MAX_CACHED_WORKFLOWS/);
+    process.env.CLAIMFLOW_MAX_CACHED_WORKFLOWS = '1';
+    expect(() => loadConfig()).toThrow(/must be 0 \(no cache: every step replays its history\) or at least 2/);
+    process.env.CLAIMFLOW_MAX_CACHED_WORKFLOWS = '0';
+    expect(loadConfig().maxCachedWorkflows).toBe(0);
+  });
+
+  it('selects the embedded database unless DATABASE_URL is set', () => {
+    delete process.env.DATABASE_URL;
+    expect(loadConfig('/srv/claimflow').databaseUrl).toBe('pglite:/srv/claimflow/.data/pglite');
+    process.env.DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/claims';
+    expect(loadConfig().databaseUrl).toBe('postgresql://postgres@127.0.0.1:5432/claims');
+  });
+});
