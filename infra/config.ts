@@ -50,7 +50,7 @@ function int(name: string, fallback: number): number {
 function maxCachedWorkflows(): number | undefined {
   if (!process.env.CLAIMFLOW_MAX_CACHED_WORKFLOWS) return undefined;
   const n = int('CLAIMFLOW_MAX_CACHED_WORKFLOWS', 0);
-  // The SDK would quietly make 1 into 2 (a workflow task needs a second slot beside the one being evicted).
+  // The SDK would quietly make 1 into 2.
   if (n === 1) throw new Error('configuration: CLAIMFLOW_MAX_CACHED_WORKFLOWS must be 0 (no cache: every step replays its history) or at least 2, got "1"');
   return n;
 }

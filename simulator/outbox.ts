@@ -59,7 +59,7 @@ const MAX_TIMER_MS = 2_147_483_647;
 
 export class Outbox {
   private timer: NodeJS.Timeout | undefined;
-  /** when the armed timer fires */
+  /** when the armed timer fires; Infinity when none is armed */
   private timerAtMs = Infinity;
   /** a scheduled delivery pass is queued or running; it re-arms when it ends */
   private passing = false;
@@ -83,8 +83,8 @@ export class Outbox {
       nextAttemptAtMs: message.dueAtMs,
     };
     this.state.outbox[queued.id] = queued;
-    // Re-arming scans the whole outbox: only needed when this message is due before the timer (or pass) in place.
-    if (!this.passing && (!this.timer || queued.nextAttemptAtMs < this.timerAtMs)) this.arm();
+    // Re-arming scans the whole outbox: only needed when this message is due before the armed timer.
+    if (queued.nextAttemptAtMs < this.timerAtMs) this.arm();
     return queued;
   }
 
