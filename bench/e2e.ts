@@ -24,7 +24,7 @@ import { mulberry32 } from '../simulator/random';
 import { CLAIM_STATES, workflowIdForClaim, type TaskQueueName } from '../workflows/contract';
 import { describeMachine, machineTag } from './machine';
 import { cores, cpuSeconds, ProcessWatch } from './procstats';
-import { startStack } from './stack';
+import { exitWhenDone, startStack } from './stack';
 
 const { values: args } = parseArgs({
   options: {
@@ -196,10 +196,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+exitWhenDone(main);

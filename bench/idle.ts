@@ -28,7 +28,7 @@ import { mulberry32 } from '../simulator/random';
 import { describeMachine, machineTag } from './machine';
 import { cpuSeconds, memoryMb } from './procstats';
 import { parkedSeeder } from './parked';
-import { startStack, type Stack } from './stack';
+import { exitWhenDone, startStack, type Stack } from './stack';
 
 const { values: args } = parseArgs({
   options: {
@@ -269,10 +269,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+exitWhenDone(main);

@@ -235,3 +235,14 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     throw err;
   }
 }
+
+/** Runs a bench's main, then exits 0, or prints the error and exits 1, without waiting for open handles to close. */
+export function exitWhenDone(main: () => Promise<void>): void {
+  main().then(
+    () => process.exit(0),
+    (err: unknown) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
+}
