@@ -53,6 +53,8 @@ export function createApp(deps: AppDeps): express.Express {
   };
   const app = express();
   app.disable('x-powered-by');
+  // req.ip (rate limits, sign-in limit) is then the client named by the trusted proxies, not the proxy itself.
+  if (deps.config.trustProxy !== undefined) app.set('trust proxy', deps.config.trustProxy);
   app.use(securityHeaders());
   // Remittances carry hundreds of claims; the default 100 kB is too small for them. Staff requests are small
   // (the largest, a claim's documentation, is 100,000 characters), so they get 1 MB: a 10 MB body there is

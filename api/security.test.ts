@@ -230,6 +230,29 @@ describe('rate limiting of sign-in', () => {
     }
   });
 
+  it('behind a proxy named in CLAIMFLOW_TRUST_PROXY, counts each client by its forwarded address; otherwise X-Forwarded-For is ignored', async () => {
+    const limit = { windowMs: 60_000, max: 3 };
+    const from = (client: string) => ({ 'X-Forwarded-For': client });
+    const proxied = await startApi({ prisma: f.db.prisma, temporal: f.env.client, config: { ...strictConfig(), trustProxy: 'loopback' }, signInRateLimit: limit });
+    try {
+      for (let i = 0; i < 3; i++) expect((await proxied.request('GET', '/api/me', { token: guess(), headers: from('203.0.113.7') })).status).toBe(401);
+      expect((await proxied.request('GET', '/api/me', { token: tokens['coder-1'], headers: from('203.0.113.7') })).status).toBe(429);
+      // the office's other users, behind the same proxy, still sign in
+      expect((await proxied.request('GET', '/api/me', { token: tokens['coder-1'], headers: from('203.0.113.8') })).status).toBe(200);
+      // a client cannot escape by putting another address in front: the proxy appends the one it saw
+      expect((await proxied.request('GET', '/api/me', { token: guess(), headers: from('203.0.113.9, 203.0.113.7') })).status).toBe(429);
+    } finally {
+      await proxied.close();
+    }
+    const direct = await startApi({ prisma: f.db.prisma, temporal: f.env.client, config: strictConfig(), signInRateLimit: limit });
+    try {
+      for (let i = 0; i < 3; i++) expect((await direct.request('GET', '/api/me', { token: guess(), headers: from(`198.51.100.${i}`) })).status).toBe(401);
+      expect((await direct.request('GET', '/api/me', { token: tokens['coder-1'], headers: from('198.51.100.50') })).status).toBe(429);
+    } finally {
+      await direct.close();
+    }
+  });
+
   it('the token endpoints are limited per address and route: issuing, listing and revoking', async () => {
     const api = await startApi({ prisma: f.db.prisma, temporal: f.env.client, config: strictConfig(), tokenRateLimit: { windowMs: 60_000, max: 2 } });
     try {

@@ -31,4 +31,17 @@ describe('loadConfig', () => {
     process.env.DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/claims';
     expect(loadConfig().databaseUrl).toBe('postgresql://postgres@127.0.0.1:5432/claims');
   });
+
+  it('reads CLAIMFLOW_TRUST_PROXY as a hop count or a list of proxies, and refuses anything else by name', () => {
+    delete process.env.CLAIMFLOW_TRUST_PROXY;
+    expect(loadConfig().trustProxy).toBeUndefined();
+    process.env.CLAIMFLOW_TRUST_PROXY = '2';
+    expect(loadConfig().trustProxy).toBe(2);
+    process.env.CLAIMFLOW_TRUST_PROXY = 'loopback, 10.0.0.0/8,192.168.1.20,fd00::/8';
+    expect(loadConfig().trustProxy).toBe('loopback, 10.0.0.0/8,192.168.1.20,fd00::/8');
+    for (const bad of ['true', '0', '10.0.0.0/33', '300.1.1.1', 'proxy.internal', '10.0.0.0/8/1']) {
+      process.env.CLAIMFLOW_TRUST_PROXY = bad;
+      expect(() => loadConfig(), bad).toThrow(/CLAIMFLOW_TRUST_PROXY must/);
+    }
+  });
 });

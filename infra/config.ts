@@ -1,4 +1,5 @@
 // Configuration, read once at start-up from the environment into a typed object.
+import { isIP } from 'node:net';
 import path from 'node:path';
 
 export interface Config {
@@ -30,6 +31,12 @@ export interface Config {
    * anyone. Off unless CLAIMFLOW_TRUST_USER_HEADER=1.
    */
   trustUserHeader: boolean;
+  /**
+   * Express's `trust proxy`: the reverse proxies in front of the API (addresses, subnets, `loopback`, ... or how
+   * many hops), whose X-Forwarded-For names the client. Unset: the connecting address is the client, so behind
+   * a proxy every user shares one sign-in limit and one address in the rate limits.
+   */
+  trustProxy?: string | number;
 }
 
 function flag(name: string): boolean {
@@ -55,6 +62,31 @@ function maxCachedWorkflows(): number | undefined {
   return n;
 }
 
+const PROXY_RANGES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function trustProxy(): string | number | undefined {
+  const raw = process.env.CLAIMFLOW_TRUST_PROXY?.trim();
+  if (!raw) return undefined;
+  if (/^\d+$/.test(raw)) {
+    const hops = Number(raw);
+    if (hops < 1) throw new Error('configuration: CLAIMFLOW_TRUST_PROXY must name the proxies or count at least 1 hop, got "0"');
+    return hops;
+  }
+  // Express would also take `true` (every hop trusted): then any client could name itself in X-Forwarded-For.
+  for (const item of raw.split(',').map((i) => i.trim())) {
+    if (PROXY_RANGES.has(item)) continue;
+    const [address, bits, extra] = item.split('/');
+    const family = isIP(address);
+    const prefixOk = bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 6 ? 128 : 32));
+    if (family === 0 || !prefixOk || extra !== undefined) {
+      throw new Error(
+        `configuration: CLAIMFLOW_TRUST_PROXY must be a number of hops or a comma-separated list of addresses, subnets (10.0.0.0/8) and loopback, linklocal, uniquelocal; "${item}" is none of these`,
+      );
+    }
+  }
+  return raw;
+}
+
 export function loadConfig(root = process.cwd()): Config {
   const dataDir = path.resolve(root, process.env.CLAIMFLOW_DATA_DIR ?? '.data');
   const simulatorPort = int('SIMULATOR_PORT', 4100);
@@ -74,5 +106,6 @@ export function loadConfig(root = process.cwd()): Config {
     continueAsNewAfterEvents: process.env.CLAIMFLOW_CONTINUE_AS_NEW_AFTER_EVENTS ? int('CLAIMFLOW_CONTINUE_AS_NEW_AFTER_EVENTS', 8_000) : undefined,
     maxCachedWorkflows: maxCachedWorkflows(),
     trustUserHeader: flag('CLAIMFLOW_TRUST_USER_HEADER'),
+    trustProxy: trustProxy(),
   };
 }
