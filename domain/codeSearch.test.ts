@@ -27,6 +27,13 @@ const index = buildIndex([
   ['E03.9', true, 'Hypothyroidism, unspecified'],
   ['H10.33', true, 'Unspecified acute conjunctivitis, bilateral'],
   ['H10.31', true, 'Unspecified acute conjunctivitis, right eye'],
+  ['A15.0', true, 'Tuberculosis of lung'],
+  ['B67.1', true, 'Echinococcus granulosus infection of lung'],
+  ['Z90.2', true, 'Acquired absence of lung [part of]'],
+  ['L50.2', true, 'Urticaria due to cold and heat'],
+  ['R05.9', true, 'Cough, unspecified'],
+  ['J31.0', true, 'Chronic rhinitis'],
+  ['R09.81', true, 'Nasal congestion'],
 ].map(([code, billable, description]) => ({ code: code as string, billable: billable as boolean, description: description as string })));
 const codes = (text: string, limit = 5) => suggestCodes(index, text, limit).map((s) => s.code);
 
@@ -58,6 +65,22 @@ describe('coding suggestions', () => {
     expect(codes('afebrile, hyperlipidemia', 10)).not.toContain('R50.9');
     expect(codes('fever and chest pain')).toEqual(expect.arrayContaining(['R50.9', 'R07.9']));
     expect(terms('rapid strep negative', { note: true }).map((t) => t.term)).toEqual(['no:rapid', 'no:strep']);
+  });
+
+  it('normal and resolved findings are not coded: "lungs clear", "a resolved cold"; "clear rhinorrhea" still is', () => {
+    const lungs = ['A15.0', 'B67.1', 'Z90.2'];
+    for (const note of ['Cough for four days; afebrile, lungs clear.', 'Cough. Lungs clear to auscultation bilaterally.', 'Cough, heart and lungs unremarkable']) {
+      expect(codes(note, 10).filter((c) => lungs.includes(c)), note).toEqual([]);
+      expect(codes(note, 1), note).toEqual(['R05.9']);
+    }
+    expect(codes('Cough lingering three weeks after a resolved cold', 10)).not.toContain('L50.2');
+    expect(codes('Cough lingering three weeks after a resolved cold', 1)).toEqual(['R05.9']);
+    expect(terms('cough after a resolved cold', { note: true }).map((t) => t.term)).toEqual(['cough']);
+    expect(terms('cold resolved, cough persists', { note: true }).map((t) => t.term)).toEqual(['cough', 'persist']);
+    // said of what follows, "clear" describes it and takes nothing away
+    expect(terms('chronic clear rhinorrhea', { note: true }).map((t) => t.term)).toEqual(['chronic', 'rhinorrhea']);
+    // in a description, nothing changes: "absence of lung" still reads as such
+    expect(codes('acquired absence of lung', 1)).toEqual(['Z90.2']);
   });
 
   it('a negation in the note matches "without" in a description; "without" reaches only the words it qualifies', () => {

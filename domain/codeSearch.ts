@@ -3,11 +3,12 @@
 //
 // Terms are lower-cased words with a light plural stem. The note is first rewritten in the code set's
 // vocabulary (HTN -> hypertension, "high blood pressure" -> hypertension, sugar -> diabetes, ...). Negated
-// words become `no:` terms on both sides: "denies chest pain" never suggests chest pain, and "no
-// esophagitis" matches "... without esophagitis". Words in parentheses in a description are nonessential
-// modifiers (ICD-10-CM convention) and so are generic words like "unspecified" or "site": they do not
-// count against a description that the note does not mention them for. "Other" does count: an "other
-// specified" code needs documentation that says what, so an unspecific note leans to "unspecified".
+// words become `no:` terms on both sides: "denies chest pain" never suggests chest pain, and "no esophagitis"
+// matches "... without esophagitis". Normal or resolved findings in a note ("lungs clear", "a resolved cold")
+// are dropped: there is nothing to code for them. Words in parentheses in a description are nonessential
+// modifiers (ICD-10-CM convention) and so are generic words like "unspecified" or "site": they do not count
+// against a description that the note does not mention them for. "Other" does count: an "other specified"
+// code needs documentation that says what, so an unspecific note leans to "unspecified".
 
 export interface CodeEntry {
   code: string;
@@ -31,6 +32,9 @@ const STOP = new Set(['and', 'or', 'of', 'the', 'with', 'for', 'in', 'on', 'to',
 const GENERIC = new Set(['unspecified', 'specified', 'site', 'organism', 'cause', 'elsewhere', 'classified', 'nos']);
 const NEGATE_BEFORE = new Set(['no', 'not', 'denies', 'denied', 'deny', 'without', 'never', 'negative for', 'free of', 'absence of']);
 const NEGATE_AFTER = new Set(['negative', 'absent']);
+/** findings in a note that say the words just before are normal or over ("lungs clear", "cold resolved"),
+ * so nothing to code; not applied to descriptions */
+const NOTE_NEGATE_AFTER = new Set(['clear', 'unremarkable', 'wnl', 'resolved']);
 const END_SCOPE = new Set(['but', 'however', 'although', 'except', 'with']);
 /** words a negation reaches in a note: "without" qualifies the diagnosis just named ("without aura"), and
  * "and" ends it ("without complications and hyperlipidemia"); "no"/"denies" cover a short list. In a
@@ -90,13 +94,26 @@ export function terms(text: string, { note = false } = {}): Term[] {
   // clauses end at punctuation; parentheses mark nonessential words
   for (const clause of t.split(/[.;:,!?\n]+/)) {
     let negated = 0;
+    /** words still to drop after "resolved" */
+    let over = 0;
     let narrow = false;
     let nonessential = false;
     const pending: Term[] = [];
-    for (const raw of clause.split(/(\(|\)|\s+)/)) {
+    const tokens = clause.split(/(\(|\)|\s+)/).filter((raw) => raw.trim());
+    for (const [k, raw] of tokens.entries()) {
       if (raw === '(') nonessential = true;
       else if (raw === ')') nonessential = false;
       const word = raw.replace(/_/g, ' ');
+      if (note && NOTE_NEGATE_AFTER.has(word)) {
+        // Said of the words before it ("lungs clear to auscultation") unless a word it describes follows
+        // ("clear rhinorrhea", "a resolved cold": then only "resolved" says the next words are over).
+        // Dropped, not negated: "no lung" would match "absence of lung".
+        const next = tokens[k + 1]?.replace(/[^a-z0-9]+/g, '');
+        if (next && !STOP.has(next)) {
+          if (word === 'resolved') over = NOTE_SCOPE.without;
+        } else pending.splice(-2);
+        continue;
+      }
       if (NEGATE_BEFORE.has(word)) {
         negated = !note ? Infinity : word === 'without' ? NOTE_SCOPE.without : NOTE_SCOPE.other;
         narrow = note && word === 'without';
@@ -111,6 +128,10 @@ export function terms(text: string, { note = false } = {}): Term[] {
       for (const w of word.replace(/[^a-z0-9]+/g, ' ').split(' ')) {
         // single letters count ("vitamin d", "hepatitis b") except the article and possessive noise
         if (!w || w === 'a' || w === 'i' || w === 's' || STOP.has(w) || GENERIC.has(w)) continue;
+        if (over > 0) {
+          over--;
+          continue;
+        }
         const negative = negated > 0;
         if (negative) negated--;
         pending.push({ term: negative ? `no:${stem(w)}` : stem(w), essential: !nonessential, surface: w });
