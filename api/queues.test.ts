@@ -318,7 +318,7 @@ describe('claim, release, reassign, priority, notes', () => {
 describe('POST /api/tasks/:id/complete on tasks the claim workflow opened: who may complete what', () => {
   let h: Harness;
   const confirm: TaskOutcome = { action: 'CONFIRM_CODES', diagnoses: ['E11.9', 'I10'] };
-  const completions = (taskId: string) => h.db.prisma.auditEvent.findMany({ where: { action: 'task.complete', entityId: taskId } });
+  const completions = (taskId: string) => h.db.prisma.auditEvent.findMany({ where: { action: 'task.complete', entityId: taskId }, orderBy: { id: 'asc' } });
   const row = (taskId: string) => h.db.prisma.task.findUniqueOrThrow({ where: { id: taskId } });
   const states = async (claimId: string): Promise<ClaimState[]> => (await h.status(claimId)).history.map((t) => t.state);
 
@@ -415,7 +415,7 @@ describe('POST /api/tasks/:id/complete on tasks the claim workflow opened: who m
     }
   });
 
-  it('a stale completion is a 409: the task done meanwhile, or completed twice at once; the workflow acts once', async () => {
+  it('a stale completion is a 409: the task done meanwhile, or completed twice at once; the workflow acts once; the winner may repeat theirs', async () => {
     const claimId = await h.createClaim();
     const review = await h.waitForTask(claimId, 'CODE_REVIEW');
     // an outcome the workflow refuses leaves the task open
@@ -429,10 +429,15 @@ describe('POST /api/tasks/:id/complete on tasks the claim workflow opened: who m
     expect(['TASK_NOT_OPEN', 'TASK_COMPLETION_REJECTED']).toContain(both.find((r) => r.status === 409)!.body.error.code);
     await h.waitForState(claimId, 'SUBMITTED');
     expect((await row(review.id)).status).toBe('DONE');
-    const again = await h.completeTask(review.id, confirm, USER_IDS.coder1);
+    const [winner, loser] = both[0].status === 200 ? [USER_IDS.coder1, USER_IDS.coder2] : [USER_IDS.coder2, USER_IDS.coder1];
+    const again = await h.completeTask(review.id, confirm, loser);
     expect(again.status).toBe(409);
     expect(again.body.error).toEqual({ code: 'TASK_NOT_OPEN', message: 'the task is done' });
-    expect(await completions(review.id)).toHaveLength(1);
+    // the same completion sent again by the one who made it is the same Update: its first answer, nothing redone
+    const repeated = await h.completeTask(review.id, confirm, winner);
+    expect(repeated.status).toBe(200);
+    expect(repeated.body).toEqual(both.find((r) => r.status === 200)!.body);
+    expect((await completions(review.id)).map((a) => (a.detail as { repeated?: boolean }).repeated ?? false)).toEqual([false, true]);
     expect((await states(claimId)).filter((s) => s === 'SCRUBBING')).toHaveLength(1);
   });
 });

@@ -1,6 +1,7 @@
 // One task at a time: reading it (with its notes), claiming and releasing it, notes, a supervisor's
 // reassignment and re-prioritisation, and completing it. Completion goes to the claim's workflow as an Update;
 // the workflow validates the outcome and marks the Task row done itself, so this module never closes a task.
+import { createHash } from 'node:crypto';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { Router, type Response } from 'express';
 import type { Prisma, PrismaClient, Task } from '../generated/prisma/client';
@@ -33,6 +34,15 @@ async function taskForCaller(db: Db, id: string, res: Response): Promise<Task> {
 }
 
 const caller = (res: Response) => ({ id: callerId(res), role: callerRole(res), ...callerScope(res) });
+
+/**
+ * The completion Update's id: one per task, caller and outcome. Temporal answers an Update whose id it has
+ * already run with that run's result, so a user's retry of a completion the workflow applied (its answer lost,
+ * or a 503 while the Update was still running) gets the first answer instead of a refusal as a second one.
+ */
+function completionUpdateId(taskId: string, userId: string, outcome: unknown): string {
+  return `complete-task:${taskId}:${createHash('sha256').update(JSON.stringify([userId, outcome])).digest('base64url').slice(0, 22)}`;
+}
 
 /**
  * Gives `task` to `userId` on a supervisor's say-so: the user must be active, work the task's queue and meet
@@ -194,13 +204,18 @@ export function tasksRouter(ctx: ApiContext): Router {
     const { outcome } = parseInput(completeTaskBody, req.body);
     const who = caller(res);
     const task = await taskForCaller(prisma, req.params.id, res);
-    assertWorkable(task);
-    if (task.status === 'CLAIMED' && task.assigneeId !== who.id && !isOverseer(who.role)) {
-      throw new ConflictError('TASK_CLAIMED', `the task is claimed by ${task.assigneeId}; only they or a supervisor may complete it`);
+    // The caller's own finished task goes to the workflow again: the same outcome is the same Update (see
+    // completionUpdateId) and gets its result back; anything else is refused below as before.
+    const mayBeRetry = task.status === 'DONE' && task.doneById === who.id && task.workflowId !== null;
+    if (!mayBeRetry) {
+      assertWorkable(task);
+      if (task.status === 'CLAIMED' && task.assigneeId !== who.id && !isOverseer(who.role)) {
+        throw new ConflictError('TASK_CLAIMED', `the task is claimed by ${task.assigneeId}; only they or a supervisor may complete it`);
+      }
+      if (task.status === 'OPEN') await assertEligible(prisma, who, task);
+      // A posting exception has no workflow: the API completes it itself (api/postingExceptions.ts).
+      if (task.kind === POSTING_EXCEPTION_KIND) return void res.json(await completePostingException(ctx, task, who.id, outcome));
     }
-    if (task.status === 'OPEN') await assertEligible(prisma, who, task);
-    // A posting exception has no workflow: the API completes it itself (api/postingExceptions.ts).
-    if (task.kind === POSTING_EXCEPTION_KIND) return void res.json(await completePostingException(ctx, task, who.id, outcome));
     if (!task.workflowId) throw new ConflictError('WORKFLOW_NOT_RUNNING', 'the task has no workflow');
     // Whether the outcome fits the task (its kind's actions, the claim's current codes) is the workflow
     // validator's call alone: one authority, one wording of the refusal.
@@ -208,9 +223,11 @@ export function tasksRouter(ctx: ApiContext): Router {
     let result: CompleteTaskResult;
     try {
       result = await callTemporal(temporal, timeouts.updateMs, 'update completeTask', log, () =>
-        handle.executeUpdate(completeTaskUpdate, { args: [{ taskId: task.id, userId: who.id, outcome }] }),
+        handle.executeUpdate(completeTaskUpdate, { args: [{ taskId: task.id, userId: who.id, outcome }], updateId: completionUpdateId(task.id, who.id, outcome) }),
       );
     } catch (err) {
+      // not the Update that finished it (another outcome, or the claim's workflow has moved on since)
+      if (mayBeRetry && (err instanceof WorkflowUpdateFailedError || err instanceof WorkflowNotFoundError)) assertWorkable(task);
       if (err instanceof WorkflowUpdateFailedError) {
         throw new ConflictError('TASK_COMPLETION_REJECTED', err.cause?.message ?? err.message);
       }
@@ -226,7 +243,8 @@ export function tasksRouter(ctx: ApiContext): Router {
       entity: 'task',
       entityId: task.id,
       claimId: task.claimId,
-      detail: { kind: task.kind, action: outcome.action, state: result.state },
+      // repeated: the caller's task was already done; the workflow answered with the first completion's result
+      detail: { kind: task.kind, action: outcome.action, state: result.state, ...(mayBeRetry ? { repeated: true } : {}) },
     }).catch((err: unknown) => {
       // The Update answered, so the completion is applied and the workflow's closeTask activity has already
       // recorded it (task.completed, same actor and action). A 503 "nothing was changed" for a database that

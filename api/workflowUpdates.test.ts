@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Prisma, type PrismaClient } from '../generated/prisma/client';
 import { PATIENT_IDS, PROVIDER_IDS, USER_IDS } from '../infra/seed';
 import { startHarness, type Harness } from '../test/harness';
+import { workflowIdForClaim } from '../workflows/contract';
 import { createApp } from './app';
 
 let h: Harness;
@@ -96,8 +97,43 @@ describe('the API and the claim workflow', () => {
 
     const ok = { outcome: { action: 'CONFIRM_CODES', diagnoses: ['K21.9', 'E78.5'] } };
     expect((await h.api('POST', `/api/tasks/${taskId}/complete`, ok, USER_IDS.coder1)).status).toBe(200);
-    const stale = await h.api('POST', `/api/tasks/${taskId}/complete`, ok, USER_IDS.coder1);
+    const stale = await h.api('POST', `/api/tasks/${taskId}/complete`, { outcome: { ...ok.outcome, note: 'a second thought' } }, USER_IDS.coder1);
     expect(stale.status).toBe(409);
+    expect(stale.body.error.code).toBe('TASK_NOT_OPEN');
+  });
+
+  it('a completion sent again (a lost answer, a double click) gets the first answer; the workflow applies it once', async () => {
+    const { claimId, taskId } = await claimWithCodeReviewTask();
+    const body = { outcome: { action: 'CONFIRM_CODES', diagnoses: ['K21.9', 'E78.5'], note: 'confirmed' } };
+    const [first, doubleClick] = await Promise.all([1, 2].map(() => h.api('POST', `/api/tasks/${taskId}/complete`, body, USER_IDS.coder1)));
+    expect([first.status, doubleClick.status]).toEqual([200, 200]);
+    expect(first.body).toMatchObject({ taskId, action: 'CONFIRM_CODES' });
+    expect(doubleClick.body, 'the double click').toEqual(first.body);
+    await h.waitForState(claimId, 'SUBMITTED');
+    // after the claim has moved on, the retry still gets the answer the completion had
+    const retry = await h.api('POST', `/api/tasks/${taskId}/complete`, body, USER_IDS.coder1);
+    expect(retry.status).toBe(200);
+    expect(retry.body, 'the retry').toEqual(first.body);
+    // another user sending the same outcome is not a retry
+    const other = await h.api('POST', `/api/tasks/${taskId}/complete`, body, USER_IDS.coder2);
+    expect(other.status).toBe(409);
+    expect(other.body.error).toEqual({ code: 'TASK_NOT_OPEN', message: 'the task is done' });
+    const completed = await h.db.prisma.auditEvent.findMany({ where: { action: 'task.completed', entityId: taskId } });
+    expect(completed).toHaveLength(1);
+    // the API audits each answer; one sent for a task already done says so (the double click may or may not be)
+    const answered = await h.db.prisma.auditEvent.findMany({ where: { action: 'task.complete', entityId: taskId }, orderBy: { id: 'asc' } });
+    expect(answered).toHaveLength(3);
+    expect(answered.map((a) => (a.detail as { repeated?: boolean }).repeated ?? false)).toEqual([false, expect.any(Boolean), true]);
+    const claim = await h.db.prisma.claim.findUniqueOrThrow({ where: { id: claimId }, include: { submissions: true } });
+    expect(claim.submissions).toHaveLength(1);
+    // once the claim's workflow has ended, the ended run still answers the same completion; anything else is done
+    await h.client.workflow.getHandle(workflowIdForClaim(claimId)).terminate('test: the claim workflow has ended');
+    const ended = await h.api('POST', `/api/tasks/${taskId}/complete`, body, USER_IDS.coder1);
+    expect(ended.status).toBe(200);
+    expect(ended.body).toEqual(first.body);
+    const changed = await h.api('POST', `/api/tasks/${taskId}/complete`, { outcome: { ...body.outcome, note: 'changed' } }, USER_IDS.coder1);
+    expect(changed.status).toBe(409);
+    expect(changed.body.error).toEqual({ code: 'TASK_NOT_OPEN', message: 'the task is done' });
   });
 
   it('voids a claim through the workflow, answering once it is VOIDED, and refuses a second void with 409', async () => {
