@@ -64,6 +64,7 @@ export interface CompleteTaskRequest {
 export interface CompleteTaskResult {
   taskId: string;
   action: TaskAction;
+  /** the claim's state when the Update answered: the step the completion unblocks may already have begun */
   state: ClaimState;
 }
 
