@@ -34,7 +34,7 @@ const NEGATE_BEFORE = new Set(['no', 'not', 'denies', 'denied', 'deny', 'without
 const NEGATE_AFTER = new Set(['negative', 'absent']);
 /** findings in a note that say the words just before are normal or over ("lungs clear", "cold resolved"),
  * so nothing to code; not applied to descriptions */
-const NOTE_NEGATE_AFTER = new Set(['clear', 'unremarkable', 'wnl', 'resolved']);
+const NOTE_NORMAL_FINDINGS = new Set(['clear', 'unremarkable', 'wnl', 'resolved']);
 const END_SCOPE = new Set(['but', 'however', 'although', 'except', 'with']);
 /** words a negation reaches in a note: "without" qualifies the diagnosis just named ("without aura"), and
  * "and" ends it ("without complications and hyperlipidemia"); "no"/"denies" cover a short list. In a
@@ -104,7 +104,7 @@ export function terms(text: string, { note = false } = {}): Term[] {
       if (raw === '(') nonessential = true;
       else if (raw === ')') nonessential = false;
       const word = raw.replace(/_/g, ' ');
-      if (note && NOTE_NEGATE_AFTER.has(word)) {
+      if (note && NOTE_NORMAL_FINDINGS.has(word)) {
         // Said of the words before it ("lungs clear to auscultation") unless a word it describes follows
         // ("clear rhinorrhea", "a resolved cold": then only "resolved" says the next words are over).
         // Dropped, not negated: "no lung" would match "absence of lung".
