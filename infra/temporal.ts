@@ -44,10 +44,14 @@ export function searchAttributeArgs(): string[] {
  */
 export const DEV_SERVER_SQLITE_ARGS = ['--sqlite-pragma', 'journal_mode=wal'];
 
-async function waitForFrontend(address: string, deadlineMs: number, proc?: ChildProcess): Promise<void> {
+async function waitForFrontend(address: string, deadlineMs: number, proc?: ChildProcess, logPath?: string): Promise<void> {
   let lastError: unknown;
   while (Date.now() < deadlineMs) {
-    if (proc && proc.exitCode !== null) throw new Error(`temporal dev server exited with code ${proc.exitCode}`);
+    if (proc && proc.exitCode !== null) {
+      // The server says why in its log (a port still taken, a locked SQLite file): put that in the error.
+      const tail = logPath && fs.existsSync(logPath) ? fs.readFileSync(logPath, 'utf8').trim().split('\n').slice(-5).join('\n') : '';
+      throw new Error(`temporal dev server exited with code ${proc.exitCode}${tail ? `; the end of ${logPath}:\n${tail}` : ''}`);
+    }
     try {
       const c = await Connection.connect({ address, connectTimeout: 1000 });
       await c.close();
@@ -83,7 +87,8 @@ export async function startDevServer(o: DevServerOptions): Promise<{ address: st
     return { address: `127.0.0.1:${o.port}`, uiUrl: `http://127.0.0.1:${o.uiPort}`, stop: () => env.teardown() };
   }
   fs.mkdirSync(o.dataDir, { recursive: true });
-  const logFile = fs.openSync(path.join(o.dataDir, 'temporal.log'), 'a');
+  const logPath = path.join(o.dataDir, 'temporal.log');
+  const logFile = fs.openSync(logPath, 'a');
   const proc = spawn(exe.path, [
     'server', 'start-dev', '--db-filename', path.join(o.dataDir, 'temporal.db'), '--ip', '127.0.0.1',
     '--port', String(o.port), '--ui-port', String(o.uiPort), '--namespace', o.namespace, '--log-level', 'warn',
@@ -92,7 +97,7 @@ export async function startDevServer(o: DevServerOptions): Promise<{ address: st
   // server last, after the worker has drained.
   ], { stdio: ['ignore', logFile, logFile], detached: true });
   const address = `127.0.0.1:${o.port}`;
-  await waitForFrontend(address, Date.now() + 60_000, proc);
+  await waitForFrontend(address, Date.now() + 60_000, proc, logPath);
   return {
     address,
     uiUrl: `http://127.0.0.1:${o.uiPort}`,
