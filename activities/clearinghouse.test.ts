@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { ApplicationFailure } from '@temporalio/common';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { claimSubmission, startSimulator, type StartedSimulator } from '../simulator/testSupport';
+import { claimSubmission, SIM_TOKEN, startSimulator, type StartedSimulator } from '../simulator/testSupport';
 import { ClearinghouseUnavailableError, createClearinghouse, HttpClearinghouse } from './clearinghouse';
 
 let sim: StartedSimulator;
@@ -11,7 +11,7 @@ let clearinghouse: HttpClearinghouse;
 
 beforeAll(async () => {
   sim = await startSimulator();
-  clearinghouse = new HttpClearinghouse(`${sim.url}/`, { timeoutMs: 2_000 });
+  clearinghouse = new HttpClearinghouse(`${sim.url}/`, { timeoutMs: 2_000, token: SIM_TOKEN });
 });
 afterAll(async () => {
   await sim.running.close();
@@ -32,7 +32,7 @@ describe('HttpClearinghouse against the running simulator', () => {
   it('submits a claim once: the same idempotency key again gets the first receipt, marked duplicate', async () => {
     const claim = claimSubmission('ADP-1');
     const first = await clearinghouse.submitClaim(claim);
-    const again = await createClearinghouse(sim.url).submitClaim(claim);
+    const again = await createClearinghouse(sim.url, { token: SIM_TOKEN }).submitClaim(claim);
     expect(first.duplicate).toBe(false);
     expect(again).toEqual({ clearinghouseRef: first.clearinghouseRef, duplicate: true });
     expect((await sim.get('/admin/stats')).body.submissionsPerKey['ADP-1:1']).toBe(2);
@@ -76,7 +76,7 @@ describe('HttpClearinghouse against the running simulator', () => {
 
   it('times out a hung request as retryable; the retry is answered as a duplicate if the first one landed', async () => {
     await sim.post('/admin/faults', { slowNextRequests: 1, delayMs: 400 });
-    const impatient = new HttpClearinghouse(sim.url, { timeoutMs: 100 });
+    const impatient = new HttpClearinghouse(sim.url, { timeoutMs: 100, token: SIM_TOKEN });
     const claim = claimSubmission('ADP-5');
     const err = await failure(impatient.submitClaim(claim));
     expect(err).toBeInstanceOf(ClearinghouseUnavailableError);
@@ -91,6 +91,14 @@ describe('HttpClearinghouse against the running simulator', () => {
     const err = await failure(new HttpClearinghouse(`http://127.0.0.1:${closed}`).submitClaim(claimSubmission('ADP-6')));
     expect(err).toBeInstanceOf(ClearinghouseUnavailableError);
     expect(err.message).toContain('unreachable (ECONNREFUSED)');
+  });
+
+  it('sends its token, and treats a refused credential (401) as retryable: the operator fixes SIMULATOR_TOKEN, the claim still goes out', async () => {
+    const err = await failure(new HttpClearinghouse(sim.url, { token: 'not-the-simulators-token' }).submitClaim(claimSubmission('ADP-8')));
+    expect(err).toBeInstanceOf(ClearinghouseUnavailableError);
+    expect((err as ClearinghouseUnavailableError).httpStatus).toBe(401);
+    expect((await sim.get('/admin/stats')).body.submissionsPerKey['ADP-8:1']).toBeUndefined();
+    expect((await clearinghouse.submitClaim(claimSubmission('ADP-8'))).duplicate).toBe(false);
   });
 
   it('treats a 2xx answer of the wrong shape as retryable (a misrouted URL, not a refusal)', async () => {

@@ -30,15 +30,19 @@ export const CLEARINGHOUSE_REJECTED_REQUEST = 'ClearinghouseRejectedRequest';
 export interface HttpClearinghouseOptions {
   /** per-request timeout; a timeout is retryable (the clearinghouse dedupes by idempotency key) */
   timeoutMs?: number;
+  /** claimflow's credential at the clearinghouse, sent as Authorization: Bearer */
+  token?: string;
 }
 
 export class HttpClearinghouse implements Clearinghouse {
   private readonly baseUrl: string;
   private readonly timeoutMs: number;
+  private readonly authorization: Record<string, string>;
 
   constructor(baseUrl: string, opts: HttpClearinghouseOptions = {}) {
     this.baseUrl = baseUrl.replace(/\/+$/, '');
     this.timeoutMs = opts.timeoutMs ?? 15_000;
+    this.authorization = opts.token ? { authorization: `Bearer ${opts.token}` } : {};
   }
 
   /** An 837P file when the submission carries one (Idempotency-Key: claimId:attempt), else the JSON form. */
@@ -70,7 +74,7 @@ export class HttpClearinghouse implements Clearinghouse {
     try {
       response = await fetch(`${this.baseUrl}${path}`, {
         method: 'POST',
-        headers: { ...headers, accept: 'application/json' },
+        headers: { ...headers, ...this.authorization, accept: 'application/json' },
         body: typeof body === 'string' ? body : JSON.stringify(body),
         signal: cancelled ? AbortSignal.any([timeout, cancelled]) : timeout,
       });
@@ -83,8 +87,9 @@ export class HttpClearinghouse implements Clearinghouse {
 
     const payload = await response.json().catch(() => undefined);
     const status = response.status;
-    // 408 and 429 mean "not now", not "never": retry them like an outage.
-    if (status >= 500 || status === 408 || status === 429) {
+    // 408 and 429 mean "not now", not "never": retry them like an outage. So do 401 and 403: our credential is
+    // the operator's to fix (SIMULATOR_TOKEN), and the claim must still go out once it is.
+    if (status >= 500 || status === 408 || status === 429 || status === 401 || status === 403) {
       throw new ClearinghouseUnavailableError(`clearinghouse POST ${path} answered HTTP ${status}${errorCode(payload)}`, status);
     }
     if (status >= 400) {

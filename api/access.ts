@@ -4,7 +4,7 @@ import type { Prisma, PrismaClient, TaskQueue } from '../generated/prisma/client
 import type { RoleName } from './auth';
 import { ForbiddenError } from './errors';
 
-/** The role sets routes declare. ADMIN is in every set: an administrator can stand in for anyone. */
+/** The role sets routes declare. ADMIN is in every staff set: an administrator can stand in for any person (not for a clearinghouse). */
 export const ROLES = {
   /** every signed-in role: claim reads, reference data, queue routes (the queue itself is checked per task) */
   anyone: ['CODER', 'BILLER', 'SUPERVISOR', 'ADMIN'],
@@ -14,6 +14,8 @@ export const ROLES = {
   oversight: ['SUPERVISOR', 'ADMIN'],
   /** users and tokens */
   admin: ['ADMIN'],
+  /** what clearinghouses and payers deliver: machines only, each for the payers it speaks for */
+  inbound: ['CLEARINGHOUSE'],
 } as const satisfies Record<string, readonly RoleName[]>;
 
 /** Which roles may work each queue. Supervisors and admins may work any queue. */

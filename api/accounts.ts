@@ -17,6 +17,7 @@ export function userView(u: User) {
     active: u.active,
     skills: u.skills,
     payerGroups: u.payerGroups,
+    ...(u.role === 'CLEARINGHOUSE' ? { payerIds: u.payerIds } : {}),
     createdAt: u.createdAt.toISOString(),
   };
 }
@@ -38,12 +39,14 @@ export async function createUser(prisma: PrismaClient, body: CreateUserBody, act
   try {
     return await prisma.$transaction(async (tx) => {
       const user = await tx.user.create({
-        data: { id: body.id, name: body.name, role: body.role, skills: body.skills ?? [], payerGroups: body.payerGroups ?? [] },
+        data: {
+          id: body.id, name: body.name, role: body.role, skills: body.skills ?? [], payerGroups: body.payerGroups ?? [], payerIds: body.payerIds ?? [],
+        },
       });
       // The name is a person's name: the audit keeps the role and the routing attributes only.
       await recordAudit(tx, {
         actor, action: 'user.create', entity: 'user', entityId: user.id,
-        detail: { role: user.role, skills: user.skills, payerGroups: user.payerGroups },
+        detail: { role: user.role, skills: user.skills, payerGroups: user.payerGroups, payerIds: user.payerIds },
       });
       return user;
     });
@@ -56,7 +59,7 @@ export async function createUser(prisma: PrismaClient, body: CreateUserBody, act
 export async function updateUser(
   prisma: PrismaClient,
   id: string,
-  changes: Partial<Pick<User, 'name' | 'role' | 'skills' | 'payerGroups' | 'active'>>,
+  changes: Partial<Pick<User, 'name' | 'role' | 'skills' | 'payerGroups' | 'payerIds' | 'active'>>,
   actor: string,
 ): Promise<User> {
   return prisma.$transaction(async (tx) => {
@@ -113,4 +116,14 @@ export async function revokeToken(prisma: PrismaClient, tokenId: string, actor: 
     }
     return token;
   });
+}
+
+/**
+ * A new token under `name` for `userId`, every earlier unrevoked token of that name revoked: for a machine
+ * credential that lives as long as the process holding it (the payer simulator's, issued at each start).
+ */
+export async function reissueToken(prisma: PrismaClient, userId: string, name: string, actor: string): Promise<string> {
+  const earlier = await prisma.apiToken.findMany({ where: { userId, name, revokedAt: null }, select: { id: true } });
+  for (const t of earlier) await revokeToken(prisma, t.id, actor);
+  return (await issueToken(prisma, userId, { name }, actor)).token;
 }

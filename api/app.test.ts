@@ -71,9 +71,11 @@ describe('the HTTP surface', () => {
     expect((await f.api.request('GET', '/elsewhere', { user: null })).status).toBe(404);
   });
 
-  it('answers an unknown inbound route with 404, not 401', async () => {
-    const res = await f.api.request('POST', '/api/inbound/nothing', { user: null, body: {} });
+  it('answers an unknown inbound route with 401 to a stranger (no route map for the unauthenticated) and 404 to a sender', async () => {
+    expect((await f.api.request('POST', '/api/inbound/nothing', { user: null, body: {} })).status).toBe(401);
+    const res = await f.api.request('POST', '/api/inbound/nothing', { body: {} });
     expect(res.status).toBe(404);
+    expect(res.body.error.code).toBe('NOT_FOUND');
   });
 
   it('lists payers with their policies and providers with their NPIs', async () => {
@@ -100,7 +102,8 @@ describe('the HTTP surface', () => {
     const before = await counts();
     await seedReferenceData(f.db.prisma);
     expect(await counts()).toEqual(before);
-    expect(before).toEqual([4, 3, 20, expect.any(Number), 6]);
+    // six demo staff and the simulator's clearinghouse sender
+    expect(before).toEqual([4, 3, 20, expect.any(Number), 7]);
   });
 });
 

@@ -5,7 +5,8 @@ import express from 'express';
 import type { PrismaClient } from '../generated/prisma/client';
 import type { Config } from '../infra/config';
 import { adminRouter } from './admin';
-import { requireUser } from './auth';
+import { ROLES } from './access';
+import { requireRole, requireUser } from './auth';
 import { claimsRouter } from './claims';
 import { claimTimelineRouter } from './claimTimeline';
 import { codesRouter } from './codes';
@@ -15,7 +16,7 @@ import { inboundRouter } from './inbound';
 import { openApiRouter } from './openapi';
 import { patientsRouter } from './patients';
 import { queuesRouter } from './queues';
-import { DEFAULT_SIGN_IN_RATE_LIMIT, DEFAULT_TOKEN_RATE_LIMIT, SignInLimiter, type RateLimit } from './rateLimit';
+import { DEFAULT_SIGN_IN_RATE_LIMIT, DEFAULT_TOKEN_RATE_LIMIT, fixedWindowLimit, SignInLimiter, type RateLimit } from './rateLimit';
 import { referenceRouter } from './reference';
 import { securityHeaders } from './securityHeaders';
 import { refuseUnstorableText } from './storableText';
@@ -36,6 +37,8 @@ export interface AppDeps {
   tokenRateLimit?: RateLimit;
   /** failed bearer authentications per address; tests lower it */
   signInRateLimit?: RateLimit;
+  /** requests per address to /api/inbound, before authentication; config.inboundRateLimitPerMinute otherwise */
+  inboundRateLimit?: RateLimit;
 }
 
 /** One JSON line per event on stderr. Callers pass fields without PHI: ids, codes, counts. */
@@ -56,22 +59,28 @@ export function createApp(deps: AppDeps): express.Express {
   // req.ip (rate limits, sign-in limit) is then the client named by the trusted proxies, not the proxy itself.
   if (deps.config.trustProxy !== undefined) app.set('trust proxy', deps.config.trustProxy);
   app.use(securityHeaders());
-  // Remittances carry hundreds of claims; the default 100 kB is too small for them. Staff requests are small
-  // (the largest, a claim's documentation, is 100,000 characters), so they get 1 MB: a 10 MB body there is
-  // only parse work forced on the server. The inbound parser reads its body first; the second one skips it.
-  app.use('/api/inbound', express.json({ limit: '10mb' }));
-  app.use(express.json({ limit: '1mb' }));
-  app.use(refuseUnstorableText);
 
   // Load balancers and the fault tests read this: 503 with DATABASE_UNAVAILABLE while the database is down.
   app.get('/api/health', async (_req, res) => {
     await databaseReachable(ctx.prisma, HEALTH_DB_TIMEOUT_MS);
     res.json({ ok: true });
   });
-  // The clearinghouse is not a user: inbound routes sit before the user check (they get their own auth later).
-  app.use('/api/inbound', inboundRouter(ctx));
+  const signIns = new SignInLimiter(deps.signInRateLimit ?? DEFAULT_SIGN_IN_RATE_LIMIT);
+  // What clearinghouses and payers deliver. Nothing of a body is read before the sender is known: the rate
+  // limit counts by address, the token names a CLEARINGHOUSE sender, and only then do the routes parse (up to
+  // 50 MB for an 835). Staff tokens are refused here as senders' tokens are refused everywhere else.
+  const inbound = express.Router();
+  inbound.use(
+    fixedWindowLimit(deps.inboundRateLimit ?? { windowMs: 60_000, max: deps.config.inboundRateLimitPerMinute }, 'address'),
+    requireUser(ctx.prisma, ctx.config, signIns),
+    requireRole(...ROLES.inbound),
+    inboundRouter(ctx),
+  );
+  app.use('/api/inbound', inbound);
 
-  app.use('/api', requireUser(ctx.prisma, ctx.config, new SignInLimiter(deps.signInRateLimit ?? DEFAULT_SIGN_IN_RATE_LIMIT)));
+  // Everyone else is a person: authenticated before their body is parsed. Staff requests are small (the
+  // largest, a claim's documentation, is 100,000 characters), so they get 1 MB.
+  app.use('/api', requireUser(ctx.prisma, ctx.config, signIns), express.json({ limit: '1mb' }), refuseUnstorableText);
   app.use('/api/claims', claimsRouter(ctx));
   app.use('/api/claims', claimTimelineRouter(ctx));
   app.use('/api/patients', patientsRouter(ctx));

@@ -1,5 +1,6 @@
 // Who read or changed which claim or patient. `detail` must never carry PHI: counts, codes and ids only.
 import type { Prisma, PrismaClient } from '../generated/prisma/client';
+import { originColumns } from './requestContext';
 
 export interface AuditEntry {
   actor: string;
@@ -10,9 +11,6 @@ export interface AuditEntry {
   detail?: Prisma.InputJsonObject;
 }
 
-/** Actor recorded for what the clearinghouse/payer sends us. */
-export const CLEARINGHOUSE_ACTOR = 'clearinghouse';
-
 export async function recordAudit(db: PrismaClient | Prisma.TransactionClient, entry: AuditEntry): Promise<void> {
   await db.auditEvent.create({
     data: {
@@ -22,6 +20,15 @@ export async function recordAudit(db: PrismaClient | Prisma.TransactionClient, e
       entityId: entry.entityId,
       claimId: entry.claimId ?? null,
       detail: entry.detail ?? {},
+      ...originColumns(),
     },
   });
+}
+
+/** Rows for auditEvent.createMany, with the request's origin (address, token id) like recordAudit's. */
+export function auditRows(entries: AuditEntry[]): Prisma.AuditEventCreateManyInput[] {
+  const origin = originColumns();
+  return entries.map((e) => ({
+    actor: e.actor, action: e.action, entity: e.entity, entityId: e.entityId, claimId: e.claimId ?? null, detail: e.detail ?? {}, ...origin,
+  }));
 }

@@ -6,10 +6,13 @@ import type { PrismaClient } from '../generated/prisma/client';
 import type { Config } from '../infra/config';
 import { ForbiddenError, UnauthenticatedError } from './errors';
 import type { SignInLimiter } from './rateLimit';
+import { withOrigin } from './requestContext';
 import { hashesMatch, hashToken, looksLikeToken } from './tokens';
 
-export type RoleName = 'CODER' | 'BILLER' | 'SUPERVISOR' | 'ADMIN';
-export const ALL_ROLES: readonly RoleName[] = ['CODER', 'BILLER', 'SUPERVISOR', 'ADMIN'];
+export type RoleName = 'CODER' | 'BILLER' | 'SUPERVISOR' | 'ADMIN' | 'CLEARINGHOUSE';
+/** People. A CLEARINGHOUSE sender is a machine: it may use the inbound routes and nothing else. */
+export const STAFF_ROLES = ['CODER', 'BILLER', 'SUPERVISOR', 'ADMIN'] as const satisfies readonly RoleName[];
+export const ALL_ROLES: readonly RoleName[] = [...STAFF_ROLES, 'CLEARINGHOUSE'];
 
 /** lastUsedAt is written at most this often per token, so that reads do not each cost a write. */
 const LAST_USED_RESOLUTION_MS = 60_000;
@@ -27,11 +30,14 @@ export function requireUser(prisma: PrismaClient, config: Pick<Config, 'trustUse
     signIns?.assertAllowed(address);
     const authorization = req.get('Authorization');
     let user: Caller | null = null;
+    let tokenId: string | undefined;
     if (authorization !== undefined) {
       const presented = presentedTokenHash(authorization);
       const attempt = signIns?.begin(address, presented);
       try {
-        user = presented === undefined ? null : await userForToken(prisma, presented);
+        const found = presented === undefined ? null : await userForToken(prisma, presented);
+        user = found?.user ?? null;
+        tokenId = found?.tokenId;
       } catch (err) {
         attempt?.settle('error');
         throw err;
@@ -48,7 +54,9 @@ export function requireUser(prisma: PrismaClient, config: Pick<Config, 'trustUse
     res.locals.userRole = user.role;
     res.locals.userSkills = user.skills ?? [];
     res.locals.userPayerGroups = user.payerGroups ?? [];
-    next();
+    res.locals.senderPayerIds = user.payerIds ?? [];
+    // The rest of the request runs with its origin, which every audit row it writes records.
+    withOrigin({ actor: user.id, address, ...(tokenId ? { tokenId } : {}) }, next);
   };
   return Object.assign(handler, { [AUTHENTICATES]: true });
 }
@@ -58,9 +66,10 @@ interface Caller {
   role: RoleName;
   skills: string[];
   payerGroups: string[];
+  payerIds: string[];
 }
 
-const callerSelect = { id: true, active: true, role: true, skills: true, payerGroups: true } as const;
+const callerSelect = { id: true, active: true, role: true, skills: true, payerGroups: true, payerIds: true } as const;
 
 /** sha256 of the bearer token, or undefined when the header holds no well-formed token. */
 function presentedTokenHash(authorization: string): string | undefined {
@@ -68,7 +77,7 @@ function presentedTokenHash(authorization: string): string | undefined {
   return match && looksLikeToken(match[1]) ? hashToken(match[1]) : undefined;
 }
 
-async function userForToken(prisma: PrismaClient, presented: string): Promise<Caller | null> {
+async function userForToken(prisma: PrismaClient, presented: string): Promise<{ user: Caller; tokenId: string } | null> {
   // Looked up by the sha256 of the presented token, never by the token or a prefix of it: how long the index
   // lookup takes can tell an attacker at most something about a hash, which is useless without a preimage.
   const token = await prisma.apiToken.findUnique({ where: { tokenHash: presented }, include: { user: { select: callerSelect } } });
@@ -79,7 +88,7 @@ async function userForToken(prisma: PrismaClient, presented: string): Promise<Ca
   if (!token.lastUsedAt || now.getTime() - token.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
     await prisma.apiToken.update({ where: { id: token.id }, data: { lastUsedAt: now } });
   }
-  return token.user as Caller;
+  return { user: token.user as Caller, tokenId: token.id };
 }
 
 async function userForHeader(prisma: PrismaClient, header: string | undefined): Promise<Caller | null> {
@@ -119,3 +128,16 @@ export function callerRole(res: Response): RoleName {
 export function callerScope(res: Response): { skills: string[]; payerGroups: string[] } {
   return { skills: (res.locals.userSkills as string[]) ?? [], payerGroups: (res.locals.userPayerGroups as string[]) ?? [] };
 }
+
+/** Which payers a CLEARINGHOUSE sender may deliver messages for. */
+export interface Sender {
+  id: string;
+  /** Payer.id values; "*" every payer */
+  payerIds: readonly string[];
+}
+
+export function callerSender(res: Response): Sender {
+  return { id: callerId(res), payerIds: (res.locals.senderPayerIds as string[]) ?? [] };
+}
+
+export const mayDeliverFor = (sender: Sender, payerId: string): boolean => sender.payerIds.includes('*') || sender.payerIds.includes(payerId);

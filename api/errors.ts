@@ -38,8 +38,8 @@ export class UnauthenticatedError extends ApiError {
 
 /** Authenticated, but this role may not do this. */
 export class ForbiddenError extends ApiError {
-  constructor(message: string, code = 'FORBIDDEN') {
-    super(403, code, message);
+  constructor(message: string, code = 'FORBIDDEN', field?: string) {
+    super(403, code, message, field);
   }
 }
 

@@ -2,47 +2,19 @@ import { Client, Connection } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
 import { PATIENT_IDS, PROVIDER_IDS } from '../infra/seed';
 import { workflowIdForClaim } from '../workflows/contract';
-import { signalsReceived, startApi, useApiFixture } from './testSupport';
+import { signalsReceived, startApi, submittedClaim as submittedClaimOf, useApiFixture } from './testSupport';
 
 const f = useApiFixture();
 
 /** A claim through the API (so its workflow is running), with submission attempt 1 sent. pat-02 is a Blue Peak member. */
-async function submittedClaim(): Promise<string> {
-  const res = await f.api.request('POST', '/api/claims', {
-    body: {
-      patientId: PATIENT_IDS[1],
-      providerId: PROVIDER_IDS.internalMedicine,
-      dateOfService: '2026-10-20',
-      placeOfService: '11',
-      documentation: 'Hypertension follow-up; routine ECG.',
-      lines: [
-        { procedureCode: '99213', units: 1, chargeCents: 14_500, diagnosisPointers: [1] },
-        { procedureCode: '93000', units: 1, chargeCents: 7_500, diagnosisPointers: [1] },
-      ],
-      diagnoses: ['I10'],
-    },
-  });
-  expect(res.status).toBe(201);
-  const claimId: string = res.body.id;
-  await f.db.prisma.submission.create({
-    data: {
-      claimId,
-      attempt: 1,
-      frequencyCode: '1',
-      idempotencyKey: `${claimId}:1`,
-      interchangeControlNumber: 1,
-      transactionControlNumber: '0001',
-    },
-  });
-  return claimId;
-}
+const submittedClaim = async (): Promise<string> => (await submittedClaimOf(f)).claimId;
 
 describe('POST /api/inbound/acknowledgements', () => {
   it('records the answer on the submission, signals the workflow, and dedupes a re-delivery by ackId', async () => {
     const claimId = await submittedClaim();
     const ack = { ackId: 'ack-277ca-0001', claimId, attempt: 1, accepted: true, payerClaimControlNo: 'BPK2026110400123' };
 
-    const first = await f.api.request('POST', '/api/inbound/acknowledgements', { body: ack, user: null });
+    const first = await f.api.request('POST', '/api/inbound/acknowledgements', { body: ack });
     expect(first.status).toBe(202);
     expect(first.body).toEqual({ accepted: true, duplicate: false });
     const submission = await f.db.prisma.submission.findUniqueOrThrow({ where: { claimId_attempt: { claimId, attempt: 1 } } });
@@ -50,7 +22,7 @@ describe('POST /api/inbound/acknowledgements', () => {
     expect(submission.respondedAt).not.toBeNull();
     expect((await f.db.prisma.claim.findUniqueOrThrow({ where: { id: claimId } })).payerClaimControlNo).toBe('BPK2026110400123');
 
-    const again = await f.api.request('POST', '/api/inbound/acknowledgements', { body: ack, user: null });
+    const again = await f.api.request('POST', '/api/inbound/acknowledgements', { body: ack });
     expect(again.status).toBe(202);
     expect(again.body).toEqual({ accepted: true, duplicate: true });
     expect(await f.db.prisma.inboundMessage.count({ where: { kind: 'ack', externalId: ack.ackId } })).toBe(1);
@@ -187,7 +159,7 @@ describe('POST /api/inbound/remittances', () => {
     const [a, b] = [await submittedClaim(), await submittedClaim()];
     const body = remittance([a, b, 'CFUNKNOWN0001'], 'TRN-1001');
     body.paymentCents = 48_000;
-    const res = await f.api.request('POST', '/api/inbound/remittances', { body, user: null });
+    const res = await f.api.request('POST', '/api/inbound/remittances', { body });
     expect(res.status).toBe(202);
     expect(res.body).toMatchObject({ accepted: true, duplicate: false, matched: 2, unmatched: ['CFUNKNOWN0001'] });
 
@@ -263,7 +235,7 @@ describe('POST /api/inbound/remittances', () => {
         { reasonCode: 'L6', amountCents: -300 },
       ],
     };
-    const res = await f.api.request('POST', '/api/inbound/remittances', { body, user: null });
+    const res = await f.api.request('POST', '/api/inbound/remittances', { body });
     expect(res.status).toBe(202);
     expect(res.body).toMatchObject({ matched: 0, unmatched: ['CFUNKNOWN0077'], exceptionTaskIds: [expect.any(String)] });
     const stored = await f.db.prisma.remittance.findUniqueOrThrow({ where: { id: res.body.remittanceId }, include: { providerAdjustments: true } });
@@ -303,14 +275,14 @@ describe('POST /api/inbound/appeal-decisions', () => {
       data: { claimId, level: 1, idempotencyKey: `${claimId}:appeal:1`, deadline: new Date('2027-01-15T00:00:00Z'), packet: 'appeal letter' },
     });
     const decision = { decisionId: 'dec-1', claimId, level: 1, decision: 'OVERTURNED' };
-    const first = await f.api.request('POST', '/api/inbound/appeal-decisions', { body: decision, user: null });
+    const first = await f.api.request('POST', '/api/inbound/appeal-decisions', { body: decision });
     expect(first.status).toBe(202);
     expect(first.body).toEqual({ accepted: true, duplicate: false });
     const appeal = await f.db.prisma.appeal.findUniqueOrThrow({ where: { claimId_level: { claimId, level: 1 } } });
     expect(appeal.status).toBe('OVERTURNED');
     expect(appeal.decidedAt).not.toBeNull();
 
-    const again = await f.api.request('POST', '/api/inbound/appeal-decisions', { body: decision, user: null });
+    const again = await f.api.request('POST', '/api/inbound/appeal-decisions', { body: decision });
     expect(again.body).toEqual({ accepted: true, duplicate: true });
     expect(await f.db.prisma.inboundMessage.count({ where: { kind: 'appeal-decision' } })).toBe(1);
     const signals = await signalsReceived(f.env.client, workflowIdForClaim(claimId));

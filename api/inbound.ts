@@ -1,9 +1,10 @@
 // /api/inbound: what the clearinghouse and payers send us (acknowledgements, remittances, appeal decisions).
-// Each message is stored once, in the same transaction as the read-model change it causes, and only then
+// The sender is authenticated before this router runs (api/app.ts); here each message is held to the payers
+// that sender may speak for. Each message is stored once, in the same transaction as the read-model change it causes, and only then
 // signalled to the claim's workflow. A re-delivered message stores nothing but signals again, so a signal
 // lost between commit and send is recovered by the sender's retry (the workflow dedupes by message id).
 import { randomUUID } from 'node:crypto';
-import { Router } from 'express';
+import express, { Router, type RequestHandler } from 'express';
 import type { Prisma, PrismaClient } from '../generated/prisma/client';
 import {
   acknowledgementSignal,
@@ -13,12 +14,14 @@ import {
   type AppealDecisionSignal,
   type RemittanceSignal,
 } from '../workflows/contract';
-import { CLEARINGHOUSE_ACTOR, recordAudit } from './audit';
+import { auditRows, recordAudit } from './audit';
+import { callerSender, mayDeliverFor, type Sender } from './auth';
 import { signalClaimWorkflow, signalEach } from './claimSignals';
 import type { ApiContext } from './context';
 import { dateFromIso } from './dates';
-import { ApiError, isUniqueViolation, parseInput, UnprocessableError } from './errors';
+import { ApiError, ForbiddenError, isUniqueViolation, parseInput, UnprocessableError } from './errors';
 import { findImbalance } from './remittanceBalance';
+import { refuseUnstorableText } from './storableText';
 import { ANY_PAYER_GROUP } from './access';
 import { taskPriority } from '../domain/priority';
 import { DEFAULT_TASK_SLA_DAYS, TASK_KINDS } from '../workflows/contract';
@@ -33,27 +36,40 @@ const APPEAL_DECISION_KIND = 'appeal-decision';
 const REMITTANCE_KIND = 'remittance';
 const POSTING_EXCEPTION = 'POSTING_EXCEPTION';
 
+/** Remittances carry hundreds of claims; the default 100 kB is too small for them. Text the database cannot store is refused. */
+const parseJson = express.json({ limit: '10mb' });
+const jsonBody: RequestHandler = (req, res, next) =>
+  parseJson(req, res, (err?: unknown) => {
+    if (err) return next(err);
+    try {
+      refuseUnstorableText(req, res, next);
+    } catch (refusal) {
+      next(refusal);
+    }
+  });
+
 export function inboundRouter(ctx: ApiContext): Router {
   const { prisma } = ctx;
   const router = Router();
 
-  router.post('/acknowledgements', async (req, res) => {
+  router.post('/acknowledgements', jsonBody, async (req, res) => {
     const message = parseInput(acknowledgementMessage, req.body);
-    const { duplicate } = await processAcknowledgement(ctx, message);
+    const { duplicate } = await processAcknowledgement(ctx, callerSender(res), message);
     res.status(202).json({ accepted: true, duplicate });
   });
 
-  router.post('/appeal-decisions', async (req, res) => {
+  router.post('/appeal-decisions', jsonBody, async (req, res) => {
     const message = parseInput(appealDecisionMessage, req.body);
+    const sender = callerSender(res);
     const { duplicate, claimId, signal } = await storeOnce(prisma, APPEAL_DECISION_KIND, message.decisionId, async (tx) => {
-      await requireClaim(tx, message.claimId);
+      await requireClaim(tx, sender, message.claimId);
       const updated = await tx.appeal.updateMany({
         where: { claimId: message.claimId, level: message.level },
         data: { status: message.decision, decidedAt: new Date() },
       });
       if (updated.count === 0) throw new UnprocessableError('UNKNOWN_REFERENCE', 'the claim has no appeal at this level', 'level');
       await recordAudit(tx, {
-        actor: CLEARINGHOUSE_ACTOR,
+        actor: sender.id,
         action: 'claim.appeal-decision',
         entity: 'claim',
         entityId: message.claimId,
@@ -67,14 +83,14 @@ export function inboundRouter(ctx: ApiContext): Router {
     res.status(202).json({ accepted: true, duplicate });
   });
 
-  router.post('/remittances', async (req, res) => {
+  router.post('/remittances', jsonBody, async (req, res) => {
     const message = parseInput(remittanceMessage, req.body);
-    const result = await processRemittance(ctx, message);
+    const result = await processRemittance(ctx, callerSender(res), message);
     res.status(202).json({ accepted: true, ...result });
   });
 
   // X12 files (999, 277CA, 835): api/inboundX12.ts; the body stays text.
-  router.post('/x12', x12BodyParser, (req, res) => handleX12(ctx, req, res));
+  router.post('/x12', x12BodyParser, (req, res) => handleX12(ctx, callerSender(res), req, res));
 
   // Unknown inbound paths answer 404 here rather than fall through to the user check meant for people.
   router.use((req, _res, next) => next(new ApiError(404, 'NOT_FOUND', `no route for ${req.method} ${req.baseUrl}${req.path}`)));
@@ -85,10 +101,10 @@ export function inboundRouter(ctx: ApiContext): Router {
  * Stores an acknowledgement (JSON or from a 277CA/999) once and signals the claim's workflow. Throws
  * UnprocessableError when the claim or its submission attempt is unknown.
  */
-export async function processAcknowledgement(ctx: ApiContext, message: AcknowledgementInput): Promise<{ duplicate: boolean }> {
+export async function processAcknowledgement(ctx: ApiContext, sender: Sender, message: AcknowledgementInput): Promise<{ duplicate: boolean }> {
   const { prisma } = ctx;
   const { duplicate, claimId, signal } = await storeOnce(prisma, ACK_KIND, message.ackId, async (tx) => {
-    await requireClaim(tx, message.claimId);
+    await requireClaim(tx, sender, message.claimId);
     const respondedAt = new Date();
     const updated = await tx.submission.updateMany({
       where: { claimId: message.claimId, attempt: message.attempt },
@@ -103,7 +119,7 @@ export async function processAcknowledgement(ctx: ApiContext, message: Acknowled
       await tx.claim.update({ where: { id: message.claimId }, data: { payerClaimControlNo: message.payerClaimControlNo } });
     }
     await recordAudit(tx, {
-      actor: CLEARINGHOUSE_ACTOR,
+      actor: sender.id,
       action: 'claim.acknowledgement',
       entity: 'claim',
       entityId: message.claimId,
@@ -137,14 +153,15 @@ export interface RemittanceOutcome {
  * Checks, stores (once per payer + trace number) and signals a remittance. Throws UnprocessableError when it
  * does not balance, repeats a claim, or names a payer we do not know.
  */
-export async function processRemittance(ctx: ApiContext, message: RemittanceInput): Promise<RemittanceOutcome> {
+export async function processRemittance(ctx: ApiContext, sender: Sender, message: RemittanceInput): Promise<RemittanceOutcome> {
   const { prisma } = ctx;
   const imbalance = findImbalance(message);
   if (imbalance) throw new UnprocessableError('REMITTANCE_UNBALANCED', imbalance.message, imbalance.field);
   const payer = await prisma.payer.findUnique({ where: { electronicPayerId: message.payerElectronicId }, select: { id: true } });
   if (!payer) throw new UnprocessableError('UNKNOWN_REFERENCE', 'no payer has this electronic payer id', 'payerElectronicId');
+  assertMayDeliverFor(sender, payer.id, 'payerElectronicId');
 
-  const stored = await storeRemittance(ctx, payer.id, message);
+  const stored = await storeRemittance(ctx, sender, payer.id, message);
   const payments = await prisma.claimPayment.findMany({
     where: { remittanceId: stored.remittanceId, ...(stored.duplicate ? { postedAt: null } : {}) },
     include: { adjustments: { select: { carc: true } } },
@@ -203,9 +220,20 @@ async function storeOnce<T extends object>(
   }
 }
 
-async function requireClaim(tx: Prisma.TransactionClient, claimId: string): Promise<void> {
-  const claim = await tx.claim.findUnique({ where: { id: claimId }, select: { id: true } });
-  if (!claim) throw new UnprocessableError('UNKNOWN_REFERENCE', 'no such claim', 'claimId');
+/**
+ * The claim must exist and be billed to a payer the sender speaks for. A claim of another payer is answered
+ * as no claim at all, so that a sender cannot learn which claim ids other payers' claims have.
+ */
+async function requireClaim(tx: Prisma.TransactionClient, sender: Sender, claimId: string): Promise<void> {
+  const claim = await tx.claim.findUnique({ where: { id: claimId }, select: { payerId: true } });
+  if (!claim || !mayDeliverFor(sender, claim.payerId)) throw new UnprocessableError('UNKNOWN_REFERENCE', 'no such claim', 'claimId');
+}
+
+/** A remittance from a payer the sender does not speak for: refused whole. */
+export function assertMayDeliverFor(sender: Sender, payerId: string, field: string): void {
+  if (!mayDeliverFor(sender, payerId)) {
+    throw new ForbiddenError(`sender ${sender.id} may not deliver messages of payer ${payerId}`, 'SENDER_NOT_ALLOWED_FOR_PAYER', field);
+  }
 }
 
 interface StoredRemittance {
@@ -221,7 +249,7 @@ interface StoredRemittance {
  * (PLB), and the message itself. The same payer + trace number is the same 835: stored once, so a re-delivery
  * opens no second exception.
  */
-async function storeRemittance(ctx: ApiContext, payerId: string, message: RemittanceInput): Promise<StoredRemittance> {
+async function storeRemittance(ctx: ApiContext, sender: Sender, payerId: string, message: RemittanceInput): Promise<StoredRemittance> {
   const { prisma } = ctx;
   const existing = async (): Promise<StoredRemittance | null> => {
     const found = await prisma.remittance.findUnique({
@@ -257,11 +285,14 @@ async function storeRemittance(ctx: ApiContext, payerId: string, message: Remitt
             paymentDate: dateFromIso(message.paymentDate),
           },
         });
-        const known = await tx.claim.findMany({ where: { id: { in: message.claims.map((c) => c.claimId) } }, select: { id: true } });
-        const knownIds = new Set(known.map((c) => c.id));
-        const numbered = message.claims.map((c, sequence) => ({ ...c, sequence, paymentId: randomUUID() }));
-        const matched = numbered.filter((c) => knownIds.has(c.claimId));
-        const unmatched = numbered.filter((c) => !knownIds.has(c.claimId));
+        const known = await tx.claim.findMany({
+          where: { id: { in: message.claims.map((c) => c.claimId) } },
+          select: { id: true, payerId: true, totalChargeCents: true, lines: { select: { chargeCents: true } } },
+        });
+        const byId = new Map(known.map((c) => [c.id, c]));
+        const numbered = message.claims.map((c, sequence) => ({ ...c, sequence, paymentId: randomUUID(), mismatch: mismatchOf(c, payerId, byId.get(c.claimId)) }));
+        const matched = numbered.filter((c) => c.mismatch === undefined);
+        const unmatched = numbered.filter((c) => c.mismatch !== undefined);
 
         await tx.providerAdjustment.createMany({
           data: (message.providerAdjustments ?? []).map((a) => ({
@@ -273,7 +304,7 @@ async function storeRemittance(ctx: ApiContext, payerId: string, message: Remitt
             amountCents: a.amountCents,
           })),
         });
-        const exceptionTaskIds = await openPostingExceptions(ctx, tx, { remittanceId, payerId, message, unmatched });
+        const exceptionTaskIds = await openPostingExceptions(ctx, tx, { sender, remittanceId, payerId, message, unmatched });
 
         // Bulk inserts: an 835 can carry hundreds of claims and the transaction must stay short.
         await tx.claimPayment.createMany({
@@ -316,14 +347,16 @@ async function storeRemittance(ctx: ApiContext, payerId: string, message: Remitt
           data: { kind: REMITTANCE_KIND, externalId: `${payerId}:${message.traceNumber}`, body: message as unknown as Prisma.InputJsonObject },
         });
         await tx.auditEvent.createMany({
-          data: matched.map((c) => ({
-            actor: CLEARINGHOUSE_ACTOR,
-            action: 'claim.remittance',
-            entity: 'claim',
-            entityId: c.claimId,
-            claimId: c.claimId,
-            detail: { remittanceId, claimPaymentId: c.paymentId, statusCode: c.statusCode, paidCents: c.paidCents },
-          })),
+          data: auditRows(
+            matched.map((c) => ({
+              actor: sender.id,
+              action: 'claim.remittance',
+              entity: 'claim',
+              entityId: c.claimId,
+              claimId: c.claimId,
+              detail: { remittanceId, claimPaymentId: c.paymentId, statusCode: c.statusCode, paidCents: c.paidCents },
+            })),
+          ),
         });
         return { remittanceId, duplicate: false, matchedClaimIds: matched.map((c) => c.claimId), exceptionTaskIds };
       },
@@ -334,6 +367,35 @@ async function storeRemittance(ctx: ApiContext, payerId: string, message: Remitt
     if (raced) return raced;
     throw err;
   }
+}
+
+/** Why a remittance claim cannot post to the claim it names: a biller decides on a posting exception. */
+export type PostingMismatch = 'UNKNOWN_CLAIM' | 'CLAIM_OF_ANOTHER_PAYER' | 'CHARGE_MISMATCH';
+
+/**
+ * A claim payment posts only to a claim of the remittance's own payer whose charge it repeats: the whole claim's
+ * (a reversal, status 22, repeats it negated), or, when the payer split the claim, the charges of some of its
+ * lines, each line of the payment being one of the claim's. Anything else is a biller's call, never a posting: a
+ * payer's 835 cannot move another payer's claim, and a charge that is not ours means it adjudicated something else.
+ */
+function mismatchOf(
+  c: { chargeCents: number; lines: { chargeCents: number }[] },
+  payerId: string,
+  claim: { payerId: string; totalChargeCents: number; lines: { chargeCents: number }[] } | undefined,
+): PostingMismatch | undefined {
+  if (!claim) return 'UNKNOWN_CLAIM';
+  if (claim.payerId !== payerId) return 'CLAIM_OF_ANOTHER_PAYER';
+  const charge = Math.abs(c.chargeCents);
+  if (charge === claim.totalChargeCents) return undefined;
+  if (charge > claim.totalChargeCents || c.lines.length === 0) return 'CHARGE_MISMATCH';
+  // a split claim: every line paid is a line of ours, none twice, and they add up to the charge paid
+  const ours = claim.lines.map((l) => l.chargeCents);
+  for (const line of c.lines) {
+    const at = ours.indexOf(Math.abs(line.chargeCents));
+    if (at < 0) return 'CHARGE_MISMATCH';
+    ours.splice(at, 1);
+  }
+  return c.lines.reduce((s, l) => s + Math.abs(l.chargeCents), 0) === charge ? undefined : 'CHARGE_MISMATCH';
 }
 
 /** The POSTING_EXCEPTION task of an unmatched claim payment: one per payment, whatever re-delivers it. */
@@ -347,11 +409,12 @@ export const exceptionTaskId = (unmatchedPaymentId: string): string => `EXC-${un
 async function openPostingExceptions(
   ctx: ApiContext,
   tx: Prisma.TransactionClient,
-  { remittanceId, payerId, message, unmatched }: {
+  { sender, remittanceId, payerId, message, unmatched }: {
+    sender: Sender;
     remittanceId: string;
     payerId: string;
     message: RemittanceInput;
-    unmatched: (RemittanceInput['claims'][number] & { sequence: number })[];
+    unmatched: (RemittanceInput['claims'][number] & { sequence: number; mismatch?: PostingMismatch })[];
   },
 ): Promise<string[]> {
   if (unmatched.length === 0) return [];
@@ -391,6 +454,8 @@ async function openPostingExceptions(
         traceNumber: message.traceNumber,
         paymentDate: message.paymentDate,
         claimRef: c.claimId,
+        // why it did not post: no claim of ours, a claim of another payer, or a charge that is not the claim's
+        reason: c.mismatch ?? 'UNKNOWN_CLAIM',
         statusCode: c.statusCode,
         chargeCents: c.chargeCents,
         paidCents: c.paidCents,
@@ -401,13 +466,15 @@ async function openPostingExceptions(
     })),
   });
   await tx.auditEvent.createMany({
-    data: rows.map((c) => ({
-      actor: CLEARINGHOUSE_ACTOR,
-      action: 'task.opened',
-      entity: 'task',
-      entityId: exceptionTaskId(c.unmatchedId),
-      detail: { kind: POSTING_EXCEPTION, remittanceId, unmatchedPaymentId: c.unmatchedId, paidCents: c.paidCents },
-    })),
+    data: auditRows(
+      rows.map((c) => ({
+        actor: sender.id,
+        action: 'task.opened',
+        entity: 'task',
+        entityId: exceptionTaskId(c.unmatchedId),
+        detail: { kind: POSTING_EXCEPTION, remittanceId, unmatchedPaymentId: c.unmatchedId, paidCents: c.paidCents, reason: c.mismatch ?? 'UNKNOWN_CLAIM' },
+      })),
+    ),
   });
   return rows.map((c) => exceptionTaskId(c.unmatchedId));
 }

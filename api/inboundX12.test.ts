@@ -2,44 +2,21 @@
 import fs from 'node:fs';
 import { FIXTURES_DIR } from '../test/fixtures';
 import { describe, expect, it } from 'vitest';
-import { PATIENT_IDS, PROVIDER_IDS } from '../infra/seed';
 import { workflowIdForClaim } from '../workflows/contract';
 import { write999 } from '../domain/x12/write999';
 import { write277CA } from '../domain/x12/write277ca';
 import { write835 } from '../domain/x12/write835';
 import type { EnvelopeArgs } from '../domain/x12/envelopeWriter';
-import { signalsReceived, useApiFixture } from './testSupport';
+import { signalsReceived, submittedClaim as submittedClaimOf, useApiFixture } from './testSupport';
 
 const f = useApiFixture();
 const ROOT = `${FIXTURES_DIR}/x12/`;
 const fixture = (dir: string, file: string) => fs.readFileSync(`${ROOT}${dir}/${file}`, 'utf8');
 
 const postX12 = (text: string, query = '') =>
-  f.api.request('POST', `/api/inbound/x12${query}`, { rawBody: text, user: null, headers: { 'Content-Type': 'application/edi-x12' } });
+  f.api.request('POST', `/api/inbound/x12${query}`, { rawBody: text, headers: { 'Content-Type': 'application/edi-x12' } });
 
-let nextControl = 500;
-/** A claim through the API (its workflow runs) with attempt 1 sent under fresh control numbers. pat-02: Blue Peak (BPK47). */
-async function submittedClaim(): Promise<{ claimId: string; isa: number; st: string }> {
-  const res = await f.api.request('POST', '/api/claims', {
-    body: {
-      patientId: PATIENT_IDS[1], providerId: PROVIDER_IDS.internalMedicine, dateOfService: '2026-10-20', placeOfService: '11',
-      documentation: 'Hypertension follow-up; routine ECG.',
-      lines: [
-        { procedureCode: '99213', units: 1, chargeCents: 14_500, diagnosisPointers: [1] },
-        { procedureCode: '93000', units: 1, chargeCents: 7_500, diagnosisPointers: [1] },
-      ],
-      diagnoses: ['I10'],
-    },
-  });
-  expect(res.status).toBe(201);
-  const claimId: string = res.body.id;
-  const isa = ++nextControl;
-  const st = String(isa).padStart(4, '0');
-  await f.db.prisma.submission.create({
-    data: { claimId, attempt: 1, frequencyCode: '1', idempotencyKey: `${claimId}:1`, interchangeControlNumber: isa, transactionControlNumber: st },
-  });
-  return { claimId, isa, st };
-}
+const submittedClaim = () => submittedClaimOf(f);
 
 let nextIsa = 9000;
 const envelope = (): EnvelopeArgs => {

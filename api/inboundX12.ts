@@ -3,23 +3,36 @@
 // the front end) or an 835 (remittance). They reuse the JSON paths of api/inbound.ts, so storage, dedupe and
 // workflow signals are the same whichever format the message came in. A file nothing can be read from is a
 // 400 naming the segment; a bad transaction among good ones is listed in `errors` while the rest go through.
-import express, { type Request, type Response } from 'express';
+import express, { type Request, type RequestHandler, type Response } from 'express';
 import type { Prisma } from '../generated/prisma/client';
 import type { AcknowledgementMessage, ProviderAdjustmentMessage, RemittanceAdjustment, RemittanceClaim, RemittanceMessage } from '../domain/clearinghouse';
 import { readTransactions, X12SyntaxError, type Transaction } from '../domain/x12/reader';
 import { parse999, type Ack999 } from '../domain/x12/999';
 import { parse277CA, type ClaimStatus277, type Status277 } from '../domain/x12/277ca';
 import { balance835, parse835, type Adjustment, type Remittance835 } from '../domain/x12/835';
+import { mayDeliverFor, type Sender } from './auth';
 import type { ApiContext } from './context';
 import { ApiError } from './errors';
 import { processAcknowledgement, processRemittance } from './inbound';
 import { remittanceMessage } from './schemas';
 import { isStorableText } from './storableText';
 
-export const X12_CONTENT_TYPES = ['application/edi-x12', 'application/edi', 'text/plain'];
+/**
+ * What an X12 file may come as. Never text/plain (nor any type a web page may send without a CORS preflight):
+ * a page in a sender's browser must not be able to post a file on the sender's behalf.
+ */
+export const X12_CONTENT_TYPES = ['application/edi-x12', 'application/octet-stream'];
 
-/** The body as text; 50 MB holds a large 835 of thousands of claims. */
-export const x12BodyParser = express.text({ type: X12_CONTENT_TYPES, limit: '50mb' });
+const readX12Text = express.text({ type: X12_CONTENT_TYPES, limit: '50mb' });
+
+/** The body as text (50 MB holds a large 835 of thousands of claims); any other type is a 415, unread. */
+export const x12BodyParser: RequestHandler = (req, res, next) => {
+  // false: a body of another type (null: no body at all, which handleX12 answers as X12_EMPTY)
+  if (req.is(X12_CONTENT_TYPES) === false) {
+    throw new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', `an X12 file is sent as ${X12_CONTENT_TYPES.join(' or ')}`, 'Content-Type');
+  }
+  readX12Text(req, res, next);
+};
 
 const FILE_999_KIND = 'x12-999';
 const FILE_277_KIND = 'x12-277ca';
@@ -65,10 +78,10 @@ const syntaxError = (e: X12SyntaxError, transaction?: string): X12Error => ({
   ...(e.element !== undefined ? { element: e.element } : {}),
 });
 
-export async function handleX12(ctx: ApiContext, req: Request, res: Response): Promise<void> {
+export async function handleX12(ctx: ApiContext, sender: Sender, req: Request, res: Response): Promise<void> {
   const text = typeof req.body === 'string' ? req.body : '';
   if (text.trim() === '') {
-    throw new ApiError(400, 'X12_EMPTY', 'an X12 body is required (Content-Type: application/edi-x12 or text/plain)');
+    throw new ApiError(400, 'X12_EMPTY', `an X12 body is required (Content-Type: ${X12_CONTENT_TYPES.join(' or ')})`);
   }
   // ?controlTotals=false: for a sender known to write wrong SE/GE/IEA counts (the reader's own option).
   const read = readTransactions(text, { controlTotals: req.query.controlTotals !== 'false' });
@@ -98,13 +111,13 @@ export async function handleX12(ctx: ApiContext, req: Request, res: Response): P
     try {
       switch (t.setId) {
         case '999':
-          transactions.push(await process999(ctx, t));
+          transactions.push(await process999(ctx, sender, t));
           break;
         case '277':
-          transactions.push(await process277(ctx, t));
+          transactions.push(await process277(ctx, sender, t));
           break;
         case '835':
-          transactions.push(await process835(ctx, t));
+          transactions.push(await process835(ctx, sender, t));
           break;
         default:
           errors.push({ transaction: t.controlNumber, code: 'X12_UNSUPPORTED', message: `transaction set ${t.setId} is not one claimflow receives (999, 277CA, 835)`, segmentIndex: t.segments[0].index, segmentId: 'ST', element: 1 });
@@ -154,7 +167,7 @@ async function recordOnce(ctx: ApiContext, kind: string, externalId: string, cla
  * Rejected sets: the submission they carried is rejected, as a front-end rejection would be. Our 837s use
  * GS06 = ISA13 = Submission.interchangeControlNumber and ST02 = Submission.transactionControlNumber.
  */
-async function process999(ctx: ApiContext, t: Transaction): Promise<X12TransactionResult> {
+async function process999(ctx: ApiContext, sender: Sender, t: Transaction): Promise<X12TransactionResult> {
   const ack = parse999(t);
   const key = fileKey(t);
   const claims: string[] = [];
@@ -165,15 +178,16 @@ async function process999(ctx: ApiContext, t: Transaction): Promise<X12Transacti
       ? await ctx.prisma.submission.findFirst({
           where: { interchangeControlNumber: group, transactionControlNumber: set.controlNumber },
           orderBy: { submittedAt: 'desc' },
+          include: { claim: { select: { payerId: true } } },
         })
       : null;
-    if (!submission) {
+    if (!submission || !mayDeliverFor(sender, submission.claim.payerId)) {
       unmatched.push(`${ack.group.controlNumber}/${set.controlNumber}`);
       continue;
     }
     claims.push(submission.claimId);
     if (set.accepted) continue;
-    await processAcknowledgement(ctx, {
+    await processAcknowledgement(ctx, sender, {
       ackId: `999:${key}:${set.controlNumber}`.slice(0, 200),
       claimId: submission.claimId,
       attempt: submission.attempt,
@@ -184,10 +198,13 @@ async function process999(ctx: ApiContext, t: Transaction): Promise<X12Transacti
   }
   // A group rejected as a whole (AK9 R) with no set responses: every submission of that group is rejected.
   if (ack.sets.length === 0 && !ack.accepted && Number.isSafeInteger(group)) {
-    const subs = await ctx.prisma.submission.findMany({ where: { interchangeControlNumber: group, status: 'SENT' } });
-    for (const s of subs) {
+    const subs = await ctx.prisma.submission.findMany({
+      where: { interchangeControlNumber: group, status: 'SENT' },
+      include: { claim: { select: { payerId: true } } },
+    });
+    for (const s of subs.filter((x) => mayDeliverFor(sender, x.claim.payerId))) {
       claims.push(s.claimId);
-      await processAcknowledgement(ctx, {
+      await processAcknowledgement(ctx, sender, {
         ackId: `999:${key}`.slice(0, 200), claimId: s.claimId, attempt: s.attempt, accepted: false,
         rejectionCode: `999-${ack.status}`, reason: `the 837 file was rejected (AK9 ${ack.status}${ack.groupErrors.length ? `, errors ${ack.groupErrors.join(', ')}` : ''})`,
       });
@@ -213,7 +230,7 @@ const ACCEPTED_CATEGORIES = new Set(['A1', 'A2']);
 const REJECTED_CATEGORIES = new Set(['A3', 'A4', 'A6', 'A7', 'A8']);
 
 /** For each claim of a 277CA: the same processing as a JSON acknowledgement. */
-async function process277(ctx: ApiContext, t: Transaction): Promise<X12TransactionResult> {
+async function process277(ctx: ApiContext, sender: Sender, t: Transaction): Promise<X12TransactionResult> {
   const ack = parse277CA(t);
   const key = fileKey(t);
   const claims: string[] = [];
@@ -225,7 +242,8 @@ async function process277(ctx: ApiContext, t: Transaction): Promise<X12Transacti
     if (!decision) continue; // pending or finalized statuses: nothing an acknowledgement changes
     const claimId = c.patientControlNumber;
     const submission = await submissionFor(ctx, claimId, ack.reference);
-    if (!submission) {
+    // A claim of a payer the sender does not speak for is answered as one we do not know.
+    if (!submission || !mayDeliverFor(sender, submission.claim.payerId)) {
       unmatched.push(claimId);
       continue;
     }
@@ -238,7 +256,7 @@ async function process277(ctx: ApiContext, t: Transaction): Promise<X12Transacti
       ...(decision.accepted ? {} : { rejectionCode: stc, reason: decision.reason }),
       ...(c.payerClaimControlNumber ? { payerClaimControlNo: c.payerClaimControlNumber } : {}),
     };
-    const { duplicate } = await processAcknowledgement(ctx, message);
+    const { duplicate } = await processAcknowledgement(ctx, sender, message);
     handled++;
     if (duplicate) duplicates++;
     claims.push(claimId);
@@ -264,20 +282,21 @@ function decide277(c: ClaimStatus277): { accepted: boolean; status: Status277; r
 async function submissionFor(ctx: ApiContext, claimId: string, reference: string | undefined) {
   if (claimId.length > 64) return null;
   const ref = reference && /^\d{1,9}$/.test(reference) ? Number(reference) : undefined;
+  const include = { claim: { select: { payerId: true } } } as const;
   if (ref !== undefined) {
-    const quoted = await ctx.prisma.submission.findFirst({ where: { claimId, interchangeControlNumber: ref } });
+    const quoted = await ctx.prisma.submission.findFirst({ where: { claimId, interchangeControlNumber: ref }, include });
     if (quoted) return quoted;
   }
   return (
-    (await ctx.prisma.submission.findFirst({ where: { claimId, status: 'SENT' }, orderBy: { attempt: 'desc' } })) ??
-    (await ctx.prisma.submission.findFirst({ where: { claimId }, orderBy: { attempt: 'desc' } }))
+    (await ctx.prisma.submission.findFirst({ where: { claimId, status: 'SENT' }, orderBy: { attempt: 'desc' }, include })) ??
+    (await ctx.prisma.submission.findFirst({ where: { claimId }, orderBy: { attempt: 'desc' }, include }))
   );
 }
 
 // ---- 835 ------------------------------------------------------------------------------------------------
 
 /** The same processing as a JSON remittance, from parse835's model. */
-async function process835(ctx: ApiContext, t: Transaction): Promise<X12TransactionResult> {
+async function process835(ctx: ApiContext, sender: Sender, t: Transaction): Promise<X12TransactionResult> {
   const r = parse835(t);
   const balance = balance835(r);
   if (!balance.balanced) {
@@ -301,7 +320,7 @@ async function process835(ctx: ApiContext, t: Transaction): Promise<X12Transacti
     const issue = parsed.error.issues[0];
     throw new ApiError(422, 'REMITTANCE_INVALID', issue.message, issue.path.map(String).join('.') || undefined);
   }
-  const outcome = await processRemittance(ctx, parsed.data);
+  const outcome = await processRemittance(ctx, sender, parsed.data);
   const unmatched = [...outcome.unmatched, ...skipped];
   return {
     ...base(t),

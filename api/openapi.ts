@@ -119,22 +119,26 @@ function joinPath(prefix: string, path: unknown): string {
 /** Every route of an express app (methods and full paths), with the roles its requireRole middleware allows. */
 export function mountedRoutes(app: Application): MountedRoute[] {
   const out: MountedRoute[] = [];
-  let authenticated = false;
-  const walk = (stack: LayerLike[], prefix: string) => {
+  // Authentication and a role guard mounted on a router hold for what follows them in that router (and below it).
+  const walk = (stack: LayerLike[], prefix: string, state: { authenticated: boolean; roles: RoleName[] | null }) => {
     for (const layer of stack) {
-      if (layer.handle?.[AUTHENTICATES]) authenticated = true;
+      if (layer.handle?.[AUTHENTICATES]) state.authenticated = true;
       if (layer.route) {
         const path = joinPath(prefix, layer.route.path);
         const guard = layer.route.stack.find((l) => l.handle?.[ALLOWED_ROLES]);
+        const own = guard ? [...guard.handle![ALLOWED_ROLES]!] : null;
+        const roles = own && state.roles ? own.filter((r) => state.roles!.includes(r)) : (own ?? state.roles);
         for (const method of Object.keys(layer.route.methods).filter((m) => m !== '_all')) {
-          out.push({ method: method as Method, path, roles: guard ? [...guard.handle![ALLOWED_ROLES]!] : null, authenticated });
+          out.push({ method: method as Method, path, roles, authenticated: state.authenticated });
         }
       } else if (layer.handle?.stack) {
-        walk(layer.handle.stack, joinPath(prefix, layer.rawPath));
+        walk(layer.handle.stack, joinPath(prefix, layer.rawPath), { ...state });
+      } else if (layer.handle?.[ALLOWED_ROLES]) {
+        state.roles = [...layer.handle[ALLOWED_ROLES]!];
       }
     }
   };
-  walk((app as unknown as { router: { stack: LayerLike[] } }).router.stack, '');
+  walk((app as unknown as { router: { stack: LayerLike[] } }).router.stack, '', { authenticated: false, roles: null });
   return out;
 }
 
@@ -184,9 +188,9 @@ function operation(d: RouteDescription, roles: readonly RoleName[]): Record<stri
     summary: d.summary,
     ...(d.description ? { description: d.description } : {}),
     tags: [d.tag],
-    'x-roles': auth === 'user' ? [...roles] : [],
+    'x-roles': auth === 'user' ? [...roles] : auth === 'clearinghouse' ? [...ROLES.inbound] : [],
     ...(auth === 'clearinghouse' ? { 'x-caller': 'clearinghouse' } : {}),
-    security: auth === 'user' ? [{ bearerAuth: [] }] : [],
+    security: auth === 'none' ? [] : [{ bearerAuth: [] }],
     ...(parameters.length > 0 ? { parameters } : {}),
     ...(d.body
       ? {
@@ -248,7 +252,10 @@ export function openApiDocument(mounted?: readonly MountedRoute[]): Record<strin
     paths,
     components: {
       securitySchemes: {
-        bearerAuth: { type: 'http', scheme: 'bearer', description: "a user's API token: `Authorization: Bearer <token>`" },
+        bearerAuth: {
+          type: 'http', scheme: 'bearer',
+          description: "an API token: `Authorization: Bearer <token>`; a person's for /api, a CLEARINGHOUSE sender's for /api/inbound",
+        },
       },
       schemas: { Error: jsonSchema(errorBody, 'output') },
     },

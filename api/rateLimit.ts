@@ -48,11 +48,14 @@ class FixedWindows {
   }
 }
 
-export function fixedWindowLimit({ windowMs, max }: RateLimit): RequestHandler<any> {
+/** Counts per client address and route (`route`), or per address across everything behind it (`address`). */
+export function fixedWindowLimit({ windowMs, max }: RateLimit, per: 'route' | 'address' = 'route'): RequestHandler<any> {
   const windows = new FixedWindows(windowMs);
   return (req, _res, next) => {
-    // The matched pattern, not the URL: /api/admin/users/:id/tokens counts once for every user id.
-    const key = `${req.ip ?? req.socket.remoteAddress ?? '?'}|${req.method} ${req.baseUrl}${req.route?.path ?? req.path}`;
+    const address = req.ip ?? req.socket.remoteAddress ?? '?';
+    // The matched pattern, not the URL: /api/admin/users/:id/tokens counts once for every user id. Lower case:
+    // express matches /API/admin/... too, and a count must not restart for each way of writing the path.
+    const key = per === 'address' ? address : `${address}|${req.method} ${`${req.baseUrl}${req.route?.path ?? req.path}`.toLowerCase()}`;
     const w = windows.add(key);
     if (w.count > max) throw windows.refusal(w);
     next();

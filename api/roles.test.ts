@@ -8,6 +8,7 @@ import { issueToken } from './accounts';
 import { createApp } from './app';
 import { ALLOWED_ROLES, AUTHENTICATES, requireRole, type RoleName } from './auth';
 import { startApi, testConfig, useApiFixture, type TestApi } from './testSupport';
+import { SIMULATOR_SENDER_ID } from '../infra/seed';
 
 interface RouteEntry {
   method: string;
@@ -16,7 +17,9 @@ interface RouteEntry {
   roles: readonly RoleName[] | null;
 }
 
-const ALL: RoleName[] = ['CODER', 'BILLER', 'SUPERVISOR', 'ADMIN'];
+const STAFF: RoleName[] = ['CODER', 'BILLER', 'SUPERVISOR', 'ADMIN'];
+/** every role, the clearinghouse sender included: each is tried on every route */
+const ALL: RoleName[] = [...STAFF, 'CLEARINGHOUSE'];
 
 type Layer = {
   route?: { path: string; methods: Record<string, boolean>; stack: Layer[] };
@@ -55,25 +58,25 @@ function routeTable(app: express.Express): RouteEntry[] {
 /** Who the issue says may call what. Routes other modules add are held to their own declarations. */
 const EXPECTED: Record<string, readonly RoleName[]> = {
   'POST /api/claims': ['BILLER', 'SUPERVISOR', 'ADMIN'],
-  'GET /api/claims/summary': ALL,
-  'GET /api/claims': ALL,
-  'GET /api/claims/:id': ALL,
+  'GET /api/claims/summary': STAFF,
+  'GET /api/claims': STAFF,
+  'GET /api/claims/:id': STAFF,
   'POST /api/claims/:id/void': ['BILLER', 'SUPERVISOR', 'ADMIN'],
   'POST /api/patients': ['BILLER', 'SUPERVISOR', 'ADMIN'],
   'GET /api/patients/:id': ['BILLER', 'SUPERVISOR', 'ADMIN'],
-  'GET /api/payers': ALL,
-  'GET /api/providers': ALL,
+  'GET /api/payers': STAFF,
+  'GET /api/providers': STAFF,
   // queue routes are open to every role; the queue itself then decides (see the queue matrix below)
-  'GET /api/queues/:queue/tasks': ALL,
-  'POST /api/queues/:queue/next': ALL,
-  'GET /api/routing-rules': ALL,
+  'GET /api/queues/:queue/tasks': STAFF,
+  'POST /api/queues/:queue/next': STAFF,
+  'GET /api/routing-rules': STAFF,
   'PUT /api/routing-rules/:kind/:payerGroup': ['SUPERVISOR', 'ADMIN'],
   'DELETE /api/routing-rules/:kind/:payerGroup': ['SUPERVISOR', 'ADMIN'],
-  'GET /api/tasks/:id': ALL,
-  'POST /api/tasks/:id/claim': ALL,
-  'POST /api/tasks/:id/release': ALL,
-  'POST /api/tasks/:id/notes': ALL,
-  'POST /api/tasks/:id/complete': ALL,
+  'GET /api/tasks/:id': STAFF,
+  'POST /api/tasks/:id/claim': STAFF,
+  'POST /api/tasks/:id/release': STAFF,
+  'POST /api/tasks/:id/notes': STAFF,
+  'POST /api/tasks/:id/complete': STAFF,
   'POST /api/tasks/:id/reassign': ['SUPERVISOR', 'ADMIN'],
   'POST /api/tasks/reassign': ['SUPERVISOR', 'ADMIN'],
   'PATCH /api/tasks/:id/priority': ['SUPERVISOR', 'ADMIN'],
@@ -83,15 +86,20 @@ const EXPECTED: Record<string, readonly RoleName[]> = {
   'GET /api/admin/users/:id/tokens': ['ADMIN'],
   'POST /api/admin/users/:id/tokens': ['ADMIN'],
   'DELETE /api/admin/tokens/:id': ['ADMIN'],
+  // what clearinghouses and payers deliver: senders only, never a person's token
+  'POST /api/inbound/acknowledgements': ['CLEARINGHOUSE'],
+  'POST /api/inbound/remittances': ['CLEARINGHOUSE'],
+  'POST /api/inbound/appeal-decisions': ['CLEARINGHOUSE'],
+  'POST /api/inbound/x12': ['CLEARINGHOUSE'],
 };
 
-/** What may answer without a token: the health check, the clearinghouse's inbound routes (their own auth comes later), API docs. */
-const PUBLIC_PATH = /^\/api\/(health$|inbound\/|openapi)/;
+/** What may answer without a token: the health check and the API docs. The inbound routes want a sender's token. */
+const PUBLIC_PATH = /^\/api\/(health$|openapi)/;
 
 const f = useApiFixture();
 let strict: TestApi;
 const tokens = {} as Record<RoleName, string>;
-const USERS: Record<RoleName, string> = { CODER: 'coder-1', BILLER: 'biller-1', SUPERVISOR: 'supervisor-1', ADMIN: 'admin' };
+const USERS: Record<RoleName, string> = { CODER: 'coder-1', BILLER: 'biller-1', SUPERVISOR: 'supervisor-1', ADMIN: 'admin', CLEARINGHOUSE: SIMULATOR_SENDER_ID };
 const table = routeTable(createApp({ prisma: {} as never, temporal: {} as never, config: testConfig() }));
 
 beforeAll(async () => {

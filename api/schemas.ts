@@ -270,9 +270,11 @@ export const appealDecisionMessage = z.object({
 
 // ---- users, tokens, routing rules ----
 
-const ROLE_NAMES = ['CODER', 'BILLER', 'SUPERVISOR', 'ADMIN'] as const;
+const ROLE_NAMES = ['CODER', 'BILLER', 'SUPERVISOR', 'ADMIN', 'CLEARINGHOUSE'] as const;
 const userId = z.string('must be a string').regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be 1-64 letters, digits, dots, dashes or underscores');
 const skill = z.string('must be a string').regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'must be 1-40 lowercase letters, digits, dashes or underscores');
+/** a Payer.id a CLEARINGHOUSE sender may deliver for, or "*" for every payer */
+const senderPayerId = z.string('must be a string').regex(/^(\*|[A-Za-z0-9][A-Za-z0-9._-]{0,63})$/, 'must be a payer id or *');
 const payerGroup = z.string('must be a string').regex(/^[A-Z0-9][A-Z0-9_-]{0,39}$/, 'must be 1-40 uppercase letters, digits, dashes or underscores');
 const uniqueList = <T extends z.ZodType<string>>(item: T, max: number) =>
   z.array(item).max(max, `at most ${max}`).refine((xs) => new Set(xs).size === xs.length, 'must not repeat an entry');
@@ -283,7 +285,8 @@ export const createUserBody = z.strictObject({
   role: z.enum(ROLE_NAMES, `must be one of ${ROLE_NAMES.join(', ')}`),
   skills: uniqueList(skill, 50).optional(),
   payerGroups: uniqueList(payerGroup, 50).optional(),
-});
+  payerIds: uniqueList(senderPayerId, 200).optional(),
+}).refine((u) => u.role === 'CLEARINGHOUSE' || !u.payerIds?.length, { message: 'only a CLEARINGHOUSE sender speaks for payers', path: ['payerIds'] });
 export type CreateUserBody = z.output<typeof createUserBody>;
 
 export const updateUserBody = z.strictObject({
@@ -291,6 +294,7 @@ export const updateUserBody = z.strictObject({
   role: z.enum(ROLE_NAMES, `must be one of ${ROLE_NAMES.join(', ')}`).optional(),
   skills: uniqueList(skill, 50).optional(),
   payerGroups: uniqueList(payerGroup, 50).optional(),
+  payerIds: uniqueList(senderPayerId, 200).optional(),
   active: z.boolean('must be true or false').optional(),
 });
 

@@ -72,10 +72,13 @@ describe('security headers', () => {
       ['malformed JSON', await strict.request('POST', '/api/patients', { token: tokens['biller-1'], rawBody: '{"firstName":' })],
       ['inbound', await strict.request('POST', '/api/inbound/nothing', { user: null, body: {} })],
       ['openapi', await strict.request('GET', '/api/openapi.json', { token: tokens['coder-1'] })],
+      // express routes without regard to case: /API/... is the API, and must not be cached either
+      ['upper-case path', await strict.request('GET', '/API/payers', { token: tokens['biller-1'] })],
+      ['mixed-case path', await strict.request('GET', '/Api/Claims', { user: null })],
     ];
     expect(answers.map(([what, r]) => [what, r.status])).toEqual([
       ['health', 200], ['signed-in read', 200], ['sign-in', 200], ['no token', 401], ['wrong role', 403],
-      ['unknown api route', 404], ['malformed JSON', 400], ['inbound', 404], ['openapi', 200],
+      ['unknown api route', 404], ['malformed JSON', 400], ['inbound', 401], ['openapi', 200], ['upper-case path', 200], ['mixed-case path', 401],
     ]);
     for (const [what, r] of answers) {
       expectSecurityHeaders(r.headers, what);
@@ -171,7 +174,7 @@ describe('rate limiting of sign-in', () => {
       expect(refused.headers.get('www-authenticate')).toBeNull();
       expectSecurityHeaders(refused.headers, 'the 429');
       expect(refused.headers.get('cache-control')).toBe('no-store');
-      // the health check (load balancers) and the clearinghouse's inbound routes are not behind sign-in
+      // the health check (load balancers) is not behind sign-in
       expect((await api.request('GET', '/api/health', { user: null })).status).toBe(200);
       // another address is not affected
       expect((await getFrom('127.0.0.2', `${api.baseUrl}/api/me`, tokens['coder-1'])).status).toBe(200);

@@ -40,8 +40,14 @@ export function securityHeaders(): RequestHandler {
       'Cross-Origin-Opener-Policy': 'same-origin',
     });
     // API answers carry PHI: no browser or proxy cache may keep them. The workspace's static files may be cached.
-    if (req.path === '/api' || req.path.startsWith('/api/')) res.set('Cache-Control', 'no-store');
+    if (isApiPath(req.path)) res.set('Cache-Control', 'no-store');
     if (cameOverTls(req)) res.set('Strict-Transport-Security', HSTS);
     next();
   };
+}
+
+/** /api and below, however it is written: express matches routes without regard to case, so /API/claims is an API call. */
+export function isApiPath(path: string): boolean {
+  const p = path.toLowerCase();
+  return p === '/api' || p.startsWith('/api/');
 }

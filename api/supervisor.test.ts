@@ -417,7 +417,7 @@ const days = (n: number) => `${n * 24} hours`;
 
 async function setFaults(h: Harness, failNextRequests: number) {
   const res = await fetch(`${h.simulatorUrl}/admin/faults`, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ failNextRequests, status: 500 }),
+    method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${h.simulatorToken}` }, body: JSON.stringify({ failNextRequests, status: 500 }),
   });
   if (!res.ok) throw new Error(`faults: ${res.status}`);
 }

@@ -223,7 +223,8 @@ export function tasksRouter(ctx: ApiContext): Router {
     let result: CompleteTaskResult;
     try {
       result = await callTemporal(temporal, timeouts.updateMs, 'update completeTask', log, () =>
-        handle.executeUpdate(completeTaskUpdate, { args: [{ taskId: task.id, userId: who.id, outcome }], updateId: completionUpdateId(task.id, who.id, outcome) }),
+        // The role goes with it: the workflow sends a write-off by anyone but a biller or supervisor to a supervisor.
+        handle.executeUpdate(completeTaskUpdate, { args: [{ taskId: task.id, userId: who.id, role: who.role, outcome }], updateId: completionUpdateId(task.id, who.id, outcome) }),
       );
     } catch (err) {
       // not the Update that finished it (another outcome, or the claim's workflow has moved on since)

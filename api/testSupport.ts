@@ -8,7 +8,8 @@ import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import type { PrismaClient } from '../generated/prisma/client';
 import { createTestDatabase as createFreshDatabase, type TestDatabase } from '../test/database';
 import { loadConfig, type Config } from '../infra/config';
-import { seedReferenceData } from '../infra/seed';
+import { PATIENT_IDS, PROVIDER_IDS, seedReferenceData } from '../infra/seed';
+import { defaultCaller } from '../test/harness';
 import { ClaimPayerKey, ClaimStateEnteredAtKey, ClaimStateKey } from '../workflows/contract';
 import { serverExecutable } from '../infra/temporal';
 import { createApp } from './app';
@@ -48,7 +49,7 @@ export interface RequestOptions {
   body?: unknown;
   /** raw text sent as the body instead of JSON.stringify(body) */
   rawBody?: string;
-  /** X-User-Id; null sends none (the default when a token is given) */
+  /** X-User-Id; null sends none (the default when a token is given); unset: defaultCaller(path) */
   user?: string | null;
   /** sent as Authorization: Bearer <token> */
   token?: string;
@@ -69,6 +70,7 @@ export async function startApi(deps: {
   temporalTimeouts?: Partial<TemporalTimeouts>;
   tokenRateLimit?: RateLimit;
   signInRateLimit?: RateLimit;
+  inboundRateLimit?: RateLimit;
 }): Promise<TestApi> {
   const logs: TestApi['logs'] = [];
   const app = createApp({
@@ -79,6 +81,7 @@ export async function startApi(deps: {
     temporalTimeouts: { queryMs: 500, ...deps.temporalTimeouts },
     tokenRateLimit: deps.tokenRateLimit,
     signInRateLimit: deps.signInRateLimit,
+    inboundRateLimit: deps.inboundRateLimit,
   });
   const server = await new Promise<ReturnType<typeof app.listen>>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
@@ -89,7 +92,7 @@ export async function startApi(deps: {
     logs,
     async request(method, path, options = {}) {
       const headers: Record<string, string> = { ...options.headers };
-      const user = options.user === undefined ? (options.token === undefined ? 'biller-1' : null) : options.user;
+      const user = options.user === undefined ? (options.token === undefined ? defaultCaller(path) : null) : options.user;
       if (user !== null) headers['X-User-Id'] = user;
       if (options.token !== undefined) headers.Authorization = `Bearer ${options.token}`;
       let body: string | undefined;
@@ -126,6 +129,35 @@ export interface ApiFixture {
   db: TestDatabase;
   env: TestWorkflowEnvironment;
   api: TestApi;
+}
+
+let nextControl = 500;
+
+/**
+ * A claim through the API (so its workflow is running), with submission attempt 1 sent under fresh control
+ * numbers (ISA13 `isa`, ST02 `st`), as the inbound tests need one. pat-02 (the default) is a Blue Peak member.
+ * Its two lines charge 14,500 and 7,500.
+ */
+export async function submittedClaim(f: ApiFixture, patientId = PATIENT_IDS[1]): Promise<{ claimId: string; isa: number; st: string }> {
+  const res = await f.api.request('POST', '/api/claims', {
+    body: {
+      patientId, providerId: PROVIDER_IDS.internalMedicine, dateOfService: '2026-10-20', placeOfService: '11',
+      documentation: 'Hypertension follow-up; routine ECG.',
+      lines: [
+        { procedureCode: '99213', units: 1, chargeCents: 14_500, diagnosisPointers: [1] },
+        { procedureCode: '93000', units: 1, chargeCents: 7_500, diagnosisPointers: [1] },
+      ],
+      diagnoses: ['I10'],
+    },
+  });
+  if (res.status !== 201) throw new Error(`creating the claim answered ${res.status}: ${res.text}`);
+  const claimId: string = res.body.id;
+  const isa = ++nextControl;
+  const st = String(isa).padStart(4, '0');
+  await f.db.prisma.submission.create({
+    data: { claimId, attempt: 1, frequencyCode: '1', idempotencyKey: `${claimId}:1`, interchangeControlNumber: isa, transactionControlNumber: st },
+  });
+  return { claimId, isa, st };
 }
 
 /** Registers the usual per-file set-up and tear-down; the fields are filled once beforeAll has run. */

@@ -3,7 +3,7 @@
 // that reassign tasks (SUPERVISORS is ROLES.oversight, the roles of POST /api/tasks/:id/reassign).
 import { Router } from 'express';
 import { z } from 'zod';
-import { ALL_ROLES } from './auth';
+import { STAFF_ROLES } from './auth';
 import type { ApiContext } from './context';
 import { parseInput } from './errors';
 import { addRoute, describeRoute, SUPERVISORS } from './openapi';
@@ -12,8 +12,8 @@ import { enumList } from './queryParams';
 const MOUNT = '/api/users';
 
 export const userListQuery = z.strictObject({
-  role: enumList(ALL_ROLES)
-    .describe(`one role or a comma-separated list of ${ALL_ROLES.join(', ')}; every role when absent`)
+  role: enumList(STAFF_ROLES)
+    .describe(`one role or a comma-separated list of ${STAFF_ROLES.join(', ')}; every role when absent`)
     .optional(),
   active: z
     .enum(['true', 'false'], 'must be true or false')
@@ -23,7 +23,7 @@ export const userListQuery = z.strictObject({
 });
 
 export const userListResponse = z.object({
-  items: z.array(z.object({ id: z.string(), name: z.string(), role: z.enum(ALL_ROLES), active: z.boolean() })),
+  items: z.array(z.object({ id: z.string(), name: z.string(), role: z.enum(STAFF_ROLES), active: z.boolean() })),
 });
 
 const routes = {
@@ -40,7 +40,8 @@ export function usersRouter({ prisma }: ApiContext): Router {
   addRoute(router, MOUNT, routes.list, async (req, res) => {
     const q = parseInput(userListQuery, req.query);
     const users = await prisma.user.findMany({
-      where: { ...(q.role ? { role: { in: q.role } } : {}), ...(q.active === undefined ? {} : { active: q.active }) },
+      // people only: a clearinghouse sender works no queue and is never handed a task
+      where: { role: { in: q.role ?? [...STAFF_ROLES] }, ...(q.active === undefined ? {} : { active: q.active }) },
       select: { id: true, name: true, role: true, active: true },
       orderBy: { id: 'asc' },
     });

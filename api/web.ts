@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import { isApiPath } from './securityHeaders';
 
 export const WEB_DIST = path.resolve(import.meta.dirname, '..', 'web', 'dist');
 
@@ -14,7 +15,7 @@ export function webWorkspace(dist: string = WEB_DIST): RequestHandler {
   const statics = express.static(dist, { index: false, fallthrough: true, maxAge: 0 });
   const indexFile = path.join(dist, 'index.html');
   return (req: Request, res: Response, next: NextFunction) => {
-    if (req.path === '/api' || req.path.startsWith('/api/')) return next();
+    if (isApiPath(req.path)) return next();
     if (req.method !== 'GET' && req.method !== 'HEAD') return next();
     if (req.path === '/' || req.path === '/index.html') {
       // Checked per request: a build finishing after start is picked up without a restart.

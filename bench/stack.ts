@@ -10,14 +10,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { issueToken } from '../api/accounts';
+import { issueToken, reissueToken } from '../api/accounts';
 import { createApp } from '../api/app';
 import type { PrismaClient } from '../generated/prisma/client';
 import { loadPayloadKeys } from '../infra/codec';
 import { loadConfig, type Config } from '../infra/config';
 import { openDatabase } from '../infra/db';
 import { freePorts, sleep } from '../infra/process';
-import { seedReferenceData, USER_IDS } from '../infra/seed';
+import { seedReferenceData, SIMULATOR_SENDER_ID, USER_IDS } from '../infra/seed';
 import { connectTemporal, startDevServer, type TemporalEndpoint } from '../infra/temporal';
 import { createSimulator, type RunningSimulator, type Simulator } from '../simulator/server';
 import type { Scenario } from '../simulator/scenarios';
@@ -173,7 +173,11 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     const apiUrl = `http://127.0.0.1:${apiPort}`;
 
     const simLog = fs.openSync(path.join(dir, 'simulator.log'), 'a');
+    const simulatorToken = crypto.randomBytes(24).toString('base64url');
+    const inboundToken = await reissueToken(db.prisma, SIMULATOR_SENDER_ID, 'bench', 'bench');
     const simulator = createSimulator({
+      token: simulatorToken,
+      inboundToken,
       seed: 42,
       dayMs: o.simulatorDayMs ?? o.dayMs,
       inboundUrl: apiUrl,
@@ -194,6 +198,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       TEMPORAL_NAMESPACE: 'default',
       DATABASE_URL: databaseUrl,
       SIMULATOR_URL: config.simulatorUrl,
+      SIMULATOR_TOKEN: simulatorToken,
       CLAIMFLOW_DAY_MS: String(o.dayMs),
       CLAIMFLOW_DATA_DIR: dir,
     };

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { EncryptionCodec, parsePayloadKeys, PayloadKeyError } from './codec';
+import { whyRefused } from '../workflows/contract';
 
 const key = () => crypto.randomBytes(32).toString('base64');
 
@@ -26,12 +27,26 @@ describe('payload encryption', () => {
     expect(new TextDecoder().decode(fresh.metadata!['encryption-key-id'])).toBe('k2');
   });
 
-  it('refuses a tampered payload, an unknown key and a malformed key', async () => {
+  it('hands on a refusal, never the content, for a tampered payload; throws for an unknown key and a malformed key', async () => {
     const codec = new EncryptionCodec(parsePayloadKeys(`k1:${key()}`));
-    const [encoded] = await codec.encode([defaultPayloadConverter.toPayload('x')!]);
+    const [encoded] = await codec.encode([defaultPayloadConverter.toPayload({ action: 'WRITE_OFF' })!]);
     const tampered = { ...encoded, data: Buffer.from(encoded.data!).map((b, i) => (i === 20 ? b ^ 1 : b)) };
-    await expect(codec.decode([tampered])).rejects.toThrow();
+    const [opened] = await codec.decode([tampered]);
+    expect(whyRefused(defaultPayloadConverter.fromPayload(opened))).toMatch(/^payload refused: it failed authentication/);
+    // a key we do not hold is a configuration to fix: the workflow task fails (and is retried) until it is
     await expect(new EncryptionCodec(parsePayloadKeys(`k9:${key()}`)).decode([encoded])).rejects.toBeInstanceOf(PayloadKeyError);
     expect(() => parsePayloadKeys('k1:short')).toThrow(PayloadKeyError);
+  });
+
+  it('refuses a payload sent in the clear: what comes out is a refusal the workflow recognises, not the sender\'s value', async () => {
+    const codec = new EncryptionCodec(parsePayloadKeys(`k1:${key()}`));
+    const forged = defaultPayloadConverter.toPayload({ taskId: 't1', userId: 'supervisor-1', outcome: { action: 'WRITE_OFF', note: 'x' } })!;
+    const [opened] = await codec.decode([forged]);
+    const value = defaultPayloadConverter.fromPayload(opened);
+    expect(value).not.toHaveProperty('outcome');
+    expect(whyRefused(value)).toMatch(/^payload refused: it was not encrypted; only claimflow's own processes/);
+    // what claimflow itself sealed is read as before
+    const [sealed] = await codec.encode([forged]);
+    expect(whyRefused(defaultPayloadConverter.fromPayload((await codec.decode([sealed]))[0]))).toBeUndefined();
   });
 });

@@ -7,6 +7,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
+import { REFUSED_PAYLOAD_KEY } from '../workflows/contract';
+import { dataDirSecret } from './dataDir';
 import {
   defaultPayloadConverter, METADATA_ENCODING_KEY, type DataConverter, type FailureConverter, type LoadedDataConverter, type Payload,
   type PayloadCodec,
@@ -44,12 +46,8 @@ export function parsePayloadKeys(spec: string, currentId?: string): PayloadKeys 
 /** Keys from CLAIMFLOW_PAYLOAD_KEYS, or one generated once and kept in the data dir for the embedded setup. */
 export function loadPayloadKeys(dataDir: string): PayloadKeys {
   if (process.env.CLAIMFLOW_PAYLOAD_KEYS) return parsePayloadKeys(process.env.CLAIMFLOW_PAYLOAD_KEYS, process.env.CLAIMFLOW_PAYLOAD_KEY_ID || undefined);
-  const file = path.join(dataDir, 'payload-keys');
-  if (!fs.existsSync(file)) {
-    fs.mkdirSync(dataDir, { recursive: true });
-    fs.writeFileSync(file, `local1:${crypto.randomBytes(32).toString('base64')}\n`, { mode: 0o600 });
-  }
-  return parsePayloadKeys(fs.readFileSync(file, 'utf8').trim());
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  return parsePayloadKeys(dataDirSecret(dataDir, 'payload-keys', () => `local1:${crypto.randomBytes(32).toString('base64')}`));
 }
 
 export class EncryptionCodec implements PayloadCodec {
@@ -68,19 +66,37 @@ export class EncryptionCodec implements PayloadCodec {
     });
   }
 
+  /**
+   * Only what one of our keys sealed gets through. A payload sent in the clear (anyone who reaches Temporal's
+   * port can send an Update or a signal with the `temporal` CLI) or one that fails authentication comes out as
+   * a refusal (`refusedPayload`), which the workflow refuses in words: an Update is rejected with the reason, a
+   * signal is dropped. Throwing here instead would fail the workflow task, and a signal's payload stays in the
+   * history for good: every replay would fail again and the claim would never move. A payload sealed with a key
+   * we do not have throws: that is a configuration to fix (add the key), not a message to drop.
+   */
   async decode(payloads: Payload[]): Promise<Payload[]> {
     return payloads.map((p) => {
-      if (!p.metadata || dec.decode(p.metadata[METADATA_ENCODING_KEY]) !== ENCODING) return p;
+      if (!p.metadata || dec.decode(p.metadata[METADATA_ENCODING_KEY]) !== ENCODING) return refusedPayload('it was not encrypted');
       const keyId = dec.decode(p.metadata['encryption-key-id']);
       const key = this.keys.keys.get(keyId);
       if (!key) throw new PayloadKeyError(`payload was encrypted with key "${keyId}", which is not configured`);
       const body = Buffer.from(p.data ?? new Uint8Array());
-      const decipher = crypto.createDecipheriv('aes-256-gcm', key, body.subarray(0, 12));
-      decipher.setAuthTag(body.subarray(body.length - 16));
-      const plain = Buffer.concat([decipher.update(body.subarray(12, body.length - 16)), decipher.final()]);
-      return temporal.api.common.v1.Payload.decode(plain);
+      if (body.length < 12 + 16) return refusedPayload('its ciphertext is truncated');
+      try {
+        const decipher = crypto.createDecipheriv('aes-256-gcm', key, body.subarray(0, 12));
+        decipher.setAuthTag(body.subarray(body.length - 16));
+        const plain = Buffer.concat([decipher.update(body.subarray(12, body.length - 16)), decipher.final()]);
+        return temporal.api.common.v1.Payload.decode(plain);
+      } catch {
+        return refusedPayload('it failed authentication (tampered, or sealed by someone else)');
+      }
     });
   }
+}
+
+/** What a payload the codec will not open decodes to: a value the workflow recognises and refuses. */
+export function refusedPayload(why: string): Payload {
+  return defaultPayloadConverter.toPayload({ [REFUSED_PAYLOAD_KEY]: `payload refused: ${why}; only claimflow's own processes, holding its payload key, may send to a claim` })!;
 }
 
 /** For workers and workflow bundles: the codec, and the failure converter by path (the sandbox loads it too). */

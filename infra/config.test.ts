@@ -44,4 +44,18 @@ describe('loadConfig', () => {
       expect(() => loadConfig(), bad).toThrow(/CLAIMFLOW_TRUST_PROXY must/);
     }
   });
+
+  it('runs the payer simulator on the embedded demo only, unless CLAIMFLOW_SIMULATOR says otherwise', () => {
+    for (const n of ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'TEMPORAL_PROFILE', 'TEMPORAL_CONFIG_FILE', 'SIMULATOR_URL', 'CLAIMFLOW_SIMULATOR']) delete process.env[n];
+    expect(loadConfig().runSimulator).toBe(true);
+    process.env.DATABASE_URL = 'postgresql://db.example/claims';
+    expect(loadConfig().runSimulator).toBe(false);
+    process.env.CLAIMFLOW_SIMULATOR = '1';
+    expect(loadConfig().runSimulator).toBe(true);
+    delete process.env.DATABASE_URL;
+    process.env.CLAIMFLOW_SIMULATOR = '0';
+    expect(loadConfig().runSimulator).toBe(false);
+    process.env.CLAIMFLOW_SIMULATOR = 'maybe';
+    expect(() => loadConfig()).toThrow(/CLAIMFLOW_SIMULATOR must be 1 or 0/);
+  });
 });

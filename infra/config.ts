@@ -16,7 +16,17 @@ export interface Config {
   /** length of one lifecycle day in ms (timers, SLAs, simulator delays) */
   dayMs: number;
   simulatorUrl: string;
+  /**
+   * Run the payer simulator beside the main job. On by default only on the embedded demo setup (embedded database
+   * and Temporal, no SIMULATOR_URL); CLAIMFLOW_SIMULATOR=1 or 0 decides otherwise. A real office sends its claims
+   * to a clearinghouse, never to a simulator that pays them.
+   */
+  runSimulator: boolean;
+  /** the bearer token claimflow presents to the clearinghouse at simulatorUrl (SIMULATOR_TOKEN); the main job makes one for its own simulator */
+  simulatorToken?: string;
   simulatorSeed: number;
+  /** requests per minute one address may make to /api/inbound (counted before authentication) */
+  inboundRateLimitPerMinute: number;
   writeOffApprovalThresholdCents: number;
   /** history length at which a claim's workflow continues as new (unset: the workflow's default, 8,000 events) */
   continueAsNewAfterEvents?: number;
@@ -54,6 +64,12 @@ function int(name: string, fallback: number): number {
   return n;
 }
 
+function positive(name: string, fallback: number): number {
+  const n = int(name, fallback);
+  if (n < 1) throw new Error(`configuration: ${name} must be at least 1, got "${process.env[name]}"`);
+  return n;
+}
+
 function maxCachedWorkflows(): number | undefined {
   if (!process.env.CLAIMFLOW_MAX_CACHED_WORKFLOWS) return undefined;
   const n = int('CLAIMFLOW_MAX_CACHED_WORKFLOWS', 0);
@@ -87,6 +103,12 @@ function trustProxy(): string | number | undefined {
   return raw;
 }
 
+/** The embedded demo: no database, Temporal or clearinghouse of one's own named. */
+function embeddedDemo(): boolean {
+  const named = ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'TEMPORAL_PROFILE', 'TEMPORAL_CONFIG_FILE', 'SIMULATOR_URL'];
+  return named.every((n) => !process.env[n]);
+}
+
 export function loadConfig(root = process.cwd()): Config {
   const dataDir = path.resolve(root, process.env.CLAIMFLOW_DATA_DIR ?? '.data');
   const simulatorPort = int('SIMULATOR_PORT', 4100);
@@ -101,7 +123,10 @@ export function loadConfig(root = process.cwd()): Config {
     temporalUiPort: int('TEMPORAL_UI_PORT', 8233),
     dayMs: int('CLAIMFLOW_DAY_MS', 86_400_000),
     simulatorUrl: process.env.SIMULATOR_URL || `http://127.0.0.1:${simulatorPort}`,
+    runSimulator: process.env.CLAIMFLOW_SIMULATOR ? flag('CLAIMFLOW_SIMULATOR') : embeddedDemo(),
+    simulatorToken: process.env.SIMULATOR_TOKEN || undefined,
     simulatorSeed: int('SIMULATOR_SEED', 42),
+    inboundRateLimitPerMinute: positive('CLAIMFLOW_INBOUND_RATE_LIMIT', 1_200),
     writeOffApprovalThresholdCents: int('WRITE_OFF_APPROVAL_THRESHOLD_CENTS', 10_000),
     continueAsNewAfterEvents: process.env.CLAIMFLOW_CONTINUE_AS_NEW_AFTER_EVENTS ? int('CLAIMFLOW_CONTINUE_AS_NEW_AFTER_EVENTS', 8_000) : undefined,
     maxCachedWorkflows: maxCachedWorkflows(),

@@ -1,6 +1,7 @@
 // The main job: everything claimflow needs on one machine, in one process (the embedded database can be open
 // in one process only): Temporal (a dev server with its state on disk, or a cluster), the database, the API,
 // the claim worker, and the payer simulator as a supervised child process. `npm start` and the demo run it.
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
@@ -8,6 +9,7 @@ import type { Client } from '@temporalio/client';
 import { DefaultLogger, Runtime, type LogEntry, type Worker } from '@temporalio/worker';
 import { HttpClearinghouse } from '../activities/clearinghouse';
 import { loadIcd10 } from '../activities/codesets';
+import { reissueToken } from '../api/accounts';
 import { createApp } from '../api/app';
 import { startClaimWorkflow } from '../api/claimWorkflow';
 import type { Log } from '../api/errors';
@@ -16,9 +18,10 @@ import { createClaimWorker } from '../worker/worker';
 import { FINAL_STATES } from '../workflows/contract';
 import { loadPayloadKeys, workerDataConverter } from './codec';
 import type { Config } from './config';
+import { dataDirSecret, secureDataDir } from './dataDir';
 import { openDatabase } from './db';
 import { assertPortFree, describeError, lockDataDir, mapLimit, StartupError, stopLeftover, urlHost } from './process';
-import { seedReferenceData } from './seed';
+import { seedReferenceData, SIMULATOR_SENDER_ID } from './seed';
 import { startSimulatorProcess } from './simulatorProcess';
 import { connectTemporal, ensureSearchAttributes, startDevServer, type TemporalEndpoint } from './temporal';
 
@@ -33,7 +36,7 @@ export interface MainJobOptions {
   workerLogFile?: string;
   /** ignore TEMPORAL_ADDRESS / envconfig profiles and always run the embedded dev server (the demo does) */
   embeddedTemporal?: boolean;
-  /** start the payer simulator child; default: unless SIMULATOR_URL names an external clearinghouse */
+  /** start the payer simulator child; default: config.runSimulator (the embedded demo, or CLAIMFLOW_SIMULATOR=1) */
   manageSimulator?: boolean;
   /** something the job cannot live without failed after start (worker crashed, simulator keeps dying) */
   onFatal?: (err: Error) => void;
@@ -123,7 +126,7 @@ export async function startMainJob(config: Config, opts: MainJobOptions = {}): P
   const log = opts.log ?? ((line: string) => console.log(line));
   const host = opts.host ?? process.env.HOST ?? '127.0.0.1';
   const useExternalTemporal = !opts.embeddedTemporal && externalTemporalConfigured(config);
-  const manageSimulator = opts.manageSimulator ?? !process.env.SIMULATOR_URL;
+  const manageSimulator = opts.manageSimulator ?? config.runSimulator;
   // Stopped in `rank` order whatever the start order: API, worker, simulator, database, Temporal, lock.
   const cleanups: { rank: number; what: string; run: () => Promise<void> | void }[] = [];
   const runCleanups = async () => {
@@ -139,8 +142,14 @@ export async function startMainJob(config: Config, opts: MainJobOptions = {}): P
   };
 
   try {
-    // 1. the data folder, and nothing else using it
-    fs.mkdirSync(config.dataDir, { recursive: true });
+    if (!manageSimulator && !process.env.SIMULATOR_URL) {
+      throw new StartupError(
+        'no clearinghouse: set SIMULATOR_URL (and SIMULATOR_TOKEN) to the clearinghouse claims go to, or CLAIMFLOW_SIMULATOR=1 to run the payer simulator (a demo: it pays claims no payer has seen)',
+      );
+    }
+    // 1. the data folder (private: it holds PHI and keys), and nothing else using it
+    const loosened = secureDataDir(config.dataDir);
+    if (loosened.length) log(`made ${loosened.length} file(s) in ${config.dataDir} readable by this user only (they were open to others)`);
     const unlock = lockDataDir(config.dataDir);
     cleanups.push({ rank: 9, what: 'the data folder lock', run: unlock });
 
@@ -253,9 +262,16 @@ export async function startMainJob(config: Config, opts: MainJobOptions = {}): P
 
     // 5. the payer simulator (unless SIMULATOR_URL points somewhere else)
     let simulatorUrl = config.simulatorUrl;
+    let simulatorToken = config.simulatorToken;
     if (manageSimulator) {
       log('starting the payer simulator ...');
+      // Its token (the claims API and /admin) is kept in the data folder for a person or a scale-out worker on
+      // this machine; its credential for our inbound routes is a fresh CLEARINGHOUSE token every start.
+      simulatorToken ??= dataDirSecret(config.dataDir, 'simulator-token', () => crypto.randomBytes(24).toString('base64url'));
+      const inboundToken = await reissueToken(db.prisma, SIMULATOR_SENDER_ID, 'simulator (issued at start)', 'npm start');
       const sim = await startSimulatorProcess({
+        token: simulatorToken,
+        inboundToken,
         port: config.simulatorPort,
         inboundUrl: `http://127.0.0.1:${config.apiPort}`,
         dayMs: config.dayMs,
@@ -274,7 +290,7 @@ export async function startMainJob(config: Config, opts: MainJobOptions = {}): P
     const worker: Worker = await createClaimWorker({
       connection: endpoint.nativeConnection,
       namespace: endpoint.namespace,
-      deps: { prisma: db.prisma, clearinghouse: new HttpClearinghouse(simulatorUrl), icd10: loadIcd10() },
+      deps: { prisma: db.prisma, clearinghouse: new HttpClearinghouse(simulatorUrl, { token: simulatorToken }), icd10: loadIcd10() },
       dataConverter: workerDataConverter(payloadKeys),
       maxCachedWorkflows: config.maxCachedWorkflows,
     });

@@ -91,6 +91,18 @@ const USERS = [
   { id: USER_IDS.admin, name: 'Demo Administrator', role: 'ADMIN' },
 ] as const;
 
+/**
+ * The payer simulator as a clearinghouse sender: it delivers acknowledgements and remittances for the demo
+ * payers only. Its token is issued by the main job that starts it (infra/mainJob.ts), never here.
+ */
+export const SIMULATOR_SENDER_ID = 'clearinghouse-simulator';
+export const SIMULATOR_SENDER = {
+  id: SIMULATOR_SENDER_ID,
+  name: 'Payer simulator (demo clearinghouse)',
+  role: 'CLEARINGHOUSE',
+  payerIds: PAYERS.map((p) => p.id),
+} as const;
+
 // ---- patients: synthetic people; a few Medicare patients carry a commercial secondary ----
 type PayerKey = keyof typeof PAYER_IDS;
 interface DemoPatient {
@@ -175,6 +187,8 @@ export async function seedReferenceData(prisma: PrismaClient): Promise<void> {
   for (const user of USERS) {
     await prisma.user.upsert({ where: { id: user.id }, create: user, update: { name: user.name, role: user.role } });
   }
+  const sender = { ...SIMULATOR_SENDER, payerIds: [...SIMULATOR_SENDER.payerIds] };
+  await prisma.user.upsert({ where: { id: sender.id }, create: sender, update: { name: sender.name, role: sender.role, payerIds: sender.payerIds } });
   for (const [i, p] of DEMO_PATIENTS.entries()) {
     const id = PATIENT_IDS[i];
     const person = {

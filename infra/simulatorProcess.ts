@@ -10,6 +10,10 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const GUARD = path.join(root, 'infra', 'childGuard.mjs');
 
 export interface SimulatorProcessOptions {
+  /** what the simulator's routes require (SIMULATOR_TOKEN) */
+  token: string;
+  /** the simulator's credential for claimflow's inbound routes */
+  inboundToken: string;
   port: number;
   /** claimflow's API base URL, where the simulator delivers acknowledgements and remittances */
   inboundUrl: string;
@@ -58,6 +62,8 @@ export async function startSimulatorProcess(o: SimulatorProcessOptions): Promise
   const logFd = fs.openSync(o.logFile, 'a');
   const env = {
     ...process.env,
+    SIMULATOR_TOKEN: o.token,
+    CLAIMFLOW_INBOUND_TOKEN: o.inboundToken,
     SIMULATOR_PORT: String(o.port),
     SIMULATOR_HOST: '127.0.0.1',
     SIMULATOR_SEED: String(o.seed),

@@ -2,6 +2,7 @@
 // embedded PGlite database under .data/, while claimflow is not running: it can be open in one process only).
 //
 //   user create --id jane --name "Jane Doe" --role BILLER [--skills a,b] [--payer-groups MEDICARE,COMMERCIAL]
+//   user create --id availity --name "Availity" --role CLEARINGHOUSE --payers payer-blue-peak,payer-unity-mutual
 //   user list
 //   user deactivate --id jane
 //   token create --user jane --name laptop [--expires-days 90]     prints the token once
@@ -20,6 +21,7 @@ const ACTOR = 'admin-cli';
 
 const USAGE = `usage:
   admin.ts user create --id <id> --name <name> --role CODER|BILLER|SUPERVISOR|ADMIN [--skills a,b] [--payer-groups G1,G2]
+  admin.ts user create --id <id> --name <name> --role CLEARINGHOUSE --payers <payer id>,... (or * for every payer)
   admin.ts user list
   admin.ts user deactivate --id <id>
   admin.ts token create --user <id> --name <name> [--expires-days N]
@@ -39,6 +41,7 @@ async function main(argv: string[]): Promise<void> {
       role: { type: 'string' },
       skills: { type: 'string' },
       'payer-groups': { type: 'string' },
+      payers: { type: 'string' },
       user: { type: 'string' },
       'expires-days': { type: 'string' },
     },
@@ -66,6 +69,7 @@ async function main(argv: string[]): Promise<void> {
           role: values.role?.toUpperCase(),
           skills: list(values.skills),
           payerGroups: list(values['payer-groups']),
+          payerIds: list(values.payers),
         });
         const user = await createUser(prisma, body, ACTOR);
         console.log(`created user ${user.id} (${user.role})`);
@@ -74,7 +78,7 @@ async function main(argv: string[]): Promise<void> {
       case 'user list': {
         const users = await prisma.user.findMany({ orderBy: { id: 'asc' }, include: { _count: { select: { tokens: { where: { revokedAt: null } } } } } });
         for (const u of users) {
-          const extras = [u.skills.length ? `skills ${u.skills.join(',')}` : '', u.payerGroups.length ? `payer groups ${u.payerGroups.join(',')}` : '']
+          const extras = [u.skills.length ? `skills ${u.skills.join(',')}` : '', u.payerGroups.length ? `payer groups ${u.payerGroups.join(',')}` : '', u.payerIds.length ? `sends for ${u.payerIds.join(',')}` : '']
             .filter(Boolean)
             .join('; ');
           console.log(`${u.id}\t${u.role}\t${u.active ? 'active' : 'inactive'}\t${u._count.tokens} token(s)\t${u.name}${extras ? `\t${extras}` : ''}`);

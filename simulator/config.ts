@@ -11,6 +11,10 @@ export interface SimulatorConfig {
   delivery: DeliveryMode;
   outboundFormat: OutboundFormat;
   stateFile?: string;
+  /** what every route but /health requires (SIMULATOR_TOKEN) */
+  token: string;
+  /** claimflow's inbound credential (CLAIMFLOW_INBOUND_TOKEN) */
+  inboundToken?: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -38,9 +42,15 @@ export function loadSimulatorConfig(env: Env = process.env): SimulatorConfig {
   if (inboundUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(inboundUrl)) {
     throw new SimulatorConfigError(`CLAIMFLOW_INBOUND_URL must be an http(s) URL, got "${inboundUrl}"`);
   }
+  const token = env.SIMULATOR_TOKEN ?? '';
+  if (token.length < 16) throw new SimulatorConfigError('SIMULATOR_TOKEN must be set to a secret of at least 16 characters: every route but /health needs it');
+  const inboundToken = env.CLAIMFLOW_INBOUND_TOKEN || undefined;
+  if (inboundUrl && !inboundToken) throw new SimulatorConfigError('CLAIMFLOW_INBOUND_TOKEN must be set with CLAIMFLOW_INBOUND_URL: claimflow takes deliveries from known senders only');
   return {
+    token,
+    inboundToken,
     port: wholeNumber(env, 'SIMULATOR_PORT', 4100),
-    // Loopback by default: the admin endpoints have no authentication. Containers set 0.0.0.0.
+    // Loopback by default. Containers set 0.0.0.0.
     host: env.SIMULATOR_HOST || '127.0.0.1',
     seed: wholeNumber(env, 'SIMULATOR_SEED', 42),
     dayMs: wholeNumber(env, 'CLAIMFLOW_DAY_MS', 86_400_000, 1),

@@ -32,6 +32,13 @@ export class ConflictError extends SimulatorError {
   }
 }
 
+/** No token, or not the simulator's. */
+export class UnauthorizedError extends SimulatorError {
+  constructor() {
+    super('UNAUTHENTICATED', 'the simulator wants its token (Authorization: Bearer <SIMULATOR_TOKEN>)', 401);
+  }
+}
+
 /** Answered by the chaos knob instead of the real handler. */
 export class InjectedFaultError extends SimulatorError {
   constructor(status: number) {

@@ -6,6 +6,8 @@ import { createSimulator, jsonLogger } from './server';
 async function main(): Promise<void> {
   const config = loadSimulatorConfig();
   const simulator = createSimulator({
+    token: config.token,
+    inboundToken: config.inboundToken,
     seed: config.seed,
     dayMs: config.dayMs,
     inboundUrl: config.inboundUrl,

@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Outbox } from './outbox';
 import { emptyState, type OutboundBody } from './state';
-import { eventually, quiet, startReceiver, type Receiver } from './testSupport';
+import { eventually, INBOUND_TOKEN, quiet, startReceiver, type Receiver } from './testSupport';
 
 const cleanup: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -14,7 +14,7 @@ afterEach(async () => {
 async function scheduledOutbox(retryMs: number): Promise<{ outbox: Outbox; receiver: Receiver }> {
   const receiver = await startReceiver();
   const outbox = new Outbox(emptyState(1, Date.now()), {
-    mode: 'scheduled', format: 'json', inboundUrl: receiver.url, now: Date.now, log: quiet, save: async () => undefined,
+    mode: 'scheduled', format: 'json', inboundUrl: receiver.url, inboundToken: INBOUND_TOKEN, now: Date.now, log: quiet, save: async () => undefined,
     simulatedDate: () => '2026-12-03', retryBaseMs: retryMs, retryCapMs: retryMs,
   });
   outbox.start();

@@ -38,6 +38,8 @@ export interface OutboxOptions {
   /** default x12 */
   format?: OutboundFormat;
   inboundUrl?: string;
+  /** claimflow's credential for its inbound routes (a CLEARINGHOUSE sender's token) */
+  inboundToken?: string;
   now: () => number;
   log: Logger;
   save: () => Promise<void>;
@@ -256,7 +258,11 @@ export class Outbox {
     try {
       const response = await fetch(url, {
         method: 'POST',
-        headers: { 'content-type': contentType, 'idempotency-key': key },
+        headers: {
+          'content-type': contentType,
+          'idempotency-key': key,
+          ...(this.opts.inboundToken ? { authorization: `Bearer ${this.opts.inboundToken}` } : {}),
+        },
         body,
         signal: AbortSignal.timeout(this.opts.requestTimeoutMs ?? 10_000),
       });

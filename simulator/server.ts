@@ -1,9 +1,10 @@
 // The payer/clearinghouse simulator as an HTTP service: the three clearinghouse calls claimflow makes, plus
 // admin endpoints a test or a demo uses to steer it (force a scenario, deliver now, inject faults, inspect).
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { ConflictError, InjectedFaultError, NotFoundError, SimulatorError } from './errors';
+import { ConflictError, InjectedFaultError, NotFoundError, SimulatorConfigError, SimulatorError, UnauthorizedError } from './errors';
 import { type DeliveryFilter, type DeliveryMode, type DeliveryResult, type Logger, Outbox, type OutboundFormat } from './outbox';
 import { Payer } from './payer';
 import { DEFAULT_SCENARIO_WEIGHTS, type Scenario, simulatorIds } from './scenarios';
@@ -22,6 +23,13 @@ import {
 } from './validation';
 
 export interface SimulatorOptions {
+  /**
+   * The bearer token every route but /health requires: the claims API (claimflow is the one submitter) and the
+   * admin routes that force outcomes and deliveries. Without it anyone on the machine could steer the payer.
+   */
+  token: string;
+  /** claimflow's token for its inbound routes (a CLEARINGHOUSE sender's), sent with every delivery */
+  inboundToken?: string;
   seed?: number;
   /** length of one simulated day in ms; every delay is a number of days */
   dayMs?: number;
@@ -79,7 +87,8 @@ export const jsonLogger: Logger = (event, fields = {}) => {
   process.stdout.write(`${JSON.stringify({ at: new Date().toISOString(), service: 'simulator', event, ...fields })}\n`);
 };
 
-export function createSimulator(opts: SimulatorOptions = {}): Simulator {
+export function createSimulator(opts: SimulatorOptions): Simulator {
+  if (!opts.token || opts.token.length < 16) throw new SimulatorConfigError('the simulator needs a token of at least 16 characters (SIMULATOR_TOKEN)');
   const seed = opts.seed ?? 42;
   const dayMs = opts.dayMs ?? 86_400_000;
   const now = opts.now ?? Date.now;
@@ -96,6 +105,7 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
     mode: delivery,
     format: opts.outboundFormat ?? 'x12',
     inboundUrl: opts.inboundUrl,
+    inboundToken: opts.inboundToken,
     now,
     log,
     save,
@@ -155,13 +165,14 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
 
   const app = express();
   app.disable('x-powered-by');
-  app.use(express.json({ limit: '10mb' }));
-  // 837P files: the body stays text; a file may hold many claims.
-  app.use(express.text({ type: ['application/edi-x12', 'application/edi', 'text/plain'], limit: '50mb' }));
-
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok', seed, delivery, queued: outbox.queued().length });
   });
+  // Nothing else is read, not even a body, before the token is checked.
+  app.use(requireToken(opts.token));
+  app.use(express.json({ limit: '10mb' }));
+  // 837P files: the body stays text; a file may hold many claims.
+  app.use(express.text({ type: ['application/edi-x12', 'application/edi', 'application/octet-stream'], limit: '50mb' }));
 
   /**
    * An 837P file under its Idempotency-Key (claimflow's claimId:attempt). A repeated key is answered with
@@ -366,6 +377,19 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
         });
         server.once('error', reject);
       }),
+  };
+}
+
+/** Everything after it needs `Authorization: Bearer <token>`, compared in constant time. */
+function requireToken(token: string): (req: Request, res: Response, next: NextFunction) => void {
+  const expected = createHash('sha256').update(token).digest();
+  return (req, res, next) => {
+    const presented = /^Bearer +(\S+)\s*$/i.exec(req.get('authorization') ?? '')?.[1];
+    if (presented === undefined || !timingSafeEqual(createHash('sha256').update(presented).digest(), expected)) {
+      res.set('WWW-Authenticate', 'Bearer');
+      throw new UnauthorizedError();
+    }
+    next();
   };
 }
 

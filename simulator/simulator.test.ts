@@ -21,11 +21,14 @@ import {
   SCENARIOS,
 } from './scenarios';
 import { createSimulator } from './server';
+import { loadSimulatorConfig } from './config';
 import {
   claimSubmission,
   eventually,
   quiet,
   type Receiver,
+  SIM_TOKEN,
+  simAuth,
   startReceiver,
   startSimulator,
   type StartedSimulator,
@@ -134,9 +137,52 @@ describe('claim submission', () => {
 
   it('answers malformed JSON with a JSON error', async () => {
     const { sim } = await simulatorWithReceiver();
-    const res = await fetch(`${sim.url}/claims`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"claimId":' });
+    const res = await fetch(`${sim.url}/claims`, { method: 'POST', headers: { 'content-type': 'application/json', ...simAuth }, body: '{"claimId":' });
     expect(res.status).toBe(400);
     expect((await res.json()).error.code).toBe('INVALID_JSON');
+  });
+});
+
+describe('who may talk to the simulator', () => {
+  it('answers /health to anyone and everything else (claims, status, appeals, /admin) only to its token', async () => {
+    const { sim } = await simulatorWithReceiver();
+    expect((await fetch(`${sim.url}/health`)).status).toBe(200);
+    const routes: [string, string, unknown][] = [
+      ['POST', '/claims', claimSubmission('CLM-DOOR-1')],
+      ['POST', '/status', { claimId: 'CLM-DOOR-1', idempotencyKey: 'CLM-DOOR-1:status:1' }],
+      ['POST', '/appeals', {}],
+      ['GET', '/admin/stats', undefined],
+      ['POST', '/admin/scenarios', { claimId: 'CLM-DOOR-1', scenario: 'PAY_IN_FULL' }],
+      ['POST', '/admin/deliver', {}],
+      ['GET', '/admin/outbox', undefined],
+      ['GET', '/admin/x12/files', undefined],
+      ['GET', '/admin/claims/CLM-DOOR-1', undefined],
+      ['POST', '/admin/faults', { failNextRequests: 5 }],
+    ];
+    for (const [method, path, body] of routes) {
+      for (const authorization of [undefined, 'Bearer wrong-token-0123456789', `Basic ${SIM_TOKEN}`]) {
+        const res = await fetch(`${sim.url}${path}`, {
+          method,
+          headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        });
+        expect(res.status, `${method} ${path} with ${authorization ?? 'no token'}`).toBe(401);
+        expect((await res.json()).error.code).toBe('UNAUTHENTICATED');
+      }
+    }
+    // none of it reached the payer: no claim, no forced scenario, no injected fault
+    const stats = (await sim.get('/admin/stats')).body;
+    expect(stats).toMatchObject({ submissionsReceived: 0, faultedRequests: 0 });
+    expect((await sim.get('/admin/claims/CLM-DOOR-1')).status).toBe(404);
+    expect((await sim.post('/claims', claimSubmission('CLM-DOOR-1'))).status).toBe(200);
+  });
+
+  it('the simulator process will not start without a token, nor deliver to claimflow without a sender token', () => {
+    expect(() => loadSimulatorConfig({})).toThrow(/SIMULATOR_TOKEN must be set/);
+    expect(() => loadSimulatorConfig({ SIMULATOR_TOKEN: 'short' })).toThrow(/SIMULATOR_TOKEN/);
+    expect(() => loadSimulatorConfig({ SIMULATOR_TOKEN: SIM_TOKEN, CLAIMFLOW_INBOUND_URL: 'http://127.0.0.1:3000' })).toThrow(/CLAIMFLOW_INBOUND_TOKEN must be set/);
+    expect(loadSimulatorConfig({ SIMULATOR_TOKEN: SIM_TOKEN, CLAIMFLOW_INBOUND_URL: 'http://127.0.0.1:3000', CLAIMFLOW_INBOUND_TOKEN: 'cf_x' })).toMatchObject({ token: SIM_TOKEN, inboundToken: 'cf_x' });
+    expect(() => createSimulator({ token: '' })).toThrow(SimulatorConfigError);
   });
 });
 
@@ -594,6 +640,6 @@ describe('state file', () => {
     const sim = await startSimulator({ stateFile, seed: 1 });
     await sim.post('/claims', claimSubmission('CLM-SEED-1'));
     await sim.running.close();
-    expect(() => createSimulator({ stateFile, seed: 2, log: quiet })).toThrow(SimulatorConfigError);
+    expect(() => createSimulator({ token: SIM_TOKEN, stateFile, seed: 2, log: quiet })).toThrow(SimulatorConfigError);
   });
 });

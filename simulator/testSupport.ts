@@ -8,6 +8,12 @@ import { createSimulator, type RunningSimulator, type Simulator, type SimulatorO
 
 export const quiet = () => undefined;
 
+/** The simulator's token in tests (SIMULATOR_TOKEN); the helpers below send it. */
+export const SIM_TOKEN = 'test-simulator-token-0123456789';
+export const simAuth = { authorization: `Bearer ${SIM_TOKEN}` } as const;
+/** What the simulator presents to the stand-in receiver below, as claimflow's CLAIMFLOW_INBOUND_TOKEN. */
+export const INBOUND_TOKEN = 'test-inbound-token-0123456789';
+
 export interface StartedSimulator {
   simulator: Simulator;
   running: RunningSimulator;
@@ -16,9 +22,9 @@ export interface StartedSimulator {
   get: <T = any>(path: string) => Promise<{ status: number; body: T }>;
 }
 
-export async function startSimulator(opts: SimulatorOptions = {}): Promise<StartedSimulator> {
+export async function startSimulator(opts: Partial<SimulatorOptions> = {}): Promise<StartedSimulator> {
   // These helpers test the delivery machinery over the JSON contract; x12.test.ts asks for X12 explicitly.
-  const simulator = createSimulator({ delivery: 'manual', log: quiet, outboundFormat: 'json', ...opts });
+  const simulator = createSimulator({ token: SIM_TOKEN, inboundToken: INBOUND_TOKEN, delivery: 'manual', log: quiet, outboundFormat: 'json', ...opts });
   const running = await simulator.start(0, '127.0.0.1');
   const url = running.url;
   return {
@@ -31,7 +37,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Start
 }
 
 async function requestJson<T>(url: string, init: RequestInit): Promise<{ status: number; body: T }> {
-  const response = await fetch(url, { ...init, headers: { 'content-type': 'application/json' } });
+  const response = await fetch(url, { ...init, headers: { 'content-type': 'application/json', ...simAuth } });
   return { status: response.status, body: (await response.json()) as T };
 }
 
@@ -54,9 +60,14 @@ export async function startReceiver(): Promise<Receiver> {
   const received: ReceivedMessage[] = [];
   const answers: number[] = [];
   const app = express();
+  // As claimflow does: the sender's token first, then the body.
+  app.use((req, res, next) => {
+    if (req.get('authorization') === `Bearer ${INBOUND_TOKEN}`) return next();
+    res.status(401).json({ error: { code: 'UNAUTHENTICATED', message: 'no sender token' } });
+  });
   app.use(express.json({ limit: '10mb' }));
   // X12 deliveries (/api/inbound/x12) arrive as text.
-  app.use(express.text({ type: ['application/edi-x12', 'text/plain'], limit: '50mb' }));
+  app.use(express.text({ type: ['application/edi-x12'], limit: '50mb' }));
   app.post('/api/inbound/:kind', (req, res) => {
     const status = answers.shift() ?? 200;
     if (status < 300) received.push({ path: req.path, body: req.body, idempotencyKey: req.get('idempotency-key') });

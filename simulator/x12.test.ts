@@ -9,7 +9,7 @@ import { parse999 } from '../domain/x12/999';
 import { parse277CA } from '../domain/x12/277ca';
 import { balance835, parse835 } from '../domain/x12/835';
 import type { Scenario } from './scenarios';
-import { startReceiver, startSimulator, type Receiver, type StartedSimulator } from './testSupport';
+import { simAuth, startReceiver, startSimulator, type Receiver, type StartedSimulator } from './testSupport';
 
 const ROOT = `${FIXTURES_DIR}/x12/`;
 const cleanup: Array<() => Promise<void> | void> = [];
@@ -53,7 +53,7 @@ function file837(claims: Claim837[], isa: number): string {
 }
 
 async function post837(sim: StartedSimulator, text: string, key?: string) {
-  const res = await fetch(`${sim.url}/claims`, { method: 'POST', headers: { 'content-type': 'application/edi-x12', ...(key ? { 'idempotency-key': key } : {}) }, body: text });
+  const res = await fetch(`${sim.url}/claims`, { method: 'POST', headers: { 'content-type': 'application/edi-x12', ...simAuth, ...(key ? { 'idempotency-key': key } : {}) }, body: text });
   return { status: res.status, body: (await res.json()) as any };
 }
 

@@ -27,6 +27,7 @@ function spawnWorker(): Promise<ChildProcess> {
       TEMPORAL_NAMESPACE: 'default',
       DATABASE_URL: h.db.url,
       SIMULATOR_URL: h.simulatorUrl,
+      SIMULATOR_TOKEN: h.simulatorToken,
       CLAIMFLOW_PAYLOAD_KEYS: h.payloadKeySpec,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

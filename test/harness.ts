@@ -14,7 +14,8 @@ import { HttpClearinghouse } from '../activities/clearinghouse';
 import { loadIcd10 } from '../activities/codesets';
 import { loadConfig, type Config } from '../infra/config';
 import { ensureSearchAttributes, searchAttributeArgs, serverExecutable } from '../infra/temporal';
-import { seedReferenceData, USER_IDS, PATIENT_IDS, PROVIDER_IDS } from '../infra/seed';
+import { seedReferenceData, SIMULATOR_SENDER_ID, USER_IDS, PATIENT_IDS, PROVIDER_IDS } from '../infra/seed';
+import { reissueToken } from '../api/accounts';
 import { createSimulator, type RunningSimulator, type Simulator } from '../simulator/server';
 import type { Scenario } from '../simulator/scenarios';
 import type { DeliveryResult } from '../simulator/outbox';
@@ -45,6 +46,10 @@ export interface Harness {
   apiUrl: string;
   simulator: Simulator;
   simulatorUrl: string;
+  /** what the simulator's routes (claims, /admin) require */
+  simulatorToken: string;
+  /** the simulator sender's token for /api/inbound */
+  inboundToken: string;
   worker: Worker;
   stopWorker(): Promise<void>;
   startWorker(): Promise<void>;
@@ -65,6 +70,9 @@ export interface HarnessOptions {
   continueAsNewAfterEvents?: number;
   maxCachedWorkflows?: number;
 }
+
+/** Who a test's request comes from unless it says: the simulator's sender for /api/inbound, a biller otherwise. */
+export const defaultCaller = (path: string): string => (path.toLowerCase().startsWith('/api/inbound') ? SIMULATOR_SENDER_ID : USER_IDS.biller1);
 
 export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
   quietRuntime();
@@ -90,11 +98,16 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
   });
   const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-  const simulator = createSimulator({ delivery: 'manual', inboundUrl: apiUrl, dayMs: config.dayMs, log: () => {}, retryBaseMs: 50, retryCapMs: 200 });
+  // The simulator is a CLEARINGHOUSE sender with a token of its own, and takes claimflow's calls with another.
+  const simulatorToken = crypto.randomBytes(24).toString('base64url');
+  const inboundToken = await reissueToken(db.prisma, SIMULATOR_SENDER_ID, 'harness', 'test');
+  const simulator = createSimulator({
+    token: simulatorToken, inboundToken, delivery: 'manual', inboundUrl: apiUrl, dayMs: config.dayMs, log: () => {}, retryBaseMs: 50, retryCapMs: 200,
+  });
   const sim: RunningSimulator = await simulator.start(0);
 
   const bundlePath = inject('workflowBundlePath');
-  const deps = { prisma: db.prisma, clearinghouse: new HttpClearinghouse(sim.url, { timeoutMs: 5000 }), icd10: loadIcd10() };
+  const deps = { prisma: db.prisma, clearinghouse: new HttpClearinghouse(sim.url, { timeoutMs: 5000, token: simulatorToken }), icd10: loadIcd10() };
   let worker!: Worker;
   let running: Promise<void> | undefined;
   const startWorker = async () => {
@@ -112,7 +125,8 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
   };
   await startWorker();
 
-  const api = async (method: string, path: string, body?: unknown, userId: string = USER_IDS.biller1) => {
+  // What the clearinghouse delivers comes from the simulator's sender; everything else from a biller.
+  const api = async (method: string, path: string, body?: unknown, userId: string = defaultCaller(path)) => {
     const res = await fetch(`${apiUrl}${path}`, {
       method,
       headers: { 'content-type': 'application/json', 'x-user-id': userId },
@@ -125,7 +139,7 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
   };
 
   const h: Harness = {
-    env, client, payloadKeys, payloadKeySpec, db, config, apiUrl, simulator, simulatorUrl: sim.url,
+    env, client, payloadKeys, payloadKeySpec, db, config, apiUrl, simulator, simulatorUrl: sim.url, simulatorToken, inboundToken,
     get worker() { return worker; },
     startWorker, stopWorker, api,
 
@@ -150,7 +164,7 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
 
     async forceScenario(claimId, scenario) {
       const res = await fetch(`${sim.url}/admin/scenarios`, {
-        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ claimId, scenario }),
+        method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${simulatorToken}` }, body: JSON.stringify({ claimId, scenario }),
       });
       if (!res.ok) throw new Error(`force scenario failed: ${res.status}`);
     },

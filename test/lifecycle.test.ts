@@ -1,11 +1,12 @@
 // Every path of a claim's lifecycle under Temporal's time-skipping test server, with the real
 // activities, PostgreSQL, API and payer simulator. Months pass in seconds.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WorkflowExecutionAlreadyStartedError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { Client, WorkflowExecutionAlreadyStartedError, WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { startClaimWorkflow } from '../api/claimWorkflow';
 import { PATIENT_IDS, USER_IDS } from '../infra/seed';
-import { completeTaskUpdate, workflowIdForClaim, type ClaimState } from '../workflows/contract';
-import { workerDataConverter } from '../infra/codec';
+import { completeTaskUpdate, remittanceSignal, TASK_QUEUE, workflowIdForClaim, type ClaimState } from '../workflows/contract';
+import type { PayloadCodec } from '@temporalio/common';
+import { clientDataConverter, workerDataConverter } from '../infra/codec';
 import { startHarness, type Harness } from './harness';
 
 let h: Harness;
@@ -42,6 +43,86 @@ async function acknowledge(claimId: string) {
 
 const states = (v: { history: { state: ClaimState }[] }) => v.history.map((t) => t.state);
 const days = (n: number) => `${n * 24} hours`;
+
+describe('doors the workflow keeps shut', () => {
+  /**
+   * A client on the same Temporal port that sends in the clear, as anyone reaching 7233 can. It reads the
+   * answers with claimflow's key, which the attacker would not have, so that the test can see the reason.
+   */
+  const outsider = () => {
+    const sealed = clientDataConverter(h.payloadKeys);
+    const sealedReader: PayloadCodec = { encode: async (p) => p, decode: (p) => sealed.payloadCodecs[0].decode(p) };
+    const dataConverter = { ...sealed, payloadCodecs: [sealedReader] };
+    return new Client({ connection: h.env.connection, namespace: 'default', dataConverter });
+  };
+
+  /** A claim of 80.00 (below the 100.00 approval threshold) denied with `scenario`, and the review task it opens. */
+  async function smallDeniedClaim(scenario: 'CODING_DENIAL' | 'DENY_APPEAL_UPHELD', kind: 'CHART_AUDIT' | 'DENIAL_REVIEW') {
+    const claimId = await h.createClaim({
+      patientId: MEDICARE_PATIENT, lines: [{ procedureCode: '99213', units: 1, chargeCents: 8_000, diagnosisPointers: [1] }],
+    });
+    await h.forceScenario(claimId, scenario);
+    await codeAndSubmit(claimId);
+    await acknowledge(claimId);
+    await h.deliver(claimId, 'remittance');
+    await h.waitForState(claimId, 'DENIED');
+    return { claimId, taskId: (await h.waitForTask(claimId, kind)).id };
+  }
+
+  it("a coder's write-off from a chart audit waits for a supervisor's approval whatever the amount; a biller's below the threshold does not", async () => {
+    const { claimId, taskId } = await smallDeniedClaim('CODING_DENIAL', 'CHART_AUDIT');
+    const res = await h.completeTask(taskId, { action: 'WRITE_OFF', note: 'documentation cannot support the code' }, USER_IDS.coder1);
+    expect(res.status).toBe(200);
+    const approval = await h.waitForTask(claimId, 'WRITE_OFF_APPROVAL');
+    expect(approval).toMatchObject({ queue: 'SUPERVISOR', context: expect.objectContaining({ amountCents: 8_000, requestedBy: USER_IDS.coder1, requestedByRole: 'CODER' }) });
+    // nothing is written off on the coder's word
+    expect(await h.db.prisma.claim.findUniqueOrThrow({ where: { id: claimId }, select: { writtenOffCents: true, balanceCents: true } })).toEqual({ writtenOffCents: 0, balanceCents: 8_000 });
+    expect((await h.status(claimId)).state).toBe('DENIED');
+    expect((await h.completeTask(approval.id, { action: 'APPROVE', note: 'agreed after review' }, USER_IDS.supervisor)).status).toBe(200);
+    const closed = await h.waitForState(claimId, 'CLOSED');
+    expect(states(closed)).toContain('WRITTEN_OFF');
+    expect((await h.db.prisma.claim.findUniqueOrThrow({ where: { id: claimId } })).writtenOffCents).toBe(8_000);
+    finished.push(claimId);
+
+    const billed = await smallDeniedClaim('DENY_APPEAL_UPHELD', 'DENIAL_REVIEW');
+    expect((await h.completeTask(billed.taskId, { action: 'WRITE_OFF', note: 'not worth an appeal' }, USER_IDS.biller1)).status).toBe(200);
+    await h.waitForState(billed.claimId, 'CLOSED');
+    expect(await h.db.prisma.task.count({ where: { claimId: billed.claimId, kind: 'WRITE_OFF_APPROVAL' } })).toBe(0);
+    finished.push(billed.claimId);
+  });
+
+  it("an Update, a signal or a start sent in the clear (without claimflow's payload key) is refused, and the claim carries on", async () => {
+    const claimId = await newClaim('PAY_IN_FULL');
+    const review = await h.waitForTask(claimId, 'CODE_REVIEW');
+    const plain = outsider().workflow.getHandle(workflowIdForClaim(claimId));
+    // An Update naming a supervisor: refused before it is accepted, with the reason.
+    const update = await plain
+      .executeUpdate(completeTaskUpdate, { args: [{ taskId: review.id, userId: USER_IDS.supervisor, role: 'SUPERVISOR', outcome: { action: 'CONFIRM_CODES', diagnoses: ['Z00.00'] } }] })
+      .catch((e: unknown) => e);
+    expect(update).toBeInstanceOf(WorkflowUpdateFailedError);
+    expect((update as WorkflowUpdateFailedError).cause?.message).toMatch(/^payload refused: it was not encrypted; only claimflow's own processes/);
+    expect(await h.db.prisma.task.findUniqueOrThrow({ where: { id: review.id } })).toMatchObject({ status: 'OPEN', doneById: null });
+    // A forged remittance signal is dropped: recorded in the history, but it posts nothing and jams nothing.
+    await plain.signal(remittanceSignal, { claimPaymentId: 'forged', statusCode: '1', chargeCents: 20_500, paidCents: 20_500, patientRespCents: 0, carcs: [] });
+    await (plain.signal as (def: typeof remittanceSignal) => Promise<void>)(remittanceSignal); // no payload at all
+    expect((await h.status(claimId)).state).toBe('CODING');
+    await codeAndSubmit(claimId);
+    await acknowledge(claimId);
+    await h.deliver(claimId, 'remittance');
+    const done = await h.waitForState(claimId, 'CLOSED');
+    expect(done.balanceCents).toBe(0);
+    expect(await h.db.prisma.claimPayment.count({ where: { claimId } })).toBe(1);
+    // A claim workflow started in the clear fails at once: there is no claim to run.
+    const started = await outsider().workflow.start('claimLifecycle', {
+      taskQueue: TASK_QUEUE, workflowId: workflowIdForClaim('CFFORGED0001'),
+      args: [{ claimId: 'CFFORGED0001', dateOfService: '2026-10-01', totalChargeCents: 1, payer: {} }],
+    });
+    const failed = await started.result().catch((e: unknown) => e);
+    expect(failed).toBeInstanceOf(WorkflowFailedError);
+    expect((failed as WorkflowFailedError).cause?.message).toMatch(/^payload refused: it was not encrypted/);
+    finished.push(claimId);
+  });
+});
 
 describe('claim lifecycle', () => {
   it('a clean claim is coded, scrubbed, submitted, acknowledged, paid in full, posted and closed', async () => {

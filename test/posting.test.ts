@@ -115,7 +115,7 @@ describe('posting', () => {
         adjustments: [{ reason: 'WO', reference: 'OVP-2026-1', amountCents: 1_000 }, { reason: 'L6', amountCents: -250 }],
       }],
     });
-    const post = (text: string) => fetch(`${h.apiUrl}/api/inbound/x12`, { method: 'POST', headers: { 'content-type': 'application/edi-x12', 'x-user-id': USER_IDS.biller1 }, body: text })
+    const post = (text: string) => fetch(`${h.apiUrl}/api/inbound/x12`, { method: 'POST', headers: { 'content-type': 'application/edi-x12', authorization: `Bearer ${h.inboundToken}` }, body: text })
       .then(async (r) => ({ status: r.status, body: await r.json() as any }));
 
     const first = await post(file());

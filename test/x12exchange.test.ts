@@ -35,7 +35,7 @@ describe('X12 exchange', () => {
     const submission = await h.db.prisma.submission.findUniqueOrThrow({ where: { claimId_attempt: { claimId, attempt: 1 } } });
     let files: any[] = [];
     for (let i = 0; i < 50 && files.length === 0; i++) {
-      files = (await (await fetch(`${h.simulatorUrl}/admin/x12/files?claimId=${claimId}`)).json()).files;
+      files = (await (await fetch(`${h.simulatorUrl}/admin/x12/files?claimId=${claimId}`, { headers: { authorization: `Bearer ${h.simulatorToken}` } })).json()).files;
       if (files.length === 0) await new Promise((r) => setTimeout(r, 100));
     }
     expect(files).toMatchObject([{ key: `${claimId}:1`, claimIds: [claimId], isa13: String(submission.interchangeControlNumber).padStart(9, '0') }]);
@@ -72,7 +72,9 @@ describe('X12 exchange', () => {
     expect(claim.paidCents + claim.adjustedCents + claim.patientRespCents).toBe(claim.totalChargeCents);
 
     // The same 835 posted again by hand is recognised: nothing posts twice.
-    const again = await fetch(`${h.apiUrl}/api/inbound/x12`, { method: 'POST', headers: { 'content-type': 'application/edi-x12' }, body: remit.x12![0] });
+    const again = await fetch(`${h.apiUrl}/api/inbound/x12`, {
+      method: 'POST', headers: { 'content-type': 'application/edi-x12', authorization: `Bearer ${h.inboundToken}` }, body: remit.x12![0],
+    });
     expect(again.status).toBe(202);
     expect((await again.json()).transactions[0]).toMatchObject({ setId: '835', duplicate: true });
     expect(await h.db.prisma.claimPayment.count({ where: { claimId } })).toBe(1);

@@ -38,6 +38,9 @@ async function main(): Promise<void> {
     );
   }
   const payloadKeys = loadPayloadKeys(config.dataDir);
+  // The clearinghouse's credential: SIMULATOR_TOKEN, or the one the main job on this machine keeps for its simulator.
+  const tokenFile = path.join(config.dataDir, 'simulator-token');
+  const clearinghouseToken = config.simulatorToken ?? (fs.existsSync(tokenFile) ? fs.readFileSync(tokenFile, 'utf8').trim() : undefined);
   Runtime.install({ logger: new DefaultLogger('WARN') });
 
   let temporal: Awaited<ReturnType<typeof connectTemporal>>;
@@ -59,7 +62,7 @@ async function main(): Promise<void> {
   const worker = await createClaimWorker({
     connection: temporal.nativeConnection,
     namespace: temporal.namespace,
-    deps: { prisma: db.prisma, clearinghouse: new HttpClearinghouse(config.simulatorUrl), icd10: loadIcd10() },
+    deps: { prisma: db.prisma, clearinghouse: new HttpClearinghouse(config.simulatorUrl, { token: clearinghouseToken }), icd10: loadIcd10() },
     dataConverter: workerDataConverter(payloadKeys),
     maxCachedWorkflows: config.maxCachedWorkflows,
   });

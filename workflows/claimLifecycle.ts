@@ -1,7 +1,7 @@
 // One claim's revenue cycle, from coding to close, as one durable workflow that lives for months.
 // The database is the read model; this workflow decides where the claim is and what happens next.
 import {
-  allHandlersFinished, condition, continueAsNew, patched, proxyActivities, setHandler,
+  allHandlersFinished, ApplicationFailure, condition, continueAsNew, log, patched, proxyActivities, setHandler,
   upsertSearchAttributes, uuid4, workflowInfo,
 } from '@temporalio/workflow';
 import type { ClaimActivities } from '../activities/types';
@@ -14,7 +14,7 @@ import {
   TASK_KINDS,
   type AcknowledgementSignal, type AppealDecisionSignal, type ClaimLifecycleInput, type ClaimMemory, type ClaimState,
   type ClaimStatusView, type CompleteTaskRequest, type LifecycleOptions, type OpenTaskView, type RemittanceSignal,
-  type TaskKind, type TaskOutcome,
+  type TaskKind, type TaskOutcome, whyRefused, WRITE_OFF_ROLES,
 } from './contract';
 
 // Our own database: retried until it answers; a validation failure is thrown non-retryable by the activity.
@@ -38,10 +38,16 @@ interface Completed {
   userId: string;
 }
 
+/** Since this patch, a write-off chosen by anyone but a biller or supervisor waits for a supervisor's approval. */
+const WRITE_OFF_BY_BILLER_PATCH = 'write-off-needs-biller-or-supervisor';
+
 /** Thrown out of any wait when a void was accepted: the main loop turns it into the void step. */
 class VoidRequested extends Error {}
 
 export async function claimLifecycle(input: ClaimLifecycleInput): Promise<ClaimStatusView> {
+  // Started by someone without claimflow's payload key: there is no claim to run.
+  const refused = whyRefused(input);
+  if (refused) throw ApplicationFailure.nonRetryable(refused, 'PayloadRefused');
   const opts: LifecycleOptions = { ...DEFAULT_LIFECYCLE_OPTIONS, ...input.options };
   const days = (n: number) => n * opts.dayMs;
   const { claimId, payer } = input;
@@ -106,14 +112,21 @@ export async function claimLifecycle(input: ClaimLifecycleInput): Promise<ClaimS
     mem.seenMessages.push(id);
     return true;
   };
+  // A signal the codec refused (sent without claimflow's key) is dropped: it stays in the history, so throwing
+  // here would fail every replay of this claim.
+  const admitted = (signal: string, input: unknown): boolean => {
+    const why = whyRefused(input);
+    if (why) log.warn('signal refused', { signal, why });
+    return why === undefined;
+  };
   setHandler(acknowledgementSignal, (ack) => {
-    if (firstTime(`ack:${ack.ackId}`)) mem.acks.push(ack);
+    if (admitted('acknowledgement', ack) && firstTime(`ack:${ack.ackId}`)) mem.acks.push(ack);
   });
   setHandler(remittanceSignal, (r) => {
-    if (firstTime(`pay:${r.claimPaymentId}`) && !mem.postedPaymentIds.includes(r.claimPaymentId)) mem.remittances.push(r);
+    if (admitted('remittance', r) && firstTime(`pay:${r.claimPaymentId}`) && !mem.postedPaymentIds.includes(r.claimPaymentId)) mem.remittances.push(r);
   });
   setHandler(appealDecisionSignal, (d) => {
-    if (firstTime(`appeal:${d.decisionId}`)) mem.decisions.push(d);
+    if (admitted('appealDecision', d) && firstTime(`appeal:${d.decisionId}`)) mem.decisions.push(d);
   });
 
   setHandler(
@@ -126,6 +139,8 @@ export async function claimLifecycle(input: ClaimLifecycleInput): Promise<ClaimS
       if (task.kind !== 'OVERDUE_TASK' && task.kind !== 'TIMELY_FILING_RISK') {
         mem.completed[req.taskId] = { kind: task.kind, outcome: req.outcome, userId: req.userId };
       }
+      // Who asked for a write-off decides whether it needs a supervisor (the writeOff step).
+      if (req.outcome.action === 'WRITE_OFF') mem.writeOffRequest = { userId: req.userId, ...(req.role ? { role: req.role } : {}) };
       await db.closeTask({ taskId: req.taskId, status: 'DONE', userId: req.userId, outcome: req.outcome });
       // An escalation about this task is moot once the task itself is done.
       const escalation = mem.escalations[req.taskId];
@@ -149,6 +164,8 @@ export async function claimLifecycle(input: ClaimLifecycleInput): Promise<ClaimS
     },
     {
       validator: (req) => {
+        const refused = whyRefused(req);
+        if (refused) throw new Error(refused);
         if (!req.reason?.trim()) throw new Error('a void needs a reason');
         if (mem.state === 'VOIDED') throw new Error('the claim is already voided');
         if (mem.voidReason !== undefined) throw new Error('a void is already under way');
@@ -159,7 +176,9 @@ export async function claimLifecycle(input: ClaimLifecycleInput): Promise<ClaimS
   );
 
   function validateCompletion(req: CompleteTaskRequest): void {
-    if (!req || typeof req.taskId !== 'string') throw new Error('taskId is required');
+    const refused = whyRefused(req);
+    if (refused) throw new Error(refused);
+    if (typeof req.taskId !== 'string') throw new Error('taskId is required');
     if (mem.completed[req.taskId]) throw new Error(`task ${req.taskId} was already completed`);
     const task = mem.openTasks.find((t) => t.taskId === req.taskId);
     if (!task) throw new Error(`task ${req.taskId} is not open on claim ${claimId}`);
@@ -568,14 +587,23 @@ export async function claimLifecycle(input: ClaimLifecycleInput): Promise<ClaimS
     },
 
     async writeOff() {
-      if (mem.balanceCents > opts.writeOffApprovalThresholdCents) {
+      // Money leaves a claim on a biller's or supervisor's word only: a coder's write-off (a chart audit offers
+      // one) is a request that a supervisor approves, whatever the amount.
+      const requester = mem.writeOffRequest;
+      const byBiller = requester?.role !== undefined && (WRITE_OFF_ROLES as readonly string[]).includes(requester.role);
+      const overThreshold = mem.balanceCents > opts.writeOffApprovalThresholdCents;
+      if (overThreshold || (!byBiller && patched(WRITE_OFF_BY_BILLER_PATCH))) {
         const done = await awaitReviewUnlessPaid('WRITE_OFF_APPROVAL', {
           amountCents: mem.balanceCents, thresholdCents: opts.writeOffApprovalThresholdCents, carcs: mem.denialCarcs,
+          ...(requester ? { requestedBy: requester.userId, ...(requester.role ? { requestedByRole: requester.role } : {}) } : {}),
+          why: overThreshold ? 'over the approval threshold' : 'requested by someone who may not write off (a biller or supervisor must)',
         });
+        mem.writeOffRequest = undefined;
         if (done === 'remittance') return 'remit';
         if (done.outcome.action === 'REFUSE') return mem.state === 'AWAITING_ADJUDICATION' ? 'adjudication' : 'denial';
         await db.writeOffBalance({ claimId, reason: done.outcome.note ?? 'approved write-off', approvedBy: done.userId });
       } else {
+        mem.writeOffRequest = undefined;
         await db.writeOffBalance({ claimId, reason: `below the ${opts.writeOffApprovalThresholdCents}-cent approval threshold` });
       }
       mem.balanceCents = 0;

@@ -59,7 +59,28 @@ export interface TaskOutcome {
 export interface CompleteTaskRequest {
   taskId: string;
   userId: string;
+  /** the caller's role as the API authenticated it: a write-off by a role outside WRITE_OFF_ROLES waits for a supervisor */
+  role?: string;
   outcome: TaskOutcome;
+}
+
+/**
+ * Who may write off a balance on their own word (below the approval threshold), whatever task it starts from. Anyone
+ * else's write-off (a coder's, from a chart audit) is a request that a supervisor approves.
+ */
+export const WRITE_OFF_ROLES = ['BILLER', 'SUPERVISOR', 'ADMIN'] as const;
+
+/**
+ * The key of what the payload codec (infra/codec.ts) hands on for a payload it will not open: sent in the clear
+ * or failing authentication. The workflow refuses such an input instead of acting on it.
+ */
+export const REFUSED_PAYLOAD_KEY = 'claimflowRefusedPayload';
+
+/** Why an input must be refused (it is not an object, or the codec refused it), or undefined when it may be read. */
+export function whyRefused(input: unknown): string | undefined {
+  if (typeof input !== 'object' || input === null) return 'payload refused: no input';
+  const refused = (input as Record<string, unknown>)[REFUSED_PAYLOAD_KEY];
+  return typeof refused === 'string' ? refused : undefined;
 }
 export interface CompleteTaskResult {
   taskId: string;
@@ -197,6 +218,8 @@ export interface ClaimMemory {
   denialCarcs: string[];
   runs: number;
   timelyFilingWarned: boolean;
+  /** who chose the write-off the claim is heading for (the writeOff step asks a supervisor unless a biller did) */
+  writeOffRequest?: { userId: string; role?: string };
 }
 
 export interface ClaimStatusView {

@@ -75,7 +75,9 @@ async function main(): Promise<number> {
 
     await batch();
     say('fault: clearinghouse 500s, lost answers, 17 s hangs');
-    const faults = (body: object) => fetch(`${rig.simulatorUrl}/admin/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const faults = (body: object) => fetch(`${rig.simulatorUrl}/admin/faults`, {
+      method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${rig.simulatorToken}` }, body: JSON.stringify(body),
+    });
     await faults({ failNextRequests: 100, status: 500 });
     await rig.waitUntil('100 faulted', async () => rig.simulator.stats().faultedRequests >= 100, 900_000, 1_000);
     await faults({ failAfterNextRequests: 50, status: 503 });

@@ -3,6 +3,8 @@
 // and the claim is APPEALED. When the payer upholds it and no appeal level is left, the workflow's refusal of a
 // second appeal is shown in words, and a write-off request goes through. Also: a bad token is refused at
 // sign-in, the navigation hides what a role may not use, and sign-out returns to the sign-in.
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PATIENT_IDS, PROVIDER_IDS } from '../../infra/seed';
 import { deliver, forceScenario, startWorkspace, waitForClaimState, waitForOpenTask, type Workspace } from './support';
@@ -13,6 +15,22 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await ws?.stop();
+});
+
+describe('the data folder of the running main job', () => {
+  it('is readable by its owner only: the folder closed at start, every file in it 0600, every folder 0700', () => {
+    const open: string[] = [];
+    const walk = (p: string) => {
+      const st = fs.lstatSync(p);
+      if (st.isSymbolicLink()) return;
+      if ((st.mode & 0o077) !== 0) open.push(`${path.relative(ws.dataDir, p) || '.'} ${(st.mode & 0o777).toString(8)}`);
+      if (st.isDirectory()) for (const e of fs.readdirSync(p)) walk(path.join(p, e));
+    };
+    walk(ws.dataDir);
+    expect(open).toEqual([]);
+    // the files that matter most are there to be checked
+    for (const f of ['payload-keys', 'simulator-token', 'temporal.db', 'simulator.log']) expect(fs.existsSync(path.join(ws.dataDir, f)), f).toBe(true);
+  });
 });
 
 const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);

@@ -28,6 +28,10 @@ export interface Workspace {
   api(method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; body: any }>;
   /** the payer simulator the main job runs (scheduled delivery): /admin/scenarios, /admin/deliver, ... */
   simulatorUrl: string;
+  /** what the simulator's routes require: the main job keeps it in the data folder */
+  simulatorToken: string;
+  /** the main job's CLAIMFLOW_DATA_DIR (handed to it open to others, 0755) */
+  dataDir: string;
   browser: Browser;
   /** a page in its own browser context (own sessionStorage), on the workspace; signed in when a token is given */
   newPage(token?: string): Promise<Page>;
@@ -52,6 +56,8 @@ export async function startWorkspace(opts: WorkspaceOptions = {}): Promise<Works
   let child: ChildProcess | undefined;
   let launching: Promise<Browser> | undefined;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'claimflow-browser-'));
+  // as an older claimflow or a loose umask would have left it: the main job must close it at start
+  fs.chmodSync(dataDir, 0o755);
   const cleanup = async () => {
     const browser = await launching?.catch(() => undefined);
     await browser?.close().catch(() => {});
@@ -84,6 +90,8 @@ export async function startWorkspace(opts: WorkspaceOptions = {}): Promise<Works
       CLAIMFLOW_DAY_MS: String(opts.dayMs ?? 86_400_000),
       // the bundle test/globalSetup.ts built once: each main job skips its own webpack run
       CLAIMFLOW_WORKFLOW_BUNDLE: inject('workflowBundlePath'),
+      // a real PostgreSQL is not the embedded demo: the simulator runs because it is asked for
+      CLAIMFLOW_SIMULATOR: '1',
       ...opts.env,
     };
     // Whatever the developer's shell points at, this workspace runs its own Temporal and simulator.
@@ -118,10 +126,13 @@ export async function startWorkspace(opts: WorkspaceOptions = {}): Promise<Works
     const simulatorUrl = `http://127.0.0.1:${simulatorPort}`;
     const contexts: BrowserContext[] = [];
 
+    const simulatorToken = fs.readFileSync(path.join(dataDir, 'simulator-token'), 'utf8').trim();
     const ws: Workspace = {
       baseUrl,
       tokens,
       simulatorUrl,
+      simulatorToken,
+      dataDir,
       browser,
       output: () => out,
       async api(method, p, body, token = tokens.admin) {
@@ -184,7 +195,7 @@ export type Scenario =
 /** The simulated payer plays this scenario for the claim (call it before the claim is submitted). */
 export async function forceScenario(ws: Workspace, claimId: string, scenario: Scenario): Promise<void> {
   const res = await fetch(`${ws.simulatorUrl}/admin/scenarios`, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ claimId, scenario }),
+    method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${ws.simulatorToken}` }, body: JSON.stringify({ claimId, scenario }),
   });
   if (!res.ok) throw new Error(`forcing ${scenario} failed: ${res.status} ${await res.text()}`);
 }
@@ -197,7 +208,7 @@ export async function deliver(ws: Workspace, claimId: string, kind?: 'acknowledg
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const res = await fetch(`${ws.simulatorUrl}/admin/deliver`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ claimId, ...(kind ? { kind } : {}) }),
+      method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${ws.simulatorToken}` }, body: JSON.stringify({ claimId, ...(kind ? { kind } : {}) }),
     });
     if (!res.ok) throw new Error(`deliver failed: ${res.status} ${await res.text()}`);
     const { delivered } = (await res.json()) as { delivered: { outcome: string }[] };

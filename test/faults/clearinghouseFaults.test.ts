@@ -16,7 +16,7 @@ afterAll(async () => {
 });
 
 const faults = async (body: Record<string, number>) => {
-  const res = await fetch(`${rig.simulatorUrl}/admin/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(`${rig.simulatorUrl}/admin/faults`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${rig.simulatorToken}` }, body: JSON.stringify(body) });
   expect(res.status).toBe(200);
 };
 

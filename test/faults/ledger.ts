@@ -58,7 +58,7 @@ export async function auditClaims(rig: Rig, claimIds: string[]): Promise<Ledger>
     const ourKeys = (subsOf.get(id) ?? []).map((s) => s.idempotencyKey).sort();
     const expectedKeys = Array.from({ length: view.attempt }, (_, i) => `${id}:${i + 1}`).sort();
     if (JSON.stringify(ourKeys) !== JSON.stringify(expectedKeys)) problems.push(`${id}: submissions ${ourKeys.join(',')} for ${view.attempt} attempts`);
-    const res = await fetch(`${rig.simulatorUrl}/admin/claims/${encodeURIComponent(id)}`);
+    const res = await fetch(`${rig.simulatorUrl}/admin/claims/${encodeURIComponent(id)}`, { headers: { authorization: `Bearer ${rig.simulatorToken}` } });
     const payerSide = (await res.json()) as { submissions: { idempotencyKey: string; accepted: boolean; remittanceIds: string[] }[] };
     const theirKeys = payerSide.submissions.map((s) => s.idempotencyKey).sort();
     if (JSON.stringify(theirKeys) !== JSON.stringify(expectedKeys)) problems.push(`${id}: the payer accepted ${theirKeys.join(',')} for ${view.attempt} attempts`);

@@ -38,7 +38,7 @@ const line2 = (paid: number, co: number) => ({
 });
 
 const postX12 = (text: string) =>
-  fetch(`${h.apiUrl}/api/inbound/x12`, { method: 'POST', headers: { 'content-type': 'application/edi-x12' }, body: text })
+  fetch(`${h.apiUrl}/api/inbound/x12`, { method: 'POST', headers: { 'content-type': 'application/edi-x12', authorization: `Bearer ${h.inboundToken}` }, body: text })
     .then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
 
 async function books(claimId: string) {

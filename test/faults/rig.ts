@@ -18,7 +18,8 @@ import { clientDataConverter, parsePayloadKeys } from '../../infra/codec';
 import { loadConfig, type Config } from '../../infra/config';
 import { openDatabase, type OpenedDb } from '../../infra/db';
 import { freePorts } from '../../infra/process';
-import { PATIENT_IDS, PROVIDER_IDS, seedReferenceData, USER_IDS } from '../../infra/seed';
+import { PATIENT_IDS, PROVIDER_IDS, seedReferenceData, SIMULATOR_SENDER_ID, USER_IDS } from '../../infra/seed';
+import { reissueToken } from '../../api/accounts';
 import { ensureSearchAttributes, startDevServer } from '../../infra/temporal';
 import { createSimulator, type RunningSimulator, type Simulator } from '../../simulator/server';
 import { createTestDatabase, type TestDatabase } from '../database';
@@ -54,6 +55,8 @@ export interface Rig {
   client: Client;
   simulator: Simulator;
   simulatorUrl: string;
+  /** what the simulator's routes (/admin included) require */
+  simulatorToken: string;
   temporalAddress: string;
   startWorker(): Promise<WorkerProcess>;
   /** the API's log lines (no PHI), newest last */
@@ -132,7 +135,10 @@ export async function startRig(o: RigOptions): Promise<Rig> {
     const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
     // The auto-path: every claim is accepted and paid, in full or with a patient share.
+    const simulatorToken = crypto.randomBytes(24).toString('base64url');
+    const inboundToken = await reissueToken(db.prisma, SIMULATOR_SENDER_ID, 'fault rig', 'test');
     const simulator = createSimulator({
+      token: simulatorToken, inboundToken,
       delivery: 'scheduled', inboundUrl: apiUrl, dayMs: o.dayMs, log: () => {},
       retryBaseMs: o.retryBaseMs ?? 250, retryCapMs: o.retryCapMs ?? 2_000,
       scenarioWeights: {
@@ -156,6 +162,7 @@ export async function startRig(o: RigOptions): Promise<Rig> {
           TEMPORAL_NAMESPACE: 'default',
           DATABASE_URL: proxiedUrl.toString(),
           SIMULATOR_URL: sim.url,
+          SIMULATOR_TOKEN: simulatorToken,
           CLAIMFLOW_PAYLOAD_KEYS: payloadKeySpec,
           CLAIMFLOW_DAY_MS: String(o.dayMs),
         },
@@ -312,7 +319,7 @@ export async function startRig(o: RigOptions): Promise<Rig> {
     };
 
     return {
-      config, db, pgProxy, apiUrl, client, simulator, simulatorUrl: sim.url, temporalAddress,
+      config, db, pgProxy, apiUrl, client, simulator, simulatorUrl: sim.url, simulatorToken, temporalAddress,
       startWorker, api, createClaims, startCoder, waitUntil, shutdown, apiLog: () => [...apiLog],
       stopTemporal: async () => {
         await temporal?.stop();

@@ -7,7 +7,7 @@ import querystring from 'node:querystring';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import { PATIENT_IDS, PAYER_IDS, PROVIDER_IDS, USER_IDS } from '../../infra/seed';
+import { PATIENT_IDS, PAYER_IDS, PROVIDER_IDS, SIMULATOR_SENDER_ID, USER_IDS } from '../../infra/seed';
 import { createApp } from '../../api/app';
 import { fieldPath } from '../../api/errors';
 import { describedRoutes, mountedRoutes, type MountedRoute, type RouteDescription } from '../../api/openapi';
@@ -41,9 +41,11 @@ const JSON_BODY_ROUTES = ROUTES.filter((r) => r.d.body && !r.d.bodyMediaTypes);
 const QUERY_ROUTES = ROUTES.filter((r) => r.d.query);
 const PARAM_ROUTES = ROUTES.filter((r) => r.mounted.path.includes(':'));
 
-const USER_BY_ROLE = { BILLER: USER_IDS.biller1, SUPERVISOR: USER_IDS.supervisor, ADMIN: USER_IDS.admin, CODER: USER_IDS.coder1 } as const;
+const USER_BY_ROLE = {
+  BILLER: USER_IDS.biller1, SUPERVISOR: USER_IDS.supervisor, ADMIN: USER_IDS.admin, CODER: USER_IDS.coder1, CLEARINGHOUSE: SIMULATOR_SENDER_ID,
+} as const;
 
-/** A user the route's role check lets through (a biller when it may), or none for clearinghouse routes. */
+/** A user the route's role check lets through (a biller when it may; the simulator's sender on the inbound routes). */
 function callerFor(r: RouteUnderTest): string | null {
   const roles = r.mounted.roles;
   if (!roles) return null;
@@ -338,7 +340,7 @@ describe('oversized bodies', () => {
 
   it('refuses an X12 file over 50 MB with 413 JSON', async () => {
     const r = ROUTES.find((x) => x.key === 'POST /api/inbound/x12')!;
-    const res = await fetch(`${api.baseUrl}${r.mounted.path}`, { method: 'POST', headers: { 'Content-Type': 'application/edi-x12' }, body: 'ISA*'.padEnd(50 * 1024 * 1024 + 16, 'X') });
+    const res = await fetch(`${api.baseUrl}${r.mounted.path}`, { method: 'POST', headers: { 'Content-Type': 'application/edi-x12', 'X-User-Id': SIMULATOR_SENDER_ID }, body: 'ISA*'.padEnd(50 * 1024 * 1024 + 16, 'X') });
     const text = await res.text();
     expect(res.status, text.slice(0, 200)).toBe(413);
     expect(res.headers.get('content-type')).toMatch(/^application\/json/);
@@ -431,7 +433,7 @@ it(`prints the seed (${FUZZ_SEED}) and the routes fuzzed`, () => {
 // ---- what the fuzzing found: the first three were 500s before their fixes; the last guards the fix's walk ----
 
 describe('regressions found by the properties above', () => {
-  const inbound = (path: string, body: unknown) => api.request('POST', `/api/inbound/${path}`, { user: null, body });
+  const inbound = (path: string, body: unknown) => api.request('POST', `/api/inbound/${path}`, { user: SIMULATOR_SENDER_ID, body });
   const expect400 = async (res: Promise<{ status: number; body: any; text: string }>, field: string) => {
     const before = await rowCounts(db.prisma);
     const r = await res;

@@ -11,6 +11,7 @@ import { parse999 } from '../../domain/x12/999';
 import { read837P } from '../../domain/x12/837p';
 import { parseTA1 } from '../../domain/x12/ta1';
 import { useApiFixture } from '../../api/testSupport';
+import { SIMULATOR_SENDER_ID } from '../../infra/seed';
 import { createReport, FUZZ_SEED, type Tally } from './report';
 import { applyMutations, chunked, damagedFileArb, describeInput, loadFixtures } from './x12Mutations';
 import { assertNoLeak, rowCounts } from './storage';
@@ -192,7 +193,7 @@ describe('POST /api/inbound/x12 with damaged fixture files', () => {
       const input = `${describeInput(fixture, mutations)}${lenient ? ' ?controlTotals=false' : ''}`;
       const bytes = applyMutations(fixture, mutations);
       const before = await rowCounts(f.db.prisma);
-      const res = await fetch(`${f.api.baseUrl}/api/inbound/x12${lenient ? '?controlTotals=false' : ''}`, { method: 'POST', headers: { 'Content-Type': 'application/edi-x12' }, body: new Uint8Array(bytes) });
+      const res = await fetch(`${f.api.baseUrl}/api/inbound/x12${lenient ? '?controlTotals=false' : ''}`, { method: 'POST', headers: { 'Content-Type': 'application/edi-x12', 'X-User-Id': SIMULATOR_SENDER_ID }, body: new Uint8Array(bytes) });
       const text = await res.text();
       expect([202, 400], `${input}: ${res.status} ${text.slice(0, 300)}`).toContain(res.status);
       expect(res.headers.get('content-type'), input).toMatch(/^application\/json/);
@@ -225,7 +226,7 @@ describe('POST /api/inbound/x12 with damaged fixture files', () => {
     ];
     for (const [i, text] of cases.entries()) {
       const before = await rowCounts(f.db.prisma);
-      const res = await f.api.request('POST', '/api/inbound/x12?controlTotals=false', { rawBody: text, user: null, headers: { 'Content-Type': 'application/edi-x12' } });
+      const res = await f.api.request('POST', '/api/inbound/x12?controlTotals=false', { rawBody: text, headers: { 'Content-Type': 'application/edi-x12' } });
       expect([202, 400], `case ${i}: ${res.status} ${res.text.slice(0, 300)}`).toContain(res.status);
       expect(res.headers.get('content-type')).toMatch(/^application\/json/);
       if (res.status === 400 || res.body.transactions.length === 0) expect(await rowCounts(f.db.prisma), `case ${i}`).toEqual(before);

@@ -92,6 +92,8 @@ export function TaskScreen({ taskId }: { taskId: string }) {
   const claim = loaded.data?.claim;
   const payer = claim ? payers.data?.get(claim.payerId) : undefined;
   const actions = task ? ACTIONS[task.kind] ?? [] : [];
+  // A coder's write-off is a request: a supervisor approves it whatever the amount (claimLifecycle's writeOff step).
+  const hint = (a: string) => (a === 'WRITE_OFF' && user.role === 'CODER' ? 'Asks a supervisor to approve the write-off.' : ACTION_HINTS[a]);
 
   const [action, setAction] = useState<string>('');
   const [codes, setCodes] = useState<Codes>();
@@ -290,7 +292,7 @@ export function TaskScreen({ taskId }: { taskId: string }) {
                     <label key={a} className={`choice ${action === a ? 'chosen' : ''}`}>
                       <input type="radio" name="action" value={a} checked={action === a} onChange={() => setAction(a)} />
                       <kbd>{i + 1}</kbd> <strong>{actionLabel(a)}</strong>
-                      <span className="muted small">{ACTION_HINTS[a]}</span>
+                      <span className="muted small">{hint(a)}</span>
                     </label>
                   ))}
                 </fieldset>
