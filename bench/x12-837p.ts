@@ -2,7 +2,7 @@
 // busy group's daily submission several times over. Run: npx tsx bench/x12-837p.ts
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { generate837P, parse837P, type Batch837P, type BillingProvider, type Claim837, type Subscriber } from '../domain/x12/837p';
+import { generate837P, parse837P, type Batch837P, type BillingProvider, type Claim837, type Subscriber } from '../domain/x12/write837p';
 import { readTransactions } from '../domain/x12/reader';
 import { describeMachine, machineTag } from './machine';
 

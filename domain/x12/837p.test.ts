@@ -14,7 +14,7 @@ import {
   type Payer,
   type Submitter,
   type Subscriber,
-} from './837p';
+} from './write837p';
 import { parseCents } from './money';
 import { ControlNumberError, MAX_CONTROL_NUMBER, nextControlNumbers, toEnvelopeControl } from './controlNumbers';
 import { readTransactions } from './reader';

@@ -4,7 +4,7 @@
 import type { IsoDate } from '../clearinghouse';
 import type { EnvelopeControl } from './controlNumbers';
 import type { Delimiters } from './delimiters';
-import { X12GenerationError, formatX12Amount, type EnvelopeParty } from './837p';
+import { X12GenerationError, formatX12Amount, type EnvelopeParty } from './write837p';
 
 export { formatX12Amount, X12GenerationError, type EnvelopeParty };
 
