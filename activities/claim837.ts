@@ -2,7 +2,8 @@
 // provider, encounter, lines and diagnoses. The file carries PHI to the clearinghouse, which is its job; it
 // never goes into logs or Temporal payloads (the activity returns ids and control numbers only).
 import type { Prisma } from '../generated/prisma/client';
-import type { Claim837, EnvelopeParty, Relationship, Sex } from '../domain/x12/write837p';
+import type { Claim837, Relationship, Sex } from '../domain/x12/837pModel';
+import type { EnvelopeParty } from '../domain/x12/envelopeWriter';
 import { generate837P } from '../domain/x12/write837p';
 
 export type ClaimFor837 = Prisma.ClaimGetPayload<{

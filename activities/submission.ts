@@ -6,7 +6,7 @@ import type { ActivityDeps } from './deps';
 import type { StatusCheckInput, SubmitInput, SubmitResult } from './types';
 import { audit } from './audit';
 import { CLAIM_837_INCLUDE, render837, x12Identity } from './claim837';
-import { X12GenerationError } from '../domain/x12/write837p';
+import { X12GenerationError } from '../domain/x12/generationError';
 
 /** CLAIMFLOW_SUBMISSION_FORMAT=json sends the JSON ClaimSubmission instead of an 837P file. */
 const sendsX12 = () => process.env.CLAIMFLOW_SUBMISSION_FORMAT !== 'json';

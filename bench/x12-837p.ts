@@ -2,7 +2,9 @@
 // busy group's daily submission several times over. Run: npx tsx bench/x12-837p.ts
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { generate837P, parse837P, type Batch837P, type BillingProvider, type Claim837, type Subscriber } from '../domain/x12/write837p';
+import type { BillingProvider, Claim837, Subscriber } from '../domain/x12/837pModel';
+import { parse837P } from '../domain/x12/read837p';
+import { generate837P, type Batch837P } from '../domain/x12/write837p';
 import { readTransactions } from '../domain/x12/reader';
 import { describeMachine, machineTag } from './machine';
 

@@ -3,7 +3,8 @@
 import fs from 'node:fs';
 import { FIXTURES_DIR } from '../test/fixtures';
 import { afterEach, describe, expect, it } from 'vitest';
-import { generate837P, type Claim837 } from '../domain/x12/write837p';
+import type { Claim837 } from '../domain/x12/837pModel';
+import { generate837P } from '../domain/x12/write837p';
 import { readTransactions } from '../domain/x12/reader';
 import { parse999 } from '../domain/x12/999';
 import { parse277CA } from '../domain/x12/277ca';

@@ -3,7 +3,8 @@
 // an 835 per remittance. The outbox keeps the facts as JSON (for the JSON contract and the admin views) and
 // renders them here at delivery time. No patient data is kept or written: names stay out of 277CA/835.
 import type { AcknowledgementMessage, ClaimSubmission, RemittanceMessage } from '../domain/clearinghouse';
-import { read837P, type Claim837 } from '../domain/x12/write837p';
+import type { Claim837 } from '../domain/x12/837pModel';
+import { read837P } from '../domain/x12/read837p';
 import { readSegments, readTransactions, X12SyntaxError } from '../domain/x12/reader';
 import { write999, type SetAck999Input } from '../domain/x12/write999';
 import { write277CA } from '../domain/x12/write277ca';

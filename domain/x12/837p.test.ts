@@ -2,20 +2,11 @@ import fs from 'node:fs';
 import { FIXTURES_DIR } from '../../test/fixtures';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  formatX12Amount,
-  generate837P,
-  parse837P,
-  read837P,
-  X12GenerationError,
-  type Batch837P,
-  type BillingProvider,
-  type Claim837,
-  type Payer,
-  type Submitter,
-  type Subscriber,
-} from './write837p';
-import { parseCents } from './money';
+import type { BillingProvider, Claim837, Payer, Submitter, Subscriber } from './837pModel';
+import { X12GenerationError } from './generationError';
+import { formatX12Amount, parseCents } from './money';
+import { parse837P, read837P } from './read837p';
+import { generate837P, type Batch837P } from './write837p';
 import { ControlNumberError, MAX_CONTROL_NUMBER, nextControlNumbers, toEnvelopeControl } from './controlNumbers';
 import { readTransactions } from './reader';
 

@@ -1,14 +1,18 @@
 // Writing one interchange (ISA/GS/ST..SE/GE/IEA) around one transaction set, for the files the payer side
-// sends (999, 277CA, 835). 837p.ts keeps its own envelope code (it validates 837-specific fields as it
-// writes); this is the shared writer for the payer-side transactions. Pure: no clock, no I/O.
+// sends (999, 277CA, 835). write837p.ts checks its envelope values its own way (its errors name the batch's
+// fields) and shares only the ISA layout (isaSegment) with this one. Pure: no clock, no I/O.
 import type { IsoDate } from '../clearinghouse';
 import type { EnvelopeControl } from './controlNumbers';
 import type { Delimiters } from './delimiters';
-import { X12GenerationError, formatX12Amount, type EnvelopeParty } from './write837p';
+import { X12GenerationError } from './generationError';
+import { SegmentWriter, writeDelimiters } from './segmentWriter';
 
-export { formatX12Amount, X12GenerationError, type EnvelopeParty };
-
-export const DEFAULT_WRITE_DELIMITERS: Required<Delimiters> = { element: '*', component: ':', repetition: '^', segment: '~' };
+/** An interchange sender or receiver (ISA05/06, ISA07/08); the id is also the GS02/GS03 application code. */
+export interface EnvelopeParty {
+  /** ZZ mutually defined, 01 DUNS, 30 federal tax id... */
+  qualifier: string;
+  id: string;
+}
 
 export interface EnvelopeArgs {
   sender: EnvelopeParty;
@@ -17,59 +21,6 @@ export interface EnvelopeArgs {
   now: { date: IsoDate; time: string };
   usage?: 'T' | 'P';
   delimiters?: Delimiters;
-}
-
-/** An element: text, or a composite written with the component separator. */
-export type X12Element = string | readonly string[];
-
-/** Collects the segments of one transaction set (ST..SE are added by writeInterchange). */
-export class TransactionWriter {
-  private readonly segments: string[] = [];
-
-  constructor(private readonly d: Required<Delimiters>) {}
-
-  /** Trailing empty elements (and trailing empty components of a composite) are dropped. */
-  segment(id: string, ...elements: X12Element[]): void {
-    let end = elements.length;
-    while (end > 0 && isEmpty(elements[end - 1])) end--;
-    let s = id;
-    for (let i = 0; i < end; i++) s += this.d.element + this.render(elements[i], id, i + 1);
-    this.segments.push(s);
-  }
-
-  get count(): number {
-    return this.segments.length;
-  }
-
-  lines(): readonly string[] {
-    return this.segments;
-  }
-
-  private render(e: X12Element, id: string, n: number): string {
-    if (typeof e === 'string') return this.check(e, id, n);
-    let end = e.length;
-    while (end > 0 && e[end - 1] === '') end--;
-    return e
-      .slice(0, end)
-      .map((c) => this.check(c, id, n))
-      .join(this.d.component);
-  }
-
-  // X12 has no escape character: a delimiter inside a value would silently split it.
-  private check(v: string, id: string, n: number): string {
-    for (const ch of v) {
-      if (ch === this.d.element || ch === this.d.component || ch === this.d.repetition || ch === this.d.segment) {
-        throw new X12GenerationError(undefined, `${id}${String(n).padStart(2, '0')}`, `contains the delimiter '${ch}', which X12 cannot escape`);
-      }
-      const c = ch.charCodeAt(0);
-      if (c < 0x20 || c > 0x7e) throw new X12GenerationError(undefined, `${id}${String(n).padStart(2, '0')}`, 'contains a character outside the X12 character set');
-    }
-    return v;
-  }
-}
-
-function isEmpty(e: X12Element): boolean {
-  return typeof e === 'string' ? e === '' : e.every((c) => c === '');
 }
 
 export function d8(iso: IsoDate): string {
@@ -84,9 +35,9 @@ export function d8(iso: IsoDate): string {
  */
 export function writeInterchange(
   args: EnvelopeArgs & { functionalId: string; implementation: string; setId: string },
-  body: (w: TransactionWriter) => void,
+  body: (w: SegmentWriter) => void,
 ): string {
-  const d: Required<Delimiters> = { ...DEFAULT_WRITE_DELIMITERS, ...args.delimiters, repetition: args.delimiters?.repetition ?? DEFAULT_WRITE_DELIMITERS.repetition };
+  const d = writeDelimiters(args.delimiters);
   const { control, now } = args;
   for (const [field, n] of [['control.interchangeControlNumber', control.interchangeControlNumber], ['control.groupControlNumber', control.groupControlNumber]] as const) {
     if (!Number.isInteger(n) || n < 1 || n > 999_999_999) throw new X12GenerationError(undefined, field, `must be an integer from 1 to 999999999 (got ${n})`);
@@ -103,17 +54,28 @@ export function writeInterchange(
   const isa13 = String(control.interchangeControlNumber).padStart(9, '0');
   const st02 = control.transactionControlNumber;
 
-  const tx = new TransactionWriter(d);
+  const tx = new SegmentWriter(d);
   tx.segment('ST', args.setId, st02, args.implementation);
   body(tx);
   tx.segment('SE', String(tx.count + 1), st02);
 
-  const env = new TransactionWriter(d);
-  env.segment('GS', args.functionalId, args.sender.id, args.receiver.id, date, now.time, String(control.groupControlNumber), 'X', args.implementation);
-  const isa = ['ISA', '00', ' '.repeat(10), '00', ' '.repeat(10), args.sender.qualifier, args.sender.id.padEnd(15), args.receiver.qualifier,
-    args.receiver.id.padEnd(15), date.slice(2), now.time, d.repetition, '00501', isa13, '0', args.usage ?? 'P', d.component].join(d.element);
-  const trailer = new TransactionWriter(d);
+  const group = new SegmentWriter(d);
+  group.segment('GS', args.functionalId, args.sender.id, args.receiver.id, date, now.time, String(control.groupControlNumber), 'X', args.implementation);
+  const isa = isaSegment(d, { sender: args.sender, receiver: args.receiver, date, time: now.time, controlNumber: control.interchangeControlNumber, usage: args.usage ?? 'P' });
+  const trailer = new SegmentWriter(d);
   trailer.segment('GE', '1', String(control.groupControlNumber));
   trailer.segment('IEA', '1', isa13);
-  return [isa, ...env.lines(), ...tx.lines(), ...trailer.lines()].map((s) => s + d.segment).join('');
+  return isa + d.segment + group.toString() + tx.toString() + trailer.toString();
+}
+
+/**
+ * The ISA at its fixed widths, from values the caller has checked; `date` is CCYYMMDD (ISA09 takes YYMMDD).
+ * No authorisation or security information (00 + 10 spaces): clearinghouses authenticate the connection instead.
+ */
+export function isaSegment(
+  d: Required<Delimiters>,
+  isa: { sender: EnvelopeParty; receiver: EnvelopeParty; date: string; time: string; controlNumber: number; usage: string },
+): string {
+  return ['ISA', '00', ' '.repeat(10), '00', ' '.repeat(10), isa.sender.qualifier, isa.sender.id.padEnd(15), isa.receiver.qualifier, isa.receiver.id.padEnd(15),
+    isa.date.slice(2), isa.time, d.repetition, '00501', String(isa.controlNumber).padStart(9, '0'), '0', isa.usage, d.component].join(d.element);
 }

@@ -1,4 +1,4 @@
-// X12 decimal amounts to integer cents, exactly: no floating point ever touches money.
+// X12 decimal amounts to integer cents and back, exactly: no floating point ever touches money.
 
 /** An amount of money in integer cents (same meaning as domain/clearinghouse's Cents). */
 export type Cents = number;
@@ -26,4 +26,16 @@ export function formatCents(cents: Cents): string {
   const sign = cents < 0 ? '-' : '';
   const abs = Math.abs(cents);
   return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
+}
+
+/** Payers expect the shortest decimal: 10000 -> "100", 10050 -> "100.5", 10055 -> "100.55". */
+export function formatX12Amount(cents: Cents): string {
+  if (!Number.isSafeInteger(cents)) throw new RangeError(`amount must be an integer number of cents, got ${cents}`);
+  const sign = cents < 0 ? '-' : '';
+  const abs = Math.abs(cents);
+  const whole = Math.floor(abs / 100);
+  const frac = abs % 100;
+  if (frac === 0) return `${sign}${whole}`;
+  if (frac % 10 === 0) return `${sign}${whole}.${frac / 10}`;
+  return `${sign}${whole}.${String(frac).padStart(2, '0')}`;
 }

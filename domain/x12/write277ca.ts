@@ -2,7 +2,9 @@
 // batch totals, billing provider (HL 19) and one patient level (HL PT) per claim, whose TRN*2 is our
 // patient control number (CLM01) and whose STC says accepted (A1/A2) or rejected (A3/A6/A7/A8).
 import type { Cents, IsoDate } from '../clearinghouse';
-import { d8, formatX12Amount, writeInterchange, type EnvelopeArgs, type TransactionWriter } from './envelopeWriter';
+import { d8, writeInterchange, type EnvelopeArgs } from './envelopeWriter';
+import { formatX12Amount } from './money';
+import type { SegmentWriter } from './segmentWriter';
 
 export const IMPLEMENTATION_277CA = '005010X214';
 
@@ -40,7 +42,7 @@ export function write277CA(input: Ack277CAInput): string {
   const accepted = input.claims.filter((c) => ACCEPTED.has(c.status.category));
   const rejected = input.claims.filter((c) => !ACCEPTED.has(c.status.category));
   const total = (cs: ClaimStatus277Input[]) => formatX12Amount(cs.reduce((s, c) => s + c.chargeCents, 0));
-  const counts = (w: TransactionWriter) => {
+  const counts = (w: SegmentWriter) => {
     if (accepted.length) w.segment('QTY', '90', String(accepted.length));
     if (rejected.length) w.segment('QTY', 'AA', String(rejected.length));
     if (accepted.length) w.segment('AMT', 'YU', total(accepted));

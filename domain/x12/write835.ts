@@ -2,7 +2,9 @@
 // (N1*PE), then per claim LX/CLP with claim-level CAS, NM1*QC, REF, DTM*232/233 and per line SVC, DTM,
 // CAS, REF*6R (our line number) and LQ*HE remarks, and PLB provider-level adjustments.
 import type { Cents, IsoDate } from '../clearinghouse';
-import { d8, formatX12Amount, writeInterchange, type EnvelopeArgs, type TransactionWriter } from './envelopeWriter';
+import { d8, writeInterchange, type EnvelopeArgs } from './envelopeWriter';
+import { formatX12Amount } from './money';
+import type { SegmentWriter } from './segmentWriter';
 
 export const IMPLEMENTATION_835 = '005010X221A1';
 
@@ -131,7 +133,7 @@ export function write835(input: Remittance835Input): string {
 }
 
 /** One CAS per group code (in order of first appearance), at most six reason/amount/quantity triplets each. */
-function writeCas(w: TransactionWriter, list: Adjustment835Input[]): void {
+function writeCas(w: SegmentWriter, list: Adjustment835Input[]): void {
   const byGroup = new Map<string, Adjustment835Input[]>();
   for (const a of list) byGroup.set(a.group, [...(byGroup.get(a.group) ?? []), a]);
   for (const [group, adjustments] of byGroup) {

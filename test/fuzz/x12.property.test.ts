@@ -8,7 +8,7 @@ import { readSegments, readTransactions, readTransactionsStream, X12SyntaxError,
 import { balance835, parse835 } from '../../domain/x12/835';
 import { parse277CA } from '../../domain/x12/277ca';
 import { parse999 } from '../../domain/x12/999';
-import { read837P } from '../../domain/x12/write837p';
+import { read837P } from '../../domain/x12/read837p';
 import { parseTA1 } from '../../domain/x12/ta1';
 import { useApiFixture } from '../../api/testSupport';
 import { SIMULATOR_SENDER_ID } from '../../infra/seed';

@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { readSegments, readTransactions, readTransactionsStream } from '../../domain/x12/reader';
-import { read837P } from '../../domain/x12/write837p';
+import { read837P } from '../../domain/x12/read837p';
 import { chunked, FIXTURES_ROOT } from './x12Mutations';
 
 const fixture = (path: string) => fs.readFileSync(`${FIXTURES_ROOT}${path}`, 'latin1');
