@@ -28,7 +28,7 @@ export const CLAIM_837_INCLUDE = {
   coverage: true,
 } as const;
 
-/** Who we are in X12 terms; the practice address is not in the read model yet, so it comes from the environment. */
+/** Who we are in X12 terms; the practice address is not in the read model yet, so it comes from the configuration. */
 export interface X12Identity {
   sender: EnvelopeParty;
   receiver: EnvelopeParty;
@@ -40,21 +40,31 @@ export interface X12Identity {
   usage: 'T' | 'P';
 }
 
-export function x12Identity(env: Record<string, string | undefined> = process.env): X12Identity {
+/** The settings x12Identity reads: Config's CLAIMFLOW_X12_* and CLAIMFLOW_BILLING_* (defaults in infra/config.ts). */
+export interface X12Settings {
+  x12SenderId: string;
+  x12ReceiverId: string;
+  x12SubmitterName: string;
+  x12ContactName: string;
+  x12ContactPhone: string;
+  x12ReceiverName: string;
+  billingAddressLine: string;
+  billingCity: string;
+  billingState: string;
+  billingZip9: string;
+  x12Usage: 'T' | 'P';
+}
+
+export function x12Identity(s: X12Settings): X12Identity {
   return {
-    sender: { qualifier: 'ZZ', id: env.CLAIMFLOW_X12_SENDER_ID || 'CLAIMFLOW' },
-    receiver: { qualifier: 'ZZ', id: env.CLAIMFLOW_X12_RECEIVER_ID || 'CFSIMULATOR' },
-    submitterName: env.CLAIMFLOW_X12_SUBMITTER_NAME || 'CLAIMFLOW BILLING',
-    contactName: env.CLAIMFLOW_X12_CONTACT_NAME || 'BILLING OFFICE',
-    contactPhone: env.CLAIMFLOW_X12_CONTACT_PHONE || '5035550100',
-    receiverName: env.CLAIMFLOW_X12_RECEIVER_NAME || 'CLEARINGHOUSE',
-    billingAddress: {
-      line1: env.CLAIMFLOW_BILLING_ADDRESS_LINE || '100 MAIN ST',
-      city: env.CLAIMFLOW_BILLING_CITY || 'FAIRHAVEN',
-      state: env.CLAIMFLOW_BILLING_STATE || 'OR',
-      postalCode: env.CLAIMFLOW_BILLING_ZIP9 || '974010000',
-    },
-    usage: env.CLAIMFLOW_X12_USAGE === 'T' ? 'T' : 'P',
+    sender: { qualifier: 'ZZ', id: s.x12SenderId },
+    receiver: { qualifier: 'ZZ', id: s.x12ReceiverId },
+    submitterName: s.x12SubmitterName,
+    contactName: s.x12ContactName,
+    contactPhone: s.x12ContactPhone,
+    receiverName: s.x12ReceiverName,
+    billingAddress: { line1: s.billingAddressLine, city: s.billingCity, state: s.billingState, postalCode: s.billingZip9 },
+    usage: s.x12Usage,
   };
 }
 

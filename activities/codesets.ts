@@ -90,6 +90,13 @@ export function loadCodeSetDirectory(dir: string, options: LoadOptions = {}): Co
   return registry;
 }
 
+/** The settings the loaders read: Config's CLAIMFLOW_CODESETS_DIR, CLAIMFLOW_CODESETS_EXTEND_NEWEST and ICD10CM_FILE. */
+export interface CodeSetSettings {
+  codeSetsDir?: string;
+  codeSetsExtendNewest: boolean;
+  icd10cmFile?: string;
+}
+
 let registry: CodeSetRegistry | undefined;
 
 /**
@@ -97,13 +104,13 @@ let registry: CodeSetRegistry | undefined;
  * its newest versions are then not scrubbed against them unless CLAIMFLOW_CODESETS_EXTEND_NEWEST=1. Without
  * it, the shipped demo data is loaded and its newest versions (ICD-10-CM FY2024, NCCI/MUE 2024-07-01, HCPCS
  * 2024-07) are extended to later dates, because the demo's claims are dated today: demo only, not billing advice.
+ * Loaded once per process (one configuration each): a later call gets the same registry.
  */
-export function loadCodeSets(env: NodeJS.ProcessEnv = process.env): CodeSetRegistry {
+export function loadCodeSets(s: CodeSetSettings): CodeSetRegistry {
   if (!registry) {
-    const dir = env.CLAIMFLOW_CODESETS_DIR;
-    registry = dir
-      ? loadCodeSetDirectory(path.resolve(dir), { extendNewest: env.CLAIMFLOW_CODESETS_EXTEND_NEWEST === '1', icd10cmFile: env.ICD10CM_FILE })
-      : loadCodeSetDirectory(DEMO_CODESETS_DIR, { extendNewest: true, icd10cmFile: env.ICD10CM_FILE });
+    registry = s.codeSetsDir
+      ? loadCodeSetDirectory(path.resolve(s.codeSetsDir), { extendNewest: s.codeSetsExtendNewest, icd10cmFile: s.icd10cmFile })
+      : loadCodeSetDirectory(DEMO_CODESETS_DIR, { extendNewest: true, icd10cmFile: s.icd10cmFile });
   }
   return registry;
 }
@@ -111,11 +118,11 @@ export function loadCodeSets(env: NodeJS.ProcessEnv = process.env): CodeSetRegis
 let cached: CodeIndex | undefined;
 
 /** The ICD-10-CM description index for coding suggestions: the newest loaded version (or ICD10CM_FILE). */
-export function loadIcd10(file = process.env.ICD10CM_FILE): CodeIndex {
+export function loadIcd10(s: CodeSetSettings): CodeIndex {
   if (!cached) {
-    if (file) cached = buildIndex(parseIcd10cm(readCodeSetFile(file)));
+    if (s.icd10cmFile) cached = buildIndex(parseIcd10cm(readCodeSetFile(s.icd10cmFile)));
     else {
-      const versions = loadCodeSets().versions('icd10cm');
+      const versions = loadCodeSets(s).versions('icd10cm');
       if (!versions.length) throw new Error('no ICD-10-CM code set is loaded');
       const newest = versions.reduce((a, b) => ((b.effectiveFrom ?? '') > (a.effectiveFrom ?? '') ? b : a));
       cached = buildIndex([...newest.table.all()]);

@@ -1,8 +1,6 @@
 // Runs the claim edits against the stored claim and the code sets in effect on its date of service.
 import { ApplicationFailure } from '@temporalio/activity';
-import type { CodeSetRegistry } from '../domain/codesets/registry';
 import { scrub, type SkippedEdit } from '../domain/scrub';
-import { loadCodeSets } from './codesets';
 import type { ActivityDeps } from './deps';
 import type { ScrubResult } from './types';
 
@@ -12,8 +10,8 @@ export interface ScrubOutcome extends ScrubResult {
   codeSetVersions: string[];
 }
 
-/** `codeSets` defaults to the process's registry (loaded once: shipped demo data or CLAIMFLOW_CODESETS_DIR). */
-export function scrubActivities({ prisma, codeSets = loadCodeSets() }: ActivityDeps & { codeSets?: CodeSetRegistry }) {
+/** `codeSets`: the process's registry (loadCodeSets: shipped demo data or CLAIMFLOW_CODESETS_DIR). */
+export function scrubActivities({ prisma, codeSets }: ActivityDeps) {
   return {
     async scrubClaim({ claimId, asOf }: { claimId: string; asOf: string }): Promise<ScrubOutcome> {
       const claim = await prisma.claim.findUnique({

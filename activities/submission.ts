@@ -5,16 +5,14 @@ import type { StatusAnswer } from '../domain/clearinghouse';
 import type { ActivityDeps } from './deps';
 import type { StatusCheckInput, SubmitInput, SubmitResult } from './types';
 import { audit } from './audit';
-import { CLAIM_837_INCLUDE, render837, x12Identity } from './claim837';
+import { CLAIM_837_INCLUDE, render837 } from './claim837';
 import { X12GenerationError } from '../domain/x12/generationError';
-
-/** CLAIMFLOW_SUBMISSION_FORMAT=json sends the JSON ClaimSubmission instead of an 837P file. */
-const sendsX12 = () => process.env.CLAIMFLOW_SUBMISSION_FORMAT !== 'json';
 
 // ISA13 and ST02 come from ControlSequence rows; 999,999,999 wraps to 1 (see domain/x12/controlNumbers.ts).
 // A missing ST02 row starts at the ISA13 just allocated, so it never repeats the ST02 of an older submission.
 
-export function submissionActivities({ prisma, clearinghouse }: ActivityDeps) {
+/** `submissionFormat` json (CLAIMFLOW_SUBMISSION_FORMAT) sends the JSON ClaimSubmission instead of an 837P file. */
+export function submissionActivities({ prisma, clearinghouse, submissionFormat, x12: identity }: ActivityDeps) {
   return {
     async submitClaim(input: SubmitInput): Promise<SubmitResult> {
       const idempotencyKey = `${input.claimId}:${input.attempt}`;
@@ -51,9 +49,9 @@ export function submissionActivities({ prisma, clearinghouse }: ActivityDeps) {
 
       const originalPayerClaimControlNo = input.frequencyCode === '1' ? undefined : (input.payerClaimControlNo ?? claim.payerClaimControlNo ?? undefined);
       let x12: string | undefined;
-      if (sendsX12()) {
+      if (submissionFormat === 'x12') {
         try {
-          x12 = render837(claim, x12Identity(), {
+          x12 = render837(claim, identity, {
             frequencyCode: input.frequencyCode, originalPayerClaimControlNo,
             interchangeControlNumber: submission.interchangeControlNumber, transactionControlNumber: submission.transactionControlNumber,
           }, new Date());

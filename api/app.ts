@@ -87,7 +87,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use('/api', referenceRouter(ctx));
   app.use('/api', queuesRouter(ctx));
   app.use('/api', tasksRouter(ctx));
-  app.use('/api/codes', codesRouter());
+  app.use('/api/codes', codesRouter(ctx.config));
   app.use('/api/users', usersRouter(ctx));
   app.use('/api/admin', adminRouter(ctx, deps.tokenRateLimit ?? DEFAULT_TOKEN_RATE_LIMIT));
 

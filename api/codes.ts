@@ -2,7 +2,7 @@
 // table the coding suggestions and the validator use) and the meanings of remittance reason codes.
 import { Router } from 'express';
 import { z } from 'zod';
-import { loadIcd10 } from '../activities/codesets';
+import { loadIcd10, type CodeSetSettings } from '../activities/codesets';
 import { allReasonCodes } from '../domain/adjustmentReasons';
 import { suggestCodes, type CodeEntry, type CodeIndex } from '../domain/codeSearch';
 import { normaliseIcd10cm } from '../domain/codesets/icd10cm';
@@ -66,12 +66,13 @@ function byCodePrefix(index: CodeIndex, q: string, limit: number): CodeEntry[] {
     .slice(0, limit);
 }
 
-export function codesRouter(): Router {
+/** `settings`: where the ICD-10-CM table comes from (Config), loaded at the first search. */
+export function codesRouter(settings: CodeSetSettings): Router {
   const router = Router();
 
   addRoute(router, MOUNT, routes.icd10, (req, res) => {
     const query = parseInput(icd10SearchQuery, req.query, ['query']);
-    const index = loadIcd10();
+    const index = loadIcd10(settings);
     const results: z.output<typeof icd10Result>[] = [];
     const unknown: string[] = [];
     if (query.codes) {

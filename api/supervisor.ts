@@ -16,7 +16,6 @@ import {
   daysInAr,
   denialRates,
   handlingTimeByKind,
-  parseStateThresholds,
   stateThresholds,
   stateTooLong,
   throughputByUserDay,
@@ -24,7 +23,7 @@ import {
   timelyFilingRisk,
   type FirstSubmissionFacts,
 } from '../domain/metrics';
-import { CLAIM_STATES, ClaimPayerKey, ClaimStateEnteredAtKey, ClaimStateKey, TASK_KINDS, workflowIdForClaim, type TaskKind } from '../workflows/contract';
+import { ClaimPayerKey, ClaimStateEnteredAtKey, ClaimStateKey, TASK_KINDS, workflowIdForClaim, type TaskKind } from '../workflows/contract';
 import { recordAudit } from './audit';
 import { callerId } from './auth';
 import type { ApiContext } from './context';
@@ -64,17 +63,6 @@ export interface SupervisorOptions {
   stateThresholdDays?: Record<string, number>;
 }
 
-/** Read once when the router is built: CLAIMFLOW_STUCK_THRESHOLD_DAYS="CODING=2,AWAITING_ADJUDICATION=60". */
-export function supervisorOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): SupervisorOptions {
-  const raw = env.CLAIMFLOW_STUCK_THRESHOLD_DAYS;
-  if (!raw) return {};
-  try {
-    return { stateThresholdDays: parseStateThresholds(raw, CLAIM_STATES) };
-  } catch (err) {
-    throw new Error(`configuration: CLAIMFLOW_STUCK_THRESHOLD_DAYS: ${(err as Error).message}`);
-  }
-}
-
 const routes = {
   stuckClaims: describeRoute({
     method: 'get', path: `${MOUNT}/stuck-claims`, roles: SUPERVISORS, tag: 'supervisor',
@@ -110,7 +98,8 @@ type StuckReason = z.output<typeof stuckReason>;
 type StuckQuery = z.output<typeof stuckClaimsQuery>;
 const stuckCursor = z.object({ s: z.iso.datetime(), id: z.string() });
 
-export function supervisorRouter(ctx: ApiContext, options: SupervisorOptions = supervisorOptionsFromEnv()): Router {
+/** `options` default to the configuration's: CLAIMFLOW_STUCK_THRESHOLD_DAYS="CODING=2,AWAITING_ADJUDICATION=60". */
+export function supervisorRouter(ctx: ApiContext, options: SupervisorOptions = { stateThresholdDays: ctx.config.stuckThresholdDays }): Router {
   const thresholds = stateThresholds(options.stateThresholdDays);
   const router = Router();
 

@@ -52,6 +52,7 @@ async function postgresVersion(url: string): Promise<string | undefined> {
   }
 }
 
+// The benchmarks are programs of their own: their database is their flag (BENCH_DATABASE_URL, else the tests').
 export async function machineFacts(databaseUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres'): Promise<MachineFacts> {
   const cpus = os.cpus();
   return {

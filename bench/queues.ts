@@ -53,6 +53,7 @@ function report(label: string, samples: number[], extra = ''): void {
 }
 
 async function main(): Promise<void> {
+  // the benchmark's own flag (BENCH_DATABASE_URL, else the tests' TEST_DATABASE_URL), not claimflow's configuration
   const admin = new URL(process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres');
   const name = `claimflow_bench_${crypto.randomBytes(4).toString('hex')}`;
   const url = new URL(admin);

@@ -54,6 +54,7 @@ export interface Stack {
 }
 
 export function adminDatabaseUrl(): string {
+  // the benchmark's own flag (BENCH_DATABASE_URL, else the tests' TEST_DATABASE_URL), not claimflow's configuration
   return process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 }
 
@@ -112,9 +113,11 @@ export async function startStack(o: StackOptions): Promise<Stack> {
   const url = new URL(adminDatabaseUrl());
   url.pathname = `/${databaseName}`;
   const databaseUrl = url.toString();
-  // One key for the bench process and its workers, as a multi-process deployment must share it.
+  // One key for the bench process and its workers, as a multi-process deployment must share it: set in this
+  // process's environment, which the worker processes inherit, before the configuration is read.
   process.env.CLAIMFLOW_PAYLOAD_KEYS ??= `bench1:${crypto.randomBytes(32).toString('base64')}`;
-  const payloadKeys = loadPayloadKeys(dir);
+  const settings = loadConfig(root);
+  const payloadKeys = loadPayloadKeys({ ...settings, dataDir: dir });
   const [apiPort, simulatorPort, temporalPort, uiPort] = await freePorts(4);
 
   const stops: (() => Promise<void>)[] = [];
@@ -143,7 +146,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     await seedReferenceData(db.prisma);
 
     const config: Config = {
-      ...loadConfig(root),
+      ...settings,
       dataDir: dir,
       databaseUrl,
       apiPort,
@@ -192,6 +195,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       await running.close();
     });
 
+    // the worker processes' environment (their configuration), built from this one's
     const workerEnv: NodeJS.ProcessEnv = {
       ...process.env,
       TEMPORAL_ADDRESS: dev.address,

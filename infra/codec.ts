@@ -43,9 +43,16 @@ export function parsePayloadKeys(spec: string, currentId?: string): PayloadKeys 
   return { current, keys };
 }
 
+/** The settings loadPayloadKeys reads (Config's CLAIMFLOW_DATA_DIR, CLAIMFLOW_PAYLOAD_KEYS and CLAIMFLOW_PAYLOAD_KEY_ID). */
+export interface PayloadKeySettings {
+  dataDir: string;
+  payloadKeys?: string;
+  payloadKeyId?: string;
+}
+
 /** Keys from CLAIMFLOW_PAYLOAD_KEYS, or one generated once and kept in the data dir for the embedded setup. */
-export function loadPayloadKeys(dataDir: string): PayloadKeys {
-  if (process.env.CLAIMFLOW_PAYLOAD_KEYS) return parsePayloadKeys(process.env.CLAIMFLOW_PAYLOAD_KEYS, process.env.CLAIMFLOW_PAYLOAD_KEY_ID || undefined);
+export function loadPayloadKeys({ dataDir, payloadKeys, payloadKeyId }: PayloadKeySettings): PayloadKeys {
+  if (payloadKeys) return parsePayloadKeys(payloadKeys, payloadKeyId);
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   return parsePayloadKeys(dataDirSecret(dataDir, 'payload-keys', () => `local1:${crypto.randomBytes(32).toString('base64')}`));
 }

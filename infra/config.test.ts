@@ -1,5 +1,11 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadConfig } from './config';
+import { loadConfig, settingEntries } from './config';
+import { configTable, readmeConfigTable, REGENERATE } from './configTable';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 const saved = { ...process.env };
 afterEach(() => {
@@ -57,5 +63,62 @@ describe('loadConfig', () => {
     expect(loadConfig().runSimulator).toBe(false);
     process.env.CLAIMFLOW_SIMULATOR = 'maybe';
     expect(() => loadConfig()).toThrow(/CLAIMFLOW_SIMULATOR must be 1 or 0/);
+  });
+
+  it('reads the settings that used to be read where they were used, with the same defaults and the same looseness', () => {
+    for (const n of ['CLAIMFLOW_SUBMISSION_FORMAT', 'CLAIMFLOW_X12_SENDER_ID', 'CLAIMFLOW_X12_USAGE', 'CLAIMFLOW_CODESETS_EXTEND_NEWEST', 'HOST', 'CLAIMFLOW_DEBUG']) {
+      delete process.env[n];
+    }
+    const c = loadConfig('/srv/claimflow');
+    expect(c).toMatchObject({ submissionFormat: 'x12', x12SenderId: 'CLAIMFLOW', x12Usage: 'P', codeSetsExtendNewest: false, host: '127.0.0.1', debug: false });
+    expect(c.demoDataDir).toBe(path.join('/srv/claimflow', '.data', 'demo'));
+    process.env.CLAIMFLOW_SUBMISSION_FORMAT = 'json';
+    process.env.CLAIMFLOW_X12_SENDER_ID = '';
+    process.env.CLAIMFLOW_X12_USAGE = 'T';
+    process.env.CLAIMFLOW_CODESETS_EXTEND_NEWEST = 'true';
+    expect(loadConfig()).toMatchObject({ submissionFormat: 'json', x12SenderId: 'CLAIMFLOW', x12Usage: 'T', codeSetsExtendNewest: false });
+  });
+
+  it('refuses a bad worker log level or stuck-claim threshold at start, naming the variable', () => {
+    process.env.CLAIMFLOW_WORKER_LOG_LEVEL = 'loud';
+    expect(() => loadConfig()).toThrow('CLAIMFLOW_WORKER_LOG_LEVEL must be one of TRACE, DEBUG, INFO, WARN, ERROR, got LOUD');
+    process.env.CLAIMFLOW_WORKER_LOG_LEVEL = ' debug ';
+    expect(loadConfig().workerLogLevel).toBe('DEBUG');
+    process.env.CLAIMFLOW_STUCK_THRESHOLD_DAYS = 'CODNG=2';
+    expect(() => loadConfig()).toThrow('configuration: CLAIMFLOW_STUCK_THRESHOLD_DAYS: unknown claim state "CODNG"');
+    process.env.CLAIMFLOW_STUCK_THRESHOLD_DAYS = 'CODING=0.5,POSTED=0';
+    expect(loadConfig().stuckThresholdDays).toEqual({ CODING: 0.5, POSTED: 0 });
+  });
+
+  it('tells whether SIMULATOR_URL named the clearinghouse, apart from the URL it defaults to', () => {
+    delete process.env.SIMULATOR_URL;
+    process.env.SIMULATOR_PORT = '4555';
+    expect(loadConfig()).toMatchObject({ simulatorUrl: 'http://127.0.0.1:4555', simulatorUrlSet: false });
+    process.env.SIMULATOR_URL = 'https://clearinghouse.example';
+    expect(loadConfig()).toMatchObject({ simulatorUrl: 'https://clearinghouse.example', simulatorUrlSet: true });
+  });
+});
+
+describe('the settings table', () => {
+  it('names each variable once', () => {
+    const names = settingEntries().flatMap(({ entry }) => (typeof entry.env === 'string' ? [entry.env] : [...entry.env]));
+    expect(names.filter((n, i) => names.indexOf(n) !== i)).toEqual([]);
+  });
+
+  it("is README.md's Configuration table", () => {
+    const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    expect(readmeConfigTable(readme), `README.md's Configuration table is not what infra/config.ts SETTINGS makes: run \`${REGENERATE}\``).toBe(configTable());
+  });
+
+  it('is the only place production code reads the environment', () => {
+    // What may still read process.env, and why: the config itself; the simulator's environment, built for a child process.
+    const allowed = new Set(['infra/config.ts', 'infra/simulatorProcess.ts']);
+    const dirs = ['activities', 'api', 'domain', 'infra', 'worker', 'workflows'];
+    const isTest = (f: string) => f.endsWith('.test.ts') || f.endsWith('testSupport.ts');
+    const readers = dirs
+      .flatMap((d) => (fs.readdirSync(path.join(ROOT, d), { recursive: true }) as string[]).map((f) => path.posix.join(d, f.split(path.sep).join('/'))))
+      .filter((f) => /\.(ts|mjs|cjs)$/.test(f) && !isTest(f) && !allowed.has(f))
+      .filter((f) => fs.readFileSync(path.join(ROOT, f), 'utf8').includes('process.env'));
+    expect(readers, 'read the setting in infra/config.ts SETTINGS and pass it in').toEqual([]);
   });
 });

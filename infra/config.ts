@@ -1,91 +1,82 @@
-// Configuration, read once at start-up from the environment into a typed object.
+// Configuration: every setting claimflow reads from the environment, in one table (SETTINGS: variable, parser,
+// default and doc), read once at start-up by loadConfig into a typed object that the rest of the code is given.
+// README.md's Configuration table is generated from SETTINGS (infra/configTable.ts) and checked against it.
 import { isIP } from 'node:net';
 import path from 'node:path';
+import { parseStateThresholds } from '../domain/metrics';
+import { CLAIM_STATES } from '../workflows/contract';
 
-export interface Config {
-  /** postgresql://... for a real server; pglite:<dir> for the embedded default */
-  databaseUrl: string;
-  dataDir: string;
-  apiPort: number;
-  simulatorPort: number;
-  /** host:port of a Temporal frontend; unset means "start the embedded dev server" */
-  temporalAddress?: string;
-  temporalNamespace: string;
-  temporalDevPort: number;
-  temporalUiPort: number;
-  /** length of one lifecycle day in ms (timers, SLAs, simulator delays) */
-  dayMs: number;
-  simulatorUrl: string;
-  /**
-   * Run the payer simulator beside the main job. On by default only on the embedded demo setup (embedded database
-   * and Temporal, no SIMULATOR_URL); CLAIMFLOW_SIMULATOR=1 or 0 decides otherwise. A real office sends its claims
-   * to a clearinghouse, never to a simulator that pays them.
-   */
-  runSimulator: boolean;
-  /** the bearer token claimflow presents to the clearinghouse at simulatorUrl (SIMULATOR_TOKEN); the main job makes one for its own simulator */
-  simulatorToken?: string;
-  simulatorSeed: number;
-  /** requests per minute one address may make to /api/inbound (counted before authentication) */
-  inboundRateLimitPerMinute: number;
-  writeOffApprovalThresholdCents: number;
-  /** history length at which a claim's workflow continues as new (unset: the workflow's default, 8,000 events) */
-  continueAsNewAfterEvents?: number;
-  /**
-   * Workflows a worker keeps in memory between their tasks (unset: the SDK's default, sized by the heap; 0: none).
-   * A claim evicted from the cache costs nothing until its next task, when it replays its history.
-   */
-  maxCachedWorkflows?: number;
-  /**
-   * Accept `X-User-Id: <user>` as proof of identity instead of a bearer token. Only for tests, the test
-   * harness and the demo, where everything runs on one machine: anyone who can reach the API can claim to be
-   * anyone. Off unless CLAIMFLOW_TRUST_USER_HEADER=1.
-   */
-  trustUserHeader: boolean;
-  /**
-   * Express's `trust proxy`: the reverse proxies in front of the API (addresses, subnets, `loopback`, ... or how
-   * many hops), whose X-Forwarded-For names the client. Unset: the connecting address is the client, so behind
-   * a proxy every user shares one sign-in limit and one address in the rate limits.
-   */
-  trustProxy?: string | number;
+type Env = Record<string, string | undefined>;
+
+/** One environment variable claimflow reads: where it goes in Config, what it does and what unset means. */
+export interface Setting<T> {
+  env: string;
+  /** the README's Default column (markdown): the value taken when unset, or what unset means */
+  default: string;
+  /** the README's "What it does" column (markdown) */
+  doc: string;
+  /** the raw value (undefined when unset) as the code uses it; throws, naming `env`, when it is not valid */
+  parse: (raw: string | undefined, env: string) => T;
 }
 
-function flag(name: string): boolean {
-  const raw = process.env[name];
+/**
+ * A variable the README documents that claimflow's own processes leave to another reader (Temporal's envconfig,
+ * the simulator process, the tests): in the table, not in Config.
+ */
+export interface Documented {
+  env: readonly string[];
+  default: string;
+  doc: string;
+  /** who reads it, for the reader of this file */
+  readBy: string;
+}
+
+const code = (value: string | number) => `\`${value}\``;
+
+function flag(raw: string | undefined, name: string): boolean {
   if (raw === undefined || raw === '' || raw === '0' || raw === 'false') return false;
   if (raw === '1' || raw === 'true') return true;
   throw new Error(`configuration: ${name} must be 1 or 0, got "${raw}"`);
 }
 
-function int(name: string, fallback: number): number {
-  const raw = process.env[name];
+function int(raw: string | undefined, name: string, fallback: number): number {
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 0) throw new Error(`configuration: ${name} must be a whole number, got "${raw}"`);
   return n;
 }
 
-function positive(name: string, fallback: number): number {
-  const n = int(name, fallback);
-  if (n < 1) throw new Error(`configuration: ${name} must be at least 1, got "${process.env[name]}"`);
+function positive(raw: string | undefined, name: string, fallback: number): number {
+  const n = int(raw, name, fallback);
+  if (n < 1) throw new Error(`configuration: ${name} must be at least 1, got "${raw}"`);
   return n;
 }
 
-function maxCachedWorkflows(): number | undefined {
-  if (!process.env.CLAIMFLOW_MAX_CACHED_WORKFLOWS) return undefined;
-  const n = int('CLAIMFLOW_MAX_CACHED_WORKFLOWS', 0);
+/** A whole number with its default, shown in the README as it is used. */
+const wholeNumber = (fallback: number) => ({ default: code(fallback), parse: (raw: string | undefined, name: string) => int(raw, name, fallback) });
+
+/** Free text, its default taken when unset or empty. */
+const text = (fallback: string) => ({ default: code(fallback), parse: (raw: string | undefined) => raw || fallback });
+
+/** Free text that may be absent: an empty value is unset too. */
+const optionalText = (raw: string | undefined): string | undefined => raw || undefined;
+
+function maxCachedWorkflows(raw: string | undefined, name: string): number | undefined {
+  if (!raw) return undefined;
+  const n = int(raw, name, 0);
   // The SDK would quietly make 1 into 2.
-  if (n === 1) throw new Error('configuration: CLAIMFLOW_MAX_CACHED_WORKFLOWS must be 0 (no cache: every step replays its history) or at least 2, got "1"');
+  if (n === 1) throw new Error(`configuration: ${name} must be 0 (no cache: every step replays its history) or at least 2, got "1"`);
   return n;
 }
 
 const PROXY_RANGES = new Set(['loopback', 'linklocal', 'uniquelocal']);
 
-function trustProxy(): string | number | undefined {
-  const raw = process.env.CLAIMFLOW_TRUST_PROXY?.trim();
+function trustProxy(value: string | undefined, name: string): string | number | undefined {
+  const raw = value?.trim();
   if (!raw) return undefined;
   if (/^\d+$/.test(raw)) {
     const hops = Number(raw);
-    if (hops < 1) throw new Error('configuration: CLAIMFLOW_TRUST_PROXY must name the proxies or count at least 1 hop, got "0"');
+    if (hops < 1) throw new Error(`configuration: ${name} must name the proxies or count at least 1 hop, got "0"`);
     return hops;
   }
   // Express would also take `true` (every hop trusted): then any client could name itself in X-Forwarded-For.
@@ -96,41 +87,318 @@ function trustProxy(): string | number | undefined {
     const prefixOk = bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 6 ? 128 : 32));
     if (family === 0 || !prefixOk || extra !== undefined) {
       throw new Error(
-        `configuration: CLAIMFLOW_TRUST_PROXY must be a number of hops or a comma-separated list of addresses, subnets (10.0.0.0/8) and loopback, linklocal, uniquelocal; "${item}" is none of these`,
+        `configuration: ${name} must be a number of hops or a comma-separated list of addresses, subnets (10.0.0.0/8) and loopback, linklocal, uniquelocal; "${item}" is none of these`,
       );
     }
   }
   return raw;
 }
 
-/** The embedded demo: no database, Temporal or clearinghouse of one's own named. */
-function embeddedDemo(): boolean {
-  const named = ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'TEMPORAL_PROFILE', 'TEMPORAL_CONFIG_FILE', 'SIMULATOR_URL'];
-  return named.every((n) => !process.env[n]);
+export const WORKER_LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
+export type WorkerLogLevel = (typeof WORKER_LOG_LEVELS)[number];
+
+function workerLogLevel(value: string | undefined, name: string): WorkerLogLevel {
+  const raw = value?.trim().toUpperCase() || 'WARN';
+  const level = WORKER_LOG_LEVELS.find((l) => l === raw);
+  if (!level) throw new Error(`${name} must be one of ${WORKER_LOG_LEVELS.join(', ')}, got ${raw}`);
+  return level;
 }
 
+function stuckThresholds(raw: string | undefined, name: string): Record<string, number> | undefined {
+  if (!raw) return undefined;
+  try {
+    return parseStateThresholds(raw, CLAIM_STATES);
+  } catch (err) {
+    throw new Error(`configuration: ${name}: ${(err as Error).message}`);
+  }
+}
+
+/**
+ * Every setting, in the README's order, keyed by its Config field; a Documented entry is a README row only.
+ * Parsers keep the looseness each variable always had (`||` or `??`, exact matches such as `=== '1'`).
+ */
+export const SETTINGS = {
+  databaseUrl: {
+    env: 'DATABASE_URL',
+    default: code('pglite:.data/pglite'),
+    doc: '`postgresql://user:pass@host:5432/db` for PostgreSQL (the database is created if missing, migrations applied at start); `pglite:<dir>` for the embedded database',
+    parse: optionalText,
+  },
+  temporalAddress: {
+    env: 'TEMPORAL_ADDRESS',
+    default: 'unset: embedded dev server',
+    doc: '`host:port` of a Temporal frontend; when set, no dev server is started',
+    parse: optionalText,
+  },
+  temporalNamespace: { env: 'TEMPORAL_NAMESPACE', ...text('default'), doc: 'Temporal namespace' },
+  temporalProfile: {
+    env: 'TEMPORAL_PROFILE',
+    default: 'unset',
+    doc: "a profile of Temporal's envconfig (address, namespace, API key, TLS) to connect with; when set, no dev server is started",
+    parse: optionalText,
+  },
+  temporalConfigFile: {
+    env: 'TEMPORAL_CONFIG_FILE',
+    default: "unset: envconfig's own default file",
+    doc: 'the TOML file of envconfig profiles, as the `temporal` CLI writes it; when set, no dev server is started',
+    parse: optionalText,
+  },
+  temporalCredentials: {
+    env: ['TEMPORAL_API_KEY', 'TEMPORAL_TLS_*'],
+    default: 'unset',
+    doc: "API key and mTLS for Temporal Cloud or a secured cluster, read by Temporal's envconfig; or put them in a profile (`TEMPORAL_PROFILE` / `TEMPORAL_CONFIG_FILE`)",
+    readBy: '@temporalio/envconfig, in infra/temporal.ts connectTemporal',
+  },
+  temporalDevPort: { env: 'TEMPORAL_DEV_PORT', ...wholeNumber(7233), doc: 'port of the embedded dev server' },
+  temporalUiPort: { env: 'TEMPORAL_UI_PORT', ...wholeNumber(8233), doc: "port of the embedded dev server's Web UI" },
+  apiPort: { env: 'PORT', ...wholeNumber(3000), doc: 'API port' },
+  host: {
+    env: 'HOST',
+    default: code('127.0.0.1'),
+    doc: 'address the API binds to (`0.0.0.0` in a container)',
+    parse: (raw: string | undefined) => raw ?? '127.0.0.1',
+  },
+  runSimulator: {
+    env: 'CLAIMFLOW_SIMULATOR',
+    default: '`1` on the embedded demo (no `DATABASE_URL`, `TEMPORAL_ADDRESS`/profile or `SIMULATOR_URL`), else `0`',
+    doc:
+      'run the payer simulator beside the main job. It pays claims no payer has seen: a real office leaves it off and sets `SIMULATOR_URL`; ' +
+      'with neither, `npm start` refuses to start',
+    parse: (raw: string | undefined, name: string) => (raw ? flag(raw, name) : undefined),
+  },
+  simulatorPort: { env: 'SIMULATOR_PORT', ...wholeNumber(4100), doc: 'port of the payer simulator that `npm start` runs' },
+  simulatorSeed: { env: 'SIMULATOR_SEED', ...wholeNumber(42), doc: "seed of the simulator's decisions (which claims are denied, delays, ...)" },
+  simulatorUrl: {
+    env: 'SIMULATOR_URL',
+    default: '`http://127.0.0.1:$SIMULATOR_PORT`',
+    doc: "the clearinghouse claims go to (today: a service speaking the simulator's contract)",
+    parse: optionalText,
+  },
+  simulatorToken: {
+    env: 'SIMULATOR_TOKEN',
+    default: 'the main job makes one for its simulator, kept in `.data/simulator-token`',
+    doc: "claimflow's bearer token at `SIMULATOR_URL`. The simulator wants it on every route but `/health` (its `/admin/*` included)",
+    parse: optionalText,
+  },
+  inboundRateLimitPerMinute: {
+    env: 'CLAIMFLOW_INBOUND_RATE_LIMIT',
+    default: code(1_200),
+    doc: 'requests a minute one address may make to `/api/inbound/*`, counted before authentication',
+    parse: (raw: string | undefined, name: string) => positive(raw, name, 1_200),
+  },
+  simulatorOutboundFormat: {
+    env: ['SIMULATOR_OUTBOUND_FORMAT'],
+    default: code('x12'),
+    doc: 'what the simulator sends back: `x12` (999 + 277CA, 835 files to `/api/inbound/x12`) or `json` (the JSON inbound routes)',
+    readBy: 'the simulator process (simulator/config.ts), which inherits the main job environment',
+  },
+  submissionFormat: {
+    env: 'CLAIMFLOW_SUBMISSION_FORMAT',
+    default: code('x12'),
+    doc: '`json` makes `submitClaim` send the JSON `ClaimSubmission` instead of an 837P file',
+    parse: (raw: string | undefined): 'x12' | 'json' => (raw === 'json' ? 'json' : 'x12'),
+  },
+  x12SenderId: { env: 'CLAIMFLOW_X12_SENDER_ID', ...text('CLAIMFLOW'), doc: 'ISA06/GS02 (the sender) of the 837P files we send' },
+  x12ReceiverId: { env: 'CLAIMFLOW_X12_RECEIVER_ID', ...text('CFSIMULATOR'), doc: 'ISA08/GS03 (the receiver) of the 837P files we send' },
+  x12Usage: {
+    env: 'CLAIMFLOW_X12_USAGE',
+    default: code('P'),
+    doc: 'ISA15 of the 837P files we send: `T` marks them test data, anything else production (`P`)',
+    parse: (raw: string | undefined): 'T' | 'P' => (raw === 'T' ? 'T' : 'P'),
+  },
+  x12SubmitterName: { env: 'CLAIMFLOW_X12_SUBMITTER_NAME', ...text('CLAIMFLOW BILLING'), doc: 'the submitter (loop 1000A) of the 837P' },
+  x12ContactName: { env: 'CLAIMFLOW_X12_CONTACT_NAME', ...text('BILLING OFFICE'), doc: "the submitter's contact name (loop 1000A PER) of the 837P" },
+  x12ContactPhone: { env: 'CLAIMFLOW_X12_CONTACT_PHONE', ...text('5035550100'), doc: "the submitter's contact telephone (loop 1000A PER) of the 837P" },
+  x12ReceiverName: { env: 'CLAIMFLOW_X12_RECEIVER_NAME', ...text('CLEARINGHOUSE'), doc: 'the receiver (loop 1000B) of the 837P' },
+  billingAddressLine: {
+    env: 'CLAIMFLOW_BILLING_ADDRESS_LINE',
+    ...text('100 MAIN ST'),
+    doc: 'the billing provider address (loop 2010AA) of the 837P, a demo address by default (the address is not in the read model yet): street',
+  },
+  billingCity: { env: 'CLAIMFLOW_BILLING_CITY', ...text('FAIRHAVEN'), doc: 'the billing provider address: city' },
+  billingState: { env: 'CLAIMFLOW_BILLING_STATE', ...text('OR'), doc: 'the billing provider address: state' },
+  billingZip9: { env: 'CLAIMFLOW_BILLING_ZIP9', ...text('974010000'), doc: 'the billing provider address: ZIP+4, nine digits' },
+  dayMs: { env: 'CLAIMFLOW_DAY_MS', ...wholeNumber(86_400_000), doc: "length of one lifecycle day in ms: timers, SLAs and the simulator's delays" },
+  writeOffApprovalThresholdCents: {
+    env: 'WRITE_OFF_APPROVAL_THRESHOLD_CENTS',
+    ...wholeNumber(10_000),
+    doc: "write-offs above this need a supervisor's approval",
+  },
+  continueAsNewAfterEvents: {
+    env: 'CLAIMFLOW_CONTINUE_AS_NEW_AFTER_EVENTS',
+    default: "unset: the workflow's default, 8,000 events",
+    doc: "history length at which a claim's workflow continues as new",
+    parse: (raw: string | undefined, name: string) => (raw ? int(raw, name, 8_000) : undefined),
+  },
+  trustUserHeader: {
+    env: 'CLAIMFLOW_TRUST_USER_HEADER',
+    default: code(0),
+    doc: '`1` accepts `X-User-Id: <user>` instead of a bearer token: for tests and the demo only, since anyone reaching the API could name any user',
+    parse: flag,
+  },
+  trustProxy: {
+    env: 'CLAIMFLOW_TRUST_PROXY',
+    default: 'unset: the connecting address is the client',
+    doc:
+      'the reverse proxies in front of the API, whose `X-Forwarded-For` then names the client for the sign-in and token rate limits: a hop count (`1`) ' +
+      'or addresses, subnets and `loopback`/`linklocal`/`uniquelocal` (`loopback,10.0.0.0/8`); `true` is refused. Behind a proxy without it, every user ' +
+      "shares the proxy's address and one office's 20 failed sign-ins lock everyone out for a minute",
+    parse: trustProxy,
+  },
+  stuckThresholdDays: {
+    env: 'CLAIMFLOW_STUCK_THRESHOLD_DAYS',
+    default: 'see `domain/metrics.ts`',
+    doc:
+      'days a claim may stay in a state before `GET /api/supervisor/stuck-claims` lists it, over the defaults (CODING 3, SCRUBBING 1, READY 1, ' +
+      'SUBMITTED 3, REJECTED 3, AWAITING_ADJUDICATION 45, DENIED 10, APPEALED 60, POSTED 2, ...): `CODING=2,AWAITING_ADJUDICATION=60`; `0` removes a state\'s limit',
+    parse: stuckThresholds,
+  },
+  icd10cmFile: {
+    env: 'ICD10CM_FILE',
+    default: 'the shipped demo subset',
+    doc: 'a full ICD-10-CM code table (TSV: code, valid for submission, description)',
+    parse: optionalText,
+  },
+  codeSetsDir: {
+    env: 'CLAIMFLOW_CODESETS_DIR',
+    default: 'the shipped demo code sets (`domain/codesets/data`)',
+    doc:
+      "a folder laid out like CMS's downloads (ICD-10-CM order files per fiscal year, HCPCS, NCCI PTP/MUE/add-on, place of service): the scrubber " +
+      'picks the version in effect on each date of service',
+    parse: optionalText,
+  },
+  codeSetsExtendNewest: {
+    env: 'CLAIMFLOW_CODESETS_EXTEND_NEWEST',
+    default: 'unset',
+    doc:
+      "`1`: keep the newest loaded year in force for later dates of service (otherwise such claims fail edit CS-001: load the current year's files); " +
+      'the shipped demo code sets are always extended',
+    parse: (raw: string | undefined) => raw === '1',
+  },
+  payloadKeys: {
+    env: 'CLAIMFLOW_PAYLOAD_KEYS',
+    default: 'a key made once in `.data/payload-keys`',
+    doc:
+      '`id:<32 bytes base64>[,id2:...]`: AES-256-GCM keys for every Temporal payload (the first, or `CLAIMFLOW_PAYLOAD_KEY_ID`, encrypts; all decrypt, ' +
+      'for rotation). Required, and the same everywhere, once processes run on more than one machine',
+    parse: optionalText,
+  },
+  payloadKeyId: {
+    env: 'CLAIMFLOW_PAYLOAD_KEY_ID',
+    default: 'the first of `CLAIMFLOW_PAYLOAD_KEYS`',
+    doc: 'the id of the key in `CLAIMFLOW_PAYLOAD_KEYS` that encrypts new payloads',
+    parse: optionalText,
+  },
+  dataDir: {
+    env: 'CLAIMFLOW_DATA_DIR',
+    default: code('.data'),
+    doc: "where the embedded database, the dev server's file and the simulator's state live",
+    parse: (raw: string | undefined) => raw ?? '.data',
+  },
+  workerLogLevel: {
+    env: 'CLAIMFLOW_WORKER_LOG_LEVEL',
+    default: code('WARN'),
+    doc: 'how much the Temporal worker of the main job logs (`TRACE` … `ERROR`); logs carry ids and codes, never PHI',
+    parse: workerLogLevel,
+  },
+  maxCachedWorkflows: {
+    env: 'CLAIMFLOW_MAX_CACHED_WORKFLOWS',
+    default: "unset: the SDK's default, from the heap size (2,310 with Node's 4 GiB)",
+    doc:
+      "`0` (no cache) or at least `2`: claims a worker keeps in memory between their steps (the worker's RSS was 1.2-1.5 GB with the default full, " +
+      'bench/README.md "Idle scale"); an evicted claim replays its history at its next step, so a smaller cache trades worker memory for CPU',
+    parse: maxCachedWorkflows,
+  },
+  workflowBundle: {
+    env: 'CLAIMFLOW_WORKFLOW_BUNDLE',
+    default: 'unset: the worker bundles the workflow code at start',
+    doc: 'path to a bundle made by `bundleWorkflowCode` with `infra/failureConverter.cjs` (the tests pass theirs to the main jobs they start)',
+    parse: (raw: string | undefined) => raw?.trim() || undefined,
+  },
+  demoDataDir: {
+    env: 'CLAIMFLOW_DEMO_DATA_DIR',
+    default: code('.data/demo'),
+    doc: 'where `npm run demo` keeps its own copy of everything (wiped first)',
+    parse: (raw: string | undefined) => raw || path.join('.data', 'demo'),
+  },
+  debug: {
+    env: 'CLAIMFLOW_DEBUG',
+    default: 'unset',
+    doc: 'any value: a start-up problem (which otherwise ends with one line on stderr and exit code 1) prints its stack too',
+    parse: (raw: string | undefined) => Boolean(raw),
+  },
+  fixturesDir: {
+    env: ['CLAIMFLOW_FIXTURES_DIR'],
+    default: '`../shared/fixtures` beside the checkout, else `/work/shared/fixtures`',
+    doc: 'the real X12 samples and CMS code-set files the tests read (not in the repository; see their MANIFEST.md)',
+    readBy: 'the tests (test/fixtures.ts)',
+  },
+  testDatabaseUrl: {
+    env: ['TEST_DATABASE_URL'],
+    default: code('postgresql://postgres@127.0.0.1:5432/postgres'),
+    doc: 'the PostgreSQL the tests create their databases in',
+    readBy: 'the tests (test/database.ts, test/globalSetup.ts) and the benchmarks',
+  },
+} satisfies Record<string, Setting<unknown> | Documented>;
+
+type Table = typeof SETTINGS;
+type ValueOf<S> = S extends { parse: (raw: string | undefined, env: string) => infer T } ? T : never;
+/** The value of every setting of SETTINGS, as its parser returns it. */
+export type Settings = { [K in keyof Table as Table[K] extends Setting<unknown> ? K : never]: ValueOf<Table[K]> };
+
+/**
+ * What the code is given: every setting, paths resolved, and the defaults that depend on other settings filled in.
+ * `simulatorUrlSet` says whether SIMULATOR_URL named the clearinghouse (simulatorUrl always has a value).
+ */
+export type Config = Omit<Settings, 'databaseUrl' | 'simulatorUrl' | 'runSimulator'> & {
+  databaseUrl: string;
+  simulatorUrl: string;
+  simulatorUrlSet: boolean;
+  runSimulator: boolean;
+};
+
+const isSetting = (entry: Setting<unknown> | Documented): entry is Setting<unknown> => 'parse' in entry;
+
+/** Every entry of SETTINGS, with its Config field (undefined for a README row only). */
+export function settingEntries(): { key?: keyof Settings; entry: Setting<unknown> | Documented }[] {
+  return Object.entries(SETTINGS as Record<string, Setting<unknown> | Documented>).map(([key, entry]) => ({
+    key: isSetting(entry) ? (key as keyof Settings) : undefined,
+    entry,
+  }));
+}
+
+function readSettings(env: Env): Settings {
+  const out: Record<string, unknown> = {};
+  for (const { key, entry } of settingEntries()) {
+    if (key && isSetting(entry)) out[key] = entry.parse(env[entry.env], entry.env);
+  }
+  return out as Settings;
+}
+
+/** The embedded demo: no database, Temporal or clearinghouse of one's own named. */
+function embeddedDemo(s: Settings): boolean {
+  return [s.databaseUrl, s.temporalAddress, s.temporalProfile, s.temporalConfigFile, s.simulatorUrl].every((v) => v === undefined);
+}
+
+/** Reads the environment once; relative paths are taken from `root`. Throws, naming the variable, on a bad value. */
 export function loadConfig(root = process.cwd()): Config {
-  const dataDir = path.resolve(root, process.env.CLAIMFLOW_DATA_DIR ?? '.data');
-  const simulatorPort = int('SIMULATOR_PORT', 4100);
+  const s = readSettings(process.env);
+  const dataDir = path.resolve(root, s.dataDir);
   return {
-    databaseUrl: process.env.DATABASE_URL || `pglite:${path.join(dataDir, 'pglite')}`,
+    ...s,
     dataDir,
-    apiPort: int('PORT', 3000),
-    simulatorPort,
-    temporalAddress: process.env.TEMPORAL_ADDRESS || undefined,
-    temporalNamespace: process.env.TEMPORAL_NAMESPACE || 'default',
-    temporalDevPort: int('TEMPORAL_DEV_PORT', 7233),
-    temporalUiPort: int('TEMPORAL_UI_PORT', 8233),
-    dayMs: int('CLAIMFLOW_DAY_MS', 86_400_000),
-    simulatorUrl: process.env.SIMULATOR_URL || `http://127.0.0.1:${simulatorPort}`,
-    runSimulator: process.env.CLAIMFLOW_SIMULATOR ? flag('CLAIMFLOW_SIMULATOR') : embeddedDemo(),
-    simulatorToken: process.env.SIMULATOR_TOKEN || undefined,
-    simulatorSeed: int('SIMULATOR_SEED', 42),
-    inboundRateLimitPerMinute: positive('CLAIMFLOW_INBOUND_RATE_LIMIT', 1_200),
-    writeOffApprovalThresholdCents: int('WRITE_OFF_APPROVAL_THRESHOLD_CENTS', 10_000),
-    continueAsNewAfterEvents: process.env.CLAIMFLOW_CONTINUE_AS_NEW_AFTER_EVENTS ? int('CLAIMFLOW_CONTINUE_AS_NEW_AFTER_EVENTS', 8_000) : undefined,
-    maxCachedWorkflows: maxCachedWorkflows(),
-    trustUserHeader: flag('CLAIMFLOW_TRUST_USER_HEADER'),
-    trustProxy: trustProxy(),
+    demoDataDir: path.resolve(root, s.demoDataDir),
+    databaseUrl: s.databaseUrl ?? `pglite:${path.join(dataDir, 'pglite')}`,
+    simulatorUrl: s.simulatorUrl ?? `http://127.0.0.1:${s.simulatorPort}`,
+    simulatorUrlSet: s.simulatorUrl !== undefined,
+    runSimulator: s.runSimulator ?? embeddedDemo(s),
   };
+}
+
+/**
+ * CLAIMFLOW_DEBUG on its own, for the last-resort error handlers of the entry points: they must answer when
+ * loadConfig itself is what failed.
+ */
+export function showStacks(): boolean {
+  return SETTINGS.debug.parse(process.env[SETTINGS.debug.env]);
 }

@@ -8,16 +8,15 @@ import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import { DefaultLogger, Runtime, type LogEntry, type Worker } from '@temporalio/worker';
 import { HttpClearinghouse } from '../activities/clearinghouse';
-import { loadIcd10 } from '../activities/codesets';
 import { reissueToken } from '../api/accounts';
 import { createApp } from '../api/app';
 import { startClaimWorkflow } from '../api/claimWorkflow';
 import type { Log } from '../api/errors';
 import type { PrismaClient } from '../generated/prisma/client';
-import { createClaimWorker } from '../worker/worker';
+import { activityDeps, createClaimWorker, workerSettings } from '../worker/worker';
 import { FINAL_STATES } from '../workflows/contract';
 import { loadPayloadKeys, workerDataConverter } from './codec';
-import type { Config } from './config';
+import type { Config, WorkerLogLevel } from './config';
 import { dataDirSecret, secureDataDir } from './dataDir';
 import { openDatabase } from './db';
 import { assertPortFree, describeError, lockDataDir, mapLimit, StartupError, stopLeftover, urlHost } from './process';
@@ -26,7 +25,7 @@ import { startSimulatorProcess } from './simulatorProcess';
 import { connectTemporal, ensureSearchAttributes, startDevServer, type TemporalEndpoint } from './temporal';
 
 export interface MainJobOptions {
-  /** address the API binds to; HOST, else 127.0.0.1 */
+  /** address the API binds to; default config.host (HOST, else 127.0.0.1) */
   host?: string;
   /** progress and warnings, one line each */
   log?: (line: string) => void;
@@ -61,28 +60,22 @@ export interface MainJob {
   stop(): Promise<void>;
 }
 
-/** True when the environment names a Temporal service to use instead of the embedded dev server. */
+/**
+ * True when the configuration names a Temporal service to use instead of the embedded dev server: TEMPORAL_ADDRESS,
+ * or an envconfig profile (TEMPORAL_PROFILE / TEMPORAL_CONFIG_FILE), which connectTemporal then reads.
+ */
 export function externalTemporalConfigured(config: Config): boolean {
-  return Boolean(config.temporalAddress || process.env.TEMPORAL_PROFILE || process.env.TEMPORAL_CONFIG_FILE);
+  return Boolean(config.temporalAddress || config.temporalProfile || config.temporalConfigFile);
 }
 
 let runtimeInstalled = false;
-const WORKER_LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
 
 /**
- * CLAIMFLOW_WORKER_LOG_LEVEL (default WARN): how much the Temporal worker logs. The log-grep test raises it, so
- * that every workflow and activity event the SDK can log is checked for PHI.
+ * `level` is CLAIMFLOW_WORKER_LOG_LEVEL (default WARN). The log-grep test raises it, so that every workflow and
+ * activity event the SDK can log is checked for PHI.
  */
-function workerLogLevel(): (typeof WORKER_LOG_LEVELS)[number] {
-  const raw = process.env.CLAIMFLOW_WORKER_LOG_LEVEL?.trim().toUpperCase() || 'WARN';
-  const level = WORKER_LOG_LEVELS.find((l) => l === raw);
-  if (!level) throw new StartupError(`CLAIMFLOW_WORKER_LOG_LEVEL must be one of ${WORKER_LOG_LEVELS.join(', ')}, got ${raw}`);
-  return level;
-}
-
-function installRuntime(workerLogFile?: string): void {
+function installRuntime(level: WorkerLogLevel, workerLogFile?: string): void {
   if (runtimeInstalled) return;
-  const level = workerLogLevel();
   runtimeInstalled = true;
   let logger: DefaultLogger;
   if (workerLogFile) {
@@ -124,7 +117,7 @@ function databaseError(url: string, err: unknown): StartupError {
 
 export async function startMainJob(config: Config, opts: MainJobOptions = {}): Promise<MainJob> {
   const log = opts.log ?? ((line: string) => console.log(line));
-  const host = opts.host ?? process.env.HOST ?? '127.0.0.1';
+  const host = opts.host ?? config.host;
   const useExternalTemporal = !opts.embeddedTemporal && externalTemporalConfigured(config);
   const manageSimulator = opts.manageSimulator ?? config.runSimulator;
   // Stopped in `rank` order whatever the start order: API, worker, simulator, database, Temporal, lock.
@@ -142,7 +135,7 @@ export async function startMainJob(config: Config, opts: MainJobOptions = {}): P
   };
 
   try {
-    if (!manageSimulator && !process.env.SIMULATOR_URL) {
+    if (!manageSimulator && !config.simulatorUrlSet) {
       throw new StartupError(
         'no clearinghouse: set SIMULATOR_URL (and SIMULATOR_TOKEN) to the clearinghouse claims go to, or CLAIMFLOW_SIMULATOR=1 to run the payer simulator (a demo: it pays claims no payer has seen)',
       );
@@ -167,11 +160,11 @@ export async function startMainJob(config: Config, opts: MainJobOptions = {}): P
       await assertPortFree(config.temporalUiPort, '127.0.0.1', 'TEMPORAL_UI_PORT', 'the Temporal Web UI');
     }
 
-    installRuntime(opts.workerLogFile);
+    installRuntime(config.workerLogLevel, opts.workerLogFile);
     // Every Temporal payload is encrypted (infra/codec.ts): CLAIMFLOW_PAYLOAD_KEYS, or a key kept in the data dir.
     let payloadKeys: ReturnType<typeof loadPayloadKeys>;
     try {
-      payloadKeys = loadPayloadKeys(config.dataDir);
+      payloadKeys = loadPayloadKeys(config);
     } catch (err) {
       throw new StartupError(`payload encryption keys: ${describeError(err)}`);
     }
@@ -290,9 +283,9 @@ export async function startMainJob(config: Config, opts: MainJobOptions = {}): P
     const worker: Worker = await createClaimWorker({
       connection: endpoint.nativeConnection,
       namespace: endpoint.namespace,
-      deps: { prisma: db.prisma, clearinghouse: new HttpClearinghouse(simulatorUrl, { token: simulatorToken }), icd10: loadIcd10() },
+      deps: activityDeps(config, { prisma: db.prisma, clearinghouse: new HttpClearinghouse(simulatorUrl, { token: simulatorToken }) }),
       dataConverter: workerDataConverter(payloadKeys),
-      maxCachedWorkflows: config.maxCachedWorkflows,
+      ...workerSettings(config),
     });
     let stoppingWorker = false;
     const running = worker.run().catch((err: unknown) => {

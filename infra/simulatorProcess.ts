@@ -60,6 +60,7 @@ export async function startSimulatorProcess(o: SimulatorProcessOptions): Promise
   const windowMs = o.restartWindowMs ?? 120_000;
   fs.mkdirSync(path.dirname(o.logFile), { recursive: true });
   const logFd = fs.openSync(o.logFile, 'a');
+  // The child's environment: its own configuration (simulator/config.ts), and SIMULATOR_OUTBOUND_FORMAT & co. passed on.
   const env = {
     ...process.env,
     SIMULATOR_TOKEN: o.token,

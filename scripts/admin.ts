@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { createUser, issueToken, revokeToken, tokenView, updateUser } from '../api/accounts';
 import { ApiError, parseInput } from '../api/errors';
 import { createTokenBody, createUserBody } from '../api/schemas';
-import { loadConfig } from '../infra/config';
+import { loadConfig, showStacks } from '../infra/config';
 import { openDatabase } from '../infra/db';
 import { describeError, lockHolder, StartupError } from '../infra/process';
 
@@ -129,6 +129,6 @@ async function main(argv: string[]): Promise<void> {
 main(process.argv.slice(2)).then(() => process.exit(0), (err: unknown) => {
   const message = err instanceof ApiError ? `${err.message}${err.field ? ` (${err.field})` : ''}` : describeError(err);
   console.error(`claimflow admin: ${message}`);
-  if (process.env.CLAIMFLOW_DEBUG && err instanceof Error) console.error(err.stack);
+  if (showStacks() && err instanceof Error) console.error(err.stack);
   process.exit(1);
 });

@@ -6,7 +6,7 @@ import { issueToken } from '../api/accounts';
 import { mulberry32 } from '../simulator/random';
 import fs from 'node:fs';
 import path from 'node:path';
-import { loadConfig, type Config } from '../infra/config';
+import { loadConfig, showStacks, type Config } from '../infra/config';
 import { startMainJob, type MainJob } from '../infra/mainJob';
 import { describeError, freePorts, lockHolder, mapLimit, sleep, StartupError, stopLeftover } from '../infra/process';
 import { demoEncounter, USER_IDS } from '../infra/seed';
@@ -55,8 +55,9 @@ const say = (line: string) => console.log(`[demo ${elapsed()}] ${line}`);
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
   const root = process.cwd();
+  const settings = loadConfig(root);
   // CLAIMFLOW_DEMO_DATA_DIR lets a test run the demo in a folder of its own (it is wiped like .data/demo).
-  const dataDir = path.resolve(root, process.env.CLAIMFLOW_DEMO_DATA_DIR || path.join('.data', 'demo'));
+  const dataDir = settings.demoDataDir;
   const holder = lockHolder(dataDir);
   if (holder !== undefined) throw new StartupError(`another demo (pid ${holder}) is using ${dataDir}; wait for it or stop it`);
   // A dev server left running by a demo that was killed outright: stop it before its files go.
@@ -66,7 +67,7 @@ async function main(): Promise<number> {
 
   const [apiPort, simulatorPort, temporalDevPort, temporalUiPort] = await freePorts(4);
   const config: Config = {
-    ...loadConfig(root),
+    ...settings,
     dataDir,
     databaseUrl: `pglite:${path.join(dataDir, 'pglite')}`,
     apiPort,
@@ -215,7 +216,7 @@ main().then(
   (code) => process.exit(code),
   (err: unknown) => {
     console.error(`claimflow demo: ${describeError(err)}`);
-    if (process.env.CLAIMFLOW_DEBUG && err instanceof Error) console.error(err.stack);
+    if (showStacks() && err instanceof Error) console.error(err.stack);
     process.exit(1);
   },
 );

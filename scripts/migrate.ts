@@ -1,6 +1,6 @@
 // `npm run migrate`: applies pending migrations from prisma/migrations to DATABASE_URL (or the embedded
 // PGlite database under .data/) with Prisma's Wasm schema engine, and names what it applied.
-import { loadConfig } from '../infra/config';
+import { loadConfig, showStacks } from '../infra/config';
 import { applyMigrations, createDatabaseIfMissing } from '../infra/db';
 import { describeError, lockHolder, StartupError } from '../infra/process';
 
@@ -34,6 +34,6 @@ async function main(): Promise<void> {
 
 main().catch((err: unknown) => {
   console.error(`claimflow migrate: ${describeError(err)}`);
-  if (process.env.CLAIMFLOW_DEBUG && err instanceof Error) console.error(err.stack);
+  if (showStacks() && err instanceof Error) console.error(err.stack);
   process.exit(1);
 });

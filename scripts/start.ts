@@ -4,14 +4,14 @@ import path from 'node:path';
 import type { PrismaClient } from '../generated/prisma/client';
 import { issueToken } from '../api/accounts';
 import { USER_IDS } from '../infra/seed';
-import { loadConfig } from '../infra/config';
+import { loadConfig, showStacks } from '../infra/config';
 import { startMainJob, type MainJob } from '../infra/mainJob';
 import { describeError } from '../infra/process';
 
 const say = (line: string) => console.log(`[claimflow] ${line}`);
 const fail = (err: unknown): never => {
   console.error(`claimflow: ${describeError(err)}`);
-  if (process.env.CLAIMFLOW_DEBUG && err instanceof Error) console.error(err.stack);
+  if (showStacks() && err instanceof Error) console.error(err.stack);
   process.exit(1);
 };
 
@@ -59,7 +59,7 @@ async function main(): Promise<void> {
   });
   if (signalled) return shutdown('signal during start', 0);
 
-  const tokensFile = await ensureLocalTokens(job.prisma, job.dataDir);
+  const tokensFile = await ensureLocalTokens(job.prisma, job.dataDir, config.databaseUrl);
   const lines = [
     '',
     'claimflow is running',
@@ -86,8 +86,8 @@ async function main(): Promise<void> {
  * (readable by this user only), so that a person can try the API at once. With a real database, tokens
  * come from `npx tsx scripts/admin.ts token create` or the admin API instead.
  */
-async function ensureLocalTokens(prisma: PrismaClient, dataDir: string): Promise<string | undefined> {
-  if (/^postgres(ql)?:\/\//.test(process.env.DATABASE_URL ?? '')) return undefined;
+async function ensureLocalTokens(prisma: PrismaClient, dataDir: string, databaseUrl: string): Promise<string | undefined> {
+  if (/^postgres(ql)?:\/\//.test(databaseUrl)) return undefined;
   const file = path.join(dataDir, 'demo-tokens.json');
   if (fs.existsSync(file)) return file;
   const tokens: Record<string, string> = {};

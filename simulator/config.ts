@@ -29,6 +29,7 @@ function wholeNumber(env: Env, name: string, fallback: number, min = 0): number 
   return n;
 }
 
+// The simulator is a process of its own with this, its own configuration module (infra/config.ts is claimflow's).
 export function loadSimulatorConfig(env: Env = process.env): SimulatorConfig {
   const delivery = env.SIMULATOR_DELIVERY || 'scheduled';
   if (delivery !== 'scheduled' && delivery !== 'manual') {

@@ -3,6 +3,7 @@ import crypto from 'node:crypto';
 import pg from 'pg';
 import { openDatabase, type OpenedDb } from '../infra/db';
 
+// A test-only setting, read by the tests themselves (documented in README's table, not in Config).
 const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 
 export interface TestDatabase extends OpenedDb {

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 function locate(): string {
+  // A test-only setting, read by the tests themselves (documented in README's table, not in Config).
   const candidates = [process.env.CLAIMFLOW_FIXTURES_DIR, path.resolve(REPO, '../shared/fixtures'), '/work/shared/fixtures'];
   const found = candidates.find((dir): dir is string => !!dir && fs.existsSync(path.join(dir, 'MANIFEST.md')));
   if (!found) throw new Error(`shared fixtures not found (looked in ${candidates.filter(Boolean).join(', ')}); set CLAIMFLOW_FIXTURES_DIR`);

@@ -14,6 +14,7 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import { WORKFLOWS_PATH } from '../worker/worker';
 import { FAILURE_CONVERTER_PATH } from '../infra/codec';
 
+// A test-only setting, read by the tests themselves (documented in README's table, not in Config).
 export const TEST_PG_URL = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 
 export default async function setup({ provide }: { provide: (key: string, value: unknown) => void }) {

@@ -11,7 +11,6 @@ import { Client } from '@temporalio/client';
 import { clientDataConverter, parsePayloadKeys, workerDataConverter, type PayloadKeys } from '../infra/codec';
 import { createApp } from '../api/app';
 import { HttpClearinghouse } from '../activities/clearinghouse';
-import { loadIcd10 } from '../activities/codesets';
 import { loadConfig, type Config } from '../infra/config';
 import { ensureSearchAttributes, searchAttributeArgs, serverExecutable } from '../infra/temporal';
 import { seedReferenceData, SIMULATOR_SENDER_ID, USER_IDS, PATIENT_IDS, PROVIDER_IDS } from '../infra/seed';
@@ -19,7 +18,7 @@ import { reissueToken } from '../api/accounts';
 import { createSimulator, type RunningSimulator, type Simulator } from '../simulator/server';
 import type { Scenario } from '../simulator/scenarios';
 import type { DeliveryResult } from '../simulator/outbox';
-import { createClaimWorker } from '../worker/worker';
+import { activityDeps, createClaimWorker } from '../worker/worker';
 import { claimStatusQuery, workflowIdForClaim, type ClaimState, type ClaimStatusView, type TaskKind, type TaskOutcome } from '../workflows/contract';
 import { createTestDatabase, type TestDatabase } from './database';
 
@@ -107,7 +106,7 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
   const sim: RunningSimulator = await simulator.start(0);
 
   const bundlePath = inject('workflowBundlePath');
-  const deps = { prisma: db.prisma, clearinghouse: new HttpClearinghouse(sim.url, { timeoutMs: 5000, token: simulatorToken }), icd10: loadIcd10() };
+  const deps = activityDeps(config, { prisma: db.prisma, clearinghouse: new HttpClearinghouse(sim.url, { timeoutMs: 5000, token: simulatorToken }) });
   let worker!: Worker;
   let running: Promise<void> | undefined;
   const startWorker = async () => {

@@ -13,6 +13,7 @@ export default defineConfig({
     sourcemap: false,
   },
   server: {
+    // Vite's dev server is a program of its own, not claimflow's: it reads its one setting here.
     proxy: { '/api': process.env.CLAIMFLOW_API_URL ?? 'http://127.0.0.1:3000' },
   },
 });

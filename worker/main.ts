@@ -5,15 +5,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { HttpClearinghouse } from '../activities/clearinghouse';
-import { loadIcd10 } from '../activities/codesets';
 import { loadPayloadKeys, workerDataConverter } from '../infra/codec';
-import { loadConfig } from '../infra/config';
+import { loadConfig, showStacks } from '../infra/config';
 import { openDatabase } from '../infra/db';
 import { externalTemporalConfigured } from '../infra/mainJob';
 import { describeError, StartupError } from '../infra/process';
 import { connectTemporal } from '../infra/temporal';
 import { TASK_QUEUE } from '../workflows/contract';
-import { createClaimWorker } from './worker';
+import { activityDeps, createClaimWorker, workerSettings } from './worker';
 
 const say = (line: string) => console.log(`[claimflow worker] ${line}`);
 
@@ -25,19 +24,19 @@ async function main(): Promise<void> {
         'on one machine `npm start` already runs a worker',
     );
   }
-  if (!/^postgres(ql)?:\/\//.test(process.env.DATABASE_URL ?? '')) {
+  if (!/^postgres(ql)?:\/\//.test(config.databaseUrl)) {
     throw new StartupError(
       'a scale-out worker needs a shared PostgreSQL: set DATABASE_URL=postgresql://...; the embedded PGlite database can be open in one process only (the main job)',
     );
   }
   // Payloads are encrypted with the main job's keys: a key made up here would make this worker's results
   // unreadable to everyone else. Only a worker on the main job's own machine may use its key file.
-  if (!process.env.CLAIMFLOW_PAYLOAD_KEYS && !fs.existsSync(path.join(config.dataDir, 'payload-keys'))) {
+  if (!config.payloadKeys && !fs.existsSync(path.join(config.dataDir, 'payload-keys'))) {
     throw new StartupError(
       'a scale-out worker needs the payload encryption keys of the main job: set CLAIMFLOW_PAYLOAD_KEYS (the same value everywhere)',
     );
   }
-  const payloadKeys = loadPayloadKeys(config.dataDir);
+  const payloadKeys = loadPayloadKeys(config);
   // The clearinghouse's credential: SIMULATOR_TOKEN, or the one the main job on this machine keeps for its simulator.
   const tokenFile = path.join(config.dataDir, 'simulator-token');
   const clearinghouseToken = config.simulatorToken ?? (fs.existsSync(tokenFile) ? fs.readFileSync(tokenFile, 'utf8').trim() : undefined);
@@ -62,9 +61,9 @@ async function main(): Promise<void> {
   const worker = await createClaimWorker({
     connection: temporal.nativeConnection,
     namespace: temporal.namespace,
-    deps: { prisma: db.prisma, clearinghouse: new HttpClearinghouse(config.simulatorUrl, { token: clearinghouseToken }), icd10: loadIcd10() },
+    deps: activityDeps(config, { prisma: db.prisma, clearinghouse: new HttpClearinghouse(config.simulatorUrl, { token: clearinghouseToken }) }),
     dataConverter: workerDataConverter(payloadKeys),
-    maxCachedWorkflows: config.maxCachedWorkflows,
+    ...workerSettings(config),
   });
   let stopping = false;
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
@@ -95,6 +94,6 @@ async function main(): Promise<void> {
 
 main().catch((err: unknown) => {
   console.error(`claimflow worker: ${describeError(err)}`);
-  if (process.env.CLAIMFLOW_DEBUG && err instanceof Error) console.error(err.stack);
+  if (showStacks() && err instanceof Error) console.error(err.stack);
   process.exit(1);
 });

@@ -4,6 +4,9 @@ import { fileURLToPath } from 'node:url';
 import type { DataConverter } from '@temporalio/common';
 import { Worker, type NativeConnection } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
+import { x12Identity } from '../activities/claim837';
+import { loadCodeSets, loadIcd10 } from '../activities/codesets';
+import type { Config } from '../infra/config';
 import { TASK_QUEUE } from '../workflows/contract';
 
 export const WORKFLOWS_PATH = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../workflows/index.ts');
@@ -12,7 +15,7 @@ export interface ClaimWorkerOptions {
   connection: NativeConnection;
   namespace: string;
   deps: ActivityDeps;
-  /** a prebuilt bundle (bundleWorkflowCode) saves a few seconds of webpack per worker start */
+  /** a prebuilt bundle (bundleWorkflowCode) saves a few seconds of webpack per worker start; unset, the worker bundles the code */
   workflowBundle?: { code: string } | { codePath: string };
   taskQueue?: string;
   /** encryption of payloads (infra/codec.ts workerDataConverter); a bundle must be built with the same failureConverterPath */
@@ -22,21 +25,25 @@ export interface ClaimWorkerOptions {
 }
 
 /**
- * CLAIMFLOW_WORKFLOW_BUNDLE names a bundle built by bundleWorkflowCode with infra/failureConverter.cjs. Tests that start
- * whole main jobs pass the one the test set-up built, so each start skips webpack; unset, the worker bundles itself.
+ * What the configuration says about the worker itself. CLAIMFLOW_WORKFLOW_BUNDLE names a bundle built by bundleWorkflowCode
+ * with infra/failureConverter.cjs: tests that start whole main jobs pass the one the test set-up built, so each start
+ * skips webpack; unset, the worker bundles itself.
  */
-function bundleFromEnvironment(): { codePath: string } | undefined {
-  const codePath = process.env.CLAIMFLOW_WORKFLOW_BUNDLE?.trim();
-  return codePath ? { codePath } : undefined;
+export function workerSettings(config: Config): Pick<ClaimWorkerOptions, 'workflowBundle' | 'maxCachedWorkflows'> {
+  return { workflowBundle: config.workflowBundle ? { codePath: config.workflowBundle } : undefined, maxCachedWorkflows: config.maxCachedWorkflows };
+}
+
+/** The activities' dependencies: the database and clearinghouse given, the code sets and the 837P identity as configured. */
+export function activityDeps(config: Config, io: Pick<ActivityDeps, 'prisma' | 'clearinghouse'>): ActivityDeps {
+  return { ...io, icd10: loadIcd10(config), codeSets: loadCodeSets(config), submissionFormat: config.submissionFormat, x12: x12Identity(config) };
 }
 
 export function createClaimWorker(o: ClaimWorkerOptions): Promise<Worker> {
-  const workflowBundle = o.workflowBundle ?? bundleFromEnvironment();
   return Worker.create({
     connection: o.connection,
     namespace: o.namespace,
     taskQueue: o.taskQueue ?? TASK_QUEUE,
-    ...(workflowBundle ? { workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+    ...(o.workflowBundle ? { workflowBundle: o.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     activities: createActivities(o.deps),
     dataConverter: o.dataConverter,
     ...(o.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: o.maxCachedWorkflows } : {}),

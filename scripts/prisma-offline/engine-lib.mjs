@@ -16,6 +16,7 @@ async function instantiate() {
   globalThis.PRISMA_WASM_PANIC_REGISTRY ??= { set_message: (m) => process.stderr.write(`schema-engine-wasm panic: ${m}\n`) };
   const bgUrl = import.meta.resolve("@prisma/schema-engine-wasm/schema_engine_bg");
   const bg = await import(bgUrl);
+  // set by prisma.mjs for the Prisma tooling processes, not a claimflow setting
   const wasmFile = process.env.SCHEMA_ENGINE_WASM ?? path.join(path.dirname(fileURLToPath(bgUrl)), "schema_engine_bg.wasm");
   const { instance } = await WebAssembly.instantiate(fs.readFileSync(wasmFile), { "./schema_engine_bg.js": bg });
   bg.__wbg_set_wasm(instance.exports);

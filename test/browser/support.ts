@@ -78,6 +78,7 @@ export async function startWorkspace(opts: WorkspaceOptions = {}): Promise<Works
     };
 
     const [apiPort, simulatorPort, temporalDevPort, temporalUiPort] = await freePorts(4);
+    // the environment (the configuration) of the `npm start` this test runs as a child process
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       CLAIMFLOW_DATA_DIR: dataDir,
@@ -273,6 +274,7 @@ async function withLock<T>(name: string, fn: () => Promise<T>): Promise<T> {
 
 function run(cmd: string, args: string[], cwd = ROOT): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
+    // a child process's environment: this one's, non-interactive
     const p = spawn(cmd, args, { cwd, env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     p.stdout.on('data', (d: Buffer) => (output += d.toString()));

@@ -157,6 +157,7 @@ export async function startRig(o: RigOptions): Promise<Rig> {
       const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'worker/main.ts')], {
         cwd: ROOT,
         env: {
+          // the worker process's environment (its configuration), built from this test's
           ...process.env,
           TEMPORAL_ADDRESS: temporalAddress,
           TEMPORAL_NAMESPACE: 'default',

@@ -2,6 +2,7 @@
 // under which seed, how they were answered, and whether a (shrunk) counterexample was found. Test-only.
 import fc from 'fast-check';
 
+// FUZZ_SEED and FUZZ_RUNS_SCALE are the fuzz tests' own flags, not claimflow's configuration.
 /** One seed for every property, printed with the report, so that a failure can be replayed exactly. */
 export const FUZZ_SEED = Number(process.env.FUZZ_SEED ?? 20_261_125);
 /** FUZZ_RUNS_SCALE=5 runs every property five times as long, for a hunt outside the timed suite. */
