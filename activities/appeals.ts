@@ -2,7 +2,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { categorizeCarc } from '../domain/denials';
 import type { ActivityDeps } from './deps';
-import type { FileAppealInput } from './types';
+import type { FileAppealInput } from '../workflows/activities';
 import { audit } from './audit';
 
 export function appealActivities({ prisma, clearinghouse }: ActivityDeps) {

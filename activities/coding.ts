@@ -2,7 +2,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { suggestCodes } from '../domain/codeSearch';
 import type { ActivityDeps } from './deps';
-import type { ApplyCodingInput, CodeSuggestion } from './types';
+import type { ApplyCodingInput, CodeSuggestion } from '../workflows/activities';
 import { audit } from './audit';
 
 export function codingActivities({ prisma, icd10 }: ActivityDeps) {

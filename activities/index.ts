@@ -1,6 +1,6 @@
 // All lifecycle activities, bound to their dependencies. The worker registers what this returns.
 import type { ActivityDeps } from './deps';
-import type { ClaimActivities } from './types';
+import type { ClaimActivities } from '../workflows/activities';
 import { appealActivities } from './appeals';
 import { codingActivities } from './coding';
 import { postingActivities } from './posting';
@@ -22,4 +22,4 @@ export function createActivities(deps: ActivityDeps): ClaimActivities {
 }
 
 export type { ActivityDeps } from './deps';
-export type { ClaimActivities } from './types';
+export type { ClaimActivities } from '../workflows/activities';

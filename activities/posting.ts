@@ -2,7 +2,7 @@
 // Posting is guarded by ClaimPayment.postedAt inside one transaction: the same payment never posts twice.
 import { ApplicationFailure } from '@temporalio/activity';
 import type { ActivityDeps } from './deps';
-import type { PostingResult } from './types';
+import type { PostingResult } from '../workflows/activities';
 import { audit } from './audit';
 
 export function postingActivities({ prisma }: ActivityDeps) {

@@ -1,6 +1,6 @@
 // Keeps the claims table (what supervisors and lists query) in step with the workflow's state.
 import { FINAL_STATES } from '../workflows/contract';
-import type { TransitionInput } from './types';
+import type { TransitionInput } from '../workflows/activities';
 import type { ActivityDeps } from './deps';
 import { audit } from './audit';
 

@@ -1,19 +1,13 @@
 // Runs the claim edits against the stored claim and the code sets in effect on its date of service.
 import { ApplicationFailure } from '@temporalio/activity';
-import { scrub, type SkippedEdit } from '../domain/scrub';
+import { scrub } from '../domain/scrub';
 import type { ActivityDeps } from './deps';
-import type { ScrubResult } from './types';
-
-/** ScrubResult plus what the edits could not check and which code-set versions they used. */
-export interface ScrubOutcome extends ScrubResult {
-  editsSkipped: SkippedEdit[];
-  codeSetVersions: string[];
-}
+import type { ScrubResult } from '../workflows/activities';
 
 /** `codeSets`: the process's registry (loadCodeSets: shipped demo data or CLAIMFLOW_CODESETS_DIR). */
 export function scrubActivities({ prisma, codeSets }: ActivityDeps) {
   return {
-    async scrubClaim({ claimId, asOf }: { claimId: string; asOf: string }): Promise<ScrubOutcome> {
+    async scrubClaim({ claimId, asOf }: { claimId: string; asOf: string }): Promise<ScrubResult> {
       const claim = await prisma.claim.findUnique({
         where: { id: claimId },
         include: { lines: { orderBy: { lineNo: 'asc' } }, diagnoses: { orderBy: { seq: 'asc' } }, coverage: true, provider: true, payer: true, encounter: true },

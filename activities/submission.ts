@@ -3,7 +3,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { StatusAnswer } from '../domain/clearinghouse';
 import type { ActivityDeps } from './deps';
-import type { StatusCheckInput, SubmitInput, SubmitResult } from './types';
+import type { StatusCheckInput, SubmitInput, SubmitResult } from '../workflows/activities';
 import { audit } from './audit';
 import { CLAIM_837_INCLUDE, render837 } from './claim837';
 import { X12GenerationError } from '../domain/x12/generationError';

@@ -1,7 +1,7 @@
 // Human task rows: the workflow opens them, people work them from queues, the workflow closes them.
 import type { Prisma } from '../generated/prisma/client';
 import type { ActivityDeps } from './deps';
-import type { CloseTaskInput, OpenTaskInput } from './types';
+import type { CloseTaskInput, OpenTaskInput } from '../workflows/activities';
 import { audit } from './audit';
 
 export function taskActivities({ prisma }: ActivityDeps) {

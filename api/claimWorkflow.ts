@@ -7,6 +7,7 @@ import {
   ClaimPayerKey,
   ClaimStateEnteredAtKey,
   ClaimStateKey,
+  CLAIM_WORKFLOW_TYPE,
   DEFAULT_TASK_SLA_DAYS,
   TASK_QUEUE,
   TASK_KINDS,
@@ -17,6 +18,7 @@ import {
   type PayerPolicy,
   type TaskKind,
 } from '../workflows/contract';
+import type { claimLifecycle } from '../workflows/claimLifecycle';
 import { isoFromDate } from './dates';
 
 export interface ClaimWorkflowStart {
@@ -74,7 +76,7 @@ export async function startLifecycle(
 ): Promise<ClaimWorkflowStart> {
   const workflowId = workflowIdForClaim(input.claimId);
   try {
-    await temporal.workflow.start('claimLifecycle', {
+    await temporal.workflow.start<typeof claimLifecycle>(CLAIM_WORKFLOW_TYPE, {
       taskQueue: TASK_QUEUE,
       workflowId,
       args: [input],

@@ -49,6 +49,7 @@ class FixedWindows {
 }
 
 /** Counts per client address and route (`route`), or per address across everything behind it (`address`). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any route's params: express then types the route's handler by its path
 export function fixedWindowLimit({ windowMs, max }: RateLimit, per: 'route' | 'address' = 'route'): RequestHandler<any> {
   const windows = new FixedWindows(windowMs);
   return (req, _res, next) => {

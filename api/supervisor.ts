@@ -23,7 +23,9 @@ import {
   timelyFilingRisk,
   type FirstSubmissionFacts,
 } from '../domain/metrics';
-import { ClaimPayerKey, ClaimStateEnteredAtKey, ClaimStateKey, TASK_KINDS, workflowIdForClaim, type TaskKind } from '../workflows/contract';
+import {
+  CLAIM_WORKFLOW_TYPE, claimIdForWorkflow, ClaimPayerKey, ClaimStateEnteredAtKey, ClaimStateKey, TASK_KINDS, workflowIdForClaim, type TaskKind,
+} from '../workflows/contract';
 import { recordAudit } from './audit';
 import { callerId } from './auth';
 import type { ApiContext } from './context';
@@ -56,7 +58,6 @@ const PRE_ACCEPTANCE_STATES = ['CODING', 'SCRUBBING', 'READY', 'SUBMITTED', 'REJ
 /** States the workflow passes through doing automated work: a pending activity there is what holds the claim. */
 const AUTOMATED_STATES = ['SCRUBBING', 'READY', 'ACKNOWLEDGED', 'PAID', 'PARTIALLY_PAID', 'POSTED', 'WRITTEN_OFF'];
 const CLOSED_STATES = ['CLOSED', 'VOIDED', 'WRITTEN_OFF'];
-const WORKFLOW_TYPE = 'claimLifecycle';
 
 export interface SupervisorOptions {
   /** days per state over DEFAULT_STATE_THRESHOLD_DAYS; 0 removes a state's limit */
@@ -228,10 +229,10 @@ async function addStateTooLong(scan: StuckScan): Promise<void> {
   }
   // Temporal's own view catches a claim whose read model lags its workflow (a failing recordTransition).
   const clauses = Object.entries(thresholds).map(([state, days]) => `(ClaimState = '${state}' AND ClaimStateEnteredAt < '${enteredBefore(days).toISOString()}')`);
-  const listed = await listWorkflows(ctx, `WorkflowType = '${WORKFLOW_TYPE}' AND ExecutionStatus = 'Running' AND (${clauses.join(' OR ')})`, scan.deadline);
+  const listed = await listWorkflows(ctx, `WorkflowType = '${CLAIM_WORKFLOW_TYPE}' AND ExecutionStatus = 'Running' AND (${clauses.join(' OR ')})`, scan.deadline);
   scan.visibility = listed ? 'used' : 'unavailable';
   for (const wf of capped(scan, listed ?? [])) {
-    const claimId = claimIdOf(wf.workflowId);
+    const claimId = claimIdForWorkflow(wf.workflowId);
     const state = wf.typedSearchAttributes.get(ClaimStateKey);
     const enteredAt = wf.typedSearchAttributes.get(ClaimStateEnteredAtKey);
     if (!claimId || !state || !enteredAt) continue;
@@ -330,11 +331,11 @@ async function addFailingActivities(scan: StuckScan, limit: number, minAttempts:
   if (limit === 0) return { candidates: 0, described: 0, skipped: 0, failed: 0 };
   const ordered = new Set<string>(scan.found.keys());
   const automatedStates = AUTOMATED_STATES.map((state) => `'${state}'`).join(', ');
-  const listed = await listWorkflows(ctx, `WorkflowType = '${WORKFLOW_TYPE}' AND ExecutionStatus = 'Running' AND ClaimState IN (${automatedStates})`, scan.deadline, limit);
+  const listed = await listWorkflows(ctx, `WorkflowType = '${CLAIM_WORKFLOW_TYPE}' AND ExecutionStatus = 'Running' AND ClaimState IN (${automatedStates})`, scan.deadline, limit);
   if (listed) scan.visibility = 'used';
   else if (scan.visibility === 'not-needed') scan.visibility = 'unavailable';
   for (const wf of listed ?? []) {
-    const claimId = claimIdOf(wf.workflowId);
+    const claimId = claimIdForWorkflow(wf.workflowId);
     if (claimId && (!q.payerId || wf.typedSearchAttributes.get(ClaimPayerKey) === q.payerId)) ordered.add(claimId);
   }
   const automated = await ctx.prisma.claim.findMany({
@@ -377,7 +378,6 @@ function stateTooLongReason(
   };
 }
 
-const claimIdOf = (workflowId: string): string | undefined => (workflowId.startsWith('claim-') ? workflowId.slice('claim-'.length) : undefined);
 
 /** Running workflows matching a visibility query, or null when the server cannot list (the time-skipping test server). */
 async function listWorkflows(ctx: ApiContext, query: string, deadline: number, max = SOURCE_CAP + 1): Promise<WorkflowExecutionInfo[] | null> {

@@ -202,7 +202,6 @@ async function main(): Promise<void> {
       }
       next = checkpoint;
       // Let the claims in flight park, then measure the system idle.
-      const drainStart = performance.now();
       let counts = await stateCounts(stack);
       let progressAt = performance.now();
       let lastShape = '';

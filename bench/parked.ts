@@ -25,7 +25,7 @@ import { taskPriority } from '../domain/priority';
 import {
   workflowIdForClaim,
   type ClaimLifecycleInput,
-  type ClaimMemory,
+  type ClaimRunMemory,
   type PayerPolicy,
 } from '../workflows/contract';
 
@@ -132,7 +132,7 @@ export async function parkedSeeder(
           detail: { from: i ? history[i - 1].state : null, to: h.state, at: h.at, reason: h.reason },
         }),
       );
-      const resume: ClaimMemory & Record<string, unknown> = {
+      const resume: ClaimRunMemory = {
         state: 'ACKNOWLEDGED', stateEnteredAt: history[4].at, history: history.map((h) => ({ ...h })), openTasks: [],
         attempt: 1, frequencyCode: '1', payerClaimControlNo: icn, followUps: 0, appealLevel: 0,
         balanceCents: totalChargeCents, patientRespCents: 0, postedPaymentIds: [], next: 'adjudication',

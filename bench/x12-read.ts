@@ -171,13 +171,10 @@ async function fixtureComparison(): Promise<string[]> {
   ];
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 function flattenNodeX12(parsed: any): string[] {
   const out: string[] = [];
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const seg = (s: any) => s && s.tag && out.push([s.tag, ...s.elements.map((e: { value: string }) => e.value)].join('*'));
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const interchange = (i: any) => {
+    const seg = (s: any) => s && s.tag && out.push([s.tag, ...s.elements.map((e: { value: string }) => e.value)].join('*'));
+    const interchange = (i: any) => {
     seg(i.header);
     for (const g of i.functionalGroups) {
       seg(g.header);

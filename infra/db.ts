@@ -46,9 +46,9 @@ export async function applyMigrations(url: string, pglite?: unknown): Promise<st
 
 export async function createDatabaseIfMissing(url: string): Promise<void> {
   const { default: pg } = await import('pg');
-  const { parse } = await import('pg-connection-string');
-  const cfg = parse(url);
-  const admin = new pg.Client({ ...cfg, database: 'postgres' } as any);
+  const { parseIntoClientConfig } = await import('pg-connection-string');
+  const cfg = parseIntoClientConfig(url);
+  const admin = new pg.Client({ ...cfg, database: 'postgres' });
   await admin.connect();
   try {
     const found = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [cfg.database]);
@@ -74,7 +74,7 @@ export async function openDatabase(url: string, { migrate = true } = {}): Promis
     const { PrismaPGlite } = await import('pglite-prisma-adapter');
     const pglite = new PGlite(dir || undefined);
     if (migrate) await applyMigrations(url, pglite);
-    const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) as any });
+    const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
     return {
       prisma,
       close: async () => {

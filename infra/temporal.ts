@@ -124,7 +124,7 @@ export async function connectTemporal(
   const namespace = cfg.namespace ?? 'default';
   const address = cfg.connectionOptions.address ?? '127.0.0.1:7233';
   const connection = await Connection.connect(cfg.connectionOptions);
-  const nativeConnection = await NativeConnection.connect(cfg.connectionOptions as any);
+  const nativeConnection = await NativeConnection.connect(cfg.connectionOptions);
   const client = new Client({ connection, namespace, dataConverter: payloadKeys ? clientDataConverter(payloadKeys) : undefined });
   return {
     address, namespace, connection, nativeConnection, client,

@@ -4,7 +4,7 @@ import {
   allHandlersFinished, ApplicationFailure, condition, continueAsNew, log, patched, proxyActivities, setHandler,
   upsertSearchAttributes, uuid4, workflowInfo,
 } from '@temporalio/workflow';
-import type { ClaimActivities } from '../activities/types';
+import type { ClaimActivities } from './activities';
 import type { StatusAnswer } from '../domain/clearinghouse';
 import { routeDenial } from '../domain/denials';
 import { escalatedPriority, taskPriority } from '../domain/priority';
@@ -12,9 +12,8 @@ import {
   acknowledgementSignal, appealDecisionSignal, claimStatusQuery, completeTaskUpdate, remittanceSignal, voidClaimUpdate,
   ClaimPayerKey, ClaimStateEnteredAtKey, ClaimStateKey, DEFAULT_LIFECYCLE_OPTIONS, DEFAULT_TASK_SLA_DAYS, FINAL_STATES,
   TASK_KINDS,
-  type AcknowledgementSignal, type AppealDecisionSignal, type ClaimLifecycleInput, type ClaimMemory, type ClaimState,
-  type ClaimStatusView, type CompleteTaskRequest, type LifecycleOptions, type OpenTaskView, type RemittanceSignal,
-  type TaskKind, type TaskOutcome, whyRefused, WRITE_OFF_ROLES,
+  type ClaimLifecycleInput, type ClaimRunMemory, type ClaimState, type ClaimStatusView, type CompletedTask, type CompleteTaskRequest,
+  type LifecycleOptions, type OpenTaskView, type TaskKind, whyRefused, WRITE_OFF_ROLES,
 } from './contract';
 
 // Our own database: retried until it answers; a validation failure is thrown non-retryable by the activity.
@@ -32,11 +31,7 @@ type Step =
   | 'coding' | 'scrub' | 'submit' | 'awaitAck' | 'rejected' | 'adjudication' | 'remit' | 'denial' | 'appeal'
   | 'awaitAppealDecision' | 'writeOff' | 'void' | 'close' | 'done';
 
-interface Completed {
-  kind: TaskKind;
-  outcome: TaskOutcome;
-  userId: string;
-}
+type Completed = CompletedTask;
 
 /** Since this patch, a write-off chosen by anyone but a biller or supervisor waits for a supervisor's approval. */
 const WRITE_OFF_BY_BILLER_PATCH = 'write-off-needs-biller-or-supervisor';
@@ -54,19 +49,7 @@ export async function claimLifecycle(input: ClaimLifecycleInput): Promise<ClaimS
   const workflowId = workflowInfo().workflowId;
   const dosMs = Date.parse(`${input.dateOfService}T00:00:00Z`);
 
-  const mem: ClaimMemory & {
-    acks: AcknowledgementSignal[];
-    remittances: RemittanceSignal[];
-    decisions: AppealDecisionSignal[];
-    completed: Record<string, Completed>;
-    seenMessages: string[];
-    voidReason?: string;
-    nextFollowUpAt?: number;
-    acceptedOnce?: boolean;
-    deniedAt?: number;
-    escalations: Record<string, string>;
-    timelyFilingDeadlineMs?: number;
-  } = {
+  const mem: ClaimRunMemory = {
     state: 'CODING',
     stateEnteredAt: new Date().toISOString(),
     history: [],
@@ -88,7 +71,7 @@ export async function claimLifecycle(input: ClaimLifecycleInput): Promise<ClaimS
     completed: {},
     seenMessages: [],
     escalations: {},
-    ...(input.resume as any),
+    ...input.resume,
   };
   if (input.resume) mem.runs = input.resume.runs + 1;
   // The filing limit counts calendar days from the date of service. What is left of it when the claim

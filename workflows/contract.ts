@@ -13,7 +13,15 @@ export const CLAIM_STATES = [
 export type ClaimState = (typeof CLAIM_STATES)[number];
 export const FINAL_STATES: readonly ClaimState[] = ['CLOSED', 'VOIDED'];
 
-export const workflowIdForClaim = (claimId: string): string => `claim-${claimId}`;
+/** The workflow type: what a start names and what visibility queries filter on (`WorkflowType = '...'`). */
+export const CLAIM_WORKFLOW_TYPE = 'claimLifecycle';
+
+const CLAIM_WORKFLOW_ID_PREFIX = 'claim-';
+/** One workflow per claim, its id derived from the claim id: a second start is refused and harmless. */
+export const workflowIdForClaim = (claimId: string): string => `${CLAIM_WORKFLOW_ID_PREFIX}${claimId}`;
+/** The claim a workflow id belongs to; undefined for an id that is not a claim's. */
+export const claimIdForWorkflow = (workflowId: string): string | undefined =>
+  workflowId.startsWith(CLAIM_WORKFLOW_ID_PREFIX) ? workflowId.slice(CLAIM_WORKFLOW_ID_PREFIX.length) : undefined;
 
 export type TaskQueueName = 'CODER' | 'BILLER' | 'SUPERVISOR';
 
@@ -183,7 +191,7 @@ export interface ClaimLifecycleInput {
   totalChargeCents: Cents;
   options?: Partial<LifecycleOptions>;
   /** Set only by continue-as-new: where the previous run left off. */
-  resume?: ClaimMemory;
+  resume?: ClaimRunMemory;
 }
 
 export interface OpenTaskView {
@@ -220,6 +228,31 @@ export interface ClaimMemory {
   timelyFilingWarned: boolean;
   /** who chose the write-off the claim is heading for (the writeOff step asks a supervisor unless a biller did) */
   writeOffRequest?: { userId: string; role?: string };
+}
+
+/** A person's decision on a task, held until the step that waits for it takes it. */
+export interface CompletedTask {
+  kind: TaskKind;
+  outcome: TaskOutcome;
+  userId: string;
+}
+
+/**
+ * Everything a run of the workflow remembers, carried whole into the next run by continue-as-new: the claim's
+ * memory plus the messages and decisions that arrived and were not yet acted on.
+ */
+export interface ClaimRunMemory extends ClaimMemory {
+  acks: AcknowledgementSignal[];
+  remittances: RemittanceSignal[];
+  decisions: AppealDecisionSignal[];
+  completed: Record<string, CompletedTask>;
+  seenMessages: string[];
+  voidReason?: string;
+  nextFollowUpAt?: number;
+  acceptedOnce?: boolean;
+  deniedAt?: number;
+  escalations: Record<string, string>;
+  timelyFilingDeadlineMs?: number;
 }
 
 export interface ClaimStatusView {

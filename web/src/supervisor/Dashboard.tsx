@@ -36,12 +36,15 @@ export function SupervisorDashboard() {
     if (stuck.data || queues.data || ar.data) setUpdatedAt(new Date());
   }, [stuck.data, queues.data, ar.data]);
 
+  const { refresh: refreshStuck } = stuck;
+  const { refresh: refreshQueues } = queues;
+  const { refresh: refreshAr } = ar;
   const refreshAll = useCallback(() => {
-    stuck.refresh();
-    queues.refresh();
-    ar.refresh();
+    refreshStuck();
+    refreshQueues();
+    refreshAr();
     setVersion((v) => v + 1);
-  }, [stuck.refresh, queues.refresh, ar.refresh]);
+  }, [refreshStuck, refreshQueues, refreshAr]);
 
   const closeDialog = useCallback(() => setDialogOpen(false), []);
   const reassigned = useCallback(

@@ -181,8 +181,10 @@ export const CodeEditor = forwardRef<CodeEditorHandle, Props>(function CodeEdito
 });
 
 function PointerInput({ value, onCommit, label }: { value: number[]; onCommit(text: string): void; label: string }) {
-  const [text, setText] = useState(value.join(','));
-  useEffect(() => setText(value.join(',')), [value.join(',')]);
+  const joined = value.join(',');
+  const [text, setText] = useState(joined);
+  // The pointers as text change only when the numbers do, not when the parent hands over a new array of the same.
+  useEffect(() => setText(joined), [joined]);
   return (
     <input
       className="pointers"

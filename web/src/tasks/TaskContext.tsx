@@ -5,7 +5,27 @@ import { Link } from '../router';
 import { loadReasonCodes } from '../reference';
 import type { Adjustment, ClaimDetail, Payer, ReasonCodes, TaskView } from '../types';
 
-type Ctx = Record<string, any>;
+/** What a task's context may carry (the workflow writes it per kind); anything may be missing. */
+interface Ctx {
+  attempt?: number;
+  reason?: string;
+  carcs?: string[];
+  levelsLeft?: number;
+  appealLevel?: number;
+  level?: number;
+  category?: string;
+  appealDeadline?: string;
+  amountCents?: number;
+  thresholdCents?: number;
+  appealWindowOpen?: boolean;
+  /** WRITE_OFF_APPROVAL: who asked for the write-off, and why it needs a supervisor */
+  requestedBy?: string;
+  requestedByRole?: string;
+  why?: string;
+  status?: { category?: string; statusCode?: string; message?: string };
+  followUp?: number;
+  failures?: { editId: string; severity: string; message: string; field?: string }[];
+}
 
 const ASKS: Record<string, string> = {
   CODE_REVIEW: 'Read the note, check the suggested diagnoses against it, and confirm the codes (change them first if they are wrong).',
@@ -117,7 +137,18 @@ function DenialReasons({ ctx, claim, payer, kind }: { ctx: Ctx; claim?: ClaimDet
           <div>
             <dt>Write-off amount</dt>
             <dd>
-              {money(ctx.amountCents)} (approval needed above {money(ctx.thresholdCents)})
+              {money(ctx.amountCents)}
+              {ctx.thresholdCents !== undefined ? ` (approval needed above ${money(ctx.thresholdCents)})` : ''}
+            </dd>
+          </div>
+        )}
+        {ctx.requestedBy && (
+          <div>
+            <dt>Requested by</dt>
+            <dd>
+              {ctx.requestedBy}
+              {ctx.requestedByRole ? ` (${ctx.requestedByRole.toLowerCase()})` : ''}
+              {ctx.why ? `: ${ctx.why}` : ''}
             </dd>
           </div>
         )}

@@ -91,7 +91,7 @@ export function TaskScreen({ taskId }: { taskId: string }) {
   const task = loaded.data?.task;
   const claim = loaded.data?.claim;
   const payer = claim ? payers.data?.get(claim.payerId) : undefined;
-  const actions = task ? ACTIONS[task.kind] ?? [] : [];
+  const actions = useMemo(() => (task ? ACTIONS[task.kind] ?? [] : []), [task]);
   // A coder's write-off is a request: a supervisor approves it whatever the amount (claimLifecycle's writeOff step).
   const hint = (a: string) => (a === 'WRITE_OFF' && user.role === 'CODER' ? 'Asks a supervisor to approve the write-off.' : ACTION_HINTS[a]);
 

@@ -1,6 +1,8 @@
-// Inputs and outputs of every lifecycle activity: the workflow proxies exactly this interface.
+// The claimLifecycle workflow's activity contract: every activity's name, input and output. The workflow proxies
+// exactly this interface and activities/ implements it; nothing here may have side effects (the bundle imports it).
 import type { Cents, IsoDate, StatusAnswer } from '../domain/clearinghouse';
-import type { ClaimState, LineInput, TaskKind, TaskOutcome, TaskQueueName } from '../workflows/contract';
+import type { EditFailure, ScrubOutcome } from '../domain/scrub';
+import type { ClaimState, LineInput, TaskKind, TaskOutcome, TaskQueueName } from './contract';
 
 export interface TransitionInput {
   claimId: string;
@@ -24,20 +26,11 @@ export interface ApplyCodingInput {
   lines?: LineInput[];
 }
 
-export interface ScrubFailure {
-  editId: string;
-  severity: 'ERROR' | 'WARNING';
-  message: string;
-  route: 'CODER' | 'BILLER';
-  field?: string;
-}
-export interface ScrubResult {
+/** One scrubber finding, as domain/scrub reports it. */
+export type ScrubFailure = EditFailure;
+/** The scrubber's outcome (domain/scrub) and whether the claim may go out: no ERROR among the failures. */
+export interface ScrubResult extends ScrubOutcome {
   passed: boolean;
-  failures: ScrubFailure[];
-  editsRun: string[];
-  /** edits that could not run for lack of code-set data, with the reason: never silently "clean" */
-  editsSkipped?: { editId: string; reason: string }[];
-  codeSetVersions?: string[];
 }
 
 export interface SubmitInput {
