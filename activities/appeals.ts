@@ -21,14 +21,25 @@ export function appealActivities({ prisma, clearinghouse }: ActivityDeps) {
       const appeal = await prisma.$transaction(async (tx) => {
         const existing = await tx.appeal.findUnique({ where: { idempotencyKey } });
         if (existing) return existing;
-        await audit(tx, { actor: 'workflow', action: 'claim.appealed', entity: 'claim', entityId: claim.id, claimId: claim.id, detail: { level: input.level } });
+        await audit(tx, {
+          actor: 'workflow',
+          action: 'claim.appealed',
+          entity: 'claim',
+          entityId: claim.id,
+          claimId: claim.id,
+          detail: { level: input.level },
+        });
         return tx.appeal.create({
           data: { claimId: claim.id, level: input.level, idempotencyKey, deadline: new Date(`${input.deadline}T00:00:00Z`), packet },
         });
       });
       await clearinghouse.fileAppeal({
-        idempotencyKey, claimId: claim.id, level: input.level, payerElectronicId: claim.payer.electronicPayerId,
-        payerClaimControlNo: input.payerClaimControlNo, packet,
+        idempotencyKey,
+        claimId: claim.id,
+        level: input.level,
+        payerElectronicId: claim.payer.electronicPayerId,
+        payerClaimControlNo: input.payerClaimControlNo,
+        packet,
       });
       return { appealId: appeal.id };
     },

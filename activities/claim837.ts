@@ -108,7 +108,15 @@ export function claim837From(
     },
     ...(self
       ? {}
-      : { patient: { relationship: claim.coverage.relationship as Exclude<Relationship, '18'>, name: person, birthDate: iso(p.birthDate), sex: sexOf(p.sex), address } }),
+      : {
+          patient: {
+            relationship: claim.coverage.relationship as Exclude<Relationship, '18'>,
+            name: person,
+            birthDate: iso(p.birthDate),
+            sex: sexOf(p.sex),
+            address,
+          },
+        }),
     payer: { name: claim.payer.name, id: claim.payer.electronicPayerId },
     claim: {
       patientControlNumber: claim.id,
@@ -139,7 +147,12 @@ export function claim837From(
 export function render837(
   claim: ClaimFor837,
   id: X12Identity,
-  submission: { frequencyCode: '1' | '7' | '8'; originalPayerClaimControlNo?: string; interchangeControlNumber: number; transactionControlNumber: string },
+  submission: {
+    frequencyCode: '1' | '7' | '8';
+    originalPayerClaimControlNo?: string;
+    interchangeControlNumber: number;
+    transactionControlNumber: string;
+  },
   now: Date,
 ): string {
   return generate837P({

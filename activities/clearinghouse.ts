@@ -49,7 +49,10 @@ export class HttpClearinghouse implements Clearinghouse {
   submitClaim(submission: ClaimSubmission): Promise<SubmissionReceipt> {
     const isReceipt = (b: Record<string, unknown>) => typeof b.clearinghouseRef === 'string' && typeof b.duplicate === 'boolean';
     if (submission.x12 !== undefined) {
-      return this.post('/claims', submission.x12, isReceipt, { 'content-type': 'application/edi-x12', 'idempotency-key': submission.idempotencyKey });
+      return this.post('/claims', submission.x12, isReceipt, {
+        'content-type': 'application/edi-x12',
+        'idempotency-key': submission.idempotencyKey,
+      });
     }
     return this.post('/claims', submission, isReceipt);
   }

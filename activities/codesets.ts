@@ -7,7 +7,15 @@ import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { buildIndex, type CodeIndex } from '../domain/codeSearch';
 import { describeCodeSetFile, type CodeSetFile } from '../domain/codesets/catalog';
-import { HcpcsTable, ModifierTable, parseHcpcsAttributesTsv, parseHcpcsDescriptionsTsv, parseHcpcsFixedWidth, parseModifiersTsv, withDescriptions } from '../domain/codesets/hcpcs';
+import {
+  HcpcsTable,
+  ModifierTable,
+  parseHcpcsAttributesTsv,
+  parseHcpcsDescriptionsTsv,
+  parseHcpcsFixedWidth,
+  parseModifiersTsv,
+  withDescriptions,
+} from '../domain/codesets/hcpcs';
 import { Icd10cmTable, parseIcd10cm } from '../domain/codesets/icd10cm';
 import { AddOnTable, MueTable, parseAddOnTsv, parseMueTsv, parsePtpTsv } from '../domain/codesets/ncci';
 import { parsePlaceOfServiceTsv, PlaceOfServiceTable } from '../domain/codesets/pos';
@@ -42,7 +50,12 @@ export function loadCodeSetDirectory(dir: string, options: LoadOptions = {}): Co
     .filter((f): f is { file: string; meta: CodeSetFile } => f.meta !== undefined)
     .filter((f) => !(options.icd10cmFile && f.meta.role === 'icd10cm'));
   if (options.icd10cmFile) {
-    const meta = describeCodeSetFile(options.icd10cmFile) ?? { role: 'icd10cm', label: `ICD-10-CM (${path.basename(options.icd10cmFile)}, undated)`, partial: false, encoding: 'utf8' };
+    const meta = describeCodeSetFile(options.icd10cmFile) ?? {
+      role: 'icd10cm',
+      label: `ICD-10-CM (${path.basename(options.icd10cmFile)}, undated)`,
+      partial: false,
+      encoding: 'utf8',
+    };
     files.push({ file: options.icd10cmFile, meta: { ...meta, role: 'icd10cm' } });
   }
   if (!files.length) throw new Error(`no code-set files found in ${dir}`);
@@ -65,14 +78,21 @@ export function loadCodeSetDirectory(dir: string, options: LoadOptions = {}): Co
       case 'hcpcs-fixed-width': {
         const { codes, modifiers } = parseHcpcsFixedWidth(text(f));
         registry.add('hcpcs', { ...span(meta), table: new HcpcsTable(codes) });
-        registry.add('modifiers', { ...span(meta), label: `HCPCS Level II modifiers ${meta.edition}`, table: new ModifierTable(modifiers) });
+        registry.add('modifiers', {
+          ...span(meta),
+          label: `HCPCS Level II modifiers ${meta.edition}`,
+          table: new ModifierTable(modifiers),
+        });
         break;
       }
       case 'modifiers':
         registry.add('modifiers', { ...span(meta), table: new ModifierTable(parseModifiersTsv(text(f))) });
         break;
       case 'ptp':
-        registry.add('ptp', { ...span(meta), table: parsePtpTsv(text(f), { partial: meta.partial, dropDeletedBefore: meta.effectiveFrom }) });
+        registry.add('ptp', {
+          ...span(meta),
+          table: parsePtpTsv(text(f), { partial: meta.partial, dropDeletedBefore: meta.effectiveFrom }),
+        });
         break;
       case 'mue':
         registry.add('mue', { ...span(meta), table: new MueTable(parseMueTsv(text(f))) });

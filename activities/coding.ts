@@ -19,15 +19,22 @@ export function codingActivities({ prisma, icd10 }: ActivityDeps) {
         if (!claim) throw ApplicationFailure.nonRetryable(`claim ${input.claimId} does not exist`, 'NotFound');
         if (input.diagnoses) {
           await tx.claimDiagnosis.deleteMany({ where: { claimId: claim.id } });
-          await tx.claimDiagnosis.createMany({ data: input.diagnoses.map((code, i) => ({ claimId: claim.id, seq: i + 1, code: code.toUpperCase() })) });
+          await tx.claimDiagnosis.createMany({
+            data: input.diagnoses.map((code, i) => ({ claimId: claim.id, seq: i + 1, code: code.toUpperCase() })),
+          });
         }
         let total = claim.totalChargeCents;
         if (input.lines) {
           await tx.claimLine.deleteMany({ where: { claimId: claim.id } });
           await tx.claimLine.createMany({
             data: input.lines.map((l, i) => ({
-              claimId: claim.id, lineNo: i + 1, procedureCode: l.procedureCode.toUpperCase(), modifiers: l.modifiers ?? [],
-              units: l.units, chargeCents: l.chargeCents, diagnosisPointers: l.diagnosisPointers,
+              claimId: claim.id,
+              lineNo: i + 1,
+              procedureCode: l.procedureCode.toUpperCase(),
+              modifiers: l.modifiers ?? [],
+              units: l.units,
+              chargeCents: l.chargeCents,
+              diagnosisPointers: l.diagnosisPointers,
             })),
           });
           total = input.lines.reduce((s, l) => s + l.chargeCents, 0);
@@ -35,7 +42,11 @@ export function codingActivities({ prisma, icd10 }: ActivityDeps) {
           await tx.claim.update({ where: { id: claim.id }, data: { totalChargeCents: total, balanceCents: total - settled } });
         }
         await audit(tx, {
-          actor: input.userId, action: 'claim.coded', entity: 'claim', entityId: claim.id, claimId: claim.id,
+          actor: input.userId,
+          action: 'claim.coded',
+          entity: 'claim',
+          entityId: claim.id,
+          claimId: claim.id,
           detail: { diagnoses: input.diagnoses ?? null, lineCount: input.lines?.length ?? null },
         });
         return { totalChargeCents: total };

@@ -10,7 +10,10 @@ export function postingActivities({ prisma }: ActivityDeps) {
     async postPayment({ claimPaymentId }: { claimPaymentId: string }): Promise<PostingResult> {
       return prisma.$transaction(async (tx) => {
         const claimed = await tx.claimPayment.updateMany({ where: { id: claimPaymentId, postedAt: null }, data: { postedAt: new Date() } });
-        const payment = await tx.claimPayment.findUnique({ where: { id: claimPaymentId }, include: { adjustments: true, lines: true, claim: true } });
+        const payment = await tx.claimPayment.findUnique({
+          where: { id: claimPaymentId },
+          include: { adjustments: true, lines: true, claim: true },
+        });
         if (!payment) throw ApplicationFailure.nonRetryable(`claim payment ${claimPaymentId} does not exist`, 'NotFound');
         const claim = payment.claim;
         if (claimed.count === 0) {
@@ -25,8 +28,11 @@ export function postingActivities({ prisma }: ActivityDeps) {
         await tx.claim.update({
           where: { id: claim.id },
           data: {
-            paidCents: { increment: paid }, adjustedCents: { increment: adjusted }, patientRespCents: { increment: patientResp },
-            balanceCents: balance, payerClaimControlNo: payment.payerClaimControlNo ?? claim.payerClaimControlNo,
+            paidCents: { increment: paid },
+            adjustedCents: { increment: adjusted },
+            patientRespCents: { increment: patientResp },
+            balanceCents: balance,
+            payerClaimControlNo: payment.payerClaimControlNo ?? claim.payerClaimControlNo,
           },
         });
         if (!denied) {
@@ -42,10 +48,15 @@ export function postingActivities({ prisma }: ActivityDeps) {
             });
           }
         }
-        if (patientResp !== 0) await tx.patient.update({ where: { id: claim.patientId }, data: { balanceCents: { increment: patientResp } } });
+        if (patientResp !== 0)
+          await tx.patient.update({ where: { id: claim.patientId }, data: { balanceCents: { increment: patientResp } } });
         await audit(tx, {
-          actor: 'workflow', action: payment.statusCode === '22' ? 'payment.reversed' : 'payment.posted', entity: 'claimPayment',
-          entityId: payment.id, claimId: claim.id, detail: { paid, adjusted, patientResp, balance, statusCode: payment.statusCode },
+          actor: 'workflow',
+          action: payment.statusCode === '22' ? 'payment.reversed' : 'payment.posted',
+          entity: 'claimPayment',
+          entityId: payment.id,
+          claimId: claim.id,
+          detail: { paid, adjusted, patientResp, balance, statusCode: payment.statusCode },
         });
         return { posted: true, paidCents: paid, adjustedCents: adjusted, patientRespCents: patientResp, balanceCents: balance };
       });
@@ -58,8 +69,17 @@ export function postingActivities({ prisma }: ActivityDeps) {
         const payment = await tx.claimPayment.findUnique({ where: { id: claimPaymentId }, include: { claim: true, adjustments: true } });
         if (!payment) throw ApplicationFailure.nonRetryable(`claim payment ${claimPaymentId} does not exist`, 'NotFound');
         const amount = payment.adjustments.filter((a) => a.groupCode === 'PR').reduce((s, a) => s + a.amountCents, 0);
-        const st = await tx.patientStatement.create({ data: { patientId: payment.claim.patientId, claimId, claimPaymentId, amountCents: amount } });
-        await audit(tx, { actor: 'workflow', action: 'statement.produced', entity: 'patientStatement', entityId: st.id, claimId, detail: { amountCents: amount } });
+        const st = await tx.patientStatement.create({
+          data: { patientId: payment.claim.patientId, claimId, claimPaymentId, amountCents: amount },
+        });
+        await audit(tx, {
+          actor: 'workflow',
+          action: 'statement.produced',
+          entity: 'patientStatement',
+          entityId: st.id,
+          claimId,
+          detail: { amountCents: amount },
+        });
         return { statementId: st.id, amountCents: amount };
       });
     },
@@ -71,7 +91,14 @@ export function postingActivities({ prisma }: ActivityDeps) {
         const amount = claim.balanceCents;
         if (amount !== 0) {
           await tx.claim.update({ where: { id: claimId }, data: { writtenOffCents: { increment: amount }, balanceCents: 0 } });
-          await audit(tx, { actor: approvedBy ?? 'workflow', action: 'claim.written-off', entity: 'claim', entityId: claimId, claimId, detail: { amountCents: amount, reason } });
+          await audit(tx, {
+            actor: approvedBy ?? 'workflow',
+            action: 'claim.written-off',
+            entity: 'claim',
+            entityId: claimId,
+            claimId,
+            detail: { amountCents: amount, reason },
+          });
         }
         return { amountCents: amount };
       });

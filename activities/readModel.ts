@@ -17,7 +17,11 @@ export function readModelActivities({ prisma }: ActivityDeps) {
           },
         });
         await audit(tx, {
-          actor: 'workflow', action: 'claim.transition', entity: 'claim', entityId: t.claimId, claimId: t.claimId,
+          actor: 'workflow',
+          action: 'claim.transition',
+          entity: 'claim',
+          entityId: t.claimId,
+          claimId: t.claimId,
           detail: { from: t.from, to: t.to, at: t.at, reason: t.reason },
         });
       });

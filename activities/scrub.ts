@@ -10,7 +10,14 @@ export function scrubActivities({ prisma, codeSets }: ActivityDeps) {
     async scrubClaim({ claimId, asOf }: { claimId: string; asOf: string }): Promise<ScrubResult> {
       const claim = await prisma.claim.findUnique({
         where: { id: claimId },
-        include: { lines: { orderBy: { lineNo: 'asc' } }, diagnoses: { orderBy: { seq: 'asc' } }, coverage: true, provider: true, payer: true, encounter: true },
+        include: {
+          lines: { orderBy: { lineNo: 'asc' } },
+          diagnoses: { orderBy: { seq: 'asc' } },
+          coverage: true,
+          provider: true,
+          payer: true,
+          encounter: true,
+        },
       });
       if (!claim) throw ApplicationFailure.nonRetryable(`claim ${claimId} does not exist`, 'NotFound');
       const { failures, editsRun, editsSkipped, codeSetVersions } = scrub(

@@ -36,48 +36,84 @@ export function submissionActivities({ prisma, clearinghouse, submissionFormat, 
           RETURNING value`;
         await tx.claim.update({ where: { id: claim.id }, data: { frequencyCode: input.frequencyCode } });
         await audit(tx, {
-          actor: 'workflow', action: 'claim.submitted', entity: 'claim', entityId: claim.id, claimId: claim.id,
-          detail: { attempt: input.attempt, frequencyCode: input.frequencyCode, interchangeControlNumber: value, transactionControlNumber: String(st).padStart(4, '0') },
+          actor: 'workflow',
+          action: 'claim.submitted',
+          entity: 'claim',
+          entityId: claim.id,
+          claimId: claim.id,
+          detail: {
+            attempt: input.attempt,
+            frequencyCode: input.frequencyCode,
+            interchangeControlNumber: value,
+            transactionControlNumber: String(st).padStart(4, '0'),
+          },
         });
         return tx.submission.create({
           data: {
-            claimId: claim.id, attempt: input.attempt, frequencyCode: input.frequencyCode, idempotencyKey,
-            interchangeControlNumber: value, transactionControlNumber: String(st).padStart(4, '0'),
+            claimId: claim.id,
+            attempt: input.attempt,
+            frequencyCode: input.frequencyCode,
+            idempotencyKey,
+            interchangeControlNumber: value,
+            transactionControlNumber: String(st).padStart(4, '0'),
           },
         });
       });
 
-      const originalPayerClaimControlNo = input.frequencyCode === '1' ? undefined : (input.payerClaimControlNo ?? claim.payerClaimControlNo ?? undefined);
+      const originalPayerClaimControlNo =
+        input.frequencyCode === '1' ? undefined : (input.payerClaimControlNo ?? claim.payerClaimControlNo ?? undefined);
       let x12: string | undefined;
       if (submissionFormat === 'x12') {
         try {
-          x12 = render837(claim, identity, {
-            frequencyCode: input.frequencyCode, originalPayerClaimControlNo,
-            interchangeControlNumber: submission.interchangeControlNumber, transactionControlNumber: submission.transactionControlNumber,
-          }, new Date());
+          x12 = render837(
+            claim,
+            identity,
+            {
+              frequencyCode: input.frequencyCode,
+              originalPayerClaimControlNo,
+              interchangeControlNumber: submission.interchangeControlNumber,
+              transactionControlNumber: submission.transactionControlNumber,
+            },
+            new Date(),
+          );
         } catch (err) {
           if (!(err instanceof X12GenerationError)) throw err;
           // The field, never the value: a bad value may be a name or a member id.
-          throw ApplicationFailure.nonRetryable(`claim ${claim.id} cannot be written as an 837P: ${err.field} is not valid`, 'X12Generation', { field: err.field });
+          throw ApplicationFailure.nonRetryable(
+            `claim ${claim.id} cannot be written as an 837P: ${err.field} is not valid`,
+            'X12Generation',
+            { field: err.field },
+          );
         }
       }
       const receipt = await clearinghouse.submitClaim({
         ...(x12 ? { x12 } : {}),
-        idempotencyKey, claimId: claim.id, attempt: input.attempt, frequencyCode: input.frequencyCode,
+        idempotencyKey,
+        claimId: claim.id,
+        attempt: input.attempt,
+        frequencyCode: input.frequencyCode,
         originalPayerClaimControlNo,
-        payerElectronicId: claim.payer.electronicPayerId, billingProviderNpi: claim.provider.npi,
-        dateOfService: claim.encounter.dateOfService.toISOString().slice(0, 10), totalChargeCents: claim.totalChargeCents,
+        payerElectronicId: claim.payer.electronicPayerId,
+        billingProviderNpi: claim.provider.npi,
+        dateOfService: claim.encounter.dateOfService.toISOString().slice(0, 10),
+        totalChargeCents: claim.totalChargeCents,
         diagnoses: claim.diagnoses.map((d) => d.code),
         lines: claim.lines.map((l) => ({
-          lineNo: l.lineNo, procedureCode: l.procedureCode, modifiers: l.modifiers, units: l.units,
-          chargeCents: l.chargeCents, diagnosisPointers: l.diagnosisPointers,
+          lineNo: l.lineNo,
+          procedureCode: l.procedureCode,
+          modifiers: l.modifiers,
+          units: l.units,
+          chargeCents: l.chargeCents,
+          diagnosisPointers: l.diagnosisPointers,
         })),
         interchangeControlNumber: submission.interchangeControlNumber,
       });
       await prisma.submission.update({ where: { id: submission.id }, data: { clearinghouseRef: receipt.clearinghouseRef } });
       return {
-        submissionId: submission.id, interchangeControlNumber: submission.interchangeControlNumber,
-        clearinghouseRef: receipt.clearinghouseRef, duplicate: receipt.duplicate,
+        submissionId: submission.id,
+        interchangeControlNumber: submission.interchangeControlNumber,
+        clearinghouseRef: receipt.clearinghouseRef,
+        duplicate: receipt.duplicate,
       };
     },
 
@@ -85,10 +121,19 @@ export function submissionActivities({ prisma, clearinghouse, submissionFormat, 
       const claim = await prisma.claim.findUnique({ where: { id: claimId }, include: { payer: true } });
       if (!claim) throw ApplicationFailure.nonRetryable(`claim ${claimId} does not exist`, 'NotFound');
       const answer = await clearinghouse.checkStatus({
-        claimId, payerElectronicId: claim.payer.electronicPayerId, idempotencyKey: `${claimId}:status:${inquiry}`,
+        claimId,
+        payerElectronicId: claim.payer.electronicPayerId,
+        idempotencyKey: `${claimId}:status:${inquiry}`,
       });
       await prisma.$transaction((tx) =>
-        audit(tx, { actor: 'workflow', action: 'claim.status-checked', entity: 'claim', entityId: claimId, claimId, detail: { ...answer } }),
+        audit(tx, {
+          actor: 'workflow',
+          action: 'claim.status-checked',
+          entity: 'claim',
+          entityId: claimId,
+          claimId,
+          detail: { ...answer },
+        }),
       );
       return answer;
     },

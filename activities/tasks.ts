@@ -11,11 +11,25 @@ export function taskActivities({ prisma }: ActivityDeps) {
         if (await tx.task.findUnique({ where: { id: t.taskId }, select: { id: true } })) return;
         await tx.task.create({
           data: {
-            id: t.taskId, claimId: t.claimId, workflowId: t.workflowId, queue: t.queue, kind: t.kind, priority: t.priority,
-            dueAt: new Date(t.dueAt), context: t.context as Prisma.InputJsonValue, escalatedFromId: t.escalatedFromId,
+            id: t.taskId,
+            claimId: t.claimId,
+            workflowId: t.workflowId,
+            queue: t.queue,
+            kind: t.kind,
+            priority: t.priority,
+            dueAt: new Date(t.dueAt),
+            context: t.context as Prisma.InputJsonValue,
+            escalatedFromId: t.escalatedFromId,
           },
         });
-        await audit(tx, { actor: 'workflow', action: 'task.opened', entity: 'task', entityId: t.taskId, claimId: t.claimId, detail: { kind: t.kind, queue: t.queue } });
+        await audit(tx, {
+          actor: 'workflow',
+          action: 'task.opened',
+          entity: 'task',
+          entityId: t.taskId,
+          claimId: t.claimId,
+          detail: { kind: t.kind, queue: t.queue },
+        });
       });
     },
 
@@ -23,19 +37,31 @@ export function taskActivities({ prisma }: ActivityDeps) {
       await prisma.$transaction(async (tx) => {
         const done = await tx.task.updateMany({
           where: { id: c.taskId, status: { in: ['OPEN', 'CLAIMED'] } },
-          data: { status: c.status, outcome: (c.outcome ?? undefined) as Prisma.InputJsonValue | undefined, doneAt: new Date(), doneById: c.userId },
+          data: {
+            status: c.status,
+            outcome: (c.outcome ?? undefined) as Prisma.InputJsonValue | undefined,
+            doneAt: new Date(),
+            doneById: c.userId,
+          },
         });
         if (done.count === 0) return;
         const task = await tx.task.findUniqueOrThrow({ where: { id: c.taskId }, select: { claimId: true, kind: true } });
         await audit(tx, {
-          actor: c.userId ?? 'workflow', action: c.status === 'DONE' ? 'task.completed' : 'task.cancelled', entity: 'task',
-          entityId: c.taskId, claimId: task.claimId ?? undefined, detail: { kind: task.kind, action: c.outcome?.action ?? null },
+          actor: c.userId ?? 'workflow',
+          action: c.status === 'DONE' ? 'task.completed' : 'task.cancelled',
+          entity: 'task',
+          entityId: c.taskId,
+          claimId: task.claimId ?? undefined,
+          detail: { kind: task.kind, action: c.outcome?.action ?? null },
         });
       });
     },
 
     async raiseTaskPriority({ taskId, priority }: { taskId: string; priority: number }): Promise<void> {
-      await prisma.task.updateMany({ where: { id: taskId, status: { in: ['OPEN', 'CLAIMED'] } }, data: { priority, escalatedAt: new Date() } });
+      await prisma.task.updateMany({
+        where: { id: taskId, status: { in: ['OPEN', 'CLAIMED'] } },
+        data: { priority, escalatedAt: new Date() },
+      });
     },
   };
 }

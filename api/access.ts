@@ -57,12 +57,16 @@ export const ANY_PAYER_GROUP = '*';
 export async function whyNotEligible(db: Db, who: TakerScope, task: { kind: string; claimId: string | null }): Promise<string | null> {
   if (isOverseer(who.role)) return null;
   // A posting exception has no claim: no payer group applies to it.
-  const claim = task.claimId ? await db.claim.findUnique({ where: { id: task.claimId }, select: { payer: { select: { payerGroup: true } } } }) : null;
+  const claim = task.claimId
+    ? await db.claim.findUnique({ where: { id: task.claimId }, select: { payer: { select: { payerGroup: true } } } })
+    : null;
   const group = claim?.payer.payerGroup ?? null;
   if (task.claimId && who.payerGroups.length > 0 && (!group || !who.payerGroups.includes(group))) {
     return `this claim's payer group (${group ?? 'none'}) is not among yours (${who.payerGroups.join(', ')})`;
   }
-  const rules = await db.routingRule.findMany({ where: { kind: task.kind, payerGroup: { in: group ? [group, ANY_PAYER_GROUP] : [ANY_PAYER_GROUP] } } });
+  const rules = await db.routingRule.findMany({
+    where: { kind: task.kind, payerGroup: { in: group ? [group, ANY_PAYER_GROUP] : [ANY_PAYER_GROUP] } },
+  });
   const rule = rules.find((r) => r.payerGroup !== ANY_PAYER_GROUP) ?? rules[0];
   if (rule?.requiredSkill && !who.skills.includes(rule.requiredSkill)) {
     return `${task.kind} tasks${rule.payerGroup === ANY_PAYER_GROUP ? '' : ` for ${rule.payerGroup} payers`} need the skill "${rule.requiredSkill}"`;

@@ -40,12 +40,20 @@ export async function createUser(prisma: PrismaClient, body: CreateUserBody, act
     return await prisma.$transaction(async (tx) => {
       const user = await tx.user.create({
         data: {
-          id: body.id, name: body.name, role: body.role, skills: body.skills ?? [], payerGroups: body.payerGroups ?? [], payerIds: body.payerIds ?? [],
+          id: body.id,
+          name: body.name,
+          role: body.role,
+          skills: body.skills ?? [],
+          payerGroups: body.payerGroups ?? [],
+          payerIds: body.payerIds ?? [],
         },
       });
       // The name is a person's name: the audit keeps the role and the routing attributes only.
       await recordAudit(tx, {
-        actor, action: 'user.create', entity: 'user', entityId: user.id,
+        actor,
+        action: 'user.create',
+        entity: 'user',
+        entityId: user.id,
         detail: { role: user.role, skills: user.skills, payerGroups: user.payerGroups, payerIds: user.payerIds },
       });
       return user;
@@ -68,7 +76,10 @@ export async function updateUser(
     const user = await tx.user.update({ where: { id }, data: changes });
     const { name: _name, ...audited } = changes;
     await recordAudit(tx, {
-      actor, action: 'user.update', entity: 'user', entityId: id,
+      actor,
+      action: 'user.update',
+      entity: 'user',
+      entityId: id,
       detail: { ...audited, nameChanged: changes.name !== undefined },
     });
     return user;
@@ -97,7 +108,10 @@ export async function issueToken(prisma: PrismaClient, userId: string, body: Cre
       },
     });
     await recordAudit(tx, {
-      actor, action: 'token.create', entity: 'apiToken', entityId: created.id,
+      actor,
+      action: 'token.create',
+      entity: 'apiToken',
+      entityId: created.id,
       detail: { userId, expiresAt: created.expiresAt?.toISOString() ?? null },
     });
     return created;

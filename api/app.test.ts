@@ -45,10 +45,13 @@ describe('the HTTP surface', () => {
     // transaction outlived the 5 s deadline; found by test/faults). A real overrun, through the API's own error handler:
     const app = express();
     app.get('/overrun', async () => {
-      await f.db.prisma.$transaction(async (tx) => {
-        await tx.$queryRaw`SELECT 1 FROM pg_sleep(0.5)`;
-        await tx.claim.count();
-      }, { timeout: 100 });
+      await f.db.prisma.$transaction(
+        async (tx) => {
+          await tx.$queryRaw`SELECT 1 FROM pg_sleep(0.5)`;
+          await tx.claim.count();
+        },
+        { timeout: 100 },
+      );
     });
     app.use(errorHandler(() => {}));
     const server = await new Promise<Server>((resolve) => {
@@ -57,7 +60,9 @@ describe('the HTTP surface', () => {
     try {
       const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/overrun`);
       expect(res.status).toBe(503);
-      expect(await res.json()).toEqual({ error: { code: 'DATABASE_BUSY', message: 'the database did not answer in time; try again shortly' } });
+      expect(await res.json()).toEqual({
+        error: { code: 'DATABASE_BUSY', message: 'the database did not answer in time; try again shortly' },
+      });
       expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
     } finally {
       await new Promise((r) => server.close(r));
@@ -133,7 +138,10 @@ describe('patients', () => {
     expect(read.status).toBe(200);
     expect(read.body).toEqual(created.body);
 
-    const audit = await f.db.prisma.auditEvent.findMany({ where: { entity: 'patient', entityId: created.body.id }, orderBy: { id: 'asc' } });
+    const audit = await f.db.prisma.auditEvent.findMany({
+      where: { entity: 'patient', entityId: created.body.id },
+      orderBy: { id: 'asc' },
+    });
     expect(audit.map((a) => [a.action, a.actor])).toEqual([
       ['patient.create', 'biller-1'],
       ['patient.read', 'biller-2'],

@@ -29,6 +29,12 @@ export async function recordAudit(db: PrismaClient | Prisma.TransactionClient, e
 export function auditRows(entries: AuditEntry[]): Prisma.AuditEventCreateManyInput[] {
   const origin = originColumns();
   return entries.map((e) => ({
-    actor: e.actor, action: e.action, entity: e.entity, entityId: e.entityId, claimId: e.claimId ?? null, detail: e.detail ?? {}, ...origin,
+    actor: e.actor,
+    action: e.action,
+    entity: e.entity,
+    entityId: e.entityId,
+    claimId: e.claimId ?? null,
+    detail: e.detail ?? {},
+    ...origin,
   }));
 }

@@ -62,12 +62,22 @@ describe('authentication', () => {
     });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ id: 'jane', role: 'BILLER', active: true, skills: ['appeals'], payerGroups: ['COMMERCIAL'] });
-    expect((await strict.request('POST', '/api/admin/users', { token: adminToken, body: { id: 'jane', name: 'J', role: 'BILLER' } })).status).toBe(409);
+    expect(
+      (await strict.request('POST', '/api/admin/users', { token: adminToken, body: { id: 'jane', name: 'J', role: 'BILLER' } })).status,
+    ).toBe(409);
 
-    const issued = await strict.request('POST', '/api/admin/users/jane/tokens', { token: adminToken, body: { name: 'laptop', expiresInDays: 30 } });
+    const issued = await strict.request('POST', '/api/admin/users/jane/tokens', {
+      token: adminToken,
+      body: { name: 'laptop', expiresInDays: 30 },
+    });
     expect(issued.status).toBe(201);
     expect(issued.headers.get('cache-control')).toBe('no-store');
-    expect(issued.body).toMatchObject({ userId: 'jane', name: 'laptop', token: expect.stringMatching(/^cf_[A-Za-z0-9_-]{43}$/), revokedAt: null });
+    expect(issued.body).toMatchObject({
+      userId: 'jane',
+      name: 'laptop',
+      token: expect.stringMatching(/^cf_[A-Za-z0-9_-]{43}$/),
+      revokedAt: null,
+    });
     expect(Date.parse(issued.body.expiresAt) - Date.now()).toBeGreaterThan(29 * 86_400_000);
 
     expect((await strict.request('GET', '/api/claims/summary', { token: issued.body.token })).status).toBe(200);
@@ -88,7 +98,8 @@ describe('authentication', () => {
     expect(tables.map((t) => t.name)).toContain('ApiToken');
     for (const { name } of tables) {
       const hits = await f.db.prisma.$queryRawUnsafe<{ n: bigint }[]>(
-        `SELECT count(*) AS n FROM "${name}" t WHERE t::text LIKE $1`, `%${token.slice(3)}%`,
+        `SELECT count(*) AS n FROM "${name}" t WHERE t::text LIKE $1`,
+        `%${token.slice(3)}%`,
       );
       expect(Number(hits[0].n), name).toBe(0);
     }
@@ -139,16 +150,27 @@ describe('authentication', () => {
   });
 
   it('refuses a malformed or unknown bearer, and a bad bearer does not fall back to X-User-Id', async () => {
-    for (const authorization of ['Basic YWRtaW46YWRtaW4=', 'Bearer', 'Bearer not-a-token', `Bearer cf_${'A'.repeat(43)}`, `Bearer ${adminToken}x`]) {
+    for (const authorization of [
+      'Basic YWRtaW46YWRtaW4=',
+      'Bearer',
+      'Bearer not-a-token',
+      `Bearer cf_${'A'.repeat(43)}`,
+      `Bearer ${adminToken}x`,
+    ]) {
       const res = await f.api.request('GET', '/api/payers', { user: 'admin', headers: { Authorization: authorization } });
       expect(res.status, authorization).toBe(401);
     }
-    expect((await strict.request('GET', '/api/payers', { headers: { Authorization: `bearer  ${adminToken}` }, user: null })).status).toBe(200);
+    expect((await strict.request('GET', '/api/payers', { headers: { Authorization: `bearer  ${adminToken}` }, user: null })).status).toBe(
+      200,
+    );
   });
 
   it('token endpoints are rate-limited per address and route with a 429 JSON and Retry-After', async () => {
     const limited = await startApi({
-      prisma: f.db.prisma, temporal: f.env.client, config: { ...testConfig(), trustUserHeader: false }, tokenRateLimit: { windowMs: 60_000, max: 3 },
+      prisma: f.db.prisma,
+      temporal: f.env.client,
+      config: { ...testConfig(), trustUserHeader: false },
+      tokenRateLimit: { windowMs: 60_000, max: 3 },
     });
     try {
       const issue = () => limited.request('POST', '/api/admin/users/coder-2/tokens', { token: adminToken, body: { name: 'burst' } });
@@ -159,9 +181,13 @@ describe('authentication', () => {
       expect(res.body).toEqual({ error: { code: 'RATE_LIMITED', message: expect.stringMatching(/retry in \d+ s/) } });
       expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
       // another user's tokens share the route pattern; other routes have their own count
-      expect((await limited.request('POST', '/api/admin/users/coder-1/tokens', { token: adminToken, body: { name: 'x' } })).status).toBe(429);
+      expect((await limited.request('POST', '/api/admin/users/coder-1/tokens', { token: adminToken, body: { name: 'x' } })).status).toBe(
+        429,
+      );
       // express routes /API/Admin/... to the same handler: the count does not restart for another way of writing it
-      expect((await limited.request('POST', '/API/Admin/Users/coder-1/Tokens', { token: adminToken, body: { name: 'x' } })).status).toBe(429);
+      expect((await limited.request('POST', '/API/Admin/Users/coder-1/Tokens', { token: adminToken, body: { name: 'x' } })).status).toBe(
+        429,
+      );
       expect((await limited.request('GET', '/api/admin/users/coder-1/tokens', { token: adminToken })).status).toBe(200);
       expect((await limited.request('GET', '/api/admin/users', { token: adminToken })).status).toBe(200);
     } finally {
@@ -173,10 +199,24 @@ describe('authentication', () => {
 describe('scripts/admin.ts', () => {
   const run = promisify(execFile);
   const admin = (...args: string[]) =>
-    run(path.join(root, 'node_modules/.bin/tsx'), ['scripts/admin.ts', ...args], { cwd: root, env: { ...process.env, DATABASE_URL: f.db.url } });
+    run(path.join(root, 'node_modules/.bin/tsx'), ['scripts/admin.ts', ...args], {
+      cwd: root,
+      env: { ...process.env, DATABASE_URL: f.db.url },
+    });
 
   it('creates a user and a token that works once printed, lists users, and revokes the token', async () => {
-    const created = await admin('user', 'create', '--id', 'cli-jane', '--name', 'Jane Doe', '--role', 'BILLER', '--skills', 'appeals,posting');
+    const created = await admin(
+      'user',
+      'create',
+      '--id',
+      'cli-jane',
+      '--name',
+      'Jane Doe',
+      '--role',
+      'BILLER',
+      '--skills',
+      'appeals,posting',
+    );
     expect(created.stdout).toContain('created user cli-jane (BILLER)');
     const issued = await admin('token', 'create', '--user', 'cli-jane', '--name', 'laptop');
     const token = issued.stdout.trim();
@@ -193,7 +233,8 @@ describe('scripts/admin.ts', () => {
 
   it('explains a mistake and exits 1', async () => {
     await expect(admin('user', 'create', '--id', 'x', '--name', 'X', '--role', 'JANITOR')).rejects.toMatchObject({
-      code: 1, stderr: expect.stringContaining('must be one of CODER, BILLER, SUPERVISOR, ADMIN, CLEARINGHOUSE (role)'),
+      code: 1,
+      stderr: expect.stringContaining('must be one of CODER, BILLER, SUPERVISOR, ADMIN, CLEARINGHOUSE (role)'),
     });
     await expect(admin('token', 'launch')).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('usage:') });
   });

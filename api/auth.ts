@@ -141,4 +141,5 @@ export function callerSender(res: Response): Sender {
   return { id: callerId(res), payerIds: (res.locals.senderPayerIds as string[]) ?? [] };
 }
 
-export const mayDeliverFor = (sender: Sender, payerId: string): boolean => sender.payerIds.includes('*') || sender.payerIds.includes(payerId);
+export const mayDeliverFor = (sender: Sender, payerId: string): boolean =>
+  sender.payerIds.includes('*') || sender.payerIds.includes(payerId);

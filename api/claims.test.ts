@@ -39,9 +39,21 @@ describe('POST /api/claims refuses a bad body with 400 naming the field, and wri
     ['cents as a string', (b) => ({ ...b, lines: [{ ...b.lines[0], chargeCents: '21000' }] }), 'lines[0].chargeCents'],
     ['a date that does not exist', (b) => ({ ...b, dateOfService: '2026-02-30' }), 'dateOfService'],
     ['a date in another format', (b) => ({ ...b, dateOfService: '11/02/2026' }), 'dateOfService'],
-    ['five diagnosis pointers', (b) => ({ ...b, lines: [{ ...b.lines[0], diagnosisPointers: [1, 2, 3, 4, 5] }] }), 'lines[0].diagnosisPointers'],
-    ['a pointer past 12', (b) => ({ ...b, diagnoses: undefined, lines: [{ ...b.lines[0], diagnosisPointers: [13] }] }), 'lines[0].diagnosisPointers[0]'],
-    ['a pointer past the listed diagnoses', (b) => ({ ...b, lines: [{ ...b.lines[0], diagnosisPointers: [1, 3] }] }), 'lines[0].diagnosisPointers[1]'],
+    [
+      'five diagnosis pointers',
+      (b) => ({ ...b, lines: [{ ...b.lines[0], diagnosisPointers: [1, 2, 3, 4, 5] }] }),
+      'lines[0].diagnosisPointers',
+    ],
+    [
+      'a pointer past 12',
+      (b) => ({ ...b, diagnoses: undefined, lines: [{ ...b.lines[0], diagnosisPointers: [13] }] }),
+      'lines[0].diagnosisPointers[0]',
+    ],
+    [
+      'a pointer past the listed diagnoses',
+      (b) => ({ ...b, lines: [{ ...b.lines[0], diagnosisPointers: [1, 3] }] }),
+      'lines[0].diagnosisPointers[1]',
+    ],
     ['five modifiers', (b) => ({ ...b, lines: [{ ...b.lines[0], modifiers: ['25', '59', 'LT', 'RT', 'QW'] }] }), 'lines[0].modifiers'],
     ['zero units', (b) => ({ ...b, lines: [{ ...b.lines[0], units: 0 }] }), 'lines[0].units'],
     ['51 lines', (b) => ({ ...b, lines: Array.from({ length: 51 }, () => b.lines[1]) }), 'lines'],
@@ -190,7 +202,14 @@ describe('reading claims', () => {
     const created = await f.api.request('POST', '/api/claims', { body: claimBody() });
     const claimId = created.body.id;
     await f.db.prisma.auditEvent.create({
-      data: { actor: 'workflow', action: 'claim.transition', entity: 'claim', entityId: claimId, claimId, detail: { from: 'CODING', to: 'SCRUBBING' } },
+      data: {
+        actor: 'workflow',
+        action: 'claim.transition',
+        entity: 'claim',
+        entityId: claimId,
+        claimId,
+        detail: { from: 'CODING', to: 'SCRUBBING' },
+      },
     });
     const res = await f.api.request('GET', `/api/claims/${claimId}`, { user: 'supervisor-1' });
     expect(res.status).toBe(200);

@@ -120,7 +120,14 @@ export function claimsRouter(ctx: ApiContext): Router {
       throw err;
     }
     // The reason is free text and may name the patient: it stays in the workflow, not in the audit log.
-    await recordAudit(prisma, { actor: userId, action: 'claim.void', entity: 'claim', entityId: claimId, claimId, detail: { state: result.state } });
+    await recordAudit(prisma, {
+      actor: userId,
+      action: 'claim.void',
+      entity: 'claim',
+      entityId: claimId,
+      claimId,
+      detail: { state: result.state },
+    });
     res.json({ claimId, state: result.state });
   });
 

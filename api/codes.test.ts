@@ -20,7 +20,12 @@ describe('GET /api/codes/icd10', () => {
     const res = await get('/api/codes/icd10?q=cough&limit=5');
     expect(res.status).toBe(200);
     expect(res.body.results).toHaveLength(5);
-    expect(res.body.results[0]).toMatchObject({ code: 'R05.9', description: 'Cough, unspecified', billable: true, matchedWords: ['cough'] });
+    expect(res.body.results[0]).toMatchObject({
+      code: 'R05.9',
+      description: 'Cough, unspecified',
+      billable: true,
+      matchedWords: ['cough'],
+    });
     for (const r of res.body.results) expect(r.description.toLowerCase()).toContain('cough');
   });
 
@@ -42,8 +47,15 @@ describe('GET /api/codes/adjustment-reasons', () => {
     const res = await get('/api/codes/adjustment-reasons');
     expect(res.status).toBe(200);
     const carc = (c: string) => res.body.carcs.find((x: { code: string }) => x.code === c);
-    expect(carc('50')).toMatchObject({ category: 'MEDICAL_NECESSITY', routine: false, meaning: expect.stringMatching(/medical necessity/) });
-    expect(carc('11')).toMatchObject({ category: 'CODING', meaning: expect.stringMatching(/diagnosis is inconsistent with the procedure/) });
+    expect(carc('50')).toMatchObject({
+      category: 'MEDICAL_NECESSITY',
+      routine: false,
+      meaning: expect.stringMatching(/medical necessity/),
+    });
+    expect(carc('11')).toMatchObject({
+      category: 'CODING',
+      meaning: expect.stringMatching(/diagnosis is inconsistent with the procedure/),
+    });
     expect(carc('45')).toMatchObject({ routine: true });
     expect(res.body.rarcs.find((x: { code: string }) => x.code === 'N115').meaning).toMatch(/Local Coverage Determination/);
     expect(res.body.groups.map((g: { code: string }) => g.code)).toEqual(expect.arrayContaining(['CO', 'PR', 'OI']));

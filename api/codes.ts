@@ -14,11 +14,7 @@ const MOUNT = '/api/codes';
 const icd10SearchQuery = z
   .object({
     q: z.string().trim().max(200).optional().describe('a code or its start (E11, e11.9, E119) or words of a description (type 2 diabetes)'),
-    codes: z
-      .string()
-      .max(2000)
-      .optional()
-      .describe('comma-separated codes to look up exactly (the diagnoses already on a claim)'),
+    codes: z.string().max(2000).optional().describe('comma-separated codes to look up exactly (the diagnoses already on a claim)'),
     limit: z.coerce.number().int().min(1).max(100).default(20),
   })
   .strict();
@@ -45,12 +41,22 @@ const reasonCodesResponse = z.object({
 
 const routes = {
   icd10: {
-    method: 'get', path: `${MOUNT}/icd10`, roles: ALL_STAFF, tag: 'codes', query: icd10SearchQuery, response: icd10SearchResponse,
+    method: 'get',
+    path: `${MOUNT}/icd10`,
+    roles: ALL_STAFF,
+    tag: 'codes',
+    query: icd10SearchQuery,
+    response: icd10SearchResponse,
     summary: 'Search ICD-10-CM by code or words, or look codes up exactly',
-    description: 'A query that looks like a code matches code prefixes (the dot is optional); any other query ranks billable codes by the words their descriptions share with it.',
+    description:
+      'A query that looks like a code matches code prefixes (the dot is optional); any other query ranks billable codes by the words their descriptions share with it.',
   },
   reasons: {
-    method: 'get', path: `${MOUNT}/adjustment-reasons`, roles: ALL_STAFF, tag: 'codes', response: reasonCodesResponse,
+    method: 'get',
+    path: `${MOUNT}/adjustment-reasons`,
+    roles: ALL_STAFF,
+    tag: 'codes',
+    response: reasonCodesResponse,
     summary: 'What remittance codes mean: claim adjustment reasons (CARC, with their denial category), remark codes (RARC) and group codes',
   },
 } as const;
@@ -76,7 +82,10 @@ export function codesRouter(settings: CodeSetSettings): Router {
     const results: z.output<typeof icd10Result>[] = [];
     const unknown: string[] = [];
     if (query.codes) {
-      for (const raw of query.codes.split(',').map((c) => c.trim()).filter(Boolean)) {
+      for (const raw of query.codes
+        .split(',')
+        .map((c) => c.trim())
+        .filter(Boolean)) {
         const e = index.byCode.get(normaliseIcd10cm(raw));
         if (e) results.push({ code: e.code, description: e.description, billable: e.billable });
         else unknown.push(raw.toUpperCase());
@@ -87,7 +96,12 @@ export function codesRouter(settings: CodeSetSettings): Router {
       for (const e of byCodePrefix(index, q, query.limit)) results.push({ code: e.code, description: e.description, billable: e.billable });
     } else if (q) {
       for (const s of suggestCodes(index, q, query.limit)) {
-        results.push({ code: s.code, description: s.description, billable: index.byCode.get(s.code)?.billable ?? true, matchedWords: s.matchedWords });
+        results.push({
+          code: s.code,
+          description: s.description,
+          billable: index.byCode.get(s.code)?.billable ?? true,
+          matchedWords: s.matchedWords,
+        });
       }
     }
     res.json({ codeSet: 'ICD-10-CM', results, unknown });

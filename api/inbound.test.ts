@@ -57,13 +57,17 @@ describe('POST /api/inbound/acknowledgements', () => {
 
   it('answers 422 naming attempt when no such submission was sent', async () => {
     const claimId = await submittedClaim();
-    const res = await f.api.request('POST', '/api/inbound/acknowledgements', { body: { ackId: 'ack-attempt-9', claimId, attempt: 9, accepted: true } });
+    const res = await f.api.request('POST', '/api/inbound/acknowledgements', {
+      body: { ackId: 'ack-attempt-9', claimId, attempt: 9, accepted: true },
+    });
     expect(res.status).toBe(422);
     expect(res.body.error.field).toBe('attempt');
   });
 
   it('answers 400 naming the field of a malformed acknowledgement', async () => {
-    const res = await f.api.request('POST', '/api/inbound/acknowledgements', { body: { ackId: 'x', claimId: 'CF1', attempt: 1, accepted: 'yes' } });
+    const res = await f.api.request('POST', '/api/inbound/acknowledgements', {
+      body: { ackId: 'x', claimId: 'CF1', attempt: 1, accepted: 'yes' },
+    });
     expect(res.status).toBe(400);
     expect(res.body.error.field).toBe('accepted');
   });
@@ -112,9 +116,18 @@ describe('signalling a claim whose workflow is not running', () => {
       await offline.close();
     }
     await f.db.prisma.submission.create({
-      data: { claimId, attempt: 1, frequencyCode: '1', idempotencyKey: `${claimId}:1`, interchangeControlNumber: 2, transactionControlNumber: '0002' },
+      data: {
+        claimId,
+        attempt: 1,
+        frequencyCode: '1',
+        idempotencyKey: `${claimId}:1`,
+        interchangeControlNumber: 2,
+        transactionControlNumber: '0002',
+      },
     });
-    const ack = await f.api.request('POST', '/api/inbound/acknowledgements', { body: { ackId: 'ack-late-start', claimId, attempt: 1, accepted: true } });
+    const ack = await f.api.request('POST', '/api/inbound/acknowledgements', {
+      body: { ackId: 'ack-late-start', claimId, attempt: 1, accepted: true },
+    });
     expect(ack.status).toBe(202);
     expect((await signalsReceived(f.env.client, workflowIdForClaim(claimId))).map((s) => s.name)).toEqual(['acknowledgement']);
   }, 30_000);
@@ -122,7 +135,9 @@ describe('signalling a claim whose workflow is not running', () => {
   it('accepts a message for a claim whose lifecycle has ended, and logs that nobody will read it', async () => {
     const claimId = await submittedClaim();
     await f.env.client.workflow.getHandle(workflowIdForClaim(claimId)).terminate('test: lifecycle over');
-    const res = await f.api.request('POST', '/api/inbound/acknowledgements', { body: { ackId: 'ack-after-close', claimId, attempt: 1, accepted: true } });
+    const res = await f.api.request('POST', '/api/inbound/acknowledgements', {
+      body: { ackId: 'ack-after-close', claimId, attempt: 1, accepted: true },
+    });
     expect(res.status).toBe(202);
     expect(f.api.logs.some((l) => l.msg === 'signal not delivered: workflow closed')).toBe(true);
   });
@@ -179,7 +194,14 @@ describe('POST /api/inbound/remittances', () => {
     expect(await signalsReceived(f.env.client, workflowIdForClaim(a))).toEqual([
       {
         name: 'remittance',
-        input: { claimPaymentId: paymentOfA.id, statusCode: '1', chargeCents: 22_000, paidCents: 16_000, patientRespCents: 1_000, carcs: ['2', '45'] },
+        input: {
+          claimPaymentId: paymentOfA.id,
+          statusCode: '1',
+          chargeCents: 22_000,
+          paidCents: 16_000,
+          patientRespCents: 1_000,
+          carcs: ['2', '45'],
+        },
       },
     ]);
     expect(await f.db.prisma.inboundMessage.count({ where: { kind: 'remittance' } })).toBe(1);
@@ -224,7 +246,7 @@ describe('POST /api/inbound/remittances', () => {
     expect(await f.db.prisma.remittance.count({ where: { traceNumber: { startsWith: 'TRN-BAD' } } })).toBe(0);
   });
 
-  it('stores provider adjustments (PLB) against a balanced check, and a MATCH to another payer\'s claim is refused', async () => {
+  it("stores provider adjustments (PLB) against a balanced check, and a MATCH to another payer's claim is refused", async () => {
     const claimId = await submittedClaim();
     const body = {
       ...remittance(['CFUNKNOWN0077'], 'TRN-PLB-1'),
@@ -238,16 +260,28 @@ describe('POST /api/inbound/remittances', () => {
     const res = await f.api.request('POST', '/api/inbound/remittances', { body });
     expect(res.status).toBe(202);
     expect(res.body).toMatchObject({ matched: 0, unmatched: ['CFUNKNOWN0077'], exceptionTaskIds: [expect.any(String)] });
-    const stored = await f.db.prisma.remittance.findUniqueOrThrow({ where: { id: res.body.remittanceId }, include: { providerAdjustments: true } });
+    const stored = await f.db.prisma.remittance.findUniqueOrThrow({
+      where: { id: res.body.remittanceId },
+      include: { providerAdjustments: true },
+    });
     expect(stored.paymentCents).toBe(15_100);
-    expect(stored.providerAdjustments.map((a) => [a.reasonCode, a.amountCents]).sort()).toEqual([['L6', -300], ['WO', 1_200]]);
+    expect(stored.providerAdjustments.map((a) => [a.reasonCode, a.amountCents]).sort()).toEqual([
+      ['L6', -300],
+      ['WO', 1_200],
+    ]);
 
     // the claim is billed to Blue Peak, the remittance came from another payer
     const taskId = res.body.exceptionTaskIds[0];
-    const refused = await f.api.request('POST', `/api/tasks/${taskId}/complete`, { user: 'biller-1', body: { outcome: { action: 'MATCH', claimId } } });
+    const refused = await f.api.request('POST', `/api/tasks/${taskId}/complete`, {
+      user: 'biller-1',
+      body: { outcome: { action: 'MATCH', claimId } },
+    });
     expect(refused.status).toBe(409);
     expect(refused.body.error).toMatchObject({ code: 'PAYER_MISMATCH', field: 'outcome.claimId' });
-    const resolved = await f.api.request('POST', `/api/tasks/${taskId}/complete`, { user: 'biller-1', body: { outcome: { action: 'RESOLVED_NO_ACTION', note: 'another practice; refund requested' } } });
+    const resolved = await f.api.request('POST', `/api/tasks/${taskId}/complete`, {
+      user: 'biller-1',
+      body: { outcome: { action: 'RESOLVED_NO_ACTION', note: 'another practice; refund requested' } },
+    });
     expect(resolved.status).toBe(200);
     expect(await f.db.prisma.task.findUniqueOrThrow({ where: { id: taskId } })).toMatchObject({ status: 'DONE', doneById: 'biller-1' });
     expect(await f.db.prisma.claimPayment.count({ where: { claimId } })).toBe(0);
@@ -272,7 +306,13 @@ describe('POST /api/inbound/appeal-decisions', () => {
   it('records the decision on the appeal, signals the workflow, and dedupes by decisionId', async () => {
     const claimId = await submittedClaim();
     await f.db.prisma.appeal.create({
-      data: { claimId, level: 1, idempotencyKey: `${claimId}:appeal:1`, deadline: new Date('2027-01-15T00:00:00Z'), packet: 'appeal letter' },
+      data: {
+        claimId,
+        level: 1,
+        idempotencyKey: `${claimId}:appeal:1`,
+        deadline: new Date('2027-01-15T00:00:00Z'),
+        packet: 'appeal letter',
+      },
     });
     const decision = { decisionId: 'dec-1', claimId, level: 1, decision: 'OVERTURNED' };
     const first = await f.api.request('POST', '/api/inbound/appeal-decisions', { body: decision });
@@ -292,7 +332,9 @@ describe('POST /api/inbound/appeal-decisions', () => {
 
   it('answers 422 naming level when the claim has no appeal at that level', async () => {
     const claimId = await submittedClaim();
-    const res = await f.api.request('POST', '/api/inbound/appeal-decisions', { body: { decisionId: 'dec-2', claimId, level: 2, decision: 'UPHELD' } });
+    const res = await f.api.request('POST', '/api/inbound/appeal-decisions', {
+      body: { decisionId: 'dec-2', claimId, level: 2, decision: 'UPHELD' },
+    });
     expect(res.status).toBe(422);
     expect(res.body.error.field).toBe('level');
   });

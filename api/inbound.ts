@@ -101,7 +101,11 @@ export function inboundRouter(ctx: ApiContext): Router {
  * Stores an acknowledgement (JSON or from a 277CA/999) once and signals the claim's workflow. Throws
  * UnprocessableError when the claim or its submission attempt is unknown.
  */
-export async function processAcknowledgement(ctx: ApiContext, sender: Sender, message: AcknowledgementInput): Promise<{ duplicate: boolean }> {
+export async function processAcknowledgement(
+  ctx: ApiContext,
+  sender: Sender,
+  message: AcknowledgementInput,
+): Promise<{ duplicate: boolean }> {
   const { prisma } = ctx;
   const { duplicate, claimId, signal } = await storeOnce(prisma, ACK_KIND, message.ackId, async (tx) => {
     await requireClaim(tx, sender, message.claimId);
@@ -210,7 +214,9 @@ async function storeOnce<T extends object>(
   try {
     return await prisma.$transaction(async (tx) => {
       const { claimId, signal } = await write(tx);
-      await tx.inboundMessage.create({ data: { kind, externalId, claimId, body: { signal: JSON.parse(JSON.stringify(signal)) as Prisma.InputJsonObject } } });
+      await tx.inboundMessage.create({
+        data: { kind, externalId, claimId, body: { signal: JSON.parse(JSON.stringify(signal)) as Prisma.InputJsonObject } },
+      });
       return { duplicate: false, claimId, signal };
     });
   } catch (err) {
@@ -290,7 +296,12 @@ async function storeRemittance(ctx: ApiContext, sender: Sender, payerId: string,
           select: { id: true, payerId: true, totalChargeCents: true, lines: { select: { chargeCents: true } } },
         });
         const byId = new Map(known.map((c) => [c.id, c]));
-        const numbered = message.claims.map((c, sequence) => ({ ...c, sequence, paymentId: randomUUID(), mismatch: mismatchOf(c, payerId, byId.get(c.claimId)) }));
+        const numbered = message.claims.map((c, sequence) => ({
+          ...c,
+          sequence,
+          paymentId: randomUUID(),
+          mismatch: mismatchOf(c, payerId, byId.get(c.claimId)),
+        }));
         const matched = numbered.filter((c) => c.mismatch === undefined);
         const unmatched = numbered.filter((c) => c.mismatch !== undefined);
 
@@ -344,7 +355,11 @@ async function storeRemittance(ctx: ApiContext, sender: Sender, payerId: string,
           ),
         });
         await tx.inboundMessage.create({
-          data: { kind: REMITTANCE_KIND, externalId: `${payerId}:${message.traceNumber}`, body: message as unknown as Prisma.InputJsonObject },
+          data: {
+            kind: REMITTANCE_KIND,
+            externalId: `${payerId}:${message.traceNumber}`,
+            body: message as unknown as Prisma.InputJsonObject,
+          },
         });
         await tx.auditEvent.createMany({
           data: auditRows(
@@ -409,7 +424,13 @@ export const exceptionTaskId = (unmatchedPaymentId: string): string => `EXC-${un
 async function openPostingExceptions(
   ctx: ApiContext,
   tx: Prisma.TransactionClient,
-  { sender, remittanceId, payerId, message, unmatched }: {
+  {
+    sender,
+    remittanceId,
+    payerId,
+    message,
+    unmatched,
+  }: {
     sender: Sender;
     remittanceId: string;
     payerId: string;
@@ -472,7 +493,13 @@ async function openPostingExceptions(
         action: 'task.opened',
         entity: 'task',
         entityId: exceptionTaskId(c.unmatchedId),
-        detail: { kind: POSTING_EXCEPTION, remittanceId, unmatchedPaymentId: c.unmatchedId, paidCents: c.paidCents, reason: c.mismatch ?? 'UNKNOWN_CLAIM' },
+        detail: {
+          kind: POSTING_EXCEPTION,
+          remittanceId,
+          unmatchedPaymentId: c.unmatchedId,
+          paidCents: c.paidCents,
+          reason: c.mismatch ?? 'UNKNOWN_CLAIM',
+        },
       })),
     ),
   });

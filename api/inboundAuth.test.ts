@@ -50,7 +50,11 @@ async function snapshot(claimIds: string[]) {
       select: { id: true, state: true, paidCents: true, balanceCents: true, patientRespCents: true, payerClaimControlNo: true },
       orderBy: { id: 'asc' },
     }),
-    submissions: await prisma.submission.findMany({ where: { claimId: { in: claimIds } }, select: { claimId: true, status: true }, orderBy: { claimId: 'asc' } }),
+    submissions: await prisma.submission.findMany({
+      where: { claimId: { in: claimIds } },
+      select: { claimId: true, status: true },
+      orderBy: { claimId: 'asc' },
+    }),
     appeals: await prisma.appeal.findMany({ where: { claimId: { in: claimIds } }, select: { status: true } }),
   };
 }
@@ -83,7 +87,11 @@ describe('who may deliver', () => {
       const biller = (await issueToken(f.db.prisma, USER_IDS.biller1, { name: 'inbound-test' }, 'test')).token;
       const before = await snapshot([claimId]);
       const forged: [string, string, unknown][] = [
-        ['/api/inbound/acknowledgements', 'application/json', { ackId: 'forged-ack', claimId, attempt: 1, accepted: false, rejectionCode: 'A3', reason: 'forged' }],
+        [
+          '/api/inbound/acknowledgements',
+          'application/json',
+          { ackId: 'forged-ack', claimId, attempt: 1, accepted: false, rejectionCode: 'A3', reason: 'forged' },
+        ],
         ['/api/inbound/remittances', 'application/json', remittance([{ id: claimId }], 'FORGED-TRN')],
         ['/api/inbound/appeal-decisions', 'application/json', { decisionId: 'forged-decision', claimId, level: 1, decision: 'OVERTURNED' }],
         ['/api/inbound/x12', 'application/edi-x12', forged835(claimId)],
@@ -113,7 +121,11 @@ describe('who may deliver', () => {
   it('reads no body before the sender is known: 12 MB of garbage without a token is a 401, not a parse error', async () => {
     const garbage = `{"claims":[${'9'.repeat(12 * 1024 * 1024)}`;
     for (const path of ['/api/inbound/remittances', '/api/inbound/x12']) {
-      const res = await f.api.request('POST', path, { rawBody: garbage, user: null, headers: { 'Content-Type': path.endsWith('x12') ? 'application/edi-x12' : 'application/json' } });
+      const res = await f.api.request('POST', path, {
+        rawBody: garbage,
+        user: null,
+        headers: { 'Content-Type': path.endsWith('x12') ? 'application/edi-x12' : 'application/json' },
+      });
       expect(res.status, path).toBe(401);
     }
     // the staff routes too: authentication first, then the body
@@ -130,16 +142,24 @@ describe('who may deliver', () => {
       expect(res.body.error).toMatchObject({ code: 'UNSUPPORTED_MEDIA_TYPE', field: 'Content-Type' });
     }
     expect(await snapshot([claimId])).toEqual(before);
-    const octets = await f.api.request('POST', '/api/inbound/x12', { rawBody: 'ISA*00*BROKEN~', headers: { 'Content-Type': 'application/octet-stream' } });
+    const octets = await f.api.request('POST', '/api/inbound/x12', {
+      rawBody: 'ISA*00*BROKEN~',
+      headers: { 'Content-Type': 'application/octet-stream' },
+    });
     expect(octets.status).toBe(400); // read, and refused as X12 naming the segment
     expect(octets.body.error.code).toBe('X12_SYNTAX');
   });
 
   it('counts inbound requests per address before authentication: past the limit, 429 for everyone from it', async () => {
-    const limited: TestApi = await startApi({ prisma: f.db.prisma, temporal: f.env.client, inboundRateLimit: { windowMs: 60_000, max: 3 } });
+    const limited: TestApi = await startApi({
+      prisma: f.db.prisma,
+      temporal: f.env.client,
+      inboundRateLimit: { windowMs: 60_000, max: 3 },
+    });
     try {
       const statuses: number[] = [];
-      for (let i = 0; i < 3; i++) statuses.push((await limited.request('POST', '/api/inbound/acknowledgements', { body: {}, user: null })).status);
+      for (let i = 0; i < 3; i++)
+        statuses.push((await limited.request('POST', '/api/inbound/acknowledgements', { body: {}, user: null })).status);
       const sender = await limited.request('POST', '/api/inbound/acknowledgements', { body: {} });
       expect([...statuses, sender.status]).toEqual([401, 401, 401, 429]);
       expect(Number(sender.headers.get('retry-after'))).toBeGreaterThan(0);
@@ -161,14 +181,24 @@ describe('what a sender may speak for', () => {
     const token = await senderFor('ch-cascade-only', [PAYER_IDS.cascade]);
     const bluePeakClaim = await submittedClaim(PATIENT_IDS[1]);
     const before = await snapshot([bluePeakClaim]);
-    const remit = await f.api.request('POST', '/api/inbound/remittances', { token, body: remittance([{ id: bluePeakClaim }], 'TRN-NOT-YOURS') });
+    const remit = await f.api.request('POST', '/api/inbound/remittances', {
+      token,
+      body: remittance([{ id: bluePeakClaim }], 'TRN-NOT-YOURS'),
+    });
     expect(remit.status).toBe(403);
     expect(remit.body.error).toMatchObject({ code: 'SENDER_NOT_ALLOWED_FOR_PAYER', field: 'payerElectronicId' });
     // a claim of a payer the sender does not speak for is answered as no claim at all
-    const ack = await f.api.request('POST', '/api/inbound/acknowledgements', { token, body: { ackId: 'ack-not-yours', claimId: bluePeakClaim, attempt: 1, accepted: false, reason: 'x' } });
+    const ack = await f.api.request('POST', '/api/inbound/acknowledgements', {
+      token,
+      body: { ackId: 'ack-not-yours', claimId: bluePeakClaim, attempt: 1, accepted: false, reason: 'x' },
+    });
     expect(ack.status).toBe(422);
     expect(ack.body.error).toMatchObject({ code: 'UNKNOWN_REFERENCE', field: 'claimId' });
-    const x12 = await f.api.request('POST', '/api/inbound/x12', { token, rawBody: forged835(bluePeakClaim), headers: { 'Content-Type': 'application/edi-x12' } });
+    const x12 = await f.api.request('POST', '/api/inbound/x12', {
+      token,
+      rawBody: forged835(bluePeakClaim),
+      headers: { 'Content-Type': 'application/edi-x12' },
+    });
     expect(x12.status).toBe(202);
     expect(x12.body.transactions).toEqual([]);
     expect(x12.body.errors).toEqual([expect.objectContaining({ code: 'SENDER_NOT_ALLOWED_FOR_PAYER' })]);
@@ -188,7 +218,10 @@ describe('what a sender may speak for', () => {
     expect(res.body.exceptionTaskIds).toHaveLength(2);
     const tasks = await f.db.prisma.task.findMany({ where: { id: { in: res.body.exceptionTaskIds } } });
     expect(tasks.map((t) => [(t.context as any).claimRef, (t.context as any).reason]).sort()).toEqual(
-      [[cascadeClaim, 'CLAIM_OF_ANOTHER_PAYER'], [wrongCharge, 'CHARGE_MISMATCH']].sort(),
+      [
+        [cascadeClaim, 'CLAIM_OF_ANOTHER_PAYER'],
+        [wrongCharge, 'CHARGE_MISMATCH'],
+      ].sort(),
     );
     expect(tasks.every((t) => t.queue === 'BILLER' && t.kind === 'POSTING_EXCEPTION')).toBe(true);
     // nothing posted to either: no claim payment, the claims as they were
@@ -201,15 +234,25 @@ describe('what a sender may speak for', () => {
 describe('a payer that splits a claim', () => {
   /** One line of a claim paid on its own, as payers do when they split a claim across remittances. */
   const splitPart = (claimId: string, trace: string, lineChargeCents: number) => ({
-    payerElectronicId: 'BPK47', traceNumber: trace, paymentDate: '2026-11-20', paymentMethod: 'ACH', paymentCents: 5_000,
-    claims: [{
-      claimId, statusCode: '1', chargeCents: lineChargeCents, paidCents: 5_000, patientRespCents: 0,
-      adjustments: [{ lineNo: 2, groupCode: 'CO', carc: '45', amountCents: lineChargeCents - 5_000 }],
-      lines: [{ lineNo: 2, procedureCode: '93000', chargeCents: lineChargeCents, paidCents: 5_000 }],
-    }],
+    payerElectronicId: 'BPK47',
+    traceNumber: trace,
+    paymentDate: '2026-11-20',
+    paymentMethod: 'ACH',
+    paymentCents: 5_000,
+    claims: [
+      {
+        claimId,
+        statusCode: '1',
+        chargeCents: lineChargeCents,
+        paidCents: 5_000,
+        patientRespCents: 0,
+        adjustments: [{ lineNo: 2, groupCode: 'CO', carc: '45', amountCents: lineChargeCents - 5_000 }],
+        lines: [{ lineNo: 2, procedureCode: '93000', chargeCents: lineChargeCents, paidCents: 5_000 }],
+      },
+    ],
   });
 
-  it("posts a part whose lines are lines of the claim, and makes an exception of one whose line is not", async () => {
+  it('posts a part whose lines are lines of the claim, and makes an exception of one whose line is not', async () => {
     const claimId = await submittedClaim(); // lines of 14,500 and 7,500
     const part = await f.api.request('POST', '/api/inbound/remittances', { body: splitPart(claimId, 'TRN-SPLIT-1', 7_500) });
     expect(part.status).toBe(202);
@@ -228,7 +271,10 @@ describe('the audit trail of what comes through the API', () => {
     const strict = await startApi({ prisma: f.db.prisma, temporal: f.env.client, config: { ...testConfig(), trustUserHeader: false } });
     try {
       const sender = await issueToken(f.db.prisma, SIMULATOR_SENDER_ID, { name: 'audit-test' }, 'test');
-      const res = await strict.request('POST', '/api/inbound/acknowledgements', { token: sender.token, body: { ackId: 'ack-audited', claimId, attempt: 1, accepted: true } });
+      const res = await strict.request('POST', '/api/inbound/acknowledgements', {
+        token: sender.token,
+        body: { ackId: 'ack-audited', claimId, attempt: 1, accepted: true },
+      });
       expect(res.status).toBe(202);
       const row = await f.db.prisma.auditEvent.findFirstOrThrow({ where: { action: 'claim.acknowledgement', claimId } });
       expect(row).toMatchObject({ actor: SIMULATOR_SENDER_ID, tokenId: sender.record.id, address: expect.stringMatching(/127\.0\.0\.1$/) });

@@ -22,32 +22,67 @@ let nextIsa = 9000;
 const envelope = (): EnvelopeArgs => {
   const n = ++nextIsa;
   return {
-    sender: { qualifier: 'ZZ', id: 'TESTCH' }, receiver: { qualifier: 'ZZ', id: 'CLAIMFLOW' },
-    control: { interchangeControlNumber: n, groupControlNumber: n, transactionControlNumber: String(n) }, now: { date: '2026-10-22', time: '0900' }, usage: 'T',
+    sender: { qualifier: 'ZZ', id: 'TESTCH' },
+    receiver: { qualifier: 'ZZ', id: 'CLAIMFLOW' },
+    control: { interchangeControlNumber: n, groupControlNumber: n, transactionControlNumber: String(n) },
+    now: { date: '2026-10-22', time: '0900' },
+    usage: 'T',
   };
 };
 
 function ack277(claimId: string, isa: number, accepted: boolean) {
   return write277CA({
-    ...envelope(), reference: String(isa).padStart(9, '0'), payer: { name: 'BLUE PEAK', id: 'BPK47' }, informationReceiver: { name: 'CLAIMFLOW', id: 'CLAIMFLOW' },
-    provider: { name: 'HARBORVIEW INTERNAL MEDICINE', npi: '1673840256' }, receivedDate: '2026-10-21',
-    claims: [accepted
-      ? { claimId, status: { category: 'A2', code: '20' }, chargeCents: 22_000, payerClaimControlNo: 'BPK0001' }
-      : { claimId, status: { category: 'A7', code: '164', entity: 'IL' }, message: 'Subscriber ID invalid', chargeCents: 22_000 }],
+    ...envelope(),
+    reference: String(isa).padStart(9, '0'),
+    payer: { name: 'BLUE PEAK', id: 'BPK47' },
+    informationReceiver: { name: 'CLAIMFLOW', id: 'CLAIMFLOW' },
+    provider: { name: 'HARBORVIEW INTERNAL MEDICINE', npi: '1673840256' },
+    receivedDate: '2026-10-21',
+    claims: [
+      accepted
+        ? { claimId, status: { category: 'A2', code: '20' }, chargeCents: 22_000, payerClaimControlNo: 'BPK0001' }
+        : { claimId, status: { category: 'A7', code: '164', entity: 'IL' }, message: 'Subscriber ID invalid', chargeCents: 22_000 },
+    ],
   });
 }
 
 function remit835(claimId: string, trace: string) {
   return write835({
-    ...envelope(), payment: { amountCents: 15_000, method: 'ACH', date: '2026-11-02' }, traceNumber: trace, originatorId: '1BPK47',
-    payer: { name: 'BLUE PEAK', id: 'BPK47' }, payee: { name: 'HARBORVIEW INTERNAL MEDICINE', npi: '1673840256' },
-    claims: [{
-      claimId, status: '1', chargeCents: 22_000, paidCents: 15_000, patientRespCents: 2_000, payerClaimControlNo: 'BPK0001',
-      lines: [
-        { procedureCode: '99213', chargeCents: 14_500, paidCents: 10_000, controlNumber: '1', adjustments: [{ group: 'CO', reason: '45', amountCents: 2_500 }, { group: 'PR', reason: '2', amountCents: 2_000 }] },
-        { procedureCode: '93000', chargeCents: 7_500, paidCents: 5_000, controlNumber: '2', adjustments: [{ group: 'CO', reason: '45', amountCents: 2_500 }] },
-      ],
-    }],
+    ...envelope(),
+    payment: { amountCents: 15_000, method: 'ACH', date: '2026-11-02' },
+    traceNumber: trace,
+    originatorId: '1BPK47',
+    payer: { name: 'BLUE PEAK', id: 'BPK47' },
+    payee: { name: 'HARBORVIEW INTERNAL MEDICINE', npi: '1673840256' },
+    claims: [
+      {
+        claimId,
+        status: '1',
+        chargeCents: 22_000,
+        paidCents: 15_000,
+        patientRespCents: 2_000,
+        payerClaimControlNo: 'BPK0001',
+        lines: [
+          {
+            procedureCode: '99213',
+            chargeCents: 14_500,
+            paidCents: 10_000,
+            controlNumber: '1',
+            adjustments: [
+              { group: 'CO', reason: '45', amountCents: 2_500 },
+              { group: 'PR', reason: '2', amountCents: 2_000 },
+            ],
+          },
+          {
+            procedureCode: '93000',
+            chargeCents: 7_500,
+            paidCents: 5_000,
+            controlNumber: '2',
+            adjustments: [{ group: 'CO', reason: '45', amountCents: 2_500 }],
+          },
+        ],
+      },
+    ],
   });
 }
 
@@ -75,7 +110,10 @@ describe('POST /api/inbound/x12 with the public samples', () => {
       expect(res.body.transactions.length, file).toBe(file.includes('profee-multiple') ? 156 : 1);
       const unmatched = res.body.transactions.flatMap((t: { unmatched: string[] }) => t.unmatched);
       expect(unmatched.length, file).toBe(clps[file]);
-      expect(res.body.transactions.every((t: { claims: string[]; unknownPayer?: string }) => t.claims.length === 0 && t.unknownPayer), file).toBe(true);
+      expect(
+        res.body.transactions.every((t: { claims: string[]; unknownPayer?: string }) => t.claims.length === 0 && t.unknownPayer),
+        file,
+      ).toBe(true);
     }
     const refused = await postX12(fixture('835', 'keironstoddart-edi-835-parser__blue_cross_nc_sample.txt'));
     expect(refused.status).toBe(400);
@@ -93,7 +131,11 @@ describe('POST /api/inbound/x12 with the public samples', () => {
       expect(res.body.transactions).toHaveLength(1);
       expect(res.body.transactions[0]).toMatchObject({ setId: '277', claims: [], unmatched: [expect.any(String)] });
     }
-    const sets: Record<string, number> = { 'imsweb-x12-parser__x12_999_accepted.txt': 1, 'imsweb-x12-parser__x12_999_rejected.txt': 1, 'xlate-staedi__simple999.edi': 3 };
+    const sets: Record<string, number> = {
+      'imsweb-x12-parser__x12_999_accepted.txt': 1,
+      'imsweb-x12-parser__x12_999_rejected.txt': 1,
+      'xlate-staedi__simple999.edi': 3,
+    };
     for (const file of fs.readdirSync(`${ROOT}999`)) {
       const res = await postX12(fixture('999', file));
       expect(res.status, file).toBe(202);
@@ -121,7 +163,11 @@ describe('POST /api/inbound/x12 with the public samples', () => {
 describe('POST /api/inbound/x12 for our own claims', () => {
   it('999 accepted, 277CA accepted, 835 paid: stored, signalled, and a repeated file changes nothing', async () => {
     const { claimId, isa, st } = await submittedClaim();
-    const ack999 = write999({ ...envelope(), group: { functionalId: 'HC', controlNumber: String(isa), version: '005010X222A1' }, sets: [{ setId: '837', controlNumber: st, accepted: true }] });
+    const ack999 = write999({
+      ...envelope(),
+      group: { functionalId: 'HC', controlNumber: String(isa), version: '005010X222A1' },
+      sets: [{ setId: '837', controlNumber: st, accepted: true }],
+    });
     const r999 = await postX12(ack999);
     expect(r999.status).toBe(202);
     expect(r999.body.transactions).toMatchObject([{ setId: '999', status: 'A', duplicate: false, claims: [claimId], unmatched: [] }]);
@@ -139,14 +185,29 @@ describe('POST /api/inbound/x12 for our own claims', () => {
     expect(r835.body.errors).toEqual([]);
     expect(r835.body.transactions).toMatchObject([{ setId: '835', duplicate: false, claims: [claimId], unmatched: [] }]);
     const payment = await f.db.prisma.claimPayment.findFirstOrThrow({ where: { claimId }, include: { adjustments: true, lines: true } });
-    expect(payment).toMatchObject({ statusCode: '1', chargeCents: 22_000, paidCents: 15_000, patientRespCents: 2_000, payerClaimControlNo: 'BPK0001' });
-    expect(payment.adjustments.map((a) => [a.lineNo, a.groupCode, a.carc, a.amountCents]).sort()).toEqual([[1, 'CO', '45', 2_500], [1, 'PR', '2', 2_000], [2, 'CO', '45', 2_500]]);
-    expect(payment.lines.map((l) => [l.lineNo, l.procedureCode, l.paidCents]).sort()).toEqual([[1, '99213', 10_000], [2, '93000', 5_000]]);
+    expect(payment).toMatchObject({
+      statusCode: '1',
+      chargeCents: 22_000,
+      paidCents: 15_000,
+      patientRespCents: 2_000,
+      payerClaimControlNo: 'BPK0001',
+    });
+    expect(payment.adjustments.map((a) => [a.lineNo, a.groupCode, a.carc, a.amountCents]).sort()).toEqual([
+      [1, 'CO', '45', 2_500],
+      [1, 'PR', '2', 2_000],
+      [2, 'CO', '45', 2_500],
+    ]);
+    expect(payment.lines.map((l) => [l.lineNo, l.procedureCode, l.paidCents]).sort()).toEqual([
+      [1, '99213', 10_000],
+      [2, '93000', 5_000],
+    ]);
 
     // the same files again: recognised, nothing more stored
     const counts = async () => [
-      await f.db.prisma.inboundMessage.count(), await f.db.prisma.claimPayment.count({ where: { claimId } }),
-      await f.db.prisma.auditEvent.count({ where: { claimId } }), await f.db.prisma.remittance.count(),
+      await f.db.prisma.inboundMessage.count(),
+      await f.db.prisma.claimPayment.count({ where: { claimId } }),
+      await f.db.prisma.auditEvent.count({ where: { claimId } }),
+      await f.db.prisma.remittance.count(),
     ];
     const before = await counts();
     expect((await postX12(ack999)).body.transactions[0].duplicate).toBe(true);
@@ -155,7 +216,11 @@ describe('POST /api/inbound/x12 for our own claims', () => {
     expect(await counts()).toEqual(before);
 
     const signals = await signalsReceived(f.env.client, workflowIdForClaim(claimId));
-    expect(signals.filter((s) => s.name === 'acknowledgement')[0].input).toMatchObject({ attempt: 1, accepted: true, payerClaimControlNo: 'BPK0001' });
+    expect(signals.filter((s) => s.name === 'acknowledgement')[0].input).toMatchObject({
+      attempt: 1,
+      accepted: true,
+      payerClaimControlNo: 'BPK0001',
+    });
     expect(signals.some((s) => s.name === 'remittance')).toBe(true);
   });
 
@@ -163,14 +228,25 @@ describe('POST /api/inbound/x12 for our own claims', () => {
     const a = await submittedClaim();
     const res = await postX12(ack277(a.claimId, a.isa, false));
     expect(res.body.transactions).toMatchObject([{ claims: [a.claimId] }]);
-    expect(await f.db.prisma.submission.findUniqueOrThrow({ where: { claimId_attempt: { claimId: a.claimId, attempt: 1 } } })).toMatchObject({
-      status: 'REJECTED', rejectReason: 'A7:164:IL Subscriber ID invalid',
+    expect(
+      await f.db.prisma.submission.findUniqueOrThrow({ where: { claimId_attempt: { claimId: a.claimId, attempt: 1 } } }),
+    ).toMatchObject({
+      status: 'REJECTED',
+      rejectReason: 'A7:164:IL Subscriber ID invalid',
     });
 
     const b = await submittedClaim();
     const rejected = write999({
-      ...envelope(), group: { functionalId: 'HC', controlNumber: String(b.isa) },
-      sets: [{ setId: '837', controlNumber: b.st, accepted: false, segmentErrors: [{ segmentId: 'CLM', position: 22, code: '8', elementErrors: [{ position: 2, code: '1' }] }] }],
+      ...envelope(),
+      group: { functionalId: 'HC', controlNumber: String(b.isa) },
+      sets: [
+        {
+          setId: '837',
+          controlNumber: b.st,
+          accepted: false,
+          segmentErrors: [{ segmentId: 'CLM', position: 22, code: '8', elementErrors: [{ position: 2, code: '1' }] }],
+        },
+      ],
     });
     const r = await postX12(rejected);
     expect(r.body.transactions).toMatchObject([{ setId: '999', status: 'R', claims: [b.claimId] }]);
@@ -190,7 +266,9 @@ describe('POST /api/inbound/x12 for our own claims', () => {
     expect(res.status).toBe(202);
     expect(res.body.transactions).toMatchObject([{ setId: '277', claims: [claimId] }]);
     expect(res.body.errors).toMatchObject([{ code: 'X12_CONTROL_TOTAL', segmentId: 'SE', element: 1, segmentIndex: expect.any(Number) }]);
-    expect((await f.db.prisma.submission.findUniqueOrThrow({ where: { claimId_attempt: { claimId, attempt: 1 } } })).status).toBe('ACCEPTED');
+    expect((await f.db.prisma.submission.findUniqueOrThrow({ where: { claimId_attempt: { claimId, attempt: 1 } } })).status).toBe(
+      'ACCEPTED',
+    );
     expect(await f.db.prisma.claimPayment.count({ where: { claimId } })).toBe(0);
 
     // an unbalanced 835 among good ones: listed with its transaction, the rest still stored

@@ -5,7 +5,13 @@
 // 400 naming the segment; a bad transaction among good ones is listed in `errors` while the rest go through.
 import express, { type Request, type RequestHandler, type Response } from 'express';
 import type { Prisma } from '../generated/prisma/client';
-import type { AcknowledgementMessage, ProviderAdjustmentMessage, RemittanceAdjustment, RemittanceClaim, RemittanceMessage } from '../domain/clearinghouse';
+import type {
+  AcknowledgementMessage,
+  ProviderAdjustmentMessage,
+  RemittanceAdjustment,
+  RemittanceClaim,
+  RemittanceMessage,
+} from '../domain/clearinghouse';
 import { readTransactions, X12SyntaxError, type Transaction } from '../domain/x12/reader';
 import { parse999, type Ack999 } from '../domain/x12/999';
 import { parse277CA, type ClaimStatus277, type Status277 } from '../domain/x12/277ca';
@@ -99,7 +105,14 @@ export async function handleX12(ctx: ApiContext, sender: Sender, req: Request, r
       error: {
         code: 'X12_SYNTAX',
         message: first ? `the file holds no readable transaction: ${first.message}` : 'the file holds no transaction',
-        ...(first ? { segmentIndex: first.segmentIndex, segmentId: first.segmentId, ...(first.element !== undefined ? { element: first.element } : {}), reason: first.reason } : {}),
+        ...(first
+          ? {
+              segmentIndex: first.segmentIndex,
+              segmentId: first.segmentId,
+              ...(first.element !== undefined ? { element: first.element } : {}),
+              reason: first.reason,
+            }
+          : {}),
         errors,
       },
     });
@@ -120,12 +133,26 @@ export async function handleX12(ctx: ApiContext, sender: Sender, req: Request, r
           transactions.push(await process835(ctx, sender, t));
           break;
         default:
-          errors.push({ transaction: t.controlNumber, code: 'X12_UNSUPPORTED', message: `transaction set ${t.setId} is not one claimflow receives (999, 277CA, 835)`, segmentIndex: t.segments[0].index, segmentId: 'ST', element: 1 });
+          errors.push({
+            transaction: t.controlNumber,
+            code: 'X12_UNSUPPORTED',
+            message: `transaction set ${t.setId} is not one claimflow receives (999, 277CA, 835)`,
+            segmentIndex: t.segments[0].index,
+            segmentId: 'ST',
+            element: 1,
+          });
       }
     } catch (err) {
       if (err instanceof X12SyntaxError) errors.push(syntaxError(err, t.controlNumber));
       else if (err instanceof ApiError && err.status < 500) {
-        errors.push({ transaction: t.controlNumber, code: err.code, message: err.message, segmentIndex: t.segments[0].index, segmentId: 'ST', ...(err.field ? { field: err.field } : {}) });
+        errors.push({
+          transaction: t.controlNumber,
+          code: err.code,
+          message: err.message,
+          segmentIndex: t.segments[0].index,
+          segmentId: 'ST',
+          ...(err.field ? { field: err.field } : {}),
+        });
       } else throw err;
     }
   }
@@ -137,7 +164,13 @@ function unstorableElement(t: Transaction): X12SyntaxError | undefined {
   for (const seg of t.segments) {
     const element = seg.elements.findIndex((e) => !isStorableText(e));
     if (element >= 0) {
-      return new X12SyntaxError({ code: 'bad-value', segmentIndex: seg.index, segmentId: seg.id, element, reason: 'a NUL character (or unpaired surrogate) is not X12 text' });
+      return new X12SyntaxError({
+        code: 'bad-value',
+        segmentIndex: seg.index,
+        segmentId: seg.id,
+        element,
+        reason: 'a NUL character (or unpaired surrogate) is not X12 text',
+      });
     }
   }
   return undefined;
@@ -153,7 +186,13 @@ function base(t: Transaction): Pick<X12TransactionResult, 'setId' | 'controlNumb
 }
 
 /** Records a file-level message once; false when it was recorded before. */
-async function recordOnce(ctx: ApiContext, kind: string, externalId: string, claimId: string | null, body: Prisma.InputJsonObject): Promise<boolean> {
+async function recordOnce(
+  ctx: ApiContext,
+  kind: string,
+  externalId: string,
+  claimId: string | null,
+  body: Prisma.InputJsonObject,
+): Promise<boolean> {
   const seen = await ctx.prisma.inboundMessage.findUnique({ where: { kind_externalId: { kind, externalId } } });
   if (seen) return false;
   const created = await ctx.prisma.inboundMessage.createMany({ data: [{ kind, externalId, claimId, body }], skipDuplicates: true });
@@ -205,13 +244,19 @@ async function process999(ctx: ApiContext, sender: Sender, t: Transaction): Prom
     for (const s of subs.filter((x) => mayDeliverFor(sender, x.claim.payerId))) {
       claims.push(s.claimId);
       await processAcknowledgement(ctx, sender, {
-        ackId: `999:${key}`.slice(0, 200), claimId: s.claimId, attempt: s.attempt, accepted: false,
-        rejectionCode: `999-${ack.status}`, reason: `the 837 file was rejected (AK9 ${ack.status}${ack.groupErrors.length ? `, errors ${ack.groupErrors.join(', ')}` : ''})`,
+        ackId: `999:${key}`.slice(0, 200),
+        claimId: s.claimId,
+        attempt: s.attempt,
+        accepted: false,
+        rejectionCode: `999-${ack.status}`,
+        reason: `the 837 file was rejected (AK9 ${ack.status}${ack.groupErrors.length ? `, errors ${ack.groupErrors.join(', ')}` : ''})`,
       });
     }
   }
   const fresh = await recordOnce(ctx, FILE_999_KIND, key, claims[0] ?? null, {
-    status: ack.status, group: ack.group.controlNumber, sets: ack.sets.map((s) => ({ controlNumber: s.controlNumber, status: s.status })),
+    status: ack.status,
+    group: ack.group.controlNumber,
+    sets: ack.sets.map((s) => ({ controlNumber: s.controlNumber, status: s.status })),
   });
   return { ...base(t), duplicate: !fresh, status: ack.status, claims, unmatched };
 }
@@ -221,7 +266,10 @@ function reason999(set: Ack999['sets'][number]): string {
   const where = first
     ? ` at ${first.segmentId} (segment ${first.position} of the transaction)${first.elementErrors[0] ? `, element ${first.elementErrors[0].position} (error ${first.elementErrors[0].code})` : first.code ? ` (error ${first.code})` : ''}`
     : '';
-  return `the 837 transaction ${set.controlNumber} was rejected by the 999 (IK5 ${set.status}${set.errorCodes.length ? ` ${set.errorCodes.join(',')}` : ''})${where}`.slice(0, 500);
+  return `the 837 transaction ${set.controlNumber} was rejected by the 999 (IK5 ${set.status}${set.errorCodes.length ? ` ${set.errorCodes.join(',')}` : ''})${where}`.slice(
+    0,
+    500,
+  );
 }
 
 // ---- 277CA ----------------------------------------------------------------------------------------------
@@ -308,7 +356,13 @@ async function process835(ctx: ApiContext, sender: Sender, t: Transaction): Prom
     // A payer we do not know: nothing can post, but the remittance is kept (a biller exception) and listed.
     const named = r.payer.references.find((x) => x.qualifier === '2U')?.value ?? r.payer.id ?? r.trace.payerId ?? r.payer.name;
     const { message } = remittanceFrom835(r, named, t.interchange?.date);
-    const fresh = await recordOnce(ctx, UNMATCHED_835_KIND, `${named}:${r.trace.number}`, null, message as unknown as Prisma.InputJsonObject);
+    const fresh = await recordOnce(
+      ctx,
+      UNMATCHED_835_KIND,
+      `${named}:${r.trace.number}`,
+      null,
+      message as unknown as Prisma.InputJsonObject,
+    );
     return { ...base(t), duplicate: !fresh, claims: [], unmatched: r.claims.map((c) => c.patientControlNumber), unknownPayer: named };
   }
   const { message, skipped } = remittanceFrom835(r, payerElectronicId, t.interchange?.date);
@@ -345,7 +399,16 @@ async function payerOf(ctx: ApiContext, r: Remittance835): Promise<string | unde
   return candidates.find((c) => found.some((f) => f.electronicPayerId === c));
 }
 
-const STATUS: Record<string, RemittanceClaim['statusCode']> = { '1': '1', '2': '2', '3': '3', '4': '4', '22': '22', '19': '1', '20': '2', '21': '3' };
+const STATUS: Record<string, RemittanceClaim['statusCode']> = {
+  '1': '1',
+  '2': '2',
+  '3': '3',
+  '4': '4',
+  '22': '22',
+  '19': '1',
+  '20': '2',
+  '21': '3',
+};
 const GROUP: Record<string, RemittanceAdjustment['groupCode']> = { CO: 'CO', PR: 'PR', OA: 'OI', OI: 'OI', PI: 'PI', CR: 'CR' };
 
 /**
@@ -353,7 +416,11 @@ const GROUP: Record<string, RemittanceAdjustment['groupCode']> = { CO: 'CO', PR:
  * number) when it is one, else by SVC order. Claims with a status a remittance cannot post (23, 25) are
  * left out and listed.
  */
-export function remittanceFrom835(r: Remittance835, payerElectronicId: string, fallbackDate?: string): { message: RemittanceMessage; skipped: string[] } {
+export function remittanceFrom835(
+  r: Remittance835,
+  payerElectronicId: string,
+  fallbackDate?: string,
+): { message: RemittanceMessage; skipped: string[] } {
   const skipped: string[] = [];
   const claims: RemittanceClaim[] = [];
   for (const c of r.claims) {

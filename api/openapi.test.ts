@@ -30,7 +30,9 @@ describe('the OpenAPI document', () => {
     for (const r of mounted) {
       expect(doc.paths[openApiPath(r.path)]?.[r.method], `${r.method.toUpperCase()} ${r.path}`).toBeDefined();
     }
-    const documented = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m} ${path}`));
+    const documented = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([path, ops]) =>
+      Object.keys(ops).map((m) => `${m} ${path}`),
+    );
     expect(documented.sort()).toEqual(mounted.map((r) => `${r.method} ${openApiPath(r.path)}`).sort());
   });
 
@@ -60,11 +62,20 @@ describe('the OpenAPI document', () => {
 
   it('takes request schemas from the zod schemas that validate the requests', async () => {
     const doc = (await f.api.request('GET', '/api/openapi.json')).body;
-    const { $schema: _, ...createClaim } = z.toJSONSchema(createClaimBody, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+    const { $schema: _, ...createClaim } = z.toJSONSchema(createClaimBody, { io: 'input', unrepresentable: 'any' }) as Record<
+      string,
+      unknown
+    >;
     expect(doc.paths['/api/claims'].post.requestBody.content['application/json'].schema).toEqual(createClaim);
     const params = doc.paths['/api/supervisor/stuck-claims'].get.parameters.map((p: { name: string; in: string }) => `${p.in}:${p.name}`);
-    expect(params).toEqual(expect.arrayContaining(['query:reason', 'query:timelyFilingWithinDays', 'query:limit', 'query:cursor', 'query:asOf']));
-    expect(doc.paths['/api/queues/{queue}/tasks'].get.parameters[0]).toMatchObject({ name: 'queue', in: 'path', schema: { enum: ['CODER', 'BILLER', 'SUPERVISOR'] } });
+    expect(params).toEqual(
+      expect.arrayContaining(['query:reason', 'query:timelyFilingWithinDays', 'query:limit', 'query:cursor', 'query:asOf']),
+    );
+    expect(doc.paths['/api/queues/{queue}/tasks'].get.parameters[0]).toMatchObject({
+      name: 'queue',
+      in: 'path',
+      schema: { enum: ['CODER', 'BILLER', 'SUPERVISOR'] },
+    });
   });
 
   it('every role in x-roles gets past the role check and every other role is refused with 403', async () => {

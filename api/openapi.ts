@@ -86,7 +86,12 @@ export function describedRoutes(): RouteDescription[] {
  * Adds a described route to a router mounted at `mount`, behind the role check its description declares,
  * so that what the document says about roles is what the route enforces.
  */
-export function addRoute(router: Router, mount: string, d: RouteDescription & { roles: readonly RoleName[] }, handler: RequestHandler): void {
+export function addRoute(
+  router: Router,
+  mount: string,
+  d: RouteDescription & { roles: readonly RoleName[] },
+  handler: RequestHandler,
+): void {
   if (!d.path.startsWith(mount)) throw new Error(`route ${d.path} is not under ${mount}`);
   describeRoute(d);
   router[d.method](d.path.slice(mount.length) || '/', requireRole(...d.roles), handler);
@@ -149,7 +154,10 @@ const errorBody = z.object({
 });
 
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' }) as Record<string, unknown>;
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' }) as Record<
+    string,
+    unknown
+  >;
   return rest;
 }
 
@@ -157,7 +165,13 @@ function queryParameters(schema: z.ZodType): object[] {
   const js = jsonSchema(schema, 'input') as { properties?: Record<string, Record<string, unknown>>; required?: string[] };
   return Object.entries(js.properties ?? {}).map(([name, property]) => {
     const { description, ...propertySchema } = property;
-    return { name, in: 'query', required: (js.required ?? []).includes(name), ...(description ? { description } : {}), schema: propertySchema };
+    return {
+      name,
+      in: 'query',
+      required: (js.required ?? []).includes(name),
+      ...(description ? { description } : {}),
+      schema: propertySchema,
+    };
   });
 }
 
@@ -165,11 +179,25 @@ function operation(d: RouteDescription, roles: readonly RoleName[]): Record<stri
   const auth = d.auth ?? 'user';
   const pathParams = [...d.path.matchAll(/:(\w+)/g)].map((m) => m[1]);
   const parameters = [
-    ...pathParams.map((name) => ({ name, in: 'path', required: true, schema: d.params?.[name] ? jsonSchema(d.params[name], 'input') : { type: 'string' } })),
+    ...pathParams.map((name) => ({
+      name,
+      in: 'path',
+      required: true,
+      schema: d.params?.[name] ? jsonSchema(d.params[name], 'input') : { type: 'string' },
+    })),
     ...(d.query ? queryParameters(d.query) : []),
-    ...Object.entries(d.headers ?? {}).map(([name, h]) => ({ name, in: 'header', required: false, description: h.description, schema: jsonSchema(h.schema, 'input') })),
+    ...Object.entries(d.headers ?? {}).map(([name, h]) => ({
+      name,
+      in: 'header',
+      required: false,
+      description: h.description,
+      schema: jsonSchema(h.schema, 'input'),
+    })),
   ];
-  const error = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } });
+  const error = (description: string) => ({
+    description,
+    content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+  });
   const responses: Record<string, unknown> = {
     [String(d.status ?? 200)]: {
       description: d.responseDescription ?? d.summary,
@@ -196,7 +224,9 @@ function operation(d: RouteDescription, roles: readonly RoleName[]): Record<stri
       ? {
           requestBody: {
             required: !d.bodyOptional,
-            content: Object.fromEntries((d.bodyMediaTypes ?? ['application/json']).map((type) => [type, { schema: jsonSchema(d.body!, 'input') }])),
+            content: Object.fromEntries(
+              (d.bodyMediaTypes ?? ['application/json']).map((type) => [type, { schema: jsonSchema(d.body!, 'input') }]),
+            ),
           },
         }
       : {}),
@@ -253,7 +283,8 @@ export function openApiDocument(mounted?: readonly MountedRoute[]): Record<strin
     components: {
       securitySchemes: {
         bearerAuth: {
-          type: 'http', scheme: 'bearer',
+          type: 'http',
+          scheme: 'bearer',
           description: "an API token: `Authorization: Bearer <token>`; a person's for /api, a CLEARINGHOUSE sender's for /api/inbound",
         },
       },
@@ -263,7 +294,10 @@ export function openApiDocument(mounted?: readonly MountedRoute[]): Record<strin
 }
 
 const openApiRoute = describeRoute({
-  method: 'get', path: '/api/openapi.json', roles: ALL_STAFF, tag: 'meta',
+  method: 'get',
+  path: '/api/openapi.json',
+  roles: ALL_STAFF,
+  tag: 'meta',
   summary: 'This document: an OpenAPI 3.1 description of the whole API',
 });
 
@@ -283,95 +317,197 @@ export function openApiRouter(): Router {
 // ---- routes of modules that predate the registry ------------------------------------------------
 // Their roles come from their own requireRole middleware (see mountedRoutes); these give the rest.
 
-describeRoute({ method: 'get', path: '/api/health', auth: 'none', tag: 'meta', summary: 'Health: { ok: true } while the database answers; 503 DATABASE_UNAVAILABLE when it does not' });
+describeRoute({
+  method: 'get',
+  path: '/api/health',
+  auth: 'none',
+  tag: 'meta',
+  summary: 'Health: { ok: true } while the database answers; 503 DATABASE_UNAVAILABLE when it does not',
+});
 
 describeRoute({
-  method: 'post', path: '/api/inbound/acknowledgements', auth: 'clearinghouse', tag: 'inbound', status: 202,
-  summary: 'A 999/277CA acknowledgement of one submission, from the clearinghouse', body: acknowledgementMessage,
+  method: 'post',
+  path: '/api/inbound/acknowledgements',
+  auth: 'clearinghouse',
+  tag: 'inbound',
+  status: 202,
+  summary: 'A 999/277CA acknowledgement of one submission, from the clearinghouse',
+  body: acknowledgementMessage,
 });
 describeRoute({
-  method: 'post', path: '/api/inbound/appeal-decisions', auth: 'clearinghouse', tag: 'inbound', status: 202,
-  summary: "A payer's decision on an appeal", body: appealDecisionMessage,
+  method: 'post',
+  path: '/api/inbound/appeal-decisions',
+  auth: 'clearinghouse',
+  tag: 'inbound',
+  status: 202,
+  summary: "A payer's decision on an appeal",
+  body: appealDecisionMessage,
 });
 describeRoute({
-  method: 'post', path: '/api/inbound/x12', auth: 'clearinghouse', tag: 'inbound',
+  method: 'post',
+  path: '/api/inbound/x12',
+  auth: 'clearinghouse',
+  tag: 'inbound',
   summary: 'X12 files from the clearinghouse (999, 277CA, 835), each transaction set handled as its JSON counterpart',
-  body: z.string().describe('one or more ISA/IEA interchanges'), bodyMediaTypes: X12_CONTENT_TYPES,
+  body: z.string().describe('one or more ISA/IEA interchanges'),
+  bodyMediaTypes: X12_CONTENT_TYPES,
 });
 describeRoute({
-  method: 'post', path: '/api/inbound/remittances', auth: 'clearinghouse', tag: 'inbound', status: 202,
-  summary: 'An 835 remittance: stored once per payer and trace number, then signalled to each claim', body: remittanceMessage,
+  method: 'post',
+  path: '/api/inbound/remittances',
+  auth: 'clearinghouse',
+  tag: 'inbound',
+  status: 202,
+  summary: 'An 835 remittance: stored once per payer and trace number, then signalled to each claim',
+  body: remittanceMessage,
   description:
-    'paymentCents (BPR02) must equal the claims\' paid total less the providerAdjustments (PLB) total, which are stored at the ' +
+    "paymentCents (BPR02) must equal the claims' paid total less the providerAdjustments (PLB) total, which are stored at the " +
     'remittance level; 422 names the field that does not balance. A claim may appear more than once (a reversal, CLP02 22, and ' +
     'its correction): its payments are signalled in order. A claim that matches none of ours opens one POSTING_EXCEPTION task ' +
     'in the BILLER queue (exceptionTaskIds), once per remittance however often it is re-delivered.',
 });
 
 describeRoute({
-  method: 'post', path: '/api/claims', tag: 'claims', status: 201,
-  summary: 'Charge capture: create a claim and start its lifecycle workflow', body: createClaimBody,
-  headers: { 'Idempotency-Key': { schema: idempotencyKey, description: 'a repeated key answers with the claim the first request created' } },
+  method: 'post',
+  path: '/api/claims',
+  tag: 'claims',
+  status: 201,
+  summary: 'Charge capture: create a claim and start its lifecycle workflow',
+  body: createClaimBody,
+  headers: {
+    'Idempotency-Key': { schema: idempotencyKey, description: 'a repeated key answers with the claim the first request created' },
+  },
 });
 describeRoute({ method: 'get', path: '/api/claims/summary', tag: 'claims', summary: 'Claim counts per state' });
 describeRoute({
-  method: 'get', path: '/api/claims', tag: 'claims', query: claimListQuery,
+  method: 'get',
+  path: '/api/claims',
+  tag: 'claims',
+  query: claimListQuery,
   summary: 'Claims by state, payer and time in state, oldest in state first (keyset paging)',
 });
 describeRoute({
-  method: 'get', path: '/api/claims/:id', tag: 'claims',
+  method: 'get',
+  path: '/api/claims/:id',
+  tag: 'claims',
   summary: "A claim with its lines, diagnoses, submissions, payments, appeals, tasks and its workflow's own view",
 });
 describeRoute({
-  method: 'post', path: '/api/claims/:id/void', tag: 'claims', body: voidClaimBody,
+  method: 'post',
+  path: '/api/claims/:id/void',
+  tag: 'claims',
+  body: voidClaimBody,
   summary: 'Void a claim; the workflow decides whether it still can be voided (409 if not)',
 });
 
-describeRoute({ method: 'post', path: '/api/patients', tag: 'patients', status: 201, summary: 'Register a patient with coverages', body: createPatientBody });
+describeRoute({
+  method: 'post',
+  path: '/api/patients',
+  tag: 'patients',
+  status: 201,
+  summary: 'Register a patient with coverages',
+  body: createPatientBody,
+});
 describeRoute({ method: 'get', path: '/api/patients/:id', tag: 'patients', summary: 'A patient with coverages' });
 
 describeRoute({ method: 'get', path: '/api/me', tag: 'reference', summary: 'The signed-in user: id, name, role, skills and payer groups' });
-describeRoute({ method: 'get', path: '/api/payers', tag: 'reference', summary: 'Payers with their follow-up, timely-filing and appeal policies' });
+describeRoute({
+  method: 'get',
+  path: '/api/payers',
+  tag: 'reference',
+  summary: 'Payers with their follow-up, timely-filing and appeal policies',
+});
 describeRoute({ method: 'get', path: '/api/providers', tag: 'reference', summary: 'Providers with their NPIs' });
 
 describeRoute({
-  method: 'get', path: '/api/queues/:queue/tasks', tag: 'tasks', params: { queue: taskQueueParam }, query: taskListQuery,
+  method: 'get',
+  path: '/api/queues/:queue/tasks',
+  tag: 'tasks',
+  params: { queue: taskQueueParam },
+  query: taskListQuery,
   summary: 'A work queue, most urgent first (keyset paging)',
 });
 describeRoute({
-  method: 'post', path: '/api/queues/:queue/next', tag: 'tasks', params: { queue: taskQueueParam },
+  method: 'post',
+  path: '/api/queues/:queue/next',
+  tag: 'tasks',
+  params: { queue: taskQueueParam },
   summary: 'Take the most urgent task of a queue that the caller may work',
 });
-describeRoute({ method: 'get', path: '/api/routing-rules', tag: 'tasks', summary: 'Routing rules: who may take each kind of task, and its SLA' });
 describeRoute({
-  method: 'put', path: '/api/routing-rules/:kind/:payerGroup', tag: 'tasks', body: routingRuleBody,
+  method: 'get',
+  path: '/api/routing-rules',
+  tag: 'tasks',
+  summary: 'Routing rules: who may take each kind of task, and its SLA',
+});
+describeRoute({
+  method: 'put',
+  path: '/api/routing-rules/:kind/:payerGroup',
+  tag: 'tasks',
+  body: routingRuleBody,
   summary: 'Create or replace the routing rule of a task kind for a payer group ("*" for every payer)',
 });
 describeRoute({ method: 'delete', path: '/api/routing-rules/:kind/:payerGroup', tag: 'tasks', summary: 'Delete a routing rule' });
 describeRoute({ method: 'get', path: '/api/tasks/:id', tag: 'tasks', summary: 'One task' });
-describeRoute({ method: 'post', path: '/api/tasks/reassign', tag: 'tasks', body: bulkReassignBody, summary: 'Reassign several tasks at once' });
-describeRoute({ method: 'post', path: '/api/tasks/:id/reassign', tag: 'tasks', body: reassignBody, summary: 'Reassign a task to another user' });
+describeRoute({
+  method: 'post',
+  path: '/api/tasks/reassign',
+  tag: 'tasks',
+  body: bulkReassignBody,
+  summary: 'Reassign several tasks at once',
+});
+describeRoute({
+  method: 'post',
+  path: '/api/tasks/:id/reassign',
+  tag: 'tasks',
+  body: reassignBody,
+  summary: 'Reassign a task to another user',
+});
 describeRoute({ method: 'post', path: '/api/tasks/:id/claim', tag: 'tasks', summary: 'Take a task' });
 describeRoute({ method: 'post', path: '/api/tasks/:id/release', tag: 'tasks', summary: 'Give a taken task back to its queue' });
-describeRoute({ method: 'patch', path: '/api/tasks/:id/priority', tag: 'tasks', body: taskPriorityBody, summary: "Override a task's priority" });
+describeRoute({
+  method: 'patch',
+  path: '/api/tasks/:id/priority',
+  tag: 'tasks',
+  body: taskPriorityBody,
+  summary: "Override a task's priority",
+});
 describeRoute({ method: 'post', path: '/api/tasks/:id/notes', tag: 'tasks', body: taskNoteBody, summary: 'Add a note to a task' });
 describeRoute({
-  method: 'post', path: '/api/tasks/:id/complete', tag: 'tasks', body: completeTaskBody,
+  method: 'post',
+  path: '/api/tasks/:id/complete',
+  tag: 'tasks',
+  body: completeTaskBody,
   summary: "Complete a task with an outcome; the claim's workflow validates it (409 if refused)",
   description:
     'Supervisors approve or refuse a write-off by completing its WRITE_OFF_APPROVAL task with APPROVE or REFUSE (and a note). ' +
     'A POSTING_EXCEPTION (a remittance claim that matched no claim; no workflow) is completed by the API itself: MATCH with ' +
-    'outcome.claimId (the claim must exist, have the remittance\'s payer and be open; its workflow then gets the payment as a ' +
+    "outcome.claimId (the claim must exist, have the remittance's payer and be open; its workflow then gets the payment as a " +
     'matched remittance would) or RESOLVED_NO_ACTION with a required note. 400 names a missing or wrong field, 409 a payer mismatch, ' +
     'a closed claim or an exception already resolved.',
 });
 
 describeRoute({ method: 'get', path: '/api/admin/users', tag: 'admin', summary: 'Users with their roles, skills and payer groups' });
 describeRoute({ method: 'post', path: '/api/admin/users', tag: 'admin', status: 201, body: createUserBody, summary: 'Create a user' });
-describeRoute({ method: 'patch', path: '/api/admin/users/:id', tag: 'admin', body: updateUserBody, summary: "Change a user's role, skills, payer groups or active flag" });
-describeRoute({ method: 'get', path: '/api/admin/users/:id/tokens', tag: 'admin', summary: "A user's API tokens (never the tokens themselves)" });
 describeRoute({
-  method: 'post', path: '/api/admin/users/:id/tokens', tag: 'admin', status: 201, body: createTokenBody,
+  method: 'patch',
+  path: '/api/admin/users/:id',
+  tag: 'admin',
+  body: updateUserBody,
+  summary: "Change a user's role, skills, payer groups or active flag",
+});
+describeRoute({
+  method: 'get',
+  path: '/api/admin/users/:id/tokens',
+  tag: 'admin',
+  summary: "A user's API tokens (never the tokens themselves)",
+});
+describeRoute({
+  method: 'post',
+  path: '/api/admin/users/:id/tokens',
+  tag: 'admin',
+  status: 201,
+  body: createTokenBody,
   summary: 'Issue an API token for a user; the token is shown in this answer only',
 });
 describeRoute({ method: 'delete', path: '/api/admin/tokens/:id', tag: 'admin', summary: 'Revoke an API token' });

@@ -27,7 +27,12 @@ export interface PostingExceptionResult {
   signal?: SignalOutcome;
 }
 
-export async function completePostingException(ctx: ApiContext, task: Task, userId: string, outcome: TaskOutcome): Promise<PostingExceptionResult> {
+export async function completePostingException(
+  ctx: ApiContext,
+  task: Task,
+  userId: string,
+  outcome: TaskOutcome,
+): Promise<PostingExceptionResult> {
   const action = outcome.action as (typeof ACTIONS)[number];
   if (!(ACTIONS as readonly string[]).includes(action)) {
     throw new ValidationError(`a ${POSTING_EXCEPTION_KIND} task takes ${ACTIONS.join(' or ')}, not ${action}`, 'outcome.action');
@@ -46,7 +51,13 @@ export async function completePostingException(ctx: ApiContext, task: Task, user
       await claimUnmatched(tx, unmatchedId, userId);
       await closeTask(tx, task, userId, { action, note });
       // The note is free text and may carry PHI: only the action is audited.
-      await recordAudit(tx, { actor: userId, action: 'task.complete', entity: 'task', entityId: task.id, detail: { kind: task.kind, action } });
+      await recordAudit(tx, {
+        actor: userId,
+        action: 'task.complete',
+        entity: 'task',
+        entityId: task.id,
+        detail: { kind: task.kind, action },
+      });
     });
     return { taskId: task.id, action };
   }
@@ -61,7 +72,12 @@ export async function completePostingException(ctx: ApiContext, task: Task, user
       throw new ApiError(409, 'PAYER_MISMATCH', `claim ${claimId} is billed to another payer than the remittance's`, 'outcome.claimId');
     }
     if (FINAL_STATES.includes(claim.state as ClaimState)) {
-      throw new ApiError(409, 'CLAIM_CLOSED', `claim ${claimId} is ${claim.state.toLowerCase()}: its lifecycle can no longer post a payment`, 'outcome.claimId');
+      throw new ApiError(
+        409,
+        'CLAIM_CLOSED',
+        `claim ${claimId} is ${claim.state.toLowerCase()}: its lifecycle can no longer post a payment`,
+        'outcome.claimId',
+      );
     }
     await claimUnmatched(tx, unmatchedId, userId);
     const paymentId = randomUUID();
@@ -79,18 +95,48 @@ export async function completePostingException(ctx: ApiContext, task: Task, user
         patientRespCents: unmatched.patientRespCents,
         payerClaimControlNo: unmatched.payerClaimControlNo,
         adjustments: {
-          create: adjustments.map((a) => ({ lineNo: a.lineNo ?? null, groupCode: a.groupCode, carc: a.carc, amountCents: a.amountCents, rarc: a.rarc ?? null })),
+          create: adjustments.map((a) => ({
+            lineNo: a.lineNo ?? null,
+            groupCode: a.groupCode,
+            carc: a.carc,
+            amountCents: a.amountCents,
+            rarc: a.rarc ?? null,
+          })),
         },
-        lines: { create: lines.map((l) => ({ lineNo: l.lineNo, procedureCode: l.procedureCode, chargeCents: l.chargeCents, paidCents: l.paidCents })) },
+        lines: {
+          create: lines.map((l) => ({
+            lineNo: l.lineNo,
+            procedureCode: l.procedureCode,
+            chargeCents: l.chargeCents,
+            paidCents: l.paidCents,
+          })),
+        },
       },
       include: { adjustments: { select: { carc: true } } },
     });
     await tx.unmatchedClaimPayment.update({ where: { id: unmatchedId }, data: { claimPaymentId: paymentId } });
     await closeTask(tx, task, userId, { action, claimId, ...(outcome.note ? { note: outcome.note } : {}) });
-    await recordAudit(tx, { actor: userId, action: 'task.complete', entity: 'task', entityId: task.id, claimId, detail: { kind: task.kind, action } });
     await recordAudit(tx, {
-      actor: userId, action: 'claim.remittance', entity: 'claim', entityId: claimId, claimId,
-      detail: { remittanceId: unmatched.remittanceId, claimPaymentId: paymentId, statusCode: unmatched.statusCode, paidCents: unmatched.paidCents, matchedFrom: unmatchedId },
+      actor: userId,
+      action: 'task.complete',
+      entity: 'task',
+      entityId: task.id,
+      claimId,
+      detail: { kind: task.kind, action },
+    });
+    await recordAudit(tx, {
+      actor: userId,
+      action: 'claim.remittance',
+      entity: 'claim',
+      entityId: claimId,
+      claimId,
+      detail: {
+        remittanceId: unmatched.remittanceId,
+        claimPaymentId: paymentId,
+        statusCode: unmatched.statusCode,
+        paidCents: unmatched.paidCents,
+        matchedFrom: unmatchedId,
+      },
     });
     return created;
   });
@@ -101,7 +147,10 @@ export async function completePostingException(ctx: ApiContext, task: Task, user
 
 /** Marks the unmatched payment resolved; 409 if someone resolved it meanwhile. */
 async function claimUnmatched(tx: Prisma.TransactionClient, id: string, userId: string): Promise<void> {
-  const won = await tx.unmatchedClaimPayment.updateMany({ where: { id, resolvedAt: null }, data: { resolvedAt: new Date(), resolvedById: userId } });
+  const won = await tx.unmatchedClaimPayment.updateMany({
+    where: { id, resolvedAt: null },
+    data: { resolvedAt: new Date(), resolvedById: userId },
+  });
   if (won.count === 0) throw new ConflictError('TASK_NOT_OPEN', 'the unmatched payment has already been resolved');
 }
 

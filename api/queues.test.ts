@@ -119,7 +119,9 @@ describe('POST /api/queues/:queue/next', () => {
 
   it('on 5 open tasks, 5 of 20 parallel callers get one and 15 hear QUEUE_EMPTY', async () => {
     await tasks(...range(5, (i) => ({ id: `n5-${i}` })));
-    const answers = await Promise.all(range(20, (i) => `load-coder-${i}`).map((user) => api.request('POST', '/api/queues/CODER/next', { user })));
+    const answers = await Promise.all(
+      range(20, (i) => `load-coder-${i}`).map((user) => api.request('POST', '/api/queues/CODER/next', { user })),
+    );
     const got = answers.filter((a) => a.status === 200);
     const empty = answers.filter((a) => a.status === 404);
     expect(got).toHaveLength(5);
@@ -153,13 +155,10 @@ describe('POST /api/queues/:queue/next', () => {
     expect((await api.request('POST', '/api/queues/CODER/next', { user: 'supervisor-1' })).body.id).toBe('role-coder-task');
   });
 
-  it("passes over tasks whose routing rule needs a skill the caller lacks, or a payer group not theirs", async () => {
+  it('passes over tasks whose routing rule needs a skill the caller lacks, or a payer group not theirs', async () => {
     await api.request('PUT', '/api/routing-rules/CHART_AUDIT/*', { user: 'supervisor-1', body: { requiredSkill: 'chart-audit' } });
     try {
-      await tasks(
-        { id: 'skill-audit', kind: 'CHART_AUDIT', priority: 90 },
-        { id: 'skill-review', kind: 'CODE_REVIEW', priority: 10 },
-      );
+      await tasks({ id: 'skill-audit', kind: 'CHART_AUDIT', priority: 90 }, { id: 'skill-review', kind: 'CODE_REVIEW', priority: 10 });
       expect((await api.request('POST', '/api/queues/CODER/next', { user: 'coder-1' })).body.id).toBe('skill-review');
       expect((await api.request('POST', '/api/queues/CODER/next', { user: 'coder-2' })).body.error.code).toBe('QUEUE_EMPTY');
       expect((await api.request('POST', '/api/queues/CODER/next', { user: 'auditor-1' })).body.id).toBe('skill-audit');
@@ -176,9 +175,18 @@ describe('POST /api/queues/:queue/next', () => {
   });
 
   it('a rule for a payer group overrides the rule for every payer', async () => {
-    const put = await api.request('PUT', '/api/routing-rules/FOLLOW_UP/MEDICARE', { user: 'supervisor-1', body: { requiredSkill: 'medicare-follow-up' } });
+    const put = await api.request('PUT', '/api/routing-rules/FOLLOW_UP/MEDICARE', {
+      user: 'supervisor-1',
+      body: { requiredSkill: 'medicare-follow-up' },
+    });
     expect(put.status).toBe(200);
-    expect(put.body).toMatchObject({ kind: 'FOLLOW_UP', payerGroup: 'MEDICARE', queue: 'BILLER', requiredSkill: 'medicare-follow-up', slaDays: 3 });
+    expect(put.body).toMatchObject({
+      kind: 'FOLLOW_UP',
+      payerGroup: 'MEDICARE',
+      queue: 'BILLER',
+      requiredSkill: 'medicare-follow-up',
+      slaDays: 3,
+    });
     try {
       await tasks(
         { id: 'pg-medicare', queue: 'BILLER', kind: 'FOLLOW_UP', priority: 90, claimId: medicareClaim },
@@ -187,7 +195,10 @@ describe('POST /api/queues/:queue/next', () => {
       expect((await api.request('POST', '/api/queues/BILLER/next', { user: 'biller-2' })).body.id).toBe('pg-commercial');
       const claim = await api.request('POST', '/api/tasks/pg-medicare/claim', { user: 'biller-2' });
       expect(claim.status).toBe(403);
-      expect(claim.body.error).toEqual({ code: 'NOT_ELIGIBLE', message: 'FOLLOW_UP tasks for MEDICARE payers need the skill "medicare-follow-up"' });
+      expect(claim.body.error).toEqual({
+        code: 'NOT_ELIGIBLE',
+        message: 'FOLLOW_UP tasks for MEDICARE payers need the skill "medicare-follow-up"',
+      });
     } finally {
       expect((await api.request('DELETE', '/api/routing-rules/FOLLOW_UP/MEDICARE', { user: 'supervisor-1' })).status).toBe(204);
     }
@@ -200,22 +211,31 @@ describe('routing rules', () => {
     expect(res.status).toBe(200);
     expect(res.body.items).toHaveLength(14);
     expect(res.body.items.find((r: { kind: string }) => r.kind === 'DENIAL_REVIEW')).toMatchObject({
-      payerGroup: '*', queue: 'BILLER', requiredSkill: null, slaDays: 5,
+      payerGroup: '*',
+      queue: 'BILLER',
+      requiredSkill: null,
+      slaDays: 5,
     });
     expect((await api.request('PUT', '/api/routing-rules/DENIAL_REVIEW/*', { user: 'biller-1', body: { slaDays: 9 } })).status).toBe(403);
-    expect((await api.request('PUT', '/api/routing-rules/NAP/*', { user: 'supervisor-1', body: { slaDays: 9 } })).body.error.field).toBe('kind');
+    expect((await api.request('PUT', '/api/routing-rules/NAP/*', { user: 'supervisor-1', body: { slaDays: 9 } })).body.error.field).toBe(
+      'kind',
+    );
     expect((await api.request('DELETE', '/api/routing-rules/DENIAL_REVIEW/*', { user: 'supervisor-1' })).status).toBe(422);
   });
 
   it("a rule's SLA reaches the workflow of claims started after the change, when it differs from the default", async () => {
-    expect((await api.request('PUT', '/api/routing-rules/CODE_REVIEW/COMMERCIAL', { user: 'supervisor-1', body: { slaDays: 4 } })).status).toBe(200);
+    expect(
+      (await api.request('PUT', '/api/routing-rules/CODE_REVIEW/COMMERCIAL', { user: 'supervisor-1', body: { slaDays: 4 } })).status,
+    ).toBe(200);
     try {
       const claimId = await newClaim(1, 9_000);
       const history = await env.client.workflow.getHandle(workflowIdForClaim(claimId)).fetchHistory();
       const started = history.events?.[0].workflowExecutionStartedEventAttributes;
       const input = defaultPayloadConverter.fromPayload(started!.input!.payloads![0] as Payload) as ClaimLifecycleInput;
       expect(input.options?.taskSlaDays).toEqual({ CODE_REVIEW: 4 });
-      const audit = await db.prisma.auditEvent.findFirstOrThrow({ where: { action: 'routingRule.update', entityId: 'CODE_REVIEW/COMMERCIAL' } });
+      const audit = await db.prisma.auditEvent.findFirstOrThrow({
+        where: { action: 'routingRule.update', entityId: 'CODE_REVIEW/COMMERCIAL' },
+      });
       expect(audit).toMatchObject({ actor: 'supervisor-1', detail: { slaDays: 4, requiredSkill: null } });
     } finally {
       await api.request('DELETE', '/api/routing-rules/CODE_REVIEW/COMMERCIAL', { user: 'supervisor-1' });
@@ -242,7 +262,9 @@ describe('claim, release, reassign, priority, notes', () => {
 
   it('parallel claims of one task: exactly one wins', async () => {
     await tasks({ id: 'c-race' });
-    const answers = await Promise.all(range(10, (i) => `load-coder-${i}`).map((user) => api.request('POST', '/api/tasks/c-race/claim', { user })));
+    const answers = await Promise.all(
+      range(10, (i) => `load-coder-${i}`).map((user) => api.request('POST', '/api/tasks/c-race/claim', { user })),
+    );
     expect(answers.filter((a) => a.status === 200)).toHaveLength(1);
     expect(answers.filter((a) => a.status === 409)).toHaveLength(9);
   });
@@ -261,7 +283,12 @@ describe('claim, release, reassign, priority, notes', () => {
   });
 
   it('reassigning is for supervisors, to someone who works the queue', async () => {
-    await tasks({ id: 'ra-1', status: 'CLAIMED', assigneeId: 'coder-1' }, { id: 'ra-2' }, { id: 'ra-3' }, { id: 'ra-done', status: 'DONE' });
+    await tasks(
+      { id: 'ra-1', status: 'CLAIMED', assigneeId: 'coder-1' },
+      { id: 'ra-2' },
+      { id: 'ra-3' },
+      { id: 'ra-done', status: 'DONE' },
+    );
     expect((await api.request('POST', '/api/tasks/ra-1/reassign', { user: 'coder-1', body: { userId: 'coder-2' } })).status).toBe(403);
     const moved = await api.request('POST', '/api/tasks/ra-1/reassign', { user: 'supervisor-1', body: { userId: 'coder-2' } });
     expect(moved.status).toBe(200);
@@ -270,30 +297,60 @@ describe('claim, release, reassign, priority, notes', () => {
     expect(toBiller.status).toBe(422);
     expect(toBiller.body.error.code).toBe('ASSIGNEE_NOT_ELIGIBLE');
     expect((await api.request('POST', '/api/tasks/ra-2/reassign', { user: 'supervisor-1', body: { userId: 'nobody' } })).status).toBe(422);
-    expect((await api.request('POST', '/api/tasks/ra-done/reassign', { user: 'supervisor-1', body: { userId: 'coder-2' } })).status).toBe(409);
+    expect((await api.request('POST', '/api/tasks/ra-done/reassign', { user: 'supervisor-1', body: { userId: 'coder-2' } })).status).toBe(
+      409,
+    );
     const audit = await db.prisma.auditEvent.findFirstOrThrow({ where: { action: 'task.reassign', entityId: 'ra-1' } });
-    expect(audit).toMatchObject({ actor: 'supervisor-1', claimId: medicareClaim, detail: { kind: 'CODE_REVIEW', from: 'coder-1', to: 'coder-2' } });
+    expect(audit).toMatchObject({
+      actor: 'supervisor-1',
+      claimId: medicareClaim,
+      detail: { kind: 'CODE_REVIEW', from: 'coder-1', to: 'coder-2' },
+    });
   });
 
   it('bulk reassignment is all or nothing, naming the entry that failed', async () => {
     await tasks({ id: 'bulk-1' }, { id: 'bulk-2' }, { id: 'bulk-3', status: 'DONE' });
-    const refused = await api.request('POST', '/api/tasks/reassign', { user: 'supervisor-1', body: { taskIds: ['bulk-1', 'bulk-2', 'bulk-x'], userId: 'coder-2' } });
+    const refused = await api.request('POST', '/api/tasks/reassign', {
+      user: 'supervisor-1',
+      body: { taskIds: ['bulk-1', 'bulk-2', 'bulk-x'], userId: 'coder-2' },
+    });
     expect(refused.status).toBe(422);
     expect(refused.body.error.field).toBe('taskIds[2]');
-    expect((await api.request('POST', '/api/tasks/reassign', { user: 'supervisor-1', body: { taskIds: ['bulk-1', 'bulk-3'], userId: 'coder-2' } })).status).toBe(409);
+    expect(
+      (
+        await api.request('POST', '/api/tasks/reassign', {
+          user: 'supervisor-1',
+          body: { taskIds: ['bulk-1', 'bulk-3'], userId: 'coder-2' },
+        })
+      ).status,
+    ).toBe(409);
     expect(await db.prisma.task.count({ where: { id: { in: ['bulk-1', 'bulk-2'] }, status: 'OPEN' } })).toBe(2);
-    const done = await api.request('POST', '/api/tasks/reassign', { user: 'supervisor-1', body: { taskIds: ['bulk-1', 'bulk-2'], userId: 'coder-2' } });
+    const done = await api.request('POST', '/api/tasks/reassign', {
+      user: 'supervisor-1',
+      body: { taskIds: ['bulk-1', 'bulk-2'], userId: 'coder-2' },
+    });
     expect(done.status).toBe(200);
-    expect(done.body.items.map((t: { id: string; assigneeId: string }) => [t.id, t.assigneeId])).toEqual([['bulk-1', 'coder-2'], ['bulk-2', 'coder-2']]);
-    expect((await api.request('POST', '/api/tasks/reassign', { user: 'biller-1', body: { taskIds: ['bulk-1'], userId: 'coder-2' } })).status).toBe(403);
+    expect(done.body.items.map((t: { id: string; assigneeId: string }) => [t.id, t.assigneeId])).toEqual([
+      ['bulk-1', 'coder-2'],
+      ['bulk-2', 'coder-2'],
+    ]);
+    expect(
+      (await api.request('POST', '/api/tasks/reassign', { user: 'biller-1', body: { taskIds: ['bulk-1'], userId: 'coder-2' } })).status,
+    ).toBe(403);
   });
 
   it("a supervisor's priority override re-ranks the task and says so", async () => {
     await tasks({ id: 'p-1', priority: 30 }, { id: 'p-2', priority: 60 });
     expect((await api.request('PATCH', '/api/tasks/p-1/priority', { user: 'coder-1', body: { priority: 99 } })).status).toBe(403);
-    expect((await api.request('PATCH', '/api/tasks/p-1/priority', { user: 'supervisor-1', body: { priority: 101 } })).body.error.field).toBe('priority');
+    expect(
+      (await api.request('PATCH', '/api/tasks/p-1/priority', { user: 'supervisor-1', body: { priority: 101 } })).body.error.field,
+    ).toBe('priority');
     const res = await api.request('PATCH', '/api/tasks/p-1/priority', { user: 'supervisor-1', body: { priority: 99 } });
-    expect(res.body).toMatchObject({ priority: 99, prioritySetById: 'supervisor-1', rank: { priority: 99, reasons: ['set to 99 by supervisor-1'] } });
+    expect(res.body).toMatchObject({
+      priority: 99,
+      prioritySetById: 'supervisor-1',
+      rank: { priority: 99, reasons: ['set to 99 by supervisor-1'] },
+    });
     const list = await api.request('GET', '/api/queues/CODER/tasks', { user: 'coder-1' });
     expect(ids(list.body.items)).toEqual(['p-1', 'p-2']);
     const audit = await db.prisma.auditEvent.findFirstOrThrow({ where: { action: 'task.priority', entityId: 'p-1' } });
@@ -302,7 +359,10 @@ describe('claim, release, reassign, priority, notes', () => {
 
   it('notes: added by whoever works the queue, read back with the task, audited without their text', async () => {
     await tasks({ id: 'note-1' });
-    const note = await api.request('POST', '/api/tasks/note-1/notes', { user: 'coder-1', body: { body: 'Called Mrs Example about her op report' } });
+    const note = await api.request('POST', '/api/tasks/note-1/notes', {
+      user: 'coder-1',
+      body: { body: 'Called Mrs Example about her op report' },
+    });
     expect(note.status).toBe(201);
     expect(note.body).toMatchObject({ taskId: 'note-1', authorId: 'coder-1', body: 'Called Mrs Example about her op report' });
     expect((await api.request('POST', '/api/tasks/note-1/notes', { user: 'biller-1', body: { body: 'x' } })).status).toBe(403);
@@ -318,7 +378,8 @@ describe('claim, release, reassign, priority, notes', () => {
 describe('POST /api/tasks/:id/complete on tasks the claim workflow opened: who may complete what', () => {
   let h: Harness;
   const confirm: TaskOutcome = { action: 'CONFIRM_CODES', diagnoses: ['E11.9', 'I10'] };
-  const completions = (taskId: string) => h.db.prisma.auditEvent.findMany({ where: { action: 'task.complete', entityId: taskId }, orderBy: { id: 'asc' } });
+  const completions = (taskId: string) =>
+    h.db.prisma.auditEvent.findMany({ where: { action: 'task.complete', entityId: taskId }, orderBy: { id: 'asc' } });
   const row = (taskId: string) => h.db.prisma.task.findUniqueOrThrow({ where: { id: taskId } });
   const states = async (claimId: string): Promise<ClaimState[]> => (await h.status(claimId)).history.map((t) => t.state);
 
@@ -376,7 +437,11 @@ describe('POST /api/tasks/:id/complete on tasks the claim workflow opened: who m
 
     expect((await h.completeTask(codeReview.id, confirm, USER_IDS.coder2)).status).toBe(200);
     await h.waitForState(codedClaim, 'SUBMITTED');
-    for (const [t, actor] of [[codeReview, USER_IDS.coder2], [denial, USER_IDS.biller2], [approval, USER_IDS.supervisor]] as const) {
+    for (const [t, actor] of [
+      [codeReview, USER_IDS.coder2],
+      [denial, USER_IDS.biller2],
+      [approval, USER_IDS.supervisor],
+    ] as const) {
       expect((await completions(t.id)).map((a) => a.actor)).toEqual([actor]);
       await expect.poll(async () => (await row(t.id)).status).toBe('DONE');
     }
@@ -398,7 +463,9 @@ describe('POST /api/tasks/:id/complete on tasks the claim workflow opened: who m
   });
 
   it('an open task whose rule needs a skill is completed only by someone with it', async () => {
-    expect((await h.api('PUT', '/api/routing-rules/CHART_AUDIT/*', { requiredSkill: 'chart-audit' }, USER_IDS.supervisor)).status).toBe(200);
+    expect((await h.api('PUT', '/api/routing-rules/CHART_AUDIT/*', { requiredSkill: 'chart-audit' }, USER_IDS.supervisor)).status).toBe(
+      200,
+    );
     try {
       const claimId = await deniedClaim('CODING_DENIAL');
       const audit = await h.waitForTask(claimId, 'CHART_AUDIT');
@@ -458,12 +525,43 @@ describe('GET /api/queues/:queue/tasks: rank, filters, paging', () => {
     await db.prisma.task.deleteMany({ where: { id: { startsWith: 'f-' } } });
     await tasks(
       {
-        id: 'f-denial', queue: 'BILLER', kind: 'DENIAL_REVIEW', priority: 90, claimId: bluePeakClaim, dueAt: daysAgo(2.5), createdAt: daysAgo(10),
+        id: 'f-denial',
+        queue: 'BILLER',
+        kind: 'DENIAL_REVIEW',
+        priority: 90,
+        claimId: bluePeakClaim,
+        dueAt: daysAgo(2.5),
+        createdAt: daysAgo(10),
         context: { balanceCents: 25_000, appealDeadline: new Date(now + 5 * DAY + 3_600_000).toISOString() },
       },
-      { id: 'f-follow-mine', queue: 'BILLER', kind: 'FOLLOW_UP', priority: 60, status: 'CLAIMED', assigneeId: 'biller-1', createdAt: daysAgo(3) },
-      { id: 'f-follow-other', queue: 'BILLER', kind: 'FOLLOW_UP', priority: 60, status: 'CLAIMED', assigneeId: 'biller-2', createdAt: daysAgo(1), claimId: bluePeakClaim },
-      { id: 'f-rejection', queue: 'BILLER', kind: 'FIX_REJECTION', priority: 50, dueAt: new Date(now + 3 * DAY), createdAt: daysAgo(0.5), context: { balanceCents: 500 } },
+      {
+        id: 'f-follow-mine',
+        queue: 'BILLER',
+        kind: 'FOLLOW_UP',
+        priority: 60,
+        status: 'CLAIMED',
+        assigneeId: 'biller-1',
+        createdAt: daysAgo(3),
+      },
+      {
+        id: 'f-follow-other',
+        queue: 'BILLER',
+        kind: 'FOLLOW_UP',
+        priority: 60,
+        status: 'CLAIMED',
+        assigneeId: 'biller-2',
+        createdAt: daysAgo(1),
+        claimId: bluePeakClaim,
+      },
+      {
+        id: 'f-rejection',
+        queue: 'BILLER',
+        kind: 'FIX_REJECTION',
+        priority: 50,
+        dueAt: new Date(now + 3 * DAY),
+        createdAt: daysAgo(0.5),
+        context: { balanceCents: 500 },
+      },
       { id: 'f-done', queue: 'BILLER', kind: 'FOLLOW_UP', priority: 99, status: 'DONE' },
     );
   });
@@ -480,11 +578,15 @@ describe('GET /api/queues/:queue/tasks: rank, filters, paging', () => {
       id: 'f-denial',
       priority: 90,
       overdue: true,
-      rank: { priority: 90, reasons: ['denial review base 50', '$250.00 at stake +20', 'appeal deadline in 5 days +20', 'overdue by 2 days'] },
+      rank: {
+        priority: 90,
+        reasons: ['denial review base 50', '$250.00 at stake +20', 'appeal deadline in 5 days +20', 'overdue by 2 days'],
+      },
       claim: { payerId: PAYER_IDS.bluePeak, balanceCents: 42_000 },
     });
     expect(res.body.items.find((t: { id: string }) => t.id === 'f-rejection').rank).toEqual({
-      priority: 50, reasons: ['fix rejection base 50'],
+      priority: 50,
+      reasons: ['fix rejection base 50'],
     });
   });
 
@@ -508,7 +610,8 @@ describe('GET /api/queues/:queue/tasks: rank, filters, paging', () => {
   });
 
   it('refuses contradictory or malformed filters, naming the field', async () => {
-    const field = async (query: string) => (await dayApi.request('GET', `/api/queues/BILLER/tasks?${query}`, { user: 'biller-1' })).body.error.field;
+    const field = async (query: string) =>
+      (await dayApi.request('GET', `/api/queues/BILLER/tasks?${query}`, { user: 'biller-1' })).body.error.field;
     expect(await field('mine=true&unassigned=true')).toBe('assigneeId');
     expect(await field('minAgeDays=two')).toBe('minAgeDays');
     expect(await field('dueBefore=soon')).toBe('dueBefore');
@@ -542,7 +645,11 @@ describe('GET /api/queues/:queue/tasks: rank, filters, paging', () => {
       const seen: string[] = [];
       let cursor: string | null = null;
       do {
-        const res: { body: any } = await api.request('GET', `/api/queues/CODER/tasks?limit=17${query}${cursor ? `&cursor=${cursor}` : ''}`, { user: 'coder-1' });
+        const res: { body: any } = await api.request(
+          'GET',
+          `/api/queues/CODER/tasks?limit=17${query}${cursor ? `&cursor=${cursor}` : ''}`,
+          { user: 'coder-1' },
+        );
         seen.push(...ids(res.body.items));
         cursor = res.body.nextCursor;
       } while (cursor);

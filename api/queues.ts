@@ -50,7 +50,10 @@ export function queuePageSql(
       ? [Prisma.sql`t.priority = ${after.p} AND (t."dueAt", t.id) > (${after.d}, ${after.id})`, Prisma.sql`t.priority < ${after.p}`]
       : [Prisma.sql`TRUE`];
     for (const side of sides) {
-      const where = Prisma.join([Prisma.sql`t.queue = ${queue}::"TaskQueue"`, Prisma.sql`t.status = ${status}::"TaskStatus"`, side, ...filters], ' AND ');
+      const where = Prisma.join(
+        [Prisma.sql`t.queue = ${queue}::"TaskQueue"`, Prisma.sql`t.status = ${status}::"TaskStatus"`, side, ...filters],
+        ' AND ',
+      );
       ranges.push(Prisma.sql`(SELECT t.id, t.priority, t."dueAt" FROM ${from} WHERE ${where}
         ORDER BY t.priority DESC, t."dueAt" ASC, t.id ASC LIMIT ${take})`);
     }
@@ -123,7 +126,11 @@ export async function claimNextTask(prisma: PrismaClient, queue: TaskQueue, who:
       data: { status: 'CLAIMED', assigneeId: who.id, claimedAt: new Date() },
     });
     await recordAudit(tx, {
-      actor: who.id, action: 'task.claim', entity: 'task', entityId: task.id, claimId: task.claimId,
+      actor: who.id,
+      action: 'task.claim',
+      entity: 'task',
+      entityId: task.id,
+      claimId: task.claimId,
       detail: { kind: task.kind, queue, via: 'next' },
     });
     return task;
@@ -153,8 +160,7 @@ export function queuesRouter(ctx: ApiContext): Router {
     const byId = new Map(rows.map((r) => [r.id, r]));
     const page = ids.slice(0, limit).flatMap((id) => byId.get(id) ?? []);
     const last = page.at(-1);
-    const nextCursor =
-      ids.length > limit && last ? encodeCursor({ p: last.priority, d: last.dueAt.toISOString(), id: last.id }) : null;
+    const nextCursor = ids.length > limit && last ? encodeCursor({ p: last.priority, d: last.dueAt.toISOString(), id: last.id }) : null;
     res.json({ items: page.map((t) => queueItemView(t, now, config.dayMs)), nextCursor });
   });
 
@@ -183,14 +189,19 @@ export function queuesRouter(ctx: ApiContext): Router {
       const saved = await tx.routingRule.upsert({
         where: { kind_payerGroup: { kind, payerGroup: key.payerGroup } },
         create: {
-          kind, payerGroup: key.payerGroup, queue: TASK_KINDS[kind].queue,
+          kind,
+          payerGroup: key.payerGroup,
+          queue: TASK_KINDS[kind].queue,
           requiredSkill: body.requiredSkill ?? null,
           slaDays: body.slaDays ?? fallback?.slaDays ?? DEFAULT_TASK_SLA_DAYS[kind],
         },
         update: { requiredSkill: body.requiredSkill, slaDays: body.slaDays },
       });
       await recordAudit(tx, {
-        actor: callerId(res), action: 'routingRule.update', entity: 'routingRule', entityId: `${kind}/${key.payerGroup}`,
+        actor: callerId(res),
+        action: 'routingRule.update',
+        entity: 'routingRule',
+        entityId: `${kind}/${key.payerGroup}`,
         detail: { requiredSkill: saved.requiredSkill, slaDays: saved.slaDays },
       });
       return saved;
@@ -206,7 +217,12 @@ export function queuesRouter(ctx: ApiContext): Router {
     const removed = await prisma.$transaction(async (tx) => {
       const gone = await tx.routingRule.deleteMany({ where: { kind: key.kind, payerGroup: key.payerGroup } });
       if (gone.count) {
-        await recordAudit(tx, { actor: callerId(res), action: 'routingRule.delete', entity: 'routingRule', entityId: `${key.kind}/${key.payerGroup}` });
+        await recordAudit(tx, {
+          actor: callerId(res),
+          action: 'routingRule.delete',
+          entity: 'routingRule',
+          entityId: `${key.kind}/${key.payerGroup}`,
+        });
       }
       return gone.count;
     });
@@ -217,6 +233,20 @@ export function queuesRouter(ctx: ApiContext): Router {
   return router;
 }
 
-function routingRuleView(r: { kind: string; payerGroup: string; queue: TaskQueue; requiredSkill: string | null; slaDays: number; updatedAt: Date }) {
-  return { kind: r.kind, payerGroup: r.payerGroup, queue: r.queue, requiredSkill: r.requiredSkill, slaDays: r.slaDays, updatedAt: r.updatedAt.toISOString() };
+function routingRuleView(r: {
+  kind: string;
+  payerGroup: string;
+  queue: TaskQueue;
+  requiredSkill: string | null;
+  slaDays: number;
+  updatedAt: Date;
+}) {
+  return {
+    kind: r.kind,
+    payerGroup: r.payerGroup,
+    queue: r.queue,
+    requiredSkill: r.requiredSkill,
+    slaDays: r.slaDays,
+    updatedAt: r.updatedAt.toISOString(),
+  };
 }

@@ -11,7 +11,14 @@ const balanced = (): RemittanceInput =>
     paymentMethod: 'CHK',
     paymentCents: 7_000,
     claims: [
-      { claimId: 'CFA', statusCode: '4', chargeCents: 14_500, paidCents: 0, patientRespCents: 0, adjustments: [{ groupCode: 'CO', carc: '50', amountCents: 14_500 }] },
+      {
+        claimId: 'CFA',
+        statusCode: '4',
+        chargeCents: 14_500,
+        paidCents: 0,
+        patientRespCents: 0,
+        adjustments: [{ groupCode: 'CO', carc: '50', amountCents: 14_500 }],
+      },
       {
         claimId: 'CFB',
         statusCode: '1',
@@ -79,10 +86,27 @@ describe('findImbalance', () => {
   it('balances a reversal, whose amounts are all negative', () => {
     const r = balanced();
     r.claims = [
-      { claimId: 'CFB', statusCode: '22', chargeCents: -10_000, paidCents: -7_000, patientRespCents: -2_000,
-        adjustments: [{ groupCode: 'PR', carc: '1', amountCents: -2_000 }, { groupCode: 'CO', carc: '45', amountCents: -1_000 }], lines: [] },
-      { claimId: 'CFB2', statusCode: '1', chargeCents: 10_000, paidCents: 7_000, patientRespCents: 3_000,
-        adjustments: [{ groupCode: 'PR', carc: '1', amountCents: 3_000 }], lines: [] },
+      {
+        claimId: 'CFB',
+        statusCode: '22',
+        chargeCents: -10_000,
+        paidCents: -7_000,
+        patientRespCents: -2_000,
+        adjustments: [
+          { groupCode: 'PR', carc: '1', amountCents: -2_000 },
+          { groupCode: 'CO', carc: '45', amountCents: -1_000 },
+        ],
+        lines: [],
+      },
+      {
+        claimId: 'CFB2',
+        statusCode: '1',
+        chargeCents: 10_000,
+        paidCents: 7_000,
+        patientRespCents: 3_000,
+        adjustments: [{ groupCode: 'PR', carc: '1', amountCents: 3_000 }],
+        lines: [],
+      },
     ];
     r.paymentCents = 0;
     expect(findImbalance(r)).toBeNull();

@@ -64,9 +64,10 @@ export function findImbalance(remittance: RemittanceInput): Imbalance | null {
   if (remittance.paymentCents !== claimsPaid - providerAdjusted) {
     return {
       field: 'paymentCents',
-      message: providerAdjusted === 0
-        ? `payment ${remittance.paymentCents} ≠ the claims' paid total ${claimsPaid}`
-        : `payment ${remittance.paymentCents} ≠ the claims' paid total ${claimsPaid} less provider adjustments ${providerAdjusted} = ${claimsPaid - providerAdjusted}`,
+      message:
+        providerAdjusted === 0
+          ? `payment ${remittance.paymentCents} ≠ the claims' paid total ${claimsPaid}`
+          : `payment ${remittance.paymentCents} ≠ the claims' paid total ${claimsPaid} less provider adjustments ${providerAdjusted} = ${claimsPaid - providerAdjusted}`,
     };
   }
   return null;

@@ -99,7 +99,13 @@ const PUBLIC_PATH = /^\/api\/(health$|openapi)/;
 const f = useApiFixture();
 let strict: TestApi;
 const tokens = {} as Record<RoleName, string>;
-const USERS: Record<RoleName, string> = { CODER: 'coder-1', BILLER: 'biller-1', SUPERVISOR: 'supervisor-1', ADMIN: 'admin', CLEARINGHOUSE: SIMULATOR_SENDER_ID };
+const USERS: Record<RoleName, string> = {
+  CODER: 'coder-1',
+  BILLER: 'biller-1',
+  SUPERVISOR: 'supervisor-1',
+  ADMIN: 'admin',
+  CLEARINGHOUSE: SIMULATOR_SENDER_ID,
+};
 const table = routeTable(createApp({ prisma: {} as never, temporal: {} as never, config: testConfig() }));
 
 beforeAll(async () => {
@@ -121,7 +127,10 @@ describe('the role matrix over every route', () => {
     const undeclared = table.filter((r) => r.roles !== null && r.roles.length === 0).map((r) => `${r.method} ${r.path}`);
     expect(undeclared, 'routes without requireRole(...)').toEqual([]);
     const publicRoutes = table.filter((r) => r.roles === null).map((r) => `${r.method} ${r.path}`);
-    expect(publicRoutes.filter((r) => !PUBLIC_PATH.test(r.split(' ')[1])), 'routes in front of authentication').toEqual([]);
+    expect(
+      publicRoutes.filter((r) => !PUBLIC_PATH.test(r.split(' ')[1])),
+      'routes in front of authentication',
+    ).toEqual([]);
   });
 
   it('each route declares the roles the issue gives it', () => {
@@ -139,7 +148,8 @@ describe('the role matrix over every route', () => {
       const call = (token?: string) => strict.request(r.method, path, { user: null, token, body: hasBody ? {} : undefined });
       const anonymous = await call();
       if (r.roles === null) {
-        if (anonymous.status === 401 || anonymous.status === 403) problems.push(`${r.method} ${r.path} public, but no token: ${anonymous.status}`);
+        if (anonymous.status === 401 || anonymous.status === 403)
+          problems.push(`${r.method} ${r.path} public, but no token: ${anonymous.status}`);
         continue;
       }
       if (anonymous.status !== 401) problems.push(`${r.method} ${r.path} no token: ${anonymous.status}, expected 401`);
@@ -147,7 +157,10 @@ describe('the role matrix over every route', () => {
         const res = await call(tokens[role]);
         const allowed = r.roles.includes(role);
         const ok = allowed ? res.status !== 401 && res.status !== 403 : res.status === 403;
-        if (!ok) problems.push(`${r.method} ${r.path} as ${role}: ${res.status} ${JSON.stringify(res.body?.error)}, expected ${allowed ? 'through' : '403'}`);
+        if (!ok)
+          problems.push(
+            `${r.method} ${r.path} as ${role}: ${res.status} ${JSON.stringify(res.body?.error)}, expected ${allowed ? 'through' : '403'}`,
+          );
       }
     }
     expect(problems).toEqual([]);
@@ -159,7 +172,10 @@ describe('the route table reader', () => {
     const { default: expressApp } = await import('express');
     const app = expressApp();
     app.get('/api/health', (_req, res) => void res.end());
-    app.use('/api', Object.assign((_req: unknown, _res: unknown, next: () => void) => next(), { [AUTHENTICATES]: true }));
+    app.use(
+      '/api',
+      Object.assign((_req: unknown, _res: unknown, next: () => void) => next(), { [AUTHENTICATES]: true }),
+    );
     const router = expressApp.Router();
     router.get('/forgotten', (_req, res) => void res.end());
     router.get('/declared', requireRole('ADMIN', 'CODER'), (_req, res) => void res.end());

@@ -10,17 +10,15 @@ import { enumList, once } from './queryParams';
 export const MAX_CENTS = 2_147_483_647;
 
 const isoDate = z.iso.date('must be a real calendar date written YYYY-MM-DD');
-const cents = z
-  .int('must be a whole number of cents')
-  .min(0, 'must not be negative')
-  .max(MAX_CENTS, `must not exceed ${MAX_CENTS} cents`);
+const cents = z.int('must be a whole number of cents').min(0, 'must not be negative').max(MAX_CENTS, `must not exceed ${MAX_CENTS} cents`);
 /** 835 amounts go negative in reversals (CLP02 22) and corrections, so inbound money may be signed. */
 const signedCents = z
   .int('must be a whole number of cents')
   .min(-MAX_CENTS, `must not be below -${MAX_CENTS} cents`)
   .max(MAX_CENTS, `must not exceed ${MAX_CENTS} cents`);
 /** A count or number stored in an Int column: past 32 bits PostgreSQL refuses it, which must be a 400, not a 500. */
-const int32 = (min: number) => z.int('must be a whole number').min(min, `must be at least ${min}`).max(MAX_CENTS, `must not exceed ${MAX_CENTS}`);
+const int32 = (min: number) =>
+  z.int('must be a whole number').min(min, `must be at least ${min}`).max(MAX_CENTS, `must not exceed ${MAX_CENTS}`);
 const id = z.string('must be a string').trim().min(1, 'must not be empty').max(64, 'must be at most 64 characters');
 const text = (max: number) => z.string('must be a string').trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
 
@@ -84,11 +82,7 @@ export const createClaimBody = z
   .superRefine(checkLinesAgainstDiagnoses);
 export type CreateClaimBody = z.output<typeof createClaimBody>;
 
-export const idempotencyKey = z
-  .string()
-  .trim()
-  .min(1, 'must not be empty')
-  .max(200, 'must be at most 200 characters');
+export const idempotencyKey = z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters');
 
 const coverageInput = z.strictObject({
   payerId: id,
@@ -96,7 +90,10 @@ const coverageInput = z.strictObject({
   groupNumber: text(50).optional(),
   priority: z.enum(['PRIMARY', 'SECONDARY', 'TERTIARY'], 'must be PRIMARY, SECONDARY or TERTIARY').optional(),
   /** X12 individual relationship code; 18 = self */
-  relationship: z.string('must be a string').regex(/^\d{2}$/, 'must be a 2-digit relationship code').optional(),
+  relationship: z
+    .string('must be a string')
+    .regex(/^\d{2}$/, 'must be a 2-digit relationship code')
+    .optional(),
 });
 const PRIORITY_BY_POSITION = ['PRIMARY', 'SECONDARY', 'TERTIARY'] as const;
 
@@ -158,11 +155,7 @@ const pageSize = z
 export const claimListQuery = z.strictObject({
   state: z.enum(CLAIM_STATES, `must be one of ${CLAIM_STATES.join(', ')}`).optional(),
   payerId: once.optional(),
-  olderThanDays: z
-    .string('must be given once')
-    .regex(/^\d+$/, 'must be a whole number of days')
-    .transform(Number)
-    .optional(),
+  olderThanDays: z.string('must be given once').regex(/^\d+$/, 'must be a whole number of days').transform(Number).optional(),
   limit: pageSize.optional(),
   cursor: once.optional(),
 });
@@ -174,37 +167,42 @@ const wholeNumber = z
   .pipe(z.int().max(MAX_CENTS, `must not exceed ${MAX_CENTS}`));
 const instant = z
   .string('must be given once')
-  .refine((s) => /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2}))?$/.test(s) && !Number.isNaN(Date.parse(s)), 'must be a date (YYYY-MM-DD) or an ISO 8601 instant')
+  .refine(
+    (s) => /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2}))?$/.test(s) && !Number.isNaN(Date.parse(s)),
+    'must be a date (YYYY-MM-DD) or an ISO 8601 instant',
+  )
   .transform((s) => new Date(s));
 const trueOnly = z.enum(['true'], 'must be true when given').transform(() => true as const);
 
 const TASK_STATUSES = ['OPEN', 'CLAIMED', 'DONE', 'CANCELLED'] as const;
 export const taskQueueParam = z.enum(['CODER', 'BILLER', 'SUPERVISOR'], 'must be CODER, BILLER or SUPERVISOR');
-export const taskListQuery = z.strictObject({
-  /** one status or a comma-separated list; OPEN and CLAIMED when absent */
-  status: enumList(TASK_STATUSES).optional(),
-  kind: z.enum(TASK_KIND_NAMES, 'must be a task kind such as CODE_REVIEW').optional(),
-  payerId: once.optional(),
-  /** created at or after / before: an instant (ISO 8601) or a date (midnight UTC) */
-  createdAfter: instant.optional(),
-  createdBefore: instant.optional(),
-  /** open at least this many lifecycle days (config.dayMs) */
-  minAgeDays: wholeNumber.optional(),
-  /** the claim's balance, in cents */
-  minBalanceCents: wholeNumber.optional(),
-  maxBalanceCents: wholeNumber.optional(),
-  /** due before this instant; `overdue=true` is due before now */
-  dueBefore: instant.optional(),
-  overdue: trueOnly.optional(),
-  assigneeId: once.optional(),
-  mine: trueOnly.optional(),
-  unassigned: trueOnly.optional(),
-  limit: pageSize.optional(),
-  cursor: once.optional(),
-}).refine((q) => [q.assigneeId !== undefined, q.mine, q.unassigned].filter(Boolean).length <= 1, {
-  message: 'give at most one of assigneeId, mine and unassigned',
-  path: ['assigneeId'],
-});
+export const taskListQuery = z
+  .strictObject({
+    /** one status or a comma-separated list; OPEN and CLAIMED when absent */
+    status: enumList(TASK_STATUSES).optional(),
+    kind: z.enum(TASK_KIND_NAMES, 'must be a task kind such as CODE_REVIEW').optional(),
+    payerId: once.optional(),
+    /** created at or after / before: an instant (ISO 8601) or a date (midnight UTC) */
+    createdAfter: instant.optional(),
+    createdBefore: instant.optional(),
+    /** open at least this many lifecycle days (config.dayMs) */
+    minAgeDays: wholeNumber.optional(),
+    /** the claim's balance, in cents */
+    minBalanceCents: wholeNumber.optional(),
+    maxBalanceCents: wholeNumber.optional(),
+    /** due before this instant; `overdue=true` is due before now */
+    dueBefore: instant.optional(),
+    overdue: trueOnly.optional(),
+    assigneeId: once.optional(),
+    mine: trueOnly.optional(),
+    unassigned: trueOnly.optional(),
+    limit: pageSize.optional(),
+    cursor: once.optional(),
+  })
+  .refine((q) => [q.assigneeId !== undefined, q.mine, q.unassigned].filter(Boolean).length <= 1, {
+    message: 'give at most one of assigneeId, mine and unassigned',
+    path: ['assigneeId'],
+  });
 
 // Inbound messages (domain/clearinghouse.ts). Unknown keys are dropped, not refused: a sender may add
 // fields before we read them, and refusing would make it re-deliver forever.
@@ -223,7 +221,10 @@ const remittanceAdjustment = z.object({
   groupCode: z.enum(['CO', 'PR', 'OI', 'PI', 'CR'], 'must be CO, PR, OI, PI or CR'),
   carc: z.string('must be a string').regex(/^[A-Z0-9]{1,5}$/, 'must be a claim adjustment reason code'),
   amountCents: signedCents,
-  rarc: z.string('must be a string').regex(/^[A-Z0-9]{1,7}$/, 'must be a remittance advice remark code').optional(),
+  rarc: z
+    .string('must be a string')
+    .regex(/^[A-Z0-9]{1,7}$/, 'must be a remittance advice remark code')
+    .optional(),
 });
 const remittanceLine = z.object({
   lineNo: int32(1),
@@ -245,7 +246,9 @@ const remittanceClaim = z.object({
 const providerAdjustment = z.object({
   providerId: text(80).optional(),
   fiscalPeriodDate: isoDate.optional(),
-  reasonCode: z.string('must be a string').regex(/^[A-Z0-9]{2}$/, 'must be a 2-character PLB adjustment reason code such as L6, WO, FB or CS'),
+  reasonCode: z
+    .string('must be a string')
+    .regex(/^[A-Z0-9]{2}$/, 'must be a 2-character PLB adjustment reason code such as L6, WO, FB or CS'),
   referenceId: text(50).optional(),
   amountCents: signedCents,
 });
@@ -271,22 +274,36 @@ export const appealDecisionMessage = z.object({
 // ---- users, tokens, routing rules ----
 
 const ROLE_NAMES = ['CODER', 'BILLER', 'SUPERVISOR', 'ADMIN', 'CLEARINGHOUSE'] as const;
-const userId = z.string('must be a string').regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be 1-64 letters, digits, dots, dashes or underscores');
-const skill = z.string('must be a string').regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'must be 1-40 lowercase letters, digits, dashes or underscores');
+const userId = z
+  .string('must be a string')
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be 1-64 letters, digits, dots, dashes or underscores');
+const skill = z
+  .string('must be a string')
+  .regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'must be 1-40 lowercase letters, digits, dashes or underscores');
 /** a Payer.id a CLEARINGHOUSE sender may deliver for, or "*" for every payer */
 const senderPayerId = z.string('must be a string').regex(/^(\*|[A-Za-z0-9][A-Za-z0-9._-]{0,63})$/, 'must be a payer id or *');
-const payerGroup = z.string('must be a string').regex(/^[A-Z0-9][A-Z0-9_-]{0,39}$/, 'must be 1-40 uppercase letters, digits, dashes or underscores');
+const payerGroup = z
+  .string('must be a string')
+  .regex(/^[A-Z0-9][A-Z0-9_-]{0,39}$/, 'must be 1-40 uppercase letters, digits, dashes or underscores');
 const uniqueList = <T extends z.ZodType<string>>(item: T, max: number) =>
-  z.array(item).max(max, `at most ${max}`).refine((xs) => new Set(xs).size === xs.length, 'must not repeat an entry');
+  z
+    .array(item)
+    .max(max, `at most ${max}`)
+    .refine((xs) => new Set(xs).size === xs.length, 'must not repeat an entry');
 
-export const createUserBody = z.strictObject({
-  id: userId,
-  name: text(100),
-  role: z.enum(ROLE_NAMES, `must be one of ${ROLE_NAMES.join(', ')}`),
-  skills: uniqueList(skill, 50).optional(),
-  payerGroups: uniqueList(payerGroup, 50).optional(),
-  payerIds: uniqueList(senderPayerId, 200).optional(),
-}).refine((u) => u.role === 'CLEARINGHOUSE' || !u.payerIds?.length, { message: 'only a CLEARINGHOUSE sender speaks for payers', path: ['payerIds'] });
+export const createUserBody = z
+  .strictObject({
+    id: userId,
+    name: text(100),
+    role: z.enum(ROLE_NAMES, `must be one of ${ROLE_NAMES.join(', ')}`),
+    skills: uniqueList(skill, 50).optional(),
+    payerGroups: uniqueList(payerGroup, 50).optional(),
+    payerIds: uniqueList(senderPayerId, 200).optional(),
+  })
+  .refine((u) => u.role === 'CLEARINGHOUSE' || !u.payerIds?.length, {
+    message: 'only a CLEARINGHOUSE sender speaks for payers',
+    path: ['payerIds'],
+  });
 export type CreateUserBody = z.output<typeof createUserBody>;
 
 export const updateUserBody = z.strictObject({
@@ -318,7 +335,10 @@ export const routingRuleKey = z.strictObject({
 
 export const reassignBody = z.strictObject({ userId: id });
 export const bulkReassignBody = z.strictObject({
-  taskIds: z.array(id).min(1, 'at least one task id is required').max(500, 'at most 500 tasks at once')
+  taskIds: z
+    .array(id)
+    .min(1, 'at least one task id is required')
+    .max(500, 'at most 500 tasks at once')
     .refine((xs) => new Set(xs).size === xs.length, 'must not repeat a task id'),
   userId: id,
 });

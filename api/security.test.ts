@@ -27,7 +27,8 @@ const tokens: Record<string, string> = {};
 
 beforeAll(async () => {
   strict = await startApi({ prisma: f.db.prisma, temporal: f.env.client, config: strictConfig() });
-  for (const user of ['admin', 'biller-1', 'coder-1']) tokens[user] = (await issueToken(f.db.prisma, user, { name: 'security test' }, 'test')).token;
+  for (const user of ['admin', 'biller-1', 'coder-1'])
+    tokens[user] = (await issueToken(f.db.prisma, user, { name: 'security test' }, 'test')).token;
 });
 afterAll(() => strict?.close());
 
@@ -77,8 +78,17 @@ describe('security headers', () => {
       ['mixed-case path', await strict.request('GET', '/Api/Claims', { user: null })],
     ];
     expect(answers.map(([what, r]) => [what, r.status])).toEqual([
-      ['health', 200], ['signed-in read', 200], ['sign-in', 200], ['no token', 401], ['wrong role', 403],
-      ['unknown api route', 404], ['malformed JSON', 400], ['inbound', 401], ['openapi', 200], ['upper-case path', 200], ['mixed-case path', 401],
+      ['health', 200],
+      ['signed-in read', 200],
+      ['sign-in', 200],
+      ['no token', 401],
+      ['wrong role', 403],
+      ['unknown api route', 404],
+      ['malformed JSON', 400],
+      ['inbound', 401],
+      ['openapi', 200],
+      ['upper-case path', 200],
+      ['mixed-case path', 401],
     ]);
     for (const [what, r] of answers) {
       expectSecurityHeaders(r.headers, what);
@@ -132,17 +142,24 @@ describe('security headers', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'claimflow-tls-'));
     try {
       const [key, cert] = [path.join(dir, 'key.pem'), path.join(dir, 'cert.pem')];
-      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1'], { stdio: 'ignore' });
+      execFileSync(
+        'openssl',
+        ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1'],
+        { stdio: 'ignore' },
+      );
       const app = createApp({ prisma: f.db.prisma, temporal: f.env.client, config: strictConfig(), log: () => {} });
       const server = https.createServer({ key: fs.readFileSync(key), cert: fs.readFileSync(cert) }, app);
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
       try {
         const headers = await new Promise<http.IncomingHttpHeaders>((resolve, reject) => {
           https
-            .get({ host: '127.0.0.1', port: (server.address() as AddressInfo).port, path: '/api/health', rejectUnauthorized: false }, (res) => {
-              res.resume();
-              resolve(res.headers);
-            })
+            .get(
+              { host: '127.0.0.1', port: (server.address() as AddressInfo).port, path: '/api/health', rejectUnauthorized: false },
+              (res) => {
+                res.resume();
+                resolve(res.headers);
+              },
+            )
             .on('error', reject);
         });
         expect(headers['strict-transport-security']).toBe(HSTS);
@@ -162,11 +179,14 @@ describe('rate limiting of sign-in', () => {
     const api = await startApi({ prisma: f.db.prisma, temporal: f.env.client, config: strictConfig() });
     try {
       const statuses: number[] = [];
-      for (let i = 0; i < 22; i++) statuses.push((await api.request('GET', '/api/me', { token: i % 2 ? guess() : 'not-even-a-token' })).status);
+      for (let i = 0; i < 22; i++)
+        statuses.push((await api.request('GET', '/api/me', { token: i % 2 ? guess() : 'not-even-a-token' })).status);
       expect(statuses).toEqual([...Array(20).fill(401), 429, 429]);
       const refused = await api.request('GET', '/api/me', { token: tokens['coder-1'] });
       expect(refused.status).toBe(429);
-      expect(refused.body).toEqual({ error: { code: 'RATE_LIMITED', message: expect.stringMatching(/^too many requests; retry in \d+ s$/) } });
+      expect(refused.body).toEqual({
+        error: { code: 'RATE_LIMITED', message: expect.stringMatching(/^too many requests; retry in \d+ s$/) },
+      });
       const retryAfter = Number(refused.headers.get('retry-after'));
       expect(retryAfter).toBeGreaterThan(50);
       expect(retryAfter).toBeLessThanOrEqual(60);
@@ -184,10 +204,19 @@ describe('rate limiting of sign-in', () => {
   });
 
   it('does not limit successful traffic, sequential or in parallel, and a valid token does not reset the count', async () => {
-    const api = await startApi({ prisma: f.db.prisma, temporal: f.env.client, config: strictConfig(), signInRateLimit: { windowMs: 60_000, max: 5 } });
+    const api = await startApi({
+      prisma: f.db.prisma,
+      temporal: f.env.client,
+      config: strictConfig(),
+      signInRateLimit: { windowMs: 60_000, max: 5 },
+    });
     try {
       for (let i = 0; i < 40; i++) expect((await api.request('GET', '/api/me', { token: tokens['biller-1'] })).status).toBe(200);
-      const parallel = await Promise.all(Array.from({ length: 60 }, (_, i) => api.request('GET', i % 2 ? '/api/payers' : '/api/me', { token: tokens[i % 3 ? 'biller-1' : 'coder-1'] })));
+      const parallel = await Promise.all(
+        Array.from({ length: 60 }, (_, i) =>
+          api.request('GET', i % 2 ? '/api/payers' : '/api/me', { token: tokens[i % 3 ? 'biller-1' : 'coder-1'] }),
+        ),
+      );
       expect(parallel.map((r) => r.status)).toEqual(Array(60).fill(200));
 
       const mixed: number[] = [];
@@ -203,10 +232,17 @@ describe('rate limiting of sign-in', () => {
   });
 
   it('a burst of parallel guesses from an address that has failed is held to the limit: lookups in flight count', async () => {
-    const api = await startApi({ prisma: f.db.prisma, temporal: f.env.client, config: strictConfig(), signInRateLimit: { windowMs: 60_000, max: 5 } });
+    const api = await startApi({
+      prisma: f.db.prisma,
+      temporal: f.env.client,
+      config: strictConfig(),
+      signInRateLimit: { windowMs: 60_000, max: 5 },
+    });
     try {
       expect((await api.request('GET', '/api/me', { token: guess() })).status).toBe(401);
-      const answers = await Promise.all(Array.from({ length: 50 }, (_, i) => api.request('GET', '/api/me', { token: i === 49 ? tokens['coder-1'] : guess() })));
+      const answers = await Promise.all(
+        Array.from({ length: 50 }, (_, i) => api.request('GET', '/api/me', { token: i === 49 ? tokens['coder-1'] : guess() })),
+      );
       const counts: Record<number, number> = {};
       for (const a of answers.slice(0, 49)) counts[a.status] = (counts[a.status] ?? 0) + 1;
       expect(counts).toEqual({ 401: 4, 429: 45 });
@@ -217,7 +253,12 @@ describe('rate limiting of sign-in', () => {
   });
 
   it('the count starts over when the window ends', async () => {
-    const api = await startApi({ prisma: f.db.prisma, temporal: f.env.client, config: strictConfig(), signInRateLimit: { windowMs: 1_500, max: 3 } });
+    const api = await startApi({
+      prisma: f.db.prisma,
+      temporal: f.env.client,
+      config: strictConfig(),
+      signInRateLimit: { windowMs: 1_500, max: 3 },
+    });
     try {
       for (let i = 0; i < 3; i++) expect((await api.request('GET', '/api/me', { token: guess() })).status).toBe(401);
       const refused = await api.request('GET', '/api/me', { token: tokens['coder-1'] });
@@ -236,9 +277,15 @@ describe('rate limiting of sign-in', () => {
   it('behind a proxy named in CLAIMFLOW_TRUST_PROXY, counts each client by its forwarded address; otherwise X-Forwarded-For is ignored', async () => {
     const limit = { windowMs: 60_000, max: 3 };
     const from = (client: string) => ({ 'X-Forwarded-For': client });
-    const proxied = await startApi({ prisma: f.db.prisma, temporal: f.env.client, config: { ...strictConfig(), trustProxy: 'loopback' }, signInRateLimit: limit });
+    const proxied = await startApi({
+      prisma: f.db.prisma,
+      temporal: f.env.client,
+      config: { ...strictConfig(), trustProxy: 'loopback' },
+      signInRateLimit: limit,
+    });
     try {
-      for (let i = 0; i < 3; i++) expect((await proxied.request('GET', '/api/me', { token: guess(), headers: from('203.0.113.7') })).status).toBe(401);
+      for (let i = 0; i < 3; i++)
+        expect((await proxied.request('GET', '/api/me', { token: guess(), headers: from('203.0.113.7') })).status).toBe(401);
       expect((await proxied.request('GET', '/api/me', { token: tokens['coder-1'], headers: from('203.0.113.7') })).status).toBe(429);
       // the office's other users, behind the same proxy, still sign in
       expect((await proxied.request('GET', '/api/me', { token: tokens['coder-1'], headers: from('203.0.113.8') })).status).toBe(200);
@@ -249,7 +296,8 @@ describe('rate limiting of sign-in', () => {
     }
     const direct = await startApi({ prisma: f.db.prisma, temporal: f.env.client, config: strictConfig(), signInRateLimit: limit });
     try {
-      for (let i = 0; i < 3; i++) expect((await direct.request('GET', '/api/me', { token: guess(), headers: from(`198.51.100.${i}`) })).status).toBe(401);
+      for (let i = 0; i < 3; i++)
+        expect((await direct.request('GET', '/api/me', { token: guess(), headers: from(`198.51.100.${i}`) })).status).toBe(401);
       expect((await direct.request('GET', '/api/me', { token: tokens['coder-1'], headers: from('198.51.100.50') })).status).toBe(429);
     } finally {
       await direct.close();
@@ -257,11 +305,17 @@ describe('rate limiting of sign-in', () => {
   });
 
   it('the token endpoints are limited per address and route: issuing, listing and revoking', async () => {
-    const api = await startApi({ prisma: f.db.prisma, temporal: f.env.client, config: strictConfig(), tokenRateLimit: { windowMs: 60_000, max: 2 } });
+    const api = await startApi({
+      prisma: f.db.prisma,
+      temporal: f.env.client,
+      config: strictConfig(),
+      tokenRateLimit: { windowMs: 60_000, max: 2 },
+    });
     try {
       const admin = tokens.admin;
       const issued = [];
-      for (let i = 0; i < 3; i++) issued.push(await api.request('POST', '/api/admin/users/biller-1/tokens', { token: admin, body: { name: `burst ${i}` } }));
+      for (let i = 0; i < 3; i++)
+        issued.push(await api.request('POST', '/api/admin/users/biller-1/tokens', { token: admin, body: { name: `burst ${i}` } }));
       expect(issued.map((r) => r.status)).toEqual([201, 201, 429]);
       expect(issued[2].body).toEqual({ error: { code: 'RATE_LIMITED', message: expect.stringMatching(/retry in \d+ s/) } });
       expect(Number(issued[2].headers.get('retry-after'))).toBeGreaterThan(0);
@@ -272,7 +326,8 @@ describe('rate limiting of sign-in', () => {
       for (let i = 0; i < 3; i++) list.push((await api.request('GET', '/api/admin/users/coder-1/tokens', { token: admin })).status);
       expect(list).toEqual([200, 200, 429]);
       const revoke = [];
-      for (const r of issued.slice(0, 2)) revoke.push((await api.request('DELETE', `/api/admin/tokens/${r.body.id}`, { token: admin })).status);
+      for (const r of issued.slice(0, 2))
+        revoke.push((await api.request('DELETE', `/api/admin/tokens/${r.body.id}`, { token: admin })).status);
       revoke.push((await api.request('DELETE', `/api/admin/tokens/${issued[0].body.id}`, { token: admin })).status);
       expect(revoke).toEqual([200, 200, 429]);
       // routes that are not token endpoints keep going
@@ -380,8 +435,13 @@ describe('error bodies and logs', () => {
   };
   /** what neither an answer nor a log line may carry: PHI, stack frames, file paths, SQL and the database's words */
   const LEAKS: (string | RegExp)[] = [
-    ...Object.values(PHI), '77 Hidden Hollow', /\bat .+\(/, /\.(ts|js|mjs|cjs):\d+/, /\/work\/|node_modules/,
-    /\bSELECT\b|\bINSERT\b|\bUPDATE\b|\bviolates\b|\brelation\b|\bFailing row\b/i, /constraint|security_probe/i,
+    ...Object.values(PHI),
+    '77 Hidden Hollow',
+    /\bat .+\(/,
+    /\.(ts|js|mjs|cjs):\d+/,
+    /\/work\/|node_modules/,
+    /\bSELECT\b|\bINSERT\b|\bUPDATE\b|\bviolates\b|\brelation\b|\bFailing row\b/i,
+    /constraint|security_probe/i,
   ];
   /** an answer also names no part of the server: Prisma, its error codes */
   const ANSWER_LEAKS: (string | RegExp)[] = [...LEAKS, /prisma|invocation/i, /\bP\d{4}\b/];
@@ -427,7 +487,9 @@ describe('error bodies and logs', () => {
     await new Promise((r) => server.once('listening', r));
     await f.db.prisma.$executeRawUnsafe('ALTER TABLE "Payer" RENAME TO "PayerAway"');
     try {
-      const r = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/api/payers`, { headers: { 'X-User-Id': 'biller-1' } });
+      const r = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/api/payers`, {
+        headers: { 'X-User-Id': 'biller-1' },
+      });
       const text = await r.text();
       expect(r.status).toBe(500);
       expect(JSON.parse(text)).toEqual({ error: { code: 'INTERNAL', message: 'internal error' } });
@@ -440,7 +502,14 @@ describe('error bodies and logs', () => {
     }
     expect(lines).toHaveLength(1);
     const line = JSON.parse(lines[0]);
-    expect(line).toMatchObject({ at: expect.any(String), msg: 'request failed', method: 'GET', route: '/api/payers', status: 500, code: 'INTERNAL' });
+    expect(line).toMatchObject({
+      at: expect.any(String),
+      msg: 'request failed',
+      method: 'GET',
+      route: '/api/payers',
+      status: 500,
+      code: 'INTERNAL',
+    });
     expect(lines[0]).not.toMatch(/\bat .+\(|SELECT|relation|PayerAway|\n/);
   });
 
@@ -450,7 +519,10 @@ describe('error bodies and logs', () => {
     expect(unknown.status).toBe(404);
     expectErrorBody(unknown, 'NOT_FOUND');
 
-    const malformed = await f.api.request('POST', '/api/patients', { ...asBiller, rawBody: `{"firstName": "${PHI.firstName}", "lastName": ${PHI.lastName}}` });
+    const malformed = await f.api.request('POST', '/api/patients', {
+      ...asBiller,
+      rawBody: `{"firstName": "${PHI.firstName}", "lastName": ${PHI.lastName}}`,
+    });
     expect(malformed.status).toBe(400);
     expectErrorBody(malformed, 'MALFORMED_JSON');
     expectClean(malformed.text, 'malformed JSON');
@@ -480,7 +552,10 @@ describe('error bodies and logs', () => {
       const message = `${r.body.error.code} ${r.body.error.message}`;
       expectClean(message, `400 for ${r.body.error.field}`);
     }
-    const unknownPayer = await f.api.request('POST', '/api/patients', { ...asBiller, body: { ...patientBody, coverages: [{ payerId: PHI.lastName, memberId: PHI.memberId }] } });
+    const unknownPayer = await f.api.request('POST', '/api/patients', {
+      ...asBiller,
+      body: { ...patientBody, coverages: [{ payerId: PHI.lastName, memberId: PHI.memberId }] },
+    });
     expect([400, 422]).toContain(unknownPayer.status);
     expectClean(unknownPayer.body.error.message, 'the 422');
   });

@@ -19,7 +19,12 @@ const at = (iso: string) => new Date(iso);
 const SUPERVISOR = USER_IDS.supervisor;
 
 // Each seeded patient's primary coverage is with one payer.
-const PATIENT_FOR_PAYER: Record<string, number> = { [PAYER_IDS.medicare]: 0, [PAYER_IDS.bluePeak]: 1, [PAYER_IDS.cascade]: 2, [PAYER_IDS.unity]: 4 };
+const PATIENT_FOR_PAYER: Record<string, number> = {
+  [PAYER_IDS.medicare]: 0,
+  [PAYER_IDS.bluePeak]: 1,
+  [PAYER_IDS.cascade]: 2,
+  [PAYER_IDS.unity]: 4,
+};
 
 async function seedClaim(
   prisma: PrismaClient,
@@ -28,46 +33,89 @@ async function seedClaim(
   const patient = PATIENT_FOR_PAYER[o.payerId];
   await prisma.encounter.create({
     data: {
-      id: `E-${o.id}`, patientId: PATIENT_IDS[patient], providerId: PROVIDER_IDS.familyMedicine, dateOfService: dateFromIso(o.dos),
-      placeOfService: '11', documentation: 'Seeded encounter for Evelyn Marsh.',
+      id: `E-${o.id}`,
+      patientId: PATIENT_IDS[patient],
+      providerId: PROVIDER_IDS.familyMedicine,
+      dateOfService: dateFromIso(o.dos),
+      placeOfService: '11',
+      documentation: 'Seeded encounter for Evelyn Marsh.',
     },
   });
   const charge = o.chargeCents ?? o.balanceCents ?? 10_000;
   await prisma.claim.create({
     data: {
-      id: o.id, encounterId: `E-${o.id}`, patientId: PATIENT_IDS[patient], payerId: o.payerId, coverageId: coverageIdFor(patient, 'PRIMARY'),
-      providerId: PROVIDER_IDS.familyMedicine, state: o.state, stateEnteredAt: o.enteredAt ?? ago(1), totalChargeCents: charge,
+      id: o.id,
+      encounterId: `E-${o.id}`,
+      patientId: PATIENT_IDS[patient],
+      payerId: o.payerId,
+      coverageId: coverageIdFor(patient, 'PRIMARY'),
+      providerId: PROVIDER_IDS.familyMedicine,
+      state: o.state,
+      stateEnteredAt: o.enteredAt ?? ago(1),
+      totalChargeCents: charge,
       balanceCents: o.balanceCents ?? charge,
     },
   });
 }
 
 let traceNo = 0;
-async function seedPayment(prisma: PrismaClient, claimId: string, payerId: string, paymentDate: string, statusCode: string, carcs: string[]) {
+async function seedPayment(
+  prisma: PrismaClient,
+  claimId: string,
+  payerId: string,
+  paymentDate: string,
+  statusCode: string,
+  carcs: string[],
+) {
   const remittance = await prisma.remittance.create({
     data: { payerId, traceNumber: `TRN${++traceNo}`, paymentCents: 0, paymentMethod: 'ACH', paymentDate: dateFromIso(paymentDate) },
   });
   await prisma.claimPayment.create({
     data: {
-      remittanceId: remittance.id, claimId, statusCode, chargeCents: 10_000, paidCents: 0, patientRespCents: 0,
+      remittanceId: remittance.id,
+      claimId,
+      statusCode,
+      chargeCents: 10_000,
+      paidCents: 0,
+      patientRespCents: 0,
       adjustments: { create: carcs.map((carc) => ({ groupCode: 'CO', carc, amountCents: 100 })) },
     },
   });
 }
 
 let icn = 0;
-async function seedSubmission(prisma: PrismaClient, claimId: string, attempt: number, status: 'SENT' | 'ACCEPTED' | 'REJECTED', submittedAt: Date) {
+async function seedSubmission(
+  prisma: PrismaClient,
+  claimId: string,
+  attempt: number,
+  status: 'SENT' | 'ACCEPTED' | 'REJECTED',
+  submittedAt: Date,
+) {
   await prisma.submission.create({
     data: {
-      claimId, attempt, frequencyCode: '1', idempotencyKey: `${claimId}:${attempt}`, interchangeControlNumber: ++icn,
-      transactionControlNumber: String(icn).padStart(4, '0'), status, submittedAt,
+      claimId,
+      attempt,
+      frequencyCode: '1',
+      idempotencyKey: `${claimId}:${attempt}`,
+      interchangeControlNumber: ++icn,
+      transactionControlNumber: String(icn).padStart(4, '0'),
+      status,
+      submittedAt,
     },
   });
 }
 
 async function seedTransition(prisma: PrismaClient, claimId: string, from: string | null, to: string, when: Date, reason = 'seeded') {
   await prisma.auditEvent.create({
-    data: { actor: 'workflow', action: 'claim.transition', entity: 'claim', entityId: claimId, claimId, at: when, detail: { from, to, at: when.toISOString(), reason } },
+    data: {
+      actor: 'workflow',
+      action: 'claim.transition',
+      entity: 'claim',
+      entityId: claimId,
+      claimId,
+      at: when,
+      detail: { from, to, at: when.toISOString(), reason },
+    },
   });
 }
 
@@ -75,14 +123,34 @@ let taskNo = 0;
 async function seedTask(
   prisma: PrismaClient,
   claimId: string,
-  o: { kind: string; queue: 'CODER' | 'BILLER' | 'SUPERVISOR'; status: 'OPEN' | 'CLAIMED' | 'DONE' | 'CANCELLED'; dueAt: Date; createdAt: Date; claimedAt?: Date; doneAt?: Date; userId?: string },
+  o: {
+    kind: string;
+    queue: 'CODER' | 'BILLER' | 'SUPERVISOR';
+    status: 'OPEN' | 'CLAIMED' | 'DONE' | 'CANCELLED';
+    dueAt: Date;
+    createdAt: Date;
+    claimedAt?: Date;
+    doneAt?: Date;
+    userId?: string;
+  },
 ) {
   const id = `TASK-${++taskNo}`;
   await prisma.task.create({
     data: {
-      id, claimId, workflowId: workflowIdForClaim(claimId), queue: o.queue, kind: o.kind, status: o.status, priority: 50, dueAt: o.dueAt,
-      context: {}, createdAt: o.createdAt, claimedAt: o.claimedAt ?? null, doneAt: o.doneAt ?? null,
-      assigneeId: o.status === 'CLAIMED' ? (o.userId ?? null) : null, doneById: o.status === 'DONE' ? (o.userId ?? null) : null,
+      id,
+      claimId,
+      workflowId: workflowIdForClaim(claimId),
+      queue: o.queue,
+      kind: o.kind,
+      status: o.status,
+      priority: 50,
+      dueAt: o.dueAt,
+      context: {},
+      createdAt: o.createdAt,
+      claimedAt: o.claimedAt ?? null,
+      doneAt: o.doneAt ?? null,
+      assigneeId: o.status === 'CLAIMED' ? (o.userId ?? null) : null,
+      doneById: o.status === 'DONE' ? (o.userId ?? null) : null,
       outcome: o.status === 'DONE' ? { action: 'CONFIRM_CODES' } : undefined,
     },
   });
@@ -141,7 +209,15 @@ describe('supervisor measures on a seeded data set', () => {
     await seedTransition(p, 'AR3', 'SUBMITTED', 'ACKNOWLEDGED', at('2026-06-05T10:00:00Z')); // accepted on a status inquiry
     await seedSubmission(p, 'AR4', 1, 'REJECTED', at('2026-06-04T10:00:00Z'));
     await seedSubmission(p, 'AR4', 2, 'ACCEPTED', at('2026-06-08T10:00:00Z'));
-    await seedTask(p, 'AR5', { kind: 'SCRUB_FIX_CODING', queue: 'CODER', status: 'DONE', createdAt: at('2026-06-04T09:00:00Z'), dueAt: at('2026-06-06T09:00:00Z'), doneAt: at('2026-06-04T12:00:00Z'), userId: USER_IDS.coder1 });
+    await seedTask(p, 'AR5', {
+      kind: 'SCRUB_FIX_CODING',
+      queue: 'CODER',
+      status: 'DONE',
+      createdAt: at('2026-06-04T09:00:00Z'),
+      dueAt: at('2026-06-06T09:00:00Z'),
+      doneAt: at('2026-06-04T12:00:00Z'),
+      userId: USER_IDS.coder1,
+    });
     await seedSubmission(p, 'AR5', 1, 'ACCEPTED', at('2026-06-05T10:00:00Z'));
     await seedSubmission(p, 'AR6', 1, 'SENT', at('2026-06-06T10:00:00Z'));
     await seedSubmission(p, 'AR6', 2, 'SENT', at('2026-06-10T10:00:00Z')); // the payer never got the first
@@ -168,17 +244,89 @@ describe('supervisor measures on a seeded data set', () => {
     await seedClaim(o, { id: 'S10', payerId: m, dos: '2025-01-10', state: 'VOIDED', enteredAt: ago(300), balanceCents: 0 });
     await seedTransition(o, 'S10', 'CODING', 'VOIDED', ago(300), 'duplicate of Evelyn Marsh visit');
 
-    tasks.overdueDenial = await seedTask(o, 'S8', { kind: 'DENIAL_REVIEW', queue: 'BILLER', status: 'OPEN', createdAt: ago(6), dueAt: ago(1) });
-    tasks.overdueApproval = await seedTask(o, 'S9', { kind: 'WRITE_OFF_APPROVAL', queue: 'SUPERVISOR', status: 'CLAIMED', createdAt: ago(5), claimedAt: ago(4), dueAt: ago(3), userId: SUPERVISOR });
-    await seedTask(o, 'S4', { kind: 'FOLLOW_UP', queue: 'BILLER', status: 'CLAIMED', createdAt: ago(2), claimedAt: ago(1), dueAt: ago(-1), userId: USER_IDS.biller1 });
+    tasks.overdueDenial = await seedTask(o, 'S8', {
+      kind: 'DENIAL_REVIEW',
+      queue: 'BILLER',
+      status: 'OPEN',
+      createdAt: ago(6),
+      dueAt: ago(1),
+    });
+    tasks.overdueApproval = await seedTask(o, 'S9', {
+      kind: 'WRITE_OFF_APPROVAL',
+      queue: 'SUPERVISOR',
+      status: 'CLAIMED',
+      createdAt: ago(5),
+      claimedAt: ago(4),
+      dueAt: ago(3),
+      userId: SUPERVISOR,
+    });
+    await seedTask(o, 'S4', {
+      kind: 'FOLLOW_UP',
+      queue: 'BILLER',
+      status: 'CLAIMED',
+      createdAt: ago(2),
+      claimedAt: ago(1),
+      dueAt: ago(-1),
+      userId: USER_IDS.biller1,
+    });
     await seedTask(o, 'S2', { kind: 'CODE_REVIEW', queue: 'CODER', status: 'OPEN', createdAt: ago(2), dueAt: ago(-0.5) });
     // done in the last 7 days: coder-1 two on 06-29 and one on 06-30, biller-1 one on 06-30
-    await seedTask(o, 'S2', { kind: 'CODE_REVIEW', queue: 'CODER', status: 'DONE', createdAt: at('2026-06-28T12:00:00Z'), claimedAt: at('2026-06-29T09:00:00Z'), doneAt: at('2026-06-29T10:00:00Z'), dueAt: ago(0), userId: USER_IDS.coder1 });
-    await seedTask(o, 'S2', { kind: 'CODE_REVIEW', queue: 'CODER', status: 'DONE', createdAt: at('2026-06-29T08:00:00Z'), doneAt: at('2026-06-29T11:00:00Z'), dueAt: ago(0), userId: USER_IDS.coder1 });
-    await seedTask(o, 'S1', { kind: 'CODE_REVIEW', queue: 'CODER', status: 'DONE', createdAt: at('2026-06-30T07:00:00Z'), claimedAt: at('2026-06-30T08:00:00Z'), doneAt: at('2026-06-30T08:30:00Z'), dueAt: ago(-2), userId: USER_IDS.coder1 });
-    await seedTask(o, 'S4', { kind: 'FOLLOW_UP', queue: 'BILLER', status: 'DONE', createdAt: at('2026-06-30T07:00:00Z'), claimedAt: at('2026-06-30T09:00:00Z'), doneAt: at('2026-06-30T09:10:00Z'), dueAt: ago(-2), userId: USER_IDS.biller1 });
-    await seedTask(o, 'S3', { kind: 'CODE_REVIEW', queue: 'CODER', status: 'DONE', createdAt: at('2026-05-30T07:00:00Z'), doneAt: at('2026-06-01T09:10:00Z'), dueAt: ago(20), userId: USER_IDS.coder2 }); // before the window
-    await seedTask(o, 'S3', { kind: 'FIX_REJECTION', queue: 'BILLER', status: 'CANCELLED', createdAt: ago(2), doneAt: at('2026-06-30T10:00:00Z'), dueAt: ago(-1) });
+    await seedTask(o, 'S2', {
+      kind: 'CODE_REVIEW',
+      queue: 'CODER',
+      status: 'DONE',
+      createdAt: at('2026-06-28T12:00:00Z'),
+      claimedAt: at('2026-06-29T09:00:00Z'),
+      doneAt: at('2026-06-29T10:00:00Z'),
+      dueAt: ago(0),
+      userId: USER_IDS.coder1,
+    });
+    await seedTask(o, 'S2', {
+      kind: 'CODE_REVIEW',
+      queue: 'CODER',
+      status: 'DONE',
+      createdAt: at('2026-06-29T08:00:00Z'),
+      doneAt: at('2026-06-29T11:00:00Z'),
+      dueAt: ago(0),
+      userId: USER_IDS.coder1,
+    });
+    await seedTask(o, 'S1', {
+      kind: 'CODE_REVIEW',
+      queue: 'CODER',
+      status: 'DONE',
+      createdAt: at('2026-06-30T07:00:00Z'),
+      claimedAt: at('2026-06-30T08:00:00Z'),
+      doneAt: at('2026-06-30T08:30:00Z'),
+      dueAt: ago(-2),
+      userId: USER_IDS.coder1,
+    });
+    await seedTask(o, 'S4', {
+      kind: 'FOLLOW_UP',
+      queue: 'BILLER',
+      status: 'DONE',
+      createdAt: at('2026-06-30T07:00:00Z'),
+      claimedAt: at('2026-06-30T09:00:00Z'),
+      doneAt: at('2026-06-30T09:10:00Z'),
+      dueAt: ago(-2),
+      userId: USER_IDS.biller1,
+    });
+    await seedTask(o, 'S3', {
+      kind: 'CODE_REVIEW',
+      queue: 'CODER',
+      status: 'DONE',
+      createdAt: at('2026-05-30T07:00:00Z'),
+      doneAt: at('2026-06-01T09:10:00Z'),
+      dueAt: ago(20),
+      userId: USER_IDS.coder2,
+    }); // before the window
+    await seedTask(o, 'S3', {
+      kind: 'FIX_REJECTION',
+      queue: 'BILLER',
+      status: 'CANCELLED',
+      createdAt: ago(2),
+      doneAt: at('2026-06-30T10:00:00Z'),
+      dueAt: ago(-1),
+    });
   }, 120_000);
 
   afterAll(async () => {
@@ -194,15 +342,34 @@ describe('supervisor measures on a seeded data set', () => {
       const res = await arApi.request('GET', `/api/supervisor/ar?asOf=${AS_OF}`, { user: SUPERVISOR });
       expect(res.status).toBe(200);
       expect(() => arResponse.parse(res.body)).not.toThrow();
-      const rows = (row: { buckets: { label: string; balanceCents: number; claims: number }[] }) => row.buckets.map((x) => [x.label, x.balanceCents, x.claims]);
+      const rows = (row: { buckets: { label: string; balanceCents: number; claims: number }[] }) =>
+        row.buckets.map((x) => [x.label, x.balanceCents, x.claims]);
       // closed, voided and written-off claims and a service after the as-of date are not A/R
-      expect(rows(res.body.aging.total)).toEqual([['0-30', 15_000, 2], ['31-60', 2_000, 1], ['61-90', 3_000, 1], ['91-120', 4_000, 1], ['120+', 8_000, 2]]);
+      expect(rows(res.body.aging.total)).toEqual([
+        ['0-30', 15_000, 2],
+        ['31-60', 2_000, 1],
+        ['61-90', 3_000, 1],
+        ['91-120', 4_000, 1],
+        ['120+', 8_000, 2],
+      ]);
       expect(res.body.aging.total.totalCents).toBe(32_000);
-      expect(res.body.aging.byPayer.map((x: { payerId: string; payerName: string; totalCents: number }) => [x.payerId, x.payerName, x.totalCents])).toEqual([
+      expect(
+        res.body.aging.byPayer.map((x: { payerId: string; payerName: string; totalCents: number }) => [
+          x.payerId,
+          x.payerName,
+          x.totalCents,
+        ]),
+      ).toEqual([
         [PAYER_IDS.bluePeak, 'Blue Peak Health Plan', 15_000],
         [PAYER_IDS.medicare, 'Medicare Part B (Demo Jurisdiction)', 17_000],
       ]);
-      expect(rows(res.body.aging.byPayer[0])).toEqual([['0-30', 0, 0], ['31-60', 0, 0], ['61-90', 3_000, 1], ['91-120', 4_000, 1], ['120+', 8_000, 2]]);
+      expect(rows(res.body.aging.byPayer[0])).toEqual([
+        ['0-30', 0, 0],
+        ['31-60', 0, 0],
+        ['61-90', 3_000, 1],
+        ['91-120', 4_000, 1],
+        ['120+', 8_000, 2],
+      ]);
     });
 
     it('gives the denial rate by CARC category: denied over adjudicated claim payments of the window', async () => {
@@ -227,14 +394,25 @@ describe('supervisor measures on a seeded data set', () => {
     it('gives the clean-claim rate: accepted on the first submission, without rejection or scrub fix', async () => {
       const res = await arApi.request('GET', `/api/supervisor/ar?asOf=${AS_OF}`, { user: SUPERVISOR });
       expect(res.body.cleanClaims).toMatchObject({
-        submitted: 8, decided: 7, clean: 3, pending: 1, notClean: { rejected: 2, scrubFix: 1, resubmitted: 1 }, rate: 0.4286,
+        submitted: 8,
+        decided: 7,
+        clean: 3,
+        pending: 1,
+        notClean: { rejected: 2, scrubFix: 1, resubmitted: 1 },
+        rate: 0.4286,
       });
     });
 
     it('gives days in A/R with its formula: open A/R over average daily charges of the last 90 days', async () => {
       const res = await arApi.request('GET', `/api/supervisor/ar?asOf=${AS_OF}`, { user: SUPERVISOR });
       // charges of services 2026-04-02..2026-06-30, voided excluded: 10,000 + 5,000 + 2,000 + 127,000 = 144,000
-      expect(res.body.daysInAr).toMatchObject({ value: 20, openArCents: 32_000, chargesCents: 144_000, periodDays: 90, averageDailyChargesCents: 1_600 });
+      expect(res.body.daysInAr).toMatchObject({
+        value: 20,
+        openArCents: 32_000,
+        chargesCents: 144_000,
+        periodDays: 90,
+        averageDailyChargesCents: 1_600,
+      });
       expect(res.body.daysInAr.formula).toMatch(/open A\/R .* average daily charges .* last 90 days/);
     });
 
@@ -272,8 +450,13 @@ describe('supervisor measures on a seeded data set', () => {
       const items = (await stuck('&reason=STATE_TOO_LONG')).body.items;
       expect(items.map((i: { claimId: string }) => i.claimId)).toEqual(['S1', 'S3']);
       expect(items[1].reasons[0]).toMatchObject({
-        code: 'STATE_TOO_LONG', state: 'AWAITING_ADJUDICATION', thresholdDays: 45, daysInState: 46, sources: ['readModel'],
-        stateEnteredAt: ago(46).toISOString(), since: ago(1).toISOString(),
+        code: 'STATE_TOO_LONG',
+        state: 'AWAITING_ADJUDICATION',
+        thresholdDays: 45,
+        daysInState: 46,
+        sources: ['readModel'],
+        stateEnteredAt: ago(46).toISOString(),
+        since: ago(1).toISOString(),
       });
       expect(items[1].reasons[0].message).toBe('46 days in AWAITING_ADJUDICATION; the limit is 45');
     });
@@ -282,10 +465,23 @@ describe('supervisor measures on a seeded data set', () => {
       const items = (await stuck('&reason=TASK_OVERDUE')).body.items;
       expect(items.map((i: { claimId: string }) => i.claimId)).toEqual(['S9', 'S8']);
       expect(items[0].reasons[0]).toMatchObject({
-        code: 'TASK_OVERDUE', taskId: tasks.overdueApproval, kind: 'WRITE_OFF_APPROVAL', queue: 'SUPERVISOR', status: 'CLAIMED',
-        assigneeId: SUPERVISOR, daysOverdue: 3, complete: { method: 'POST', href: `/api/tasks/${tasks.overdueApproval}/complete`, actions: ['APPROVE', 'REFUSE'] },
+        code: 'TASK_OVERDUE',
+        taskId: tasks.overdueApproval,
+        kind: 'WRITE_OFF_APPROVAL',
+        queue: 'SUPERVISOR',
+        status: 'CLAIMED',
+        assigneeId: SUPERVISOR,
+        daysOverdue: 3,
+        complete: { method: 'POST', href: `/api/tasks/${tasks.overdueApproval}/complete`, actions: ['APPROVE', 'REFUSE'] },
       });
-      expect(items[1].reasons[0]).toMatchObject({ taskId: tasks.overdueDenial, kind: 'DENIAL_REVIEW', queue: 'BILLER', status: 'OPEN', assigneeId: null, daysOverdue: 1 });
+      expect(items[1].reasons[0]).toMatchObject({
+        taskId: tasks.overdueDenial,
+        kind: 'DENIAL_REVIEW',
+        queue: 'BILLER',
+        status: 'OPEN',
+        assigneeId: null,
+        daysOverdue: 1,
+      });
     });
 
     it('a claim near its timely-filing limit and not yet accepted by the payer is listed with the days left', async () => {
@@ -293,7 +489,11 @@ describe('supervisor measures on a seeded data set', () => {
       // S6 went back to scrubbing after the payer accepted it: its clock stopped then
       expect(items.map((i: { claimId: string }) => i.claimId)).toEqual(['S5']);
       expect(items[0].reasons[0]).toMatchObject({
-        code: 'TIMELY_FILING', dateOfService: '2026-04-15', timelyFilingDays: 90, deadline: '2026-07-14T00:00:00.000Z', daysLeft: 13.5,
+        code: 'TIMELY_FILING',
+        dateOfService: '2026-04-15',
+        timelyFilingDays: 90,
+        deadline: '2026-07-14T00:00:00.000Z',
+        daysLeft: 13.5,
       });
       const wider = (await stuck('&reason=TIMELY_FILING&timelyFilingWithinDays=60')).body.items;
       expect(wider.map((i: { claimId: string }) => i.claimId)).toEqual(['S5', 'S7']);
@@ -328,8 +528,24 @@ describe('supervisor measures on a seeded data set', () => {
       expect(() => queueHealthResponse.parse(res.body)).not.toThrow();
       expect(res.body.queues).toEqual([
         { queue: 'CODER', open: 1, claimed: 0, overdue: 0, oldestOpenCreatedAt: ago(2).toISOString(), oldestOpenAgeDays: 2, claimedBy: [] },
-        { queue: 'BILLER', open: 1, claimed: 1, overdue: 1, oldestOpenCreatedAt: ago(6).toISOString(), oldestOpenAgeDays: 6, claimedBy: [{ userId: USER_IDS.biller1, claimed: 1 }] },
-        { queue: 'SUPERVISOR', open: 0, claimed: 1, overdue: 1, oldestOpenCreatedAt: null, oldestOpenAgeDays: null, claimedBy: [{ userId: SUPERVISOR, claimed: 1 }] },
+        {
+          queue: 'BILLER',
+          open: 1,
+          claimed: 1,
+          overdue: 1,
+          oldestOpenCreatedAt: ago(6).toISOString(),
+          oldestOpenAgeDays: 6,
+          claimedBy: [{ userId: USER_IDS.biller1, claimed: 1 }],
+        },
+        {
+          queue: 'SUPERVISOR',
+          open: 0,
+          claimed: 1,
+          overdue: 1,
+          oldestOpenCreatedAt: null,
+          oldestOpenAgeDays: null,
+          claimedBy: [{ userId: SUPERVISOR, claimed: 1 }],
+        },
       ]);
     });
 
@@ -346,7 +562,14 @@ describe('supervisor measures on a seeded data set', () => {
         { userId: USER_IDS.biller1, done: 1, perDay: 0.1 },
       ]);
       const hour = 3_600_000;
-      expect(res.body.handlingTime.map((h: { kind: string; done: number; averageMs: number; medianMs: number }) => [h.kind, h.done, h.averageMs, h.medianMs])).toEqual([
+      expect(
+        res.body.handlingTime.map((h: { kind: string; done: number; averageMs: number; medianMs: number }) => [
+          h.kind,
+          h.done,
+          h.averageMs,
+          h.medianMs,
+        ]),
+      ).toEqual([
         ['CODE_REVIEW', 3, 1.5 * hour, hour], // claimed→done 1 h, opened→done 3 h (never claimed), 30 min
         ['FOLLOW_UP', 1, 10 * 60_000, 10 * 60_000],
       ]);
@@ -356,12 +579,34 @@ describe('supervisor measures on a seeded data set', () => {
   describe('claim timeline and notes', () => {
     it('merges the audit log and the tables in time order, without free text', async () => {
       const o = opsDb.prisma;
-      await o.auditEvent.create({ data: { actor: USER_IDS.biller1, action: 'claim.create', entity: 'claim', entityId: 'S3', claimId: 'S3', at: ago(60), detail: { lines: 2, diagnoses: 2, totalChargeCents: 10_000, payerId: PAYER_IDS.medicare } } });
+      await o.auditEvent.create({
+        data: {
+          actor: USER_IDS.biller1,
+          action: 'claim.create',
+          entity: 'claim',
+          entityId: 'S3',
+          claimId: 'S3',
+          at: ago(60),
+          detail: { lines: 2, diagnoses: 2, totalChargeCents: 10_000, payerId: PAYER_IDS.medicare },
+        },
+      });
       await seedTransition(o, 'S3', null, 'CODING', ago(60), 'encounter received');
       await seedSubmission(o, 'S3', 1, 'ACCEPTED', ago(50));
-      await o.auditEvent.create({ data: { actor: 'clearinghouse', action: 'claim.acknowledgement', entity: 'claim', entityId: 'S3', claimId: 'S3', at: ago(49), detail: { ackId: 'A1', attempt: 1, accepted: true, rejectionCode: null } } });
+      await o.auditEvent.create({
+        data: {
+          actor: 'clearinghouse',
+          action: 'claim.acknowledgement',
+          entity: 'claim',
+          entityId: 'S3',
+          claimId: 'S3',
+          at: ago(49),
+          detail: { ackId: 'A1', attempt: 1, accepted: true, rejectionCode: null },
+        },
+      });
       await seedTransition(o, 'S3', 'SUBMITTED', 'AWAITING_ADJUDICATION', ago(46), 'waiting for the payer');
-      await o.auditEvent.create({ data: { actor: USER_IDS.coder1, action: 'claim.read', entity: 'claim', entityId: 'S3', claimId: 'S3', at: ago(45), detail: {} } });
+      await o.auditEvent.create({
+        data: { actor: USER_IDS.coder1, action: 'claim.read', entity: 'claim', entityId: 'S3', claimId: 'S3', at: ago(45), detail: {} },
+      });
 
       const res = await opsApi.request('GET', '/api/claims/S3/timeline', { user: USER_IDS.coder1 });
       expect(res.status).toBe(200);
@@ -370,8 +615,15 @@ describe('supervisor measures on a seeded data set', () => {
       const entries = res.body.entries as { at: string; type: string; description: string }[];
       expect(entries.map((e) => e.at)).toEqual([...entries.map((e) => e.at)].sort());
       expect(entries.map((e) => e.type)).toEqual([
-        'claim.created', 'state.changed', 'submission.sent', 'acknowledgement.received', 'state.changed',
-        'task.opened', 'task.done', 'task.opened', 'task.cancelled',
+        'claim.created',
+        'state.changed',
+        'submission.sent',
+        'acknowledgement.received',
+        'state.changed',
+        'task.opened',
+        'task.done',
+        'task.opened',
+        'task.cancelled',
       ]);
       expect(entries[4].description).toBe('SUBMITTED → AWAITING_ADJUDICATION: waiting for the payer');
       expect(entries[3].description).toBe('acknowledgement of attempt 1: accepted');
@@ -394,7 +646,9 @@ describe('supervisor measures on a seeded data set', () => {
       const notes = await opsApi.request('GET', '/api/claims/S1/notes', { user: USER_IDS.coder1 });
       expect(notes.body.items).toEqual([res.body]);
       const timeline = await opsApi.request('GET', '/api/claims/S1/timeline', { user: USER_IDS.coder1 });
-      expect(timeline.body.entries).toContainEqual(expect.objectContaining({ type: 'note.added', actor: USER_IDS.biller1, ref: { noteId: res.body.id } }));
+      expect(timeline.body.entries).toContainEqual(
+        expect.objectContaining({ type: 'note.added', actor: USER_IDS.biller1, ref: { noteId: res.body.id } }),
+      );
       expect(timeline.text).not.toContain('Evelyn');
       expect(JSON.stringify(opsApi.logs)).not.toContain('Evelyn');
       const event = await opsDb.prisma.auditEvent.findFirstOrThrow({ where: { claimId: 'S1', action: 'claim.note' } });
@@ -417,7 +671,9 @@ const days = (n: number) => `${n * 24} hours`;
 
 async function setFaults(h: Harness, failNextRequests: number) {
   const res = await fetch(`${h.simulatorUrl}/admin/faults`, {
-    method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${h.simulatorToken}` }, body: JSON.stringify({ failNextRequests, status: 500 }),
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${h.simulatorToken}` },
+    body: JSON.stringify({ failNextRequests, status: 500 }),
   });
   if (!res.ok) throw new Error(`faults: ${res.status}`);
 }
@@ -436,7 +692,12 @@ type StuckItem = { claimId: string; reasons: Record<string, any>[] };
 async function waitForFailingActivity(h: Harness, claimId: string, minAttempts = 3, timeoutMs = 30_000): Promise<StuckItem> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const res = await h.api('GET', `/api/supervisor/stuck-claims?reason=ACTIVITY_FAILING&minAttempts=${minAttempts}`, undefined, SUPERVISOR);
+    const res = await h.api(
+      'GET',
+      `/api/supervisor/stuck-claims?reason=ACTIVITY_FAILING&minAttempts=${minAttempts}`,
+      undefined,
+      SUPERVISOR,
+    );
     expect(res.status).toBe(200);
     const item = res.body.items.find((i: StuckItem) => i.claimId === claimId);
     if (item) return item;
@@ -462,7 +723,12 @@ describe('stuck claims on real workflows under time skipping', () => {
     await h.completeTask(review.id, { action: 'CONFIRM_CODES', diagnoses: ['E11.9', 'I10'] }, USER_IDS.coder1);
     await h.waitForState(waitingClaim, 'SUBMITTED');
     // The clearinghouse's acceptance, posted as the JSON acknowledgement it sends.
-    const ack = await h.api('POST', '/api/inbound/acknowledgements', { ackId: `ack-${waitingClaim}`, claimId: waitingClaim, attempt: 1, accepted: true });
+    const ack = await h.api('POST', '/api/inbound/acknowledgements', {
+      ackId: `ack-${waitingClaim}`,
+      claimId: waitingClaim,
+      attempt: 1,
+      accepted: true,
+    });
     expect(ack.status).toBe(202);
     await h.waitForState(waitingClaim, 'AWAITING_ADJUDICATION');
     // Medicare is followed up after 30 days; the follow-up is due 3 days later and then escalates.
@@ -483,7 +749,10 @@ describe('stuck claims on real workflows under time skipping', () => {
     expect(stateReason.daysInState).toBeGreaterThanOrEqual(45.9);
     const overdue = item.reasons.filter((r: { code: string }) => r.code === 'TASK_OVERDUE');
     expect(overdue.map((r: { taskId: string; kind: string; queue: string }) => [r.taskId, r.kind, r.queue]).sort()).toEqual(
-      [[followUp.id, 'FOLLOW_UP', 'BILLER'], [escalation.id, 'OVERDUE_TASK', 'SUPERVISOR']].sort(),
+      [
+        [followUp.id, 'FOLLOW_UP', 'BILLER'],
+        [escalation.id, 'OVERDUE_TASK', 'SUPERVISOR'],
+      ].sort(),
     );
     expect(overdue.find((r: { kind: string }) => r.kind === 'FOLLOW_UP').daysOverdue).toBeGreaterThanOrEqual(12.9);
     // as of the wall clock, nothing about it is late yet
@@ -498,17 +767,24 @@ describe('stuck claims on real workflows under time skipping', () => {
     const entries = res.body.entries as { at: string; type: string; description: string; source: string }[];
     expect(entries.map((e) => e.at)).toEqual([...entries.map((e) => e.at)].sort());
     const descriptions = entries.map((e) => `${e.type}: ${e.description}`);
-    expect(descriptions).toEqual(expect.arrayContaining([
-      'workflow.started: claim workflow started',
-      'workflow.update: update accepted: completeTask',
-      'workflow.signal: signal received: acknowledgement',
-      'workflow.timer-fired: timer fired after 30 days',
-      'acknowledgement.received: acknowledgement of attempt 1: accepted',
-      expect.stringMatching(/^status\.checked: claim status inquiry: PENDING \([A-Z]\d\)$/),
-      'task.done: CODE_REVIEW task done: CONFIRM_CODES',
-    ]));
+    expect(descriptions).toEqual(
+      expect.arrayContaining([
+        'workflow.started: claim workflow started',
+        'workflow.update: update accepted: completeTask',
+        'workflow.signal: signal received: acknowledgement',
+        'workflow.timer-fired: timer fired after 30 days',
+        'acknowledgement.received: acknowledgement of attempt 1: accepted',
+        expect.stringMatching(/^status\.checked: claim status inquiry: PENDING \([A-Z]\d\)$/),
+        'task.done: CODE_REVIEW task done: CONFIRM_CODES',
+      ]),
+    );
     expect(descriptions.filter((d) => d.startsWith('state.changed')).map((d) => d.split(': ')[1].split(':')[0])).toEqual([
-      'new → CODING', 'CODING → SCRUBBING', 'SCRUBBING → READY', 'READY → SUBMITTED', 'SUBMITTED → ACKNOWLEDGED', 'ACKNOWLEDGED → AWAITING_ADJUDICATION',
+      'new → CODING',
+      'CODING → SCRUBBING',
+      'SCRUBBING → READY',
+      'READY → SUBMITTED',
+      'SUBMITTED → ACKNOWLEDGED',
+      'ACKNOWLEDGED → AWAITING_ADJUDICATION',
     ]);
     expect(entries.some((e) => e.type === 'submission.sent' && e.source === 'record')).toBe(true);
     // no patient, no documentation, no diagnosis codes
@@ -545,7 +821,10 @@ describe('retrying a failing step on the dev server', () => {
     const claimId = await claimWithFailingSubmission(h);
     // On attempt 4 the backoff (2 s doubling) puts the next attempt 8 s after the last failure.
     const item = await waitForFailingActivity(h, claimId, 4);
-    expect(item.reasons.find((r) => r.code === 'ACTIVITY_FAILING')).toMatchObject({ activityType: 'submitClaim', activityState: 'SCHEDULED' });
+    expect(item.reasons.find((r) => r.code === 'ACTIVITY_FAILING')).toMatchObject({
+      activityType: 'submitClaim',
+      activityState: 'SCHEDULED',
+    });
 
     // Two days on, READY (limit 1 day) is too long both in the claims table and in the workflow's search attributes.
     const later = encodeURIComponent(new Date(Date.now() + 2 * DAY).toISOString());
@@ -558,7 +837,9 @@ describe('retrying a failing step on the dev server', () => {
     await setFaults(h, 0);
     const retry = await h.api('POST', `/api/supervisor/claims/${claimId}/retry`, undefined, SUPERVISOR);
     expect(retry.status).toBe(202);
-    expect(retry.body.reset).toEqual([{ activityId: expect.any(String), activityType: 'submitClaim', previousAttempt: expect.any(Number) }]);
+    expect(retry.body.reset).toEqual([
+      { activityId: expect.any(String), activityType: 'submitClaim', previousAttempt: expect.any(Number) },
+    ]);
     expect(retry.body.reset[0].previousAttempt).toBeGreaterThanOrEqual(4);
     // the next attempt by backoff would be 8 s or more away; the reset one runs now
     await h.waitForState(claimId, 'SUBMITTED', 4_000);

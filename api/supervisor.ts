@@ -24,7 +24,14 @@ import {
   type FirstSubmissionFacts,
 } from '../domain/metrics';
 import {
-  CLAIM_WORKFLOW_TYPE, claimIdForWorkflow, ClaimPayerKey, ClaimStateEnteredAtKey, ClaimStateKey, TASK_KINDS, workflowIdForClaim, type TaskKind,
+  CLAIM_WORKFLOW_TYPE,
+  claimIdForWorkflow,
+  ClaimPayerKey,
+  ClaimStateEnteredAtKey,
+  ClaimStateKey,
+  TASK_KINDS,
+  workflowIdForClaim,
+  type TaskKind,
 } from '../workflows/contract';
 import { recordAudit } from './audit';
 import { callerId } from './auth';
@@ -66,32 +73,50 @@ export interface SupervisorOptions {
 
 const routes = {
   stuckClaims: describeRoute({
-    method: 'get', path: `${MOUNT}/stuck-claims`, roles: SUPERVISORS, tag: 'supervisor',
+    method: 'get',
+    path: `${MOUNT}/stuck-claims`,
+    roles: SUPERVISORS,
+    tag: 'supervisor',
     summary: 'Claims that need a supervisor, each with the reasons it is listed',
     description:
       'Reasons: STATE_TOO_LONG (longer in its state than the state allows, from the claims table and from Temporal visibility), ' +
       'ACTIVITY_FAILING (a workflow step Temporal keeps retrying: attempt and last failure), TASK_OVERDUE (an open or claimed task past due), ' +
       'TIMELY_FILING (within N days of the payer timely-filing limit and not yet accepted by the payer). Days are lifecycle days (dayMs). ' +
       'Failing activities are found by describing the workflows of claims in automated states and of claims already listed, up to describeLimit.',
-    query: stuckClaimsQuery, response: stuckClaimsResponse,
+    query: stuckClaimsQuery,
+    response: stuckClaimsResponse,
   }),
   queues: describeRoute({
-    method: 'get', path: `${MOUNT}/queues`, roles: SUPERVISORS, tag: 'supervisor',
+    method: 'get',
+    path: `${MOUNT}/queues`,
+    roles: SUPERVISORS,
+    tag: 'supervisor',
     summary: 'Queue health: depth, oldest open task, overdue tasks, tasks done per user per day, handling time per kind',
-    query: queueHealthQuery, response: queueHealthResponse,
+    query: queueHealthQuery,
+    response: queueHealthResponse,
   }),
   ar: describeRoute({
-    method: 'get', path: `${MOUNT}/ar`, roles: SUPERVISORS, tag: 'supervisor',
+    method: 'get',
+    path: `${MOUNT}/ar`,
+    roles: SUPERVISORS,
+    tag: 'supervisor',
     summary: 'A/R aging by payer, denial rate by CARC category, clean-claim rate and days in A/R, each with its formula',
-    query: arQuery, response: arResponse,
+    query: arQuery,
+    response: arResponse,
   }),
   retry: describeRoute({
-    method: 'post', path: `${MOUNT}/claims/:id/retry`, roles: SUPERVISORS, tag: 'supervisor', status: 202,
+    method: 'post',
+    path: `${MOUNT}/claims/:id/retry`,
+    roles: SUPERVISORS,
+    tag: 'supervisor',
+    status: 202,
     summary: "Retry a claim's failing workflow step now",
     description:
       "Resets the claim's failing pending activity in Temporal (WorkflowService.ResetActivity): it runs again at once with its attempt " +
       'count back at 1. Nothing is terminated or replayed. 409 when nothing is failing; 501 when the Temporal server cannot reset activities.',
-    body: retryActivityBody, bodyOptional: true, response: retryActivityResponse,
+    body: retryActivityBody,
+    bodyOptional: true,
+    response: retryActivityResponse,
   }),
 };
 
@@ -100,7 +125,10 @@ type StuckQuery = z.output<typeof stuckClaimsQuery>;
 const stuckCursor = z.object({ s: z.iso.datetime(), id: z.string() });
 
 /** `options` default to the configuration's: CLAIMFLOW_STUCK_THRESHOLD_DAYS="CODING=2,AWAITING_ADJUDICATION=60". */
-export function supervisorRouter(ctx: ApiContext, options: SupervisorOptions = { stateThresholdDays: ctx.config.stuckThresholdDays }): Router {
+export function supervisorRouter(
+  ctx: ApiContext,
+  options: SupervisorOptions = { stateThresholdDays: ctx.config.stuckThresholdDays },
+): Router {
   const thresholds = stateThresholds(options.stateThresholdDays);
   const router = Router();
 
@@ -108,7 +136,10 @@ export function supervisorRouter(ctx: ApiContext, options: SupervisorOptions = {
     const query = parseInput(stuckClaimsQuery, req.query);
     const answer = await findStuckClaims(ctx, thresholds, query);
     await recordAudit(ctx.prisma, {
-      actor: callerId(res), action: 'claim.list', entity: 'claim', entityId: '*',
+      actor: callerId(res),
+      action: 'claim.list',
+      entity: 'claim',
+      entityId: '*',
       detail: { view: 'stuck-claims', claimIds: answer.items.map((i) => i.claimId) },
     });
     res.json(answer);
@@ -163,8 +194,16 @@ function capped<T>(scan: StuckScan, rows: T[]): T[] {
 async function findStuckClaims(ctx: ApiContext, thresholds: Record<string, number>, q: StuckQuery) {
   const now = q.asOf ? new Date(q.asOf) : new Date();
   const scan: StuckScan = {
-    ctx, q, thresholds, now, dayMs: ctx.config.dayMs, payerFilter: q.payerId ? { payerId: q.payerId } : {},
-    deadline: Date.now() + ctx.timeouts.callMs, found: new Map(), truncated: false, visibility: 'not-needed',
+    ctx,
+    q,
+    thresholds,
+    now,
+    dayMs: ctx.config.dayMs,
+    payerFilter: q.payerId ? { payerId: q.payerId } : {},
+    deadline: Date.now() + ctx.timeouts.callMs,
+    found: new Map(),
+    truncated: false,
+    visibility: 'not-needed',
   };
   const wanted = new Set(q.reason ?? STUCK_REASONS);
   const withinDays = q.timelyFilingWithinDays ?? DEFAULT_TIMELY_FILING_WITHIN_DAYS;
@@ -180,15 +219,27 @@ async function findStuckClaims(ctx: ApiContext, thresholds: Record<string, numbe
   // One item per claim that exists in the read model, the longest-standing first.
   const claims = await ctx.prisma.claim.findMany({
     where: { id: { in: [...scan.found.keys()] } },
-    select: { id: true, state: true, stateEnteredAt: true, payerId: true, balanceCents: true, encounter: { select: { dateOfService: true } } },
+    select: {
+      id: true,
+      state: true,
+      stateEnteredAt: true,
+      payerId: true,
+      balanceCents: true,
+      encounter: { select: { dateOfService: true } },
+    },
   });
   const items = claims
     .map((c) => {
       const reasons = scan.found.get(c.id)!;
       return {
-        claimId: c.id, state: c.state, stateEnteredAt: c.stateEnteredAt.toISOString(), payerId: c.payerId,
-        dateOfService: isoFromDate(c.encounter.dateOfService), balanceCents: c.balanceCents,
-        since: reasons.map((r) => r.since).sort()[0], reasons,
+        claimId: c.id,
+        state: c.state,
+        stateEnteredAt: c.stateEnteredAt.toISOString(),
+        payerId: c.payerId,
+        dateOfService: isoFromDate(c.encounter.dateOfService),
+        balanceCents: c.balanceCents,
+        since: reasons.map((r) => r.since).sort()[0],
+        reasons,
         timeline: { method: 'GET' as const, href: `/api/claims/${c.id}/timeline` },
       };
     })
@@ -200,7 +251,11 @@ async function findStuckClaims(ctx: ApiContext, thresholds: Record<string, numbe
   const page = rest.slice(0, limit);
   const last = page.at(-1);
   return {
-    asOf: now.toISOString(), dayMs: scan.dayMs, thresholdDays: thresholds, timelyFilingWithinDays: withinDays, minAttempts,
+    asOf: now.toISOString(),
+    dayMs: scan.dayMs,
+    thresholdDays: thresholds,
+    timelyFilingWithinDays: withinDays,
+    minAttempts,
     items: page,
     nextCursor: rest.length > limit && last ? encodeCursor({ s: last.since, id: last.claimId }) : null,
     total: items.length,
@@ -217,7 +272,12 @@ async function addStateTooLong(scan: StuckScan): Promise<void> {
   const rows = capped(
     scan,
     await ctx.prisma.claim.findMany({
-      where: { AND: [scan.payerFilter, { OR: Object.entries(thresholds).map(([state, days]) => ({ state, stateEnteredAt: { lt: enteredBefore(days) } })) }] },
+      where: {
+        AND: [
+          scan.payerFilter,
+          { OR: Object.entries(thresholds).map(([state, days]) => ({ state, stateEnteredAt: { lt: enteredBefore(days) } })) },
+        ],
+      },
       select: { id: true, state: true, stateEnteredAt: true },
       orderBy: [{ stateEnteredAt: 'asc' }, { id: 'asc' }],
       take: SOURCE_CAP + 1,
@@ -228,8 +288,14 @@ async function addStateTooLong(scan: StuckScan): Promise<void> {
     if (over) addReason(scan, c.id, stateTooLongReason(c.state, c.stateEnteredAt, over, 'readModel'));
   }
   // Temporal's own view catches a claim whose read model lags its workflow (a failing recordTransition).
-  const clauses = Object.entries(thresholds).map(([state, days]) => `(ClaimState = '${state}' AND ClaimStateEnteredAt < '${enteredBefore(days).toISOString()}')`);
-  const listed = await listWorkflows(ctx, `WorkflowType = '${CLAIM_WORKFLOW_TYPE}' AND ExecutionStatus = 'Running' AND (${clauses.join(' OR ')})`, scan.deadline);
+  const clauses = Object.entries(thresholds).map(
+    ([state, days]) => `(ClaimState = '${state}' AND ClaimStateEnteredAt < '${enteredBefore(days).toISOString()}')`,
+  );
+  const listed = await listWorkflows(
+    ctx,
+    `WorkflowType = '${CLAIM_WORKFLOW_TYPE}' AND ExecutionStatus = 'Running' AND (${clauses.join(' OR ')})`,
+    scan.deadline,
+  );
   scan.visibility = listed ? 'used' : 'unavailable';
   for (const wf of capped(scan, listed ?? [])) {
     const claimId = claimIdForWorkflow(wf.workflowId);
@@ -237,7 +303,9 @@ async function addStateTooLong(scan: StuckScan): Promise<void> {
     const enteredAt = wf.typedSearchAttributes.get(ClaimStateEnteredAtKey);
     if (!claimId || !state || !enteredAt) continue;
     if (q.payerId && wf.typedSearchAttributes.get(ClaimPayerKey) !== q.payerId) continue;
-    const same = scan.found.get(claimId)?.find((r): r is Extract<StuckReason, { code: 'STATE_TOO_LONG' }> => r.code === 'STATE_TOO_LONG' && r.state === state);
+    const same = scan.found
+      .get(claimId)
+      ?.find((r): r is Extract<StuckReason, { code: 'STATE_TOO_LONG' }> => r.code === 'STATE_TOO_LONG' && r.state === state);
     if (same) {
       same.sources.push('workflow');
       continue;
@@ -266,8 +334,13 @@ async function addOverdueTasks(scan: StuckScan): Promise<void> {
       code: 'TASK_OVERDUE',
       message: `${t.kind} task in the ${t.queue} queue (${t.status.toLowerCase()}${t.assigneeId ? ` by ${t.assigneeId}` : ''}) is ${daysOverdue} days past due`,
       since: t.dueAt.toISOString(),
-      taskId: t.id, kind: t.kind, queue: t.queue, status: t.status, assigneeId: t.assigneeId,
-      dueAt: t.dueAt.toISOString(), daysOverdue,
+      taskId: t.id,
+      kind: t.kind,
+      queue: t.queue,
+      status: t.status,
+      assigneeId: t.assigneeId,
+      dueAt: t.dueAt.toISOString(),
+      daysOverdue,
       complete: { method: 'POST', href: `/api/tasks/${t.id}/complete`, actions: [...(TASK_KINDS[t.kind as TaskKind]?.actions ?? [])] },
     });
   }
@@ -276,7 +349,10 @@ async function addOverdueTasks(scan: StuckScan): Promise<void> {
 /** Within `withinDays` of the payer's timely-filing limit (or past it) and never accepted by the payer. */
 async function addTimelyFilingRisks(scan: StuckScan, withinDays: number): Promise<void> {
   const { ctx, q, now, dayMs } = scan;
-  const payers = await ctx.prisma.payer.findMany({ where: q.payerId ? { id: q.payerId } : {}, select: { id: true, timelyFilingDays: true } });
+  const payers = await ctx.prisma.payer.findMany({
+    where: q.payerId ? { id: q.payerId } : {},
+    select: { id: true, timelyFilingDays: true },
+  });
   if (payers.length === 0) return;
   const candidates = capped(
     scan,
@@ -298,7 +374,11 @@ async function addTimelyFilingRisks(scan: StuckScan, withinDays: number): Promis
   const acceptedOnce = new Set(
     (
       await ctx.prisma.auditEvent.findMany({
-        where: { claimId: { in: candidates.map((c) => c.id) }, action: 'claim.transition', detail: { path: ['to'], equals: 'ACKNOWLEDGED' } },
+        where: {
+          claimId: { in: candidates.map((c) => c.id) },
+          action: 'claim.transition',
+          detail: { path: ['to'], equals: 'ACKNOWLEDGED' },
+        },
         select: { claimId: true },
       })
     ).map((e) => e.claimId),
@@ -316,7 +396,10 @@ async function addTimelyFilingRisks(scan: StuckScan, withinDays: number): Promis
           ? `the payer's ${limitDays}-day timely-filing limit passed ${-risk.daysLeft} days ago and the payer has not accepted the claim`
           : `${risk.daysLeft} days left of the payer's ${limitDays}-day timely-filing limit and the payer has not accepted the claim`,
       since: new Date(risk.deadline.getTime() - withinDays * dayMs).toISOString(),
-      dateOfService, timelyFilingDays: limitDays, deadline: risk.deadline.toISOString(), daysLeft: risk.daysLeft,
+      dateOfService,
+      timelyFilingDays: limitDays,
+      deadline: risk.deadline.toISOString(),
+      daysLeft: risk.daysLeft,
     });
   }
 }
@@ -331,7 +414,12 @@ async function addFailingActivities(scan: StuckScan, limit: number, minAttempts:
   if (limit === 0) return { candidates: 0, described: 0, skipped: 0, failed: 0 };
   const ordered = new Set<string>(scan.found.keys());
   const automatedStates = AUTOMATED_STATES.map((state) => `'${state}'`).join(', ');
-  const listed = await listWorkflows(ctx, `WorkflowType = '${CLAIM_WORKFLOW_TYPE}' AND ExecutionStatus = 'Running' AND ClaimState IN (${automatedStates})`, scan.deadline, limit);
+  const listed = await listWorkflows(
+    ctx,
+    `WorkflowType = '${CLAIM_WORKFLOW_TYPE}' AND ExecutionStatus = 'Running' AND ClaimState IN (${automatedStates})`,
+    scan.deadline,
+    limit,
+  );
   if (listed) scan.visibility = 'used';
   else if (scan.visibility === 'not-needed') scan.visibility = 'unavailable';
   for (const wf of listed ?? []) {
@@ -354,13 +442,23 @@ async function addFailingActivities(scan: StuckScan, limit: number, minAttempts:
         code: 'ACTIVITY_FAILING',
         message: `${a.activityType} keeps failing (Temporal is on attempt ${a.attempt}): ${a.lastFailure}`,
         since: (a.lastAttemptAt ?? now).toISOString(),
-        activityId: a.activityId, activityType: a.activityType, attempt: a.attempt, activityState: a.state,
-        lastFailure: a.lastFailure, lastAttemptAt: a.lastAttemptAt?.toISOString() ?? null, nextAttemptAt: a.nextAttemptAt?.toISOString() ?? null,
+        activityId: a.activityId,
+        activityType: a.activityType,
+        attempt: a.attempt,
+        activityState: a.state,
+        lastFailure: a.lastFailure,
+        lastAttemptAt: a.lastAttemptAt?.toISOString() ?? null,
+        nextAttemptAt: a.nextAttemptAt?.toISOString() ?? null,
         retry: { method: 'POST', href: `${MOUNT}/claims/${claimId}/retry` },
       });
     }
   }
-  return { candidates: ids.length, described: pending.described, skipped: ids.length - pending.described - pending.failed, failed: pending.failed };
+  return {
+    candidates: ids.length,
+    described: pending.described,
+    skipped: ids.length - pending.described - pending.failed,
+    failed: pending.failed,
+  };
 }
 
 function stateTooLongReason(
@@ -373,14 +471,21 @@ function stateTooLongReason(
     code: 'STATE_TOO_LONG',
     message: `${over.daysInState} days in ${state}; the limit is ${over.thresholdDays}${source === 'workflow' ? ' (as the workflow reports it; the claims table differs)' : ''}`,
     since: over.stuckSince.toISOString(),
-    state, stateEnteredAt: enteredAt.toISOString(), thresholdDays: over.thresholdDays, daysInState: over.daysInState,
+    state,
+    stateEnteredAt: enteredAt.toISOString(),
+    thresholdDays: over.thresholdDays,
+    daysInState: over.daysInState,
     sources: [source],
   };
 }
 
-
 /** Running workflows matching a visibility query, or null when the server cannot list (the time-skipping test server). */
-async function listWorkflows(ctx: ApiContext, query: string, deadline: number, max = SOURCE_CAP + 1): Promise<WorkflowExecutionInfo[] | null> {
+async function listWorkflows(
+  ctx: ApiContext,
+  query: string,
+  deadline: number,
+  max = SOURCE_CAP + 1,
+): Promise<WorkflowExecutionInfo[] | null> {
   try {
     return await ctx.temporal.withDeadline(deadline, async () => {
       const out: WorkflowExecutionInfo[] = [];
@@ -474,7 +579,8 @@ async function retryFailingActivity(ctx: ApiContext, claimId: string, activityId
     throw new ConflictError('NOTHING_TO_RETRY', `activity ${activityId} is not pending on this claim's workflow`);
   }
   const failing = pending.filter((p) => p.lastFailure !== null && (activityId === undefined || p.activityId === activityId));
-  if (failing.length === 0) throw new ConflictError('NOTHING_TO_RETRY', "no step of this claim's workflow is failing: there is nothing to retry");
+  if (failing.length === 0)
+    throw new ConflictError('NOTHING_TO_RETRY', "no step of this claim's workflow is failing: there is nothing to retry");
 
   const reset: { activityId: string; activityType: string; previousAttempt: number }[] = [];
   for (const a of failing) {
@@ -507,8 +613,14 @@ async function retryFailingActivity(ctx: ApiContext, claimId: string, activityId
   }
   if (reset.length === 0) throw new ConflictError('NOTHING_TO_RETRY', 'the failing step finished meanwhile: there is nothing to retry');
   await recordAudit(prisma, {
-    actor: userId, action: 'claim.activity-reset', entity: 'claim', entityId: claimId, claimId,
-    detail: { activities: reset.map((r) => ({ activityId: r.activityId, activityType: r.activityType, previousAttempt: r.previousAttempt })) },
+    actor: userId,
+    action: 'claim.activity-reset',
+    entity: 'claim',
+    entityId: claimId,
+    claimId,
+    detail: {
+      activities: reset.map((r) => ({ activityId: r.activityId, activityType: r.activityType, previousAttempt: r.previousAttempt })),
+    },
   });
   return {
     claimId,
@@ -575,7 +687,10 @@ async function queueHealth(ctx: ApiContext, q: z.output<typeof queueHealthQuery>
         .sort(([a, x], [b, y]) => y - x || a.localeCompare(b))
         .map(([userId, n]) => ({ userId, done: n, perDay: round1(n / days) })),
     },
-    handlingTime: handlingTimeByKind(doneTasks).map((h) => ({ ...h, basis: 'claimed (or opened, if never claimed) to done, tasks done in the period' })),
+    handlingTime: handlingTimeByKind(doneTasks).map((h) => ({
+      ...h,
+      basis: 'claimed (or opened, if never claimed) to done, tasks done in the period',
+    })),
   };
 }
 
@@ -612,7 +727,10 @@ async function arMeasures(ctx: ApiContext, q: z.output<typeof arQuery>) {
     }),
   ]);
 
-  const aging = agingReport(open.map((c) => ({ payerId: c.payerId, balanceCents: c.balanceCents, dateOfService: isoFromDate(c.encounter.dateOfService) })), now);
+  const aging = agingReport(
+    open.map((c) => ({ payerId: c.payerId, balanceCents: c.balanceCents, dateOfService: isoFromDate(c.encounter.dateOfService) })),
+    now,
+  );
   const payerName = new Map(payers.map((p) => [p.id, p.name]));
   const cleanFacts = await firstSubmissionFacts(ctx, firstSubmissions);
 
@@ -621,13 +739,18 @@ async function arMeasures(ctx: ApiContext, q: z.output<typeof arQuery>) {
     windowDays,
     window: { from: windowFrom, to: today },
     aging: {
-      basis: 'open claim balances (claims not closed, voided or written off, serviced by the as-of date) by whole calendar days since the date of service',
+      basis:
+        'open claim balances (claims not closed, voided or written off, serviced by the as-of date) by whole calendar days since the date of service',
       total: aging.total,
       byPayer: aging.byPayer.map((p) => ({ payerId: p.payerId, payerName: payerName.get(p.payerId) ?? p.payerId, ...p.aging })),
     },
     denials: denialRates(payments.map((p) => ({ statusCode: p.statusCode, carcs: [...new Set(p.adjustments.map((a) => a.carc))] }))),
     cleanClaims: cleanClaimRate(cleanFacts),
-    daysInAr: daysInAr({ openArCents: aging.total.totalCents, chargesCents: charges._sum.totalChargeCents ?? 0, periodDays: CHARGE_PERIOD_DAYS }),
+    daysInAr: daysInAr({
+      openArCents: aging.total.totalCents,
+      chargesCents: charges._sum.totalChargeCents ?? 0,
+      periodDays: CHARGE_PERIOD_DAYS,
+    }),
   };
 }
 
@@ -640,7 +763,10 @@ async function firstSubmissionFacts(
   const ids = firsts.map((f) => f.claimId);
   const [seconds, scrubFixes, verdicts] = await Promise.all([
     ctx.prisma.submission.findMany({ where: { claimId: { in: ids }, attempt: 2 }, select: { claimId: true, submittedAt: true } }),
-    ctx.prisma.task.findMany({ where: { claimId: { in: ids }, kind: { in: ['SCRUB_FIX_CODING', 'SCRUB_FIX_BILLING'] } }, select: { claimId: true, createdAt: true } }),
+    ctx.prisma.task.findMany({
+      where: { claimId: { in: ids }, kind: { in: ['SCRUB_FIX_CODING', 'SCRUB_FIX_BILLING'] } },
+      select: { claimId: true, createdAt: true },
+    }),
     ctx.prisma.auditEvent.findMany({
       where: {
         claimId: { in: ids },
@@ -659,7 +785,9 @@ async function firstSubmissionFacts(
       firstSubmissionStatus: f.status,
       firstVerdict:
         verdict && (!second || verdict.at <= second.submittedAt)
-          ? verdictState === 'ACKNOWLEDGED' ? ('ACCEPTED' as const) : ('REJECTED' as const)
+          ? verdictState === 'ACKNOWLEDGED'
+            ? ('ACCEPTED' as const)
+            : ('REJECTED' as const)
           : undefined,
       resubmittedBeforeVerdict: !!second && (!verdict || verdict.at > second.submittedAt),
       scrubFixedBeforeSubmission: scrubFixes.some((t) => t.claimId === f.claimId && t.createdAt < f.submittedAt),

@@ -10,8 +10,8 @@ const wholeNumber = (min: number, max: number) =>
     .regex(/^\d+$/, 'must be a whole number')
     .transform(Number)
     .pipe(z.int().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
-const asOf = z
-  .iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time such as 2026-01-31T12:00:00Z' })
+const asOf = z.iso
+  .datetime({ offset: true, error: 'must be an ISO 8601 date-time such as 2026-01-31T12:00:00Z' })
   .describe('evaluate as of this instant instead of now (what Temporal reports is always live)');
 const text = (max: number) => z.string('must be a string').trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
 
@@ -23,9 +23,13 @@ export const stuckClaimsQuery = z.strictObject({
     .describe(`one reason or a comma-separated list of ${STUCK_REASONS.join(', ')}; all when absent`)
     .optional(),
   payerId: once.optional(),
-  timelyFilingWithinDays: wholeNumber(0, 3650).describe('days before the timely-filing limit to start listing a claim; 30 when absent').optional(),
+  timelyFilingWithinDays: wholeNumber(0, 3650)
+    .describe('days before the timely-filing limit to start listing a claim; 30 when absent')
+    .optional(),
   minAttempts: wholeNumber(2, 10_000).describe('list an activity once Temporal is on this attempt; 3 when absent').optional(),
-  describeLimit: wholeNumber(0, 500).describe('at most this many workflows are described for failing activities; 100 when absent').optional(),
+  describeLimit: wholeNumber(0, 500)
+    .describe('at most this many workflows are described for failing activities; 100 when absent')
+    .optional(),
   limit: wholeNumber(1, MAX_PAGE_SIZE).optional(),
   cursor: once.optional(),
   asOf: asOf.optional(),
@@ -149,7 +153,9 @@ export const arResponse = z.object({
     adjudicated: z.int(),
     denied: z.int(),
     rate: z.number().nullable(),
-    byCategory: z.array(z.object({ category: z.string(), denied: z.int(), rate: z.number().nullable(), carcs: z.record(z.string(), z.int()) })),
+    byCategory: z.array(
+      z.object({ category: z.string(), denied: z.int(), rate: z.number().nullable(), carcs: z.record(z.string(), z.int()) }),
+    ),
     formula: z.string(),
   }),
   cleanClaims: z.object({

@@ -31,7 +31,10 @@ const HOUR = 3_600_000;
 const now = Date.now();
 
 /** Task rows as the workflow's activity would write them. */
-async function task(id: string, fields: { claimId?: string; queue?: TaskQueue; kind?: string; status?: TaskStatus; priority: number; dueInHours: number }) {
+async function task(
+  id: string,
+  fields: { claimId?: string; queue?: TaskQueue; kind?: string; status?: TaskStatus; priority: number; dueInHours: number },
+) {
   const claimId = fields.claimId ?? medicareClaim;
   await db.prisma.task.create({
     data: {
@@ -99,7 +102,9 @@ describe('GET /api/queues/:queue/tasks', () => {
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const res: { body: any } = await api.request('GET', `/api/queues/CODER/tasks?limit=4${cursor ? `&cursor=${cursor}` : ''}`, { user: 'coder-1' });
+      const res: { body: any } = await api.request('GET', `/api/queues/CODER/tasks?limit=4${cursor ? `&cursor=${cursor}` : ''}`, {
+        user: 'coder-1',
+      });
       ids.push(...res.body.items.map((t: { id: string }) => t.id));
       cursor = res.body.nextCursor;
       pages++;
@@ -130,7 +135,9 @@ describe('GET /api/tasks/:id', () => {
     const res = await api.request('GET', '/api/tasks/t-mid-a', { user: 'coder-2' });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ id: 't-mid-a', claimId: bluePeakClaim, queue: 'CODER', status: 'OPEN' });
-    expect(await db.prisma.auditEvent.count({ where: { action: 'task.read', entityId: 't-mid-a', actor: 'coder-2', claimId: bluePeakClaim } })).toBe(1);
+    expect(
+      await db.prisma.auditEvent.count({ where: { action: 'task.read', entityId: 't-mid-a', actor: 'coder-2', claimId: bluePeakClaim } }),
+    ).toBe(1);
     expect((await api.request('GET', '/api/tasks/nope')).status).toBe(404);
   });
 });

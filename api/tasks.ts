@@ -41,7 +41,10 @@ const caller = (res: Response) => ({ id: callerId(res), role: callerRole(res), .
  * or a 503 while the Update was still running) gets the first answer instead of a refusal as a second one.
  */
 function completionUpdateId(taskId: string, userId: string, outcome: unknown): string {
-  return `complete-task:${taskId}:${createHash('sha256').update(JSON.stringify([userId, outcome])).digest('base64url').slice(0, 22)}`;
+  return `complete-task:${taskId}:${createHash('sha256')
+    .update(JSON.stringify([userId, outcome]))
+    .digest('base64url')
+    .slice(0, 22)}`;
 }
 
 /**
@@ -62,7 +65,11 @@ async function reassign(tx: Prisma.TransactionClient, task: Task, userId: string
     data: { status: 'CLAIMED', assigneeId: user.id, claimedAt: new Date() },
   });
   await recordAudit(tx, {
-    actor, action: 'task.reassign', entity: 'task', entityId: task.id, claimId: task.claimId,
+    actor,
+    action: 'task.reassign',
+    entity: 'task',
+    entityId: task.id,
+    claimId: task.claimId,
     detail: { kind: task.kind, from: task.assigneeId, to: user.id },
   });
   return updated;
@@ -130,7 +137,11 @@ export function tasksRouter(ctx: ApiContext): Router {
         throw new ConflictError('TASK_CLAIMED', `the task is claimed by ${now.assigneeId}`);
       }
       await recordAudit(tx, {
-        actor: who.id, action: 'task.claim', entity: 'task', entityId: task.id, claimId: task.claimId,
+        actor: who.id,
+        action: 'task.claim',
+        entity: 'task',
+        entityId: task.id,
+        claimId: task.claimId,
         detail: { kind: task.kind, queue: task.queue, via: 'claim' },
       });
       return now;
@@ -154,7 +165,11 @@ export function tasksRouter(ctx: ApiContext): Router {
       });
       if (done.count === 0) throw new ConflictError('TASK_CHANGED', 'the task changed meanwhile; read it again');
       await recordAudit(tx, {
-        actor: who.id, action: 'task.release', entity: 'task', entityId: task.id, claimId: task.claimId,
+        actor: who.id,
+        action: 'task.release',
+        entity: 'task',
+        entityId: task.id,
+        claimId: task.claimId,
         detail: { kind: task.kind, from: task.assigneeId },
       });
       return tx.task.findUniqueOrThrow({ where: { id: task.id } });
@@ -174,7 +189,11 @@ export function tasksRouter(ctx: ApiContext): Router {
         data: { priority, prioritySetById: actor, prioritySetAt: new Date() },
       });
       await recordAudit(tx, {
-        actor, action: 'task.priority', entity: 'task', entityId: found.id, claimId: found.claimId,
+        actor,
+        action: 'task.priority',
+        entity: 'task',
+        entityId: found.id,
+        claimId: found.claimId,
         detail: { kind: found.kind, from: found.priority, to: priority },
       });
       return updated;
@@ -190,7 +209,11 @@ export function tasksRouter(ctx: ApiContext): Router {
     const note = await prisma.$transaction(async (tx) => {
       const created = await tx.taskNote.create({ data: { id: newNoteId(), taskId: task.id, authorId: actor, body } });
       await recordAudit(tx, {
-        actor, action: 'task.note', entity: 'task', entityId: task.id, claimId: task.claimId,
+        actor,
+        action: 'task.note',
+        entity: 'task',
+        entityId: task.id,
+        claimId: task.claimId,
         detail: { noteId: created.id, length: body.length },
       });
       return created;
@@ -224,7 +247,10 @@ export function tasksRouter(ctx: ApiContext): Router {
     try {
       result = await callTemporal(temporal, timeouts.updateMs, 'update completeTask', log, () =>
         // The role goes with it: the workflow sends a write-off by anyone but a biller or supervisor to a supervisor.
-        handle.executeUpdate(completeTaskUpdate, { args: [{ taskId: task.id, userId: who.id, role: who.role, outcome }], updateId: completionUpdateId(task.id, who.id, outcome) }),
+        handle.executeUpdate(completeTaskUpdate, {
+          args: [{ taskId: task.id, userId: who.id, role: who.role, outcome }],
+          updateId: completionUpdateId(task.id, who.id, outcome),
+        }),
       );
     } catch (err) {
       // not the Update that finished it (another outcome, or the claim's workflow has moved on since)
@@ -251,7 +277,9 @@ export function tasksRouter(ctx: ApiContext): Router {
       // recorded it (task.completed, same actor and action). A 503 "nothing was changed" for a database that
       // went away since would send the user back to work that is done, to a 409 on the retry.
       if (!isDatabaseUnavailable(err)) throw err;
-      log('task completed; its API audit row was not written (database unavailable), the workflow records the completion', { taskId: task.id });
+      log('task completed; its API audit row was not written (database unavailable), the workflow records the completion', {
+        taskId: task.id,
+      });
     });
     res.json(result);
   });

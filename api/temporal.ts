@@ -1,12 +1,7 @@
 // Calls from the API into Temporal, each bounded by a deadline: an HTTP request must not hang on a cluster
 // that is down. Transport failures become a 503 that is safe to retry; what Temporal itself answers
 // (already started, not found, update refused) passes through for the caller to map.
-import {
-  isGrpcServiceError,
-  ServiceError,
-  WorkflowUpdateRPCTimeoutOrCancelledError,
-  type Client,
-} from '@temporalio/client';
+import { isGrpcServiceError, ServiceError, WorkflowUpdateRPCTimeoutOrCancelledError, type Client } from '@temporalio/client';
 import { TemporalUnavailableError, type Log } from './errors';
 
 export interface TemporalTimeouts {
@@ -25,13 +20,7 @@ export function isTemporalUnavailable(err: unknown): boolean {
 }
 
 /** Runs `fn` under a deadline; a transport failure is logged (gRPC status only) and becomes TemporalUnavailableError. */
-export async function callTemporal<T>(
-  temporal: Client,
-  timeoutMs: number,
-  what: string,
-  log: Log,
-  fn: () => Promise<T>,
-): Promise<T> {
+export async function callTemporal<T>(temporal: Client, timeoutMs: number, what: string, log: Log, fn: () => Promise<T>): Promise<T> {
   try {
     return await temporal.withDeadline(Date.now() + timeoutMs, fn);
   } catch (err) {

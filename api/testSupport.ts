@@ -16,7 +16,6 @@ import { createApp } from './app';
 import type { RateLimit } from './rateLimit';
 import type { TemporalTimeouts } from './temporal';
 
-
 export type { TestDatabase } from '../test/database';
 
 /** A fresh, migrated and seeded PostgreSQL database for one test file. */
@@ -141,7 +140,10 @@ let nextControl = 500;
 export async function submittedClaim(f: ApiFixture, patientId = PATIENT_IDS[1]): Promise<{ claimId: string; isa: number; st: string }> {
   const res = await f.api.request('POST', '/api/claims', {
     body: {
-      patientId, providerId: PROVIDER_IDS.internalMedicine, dateOfService: '2026-10-20', placeOfService: '11',
+      patientId,
+      providerId: PROVIDER_IDS.internalMedicine,
+      dateOfService: '2026-10-20',
+      placeOfService: '11',
       documentation: 'Hypertension follow-up; routine ECG.',
       lines: [
         { procedureCode: '99213', units: 1, chargeCents: 14_500, diagnosisPointers: [1] },
@@ -155,7 +157,14 @@ export async function submittedClaim(f: ApiFixture, patientId = PATIENT_IDS[1]):
   const isa = ++nextControl;
   const st = String(isa).padStart(4, '0');
   await f.db.prisma.submission.create({
-    data: { claimId, attempt: 1, frequencyCode: '1', idempotencyKey: `${claimId}:1`, interchangeControlNumber: isa, transactionControlNumber: st },
+    data: {
+      claimId,
+      attempt: 1,
+      frequencyCode: '1',
+      idempotencyKey: `${claimId}:1`,
+      interchangeControlNumber: isa,
+      transactionControlNumber: st,
+    },
   });
   return { claimId, isa, st };
 }

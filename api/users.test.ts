@@ -14,7 +14,12 @@ describe('GET /api/users', () => {
     expect(res.status).toBe(200);
     const body = userListResponse.parse(res.body);
     expect(body.items.map((u) => u.id)).toEqual(Object.values(USER_IDS).sort());
-    expect(body.items.find((u) => u.id === USER_IDS.coder2)).toEqual({ id: USER_IDS.coder2, name: 'Morgan Coder', role: 'CODER', active: true });
+    expect(body.items.find((u) => u.id === USER_IDS.coder2)).toEqual({
+      id: USER_IDS.coder2,
+      name: 'Morgan Coder',
+      role: 'CODER',
+      active: true,
+    });
     for (const u of res.body.items) expect(Object.keys(u).sort()).toEqual(['active', 'id', 'name', 'role']);
   });
 

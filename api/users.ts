@@ -28,10 +28,14 @@ export const userListResponse = z.object({
 
 const routes = {
   list: describeRoute({
-    method: 'get', path: MOUNT, roles: SUPERVISORS, tag: 'tasks',
+    method: 'get',
+    path: MOUNT,
+    roles: SUPERVISORS,
+    tag: 'tasks',
     summary: 'Users a supervisor may reassign tasks to: id, name, role and active flag, by id',
     description: 'Skills and payer groups are not listed: a reassignment that breaks a routing rule is refused with the reason.',
-    query: userListQuery, response: userListResponse,
+    query: userListQuery,
+    response: userListResponse,
   }),
 };
 

@@ -36,7 +36,10 @@ describe('the web workspace route', () => {
 
   it('serves index.html at / and the built assets, uncached and immutable respectively', async () => {
     fs.mkdirSync(path.join(dir, 'assets'), { recursive: true });
-    fs.writeFileSync(path.join(dir, 'index.html'), '<!doctype html><div id="root"></div><script type="module" src="/assets/app-abc123.js"></script>');
+    fs.writeFileSync(
+      path.join(dir, 'index.html'),
+      '<!doctype html><div id="root"></div><script type="module" src="/assets/app-abc123.js"></script>',
+    );
     fs.writeFileSync(path.join(dir, 'assets', 'app-abc123.js'), 'console.log(1)');
     const page = await fetch(`${base}/`);
     expect(page.status).toBe(200);

@@ -38,13 +38,20 @@ describe('the API and the claim workflow', () => {
 
   it("completing a task returns the update's result; the workflow closes the Task row, the API audits the call", async () => {
     const { claimId, taskId } = await claimWithCodeReviewTask();
-    const res = await h.api('POST', `/api/tasks/${taskId}/complete`,
-      { outcome: { action: 'CONFIRM_CODES', diagnoses: ['K21.9', 'E78.5'], note: 'confirmed from the note' } }, USER_IDS.coder1);
+    const res = await h.api(
+      'POST',
+      `/api/tasks/${taskId}/complete`,
+      { outcome: { action: 'CONFIRM_CODES', diagnoses: ['K21.9', 'E78.5'], note: 'confirmed from the note' } },
+      USER_IDS.coder1,
+    );
     expect(res.status).toBe(200);
     // the claim's state when the Update answered: the workflow may already have moved on to scrubbing
     expect(res.body).toEqual({ taskId, action: 'CONFIRM_CODES', state: expect.stringMatching(/^(CODING|SCRUBBING)$/) });
     // written by the workflow's closeTask activity before the Update answered
-    expect(await h.db.prisma.task.findUniqueOrThrow({ where: { id: taskId } })).toMatchObject({ status: 'DONE', doneById: USER_IDS.coder1 });
+    expect(await h.db.prisma.task.findUniqueOrThrow({ where: { id: taskId } })).toMatchObject({
+      status: 'DONE',
+      doneById: USER_IDS.coder1,
+    });
     const audit = await h.db.prisma.auditEvent.findFirstOrThrow({ where: { action: 'task.complete', entityId: taskId } });
     expect(audit).toMatchObject({ actor: USER_IDS.coder1, claimId });
     expect(JSON.stringify(audit.detail)).not.toContain('confirmed from the note');
@@ -54,7 +61,8 @@ describe('the API and the claim workflow', () => {
   it('a completion applied by the workflow answers 200 even when the database goes away before the API audits it', async () => {
     const { claimId, taskId } = await claimWithCodeReviewTask();
     // The same API on a database handle whose audit inserts fail as if the server had just become unreachable.
-    const unreachable = () => new Prisma.PrismaClientKnownRequestError("Can't reach database server", { code: 'P1001', clientVersion: 'test' });
+    const unreachable = () =>
+      new Prisma.PrismaClientKnownRequestError("Can't reach database server", { code: 'P1001', clientVersion: 'test' });
     const prisma = new Proxy(h.db.prisma, {
       get(target, prop) {
         const value = Reflect.get(target, prop, target);
@@ -82,8 +90,11 @@ describe('the API and the claim workflow', () => {
     }
     // Who completed it is on record all the same: the workflow's own row, written before the Update answered.
     expect(await h.db.prisma.auditEvent.count({ where: { action: 'task.complete', entityId: taskId } })).toBe(0);
-    expect(await h.db.prisma.auditEvent.findFirstOrThrow({ where: { action: 'task.completed', entityId: taskId } }))
-      .toMatchObject({ actor: USER_IDS.coder1, claimId, detail: { kind: 'CODE_REVIEW', action: 'CONFIRM_CODES' } });
+    expect(await h.db.prisma.auditEvent.findFirstOrThrow({ where: { action: 'task.completed', entityId: taskId } })).toMatchObject({
+      actor: USER_IDS.coder1,
+      claimId,
+      detail: { kind: 'CODE_REVIEW', action: 'CONFIRM_CODES' },
+    });
     expect(logged).toEqual([expect.objectContaining({ fields: { taskId } })]);
     expect(JSON.stringify(logged)).not.toContain('Okafor');
     await h.waitForState(claimId, 'SUBMITTED');
@@ -98,7 +109,12 @@ describe('the API and the claim workflow', () => {
 
     const ok = { outcome: { action: 'CONFIRM_CODES', diagnoses: ['K21.9', 'E78.5'] } };
     expect((await h.api('POST', `/api/tasks/${taskId}/complete`, ok, USER_IDS.coder1)).status).toBe(200);
-    const stale = await h.api('POST', `/api/tasks/${taskId}/complete`, { outcome: { ...ok.outcome, note: 'a second thought' } }, USER_IDS.coder1);
+    const stale = await h.api(
+      'POST',
+      `/api/tasks/${taskId}/complete`,
+      { outcome: { ...ok.outcome, note: 'a second thought' } },
+      USER_IDS.coder1,
+    );
     expect(stale.status).toBe(409);
     expect(stale.body.error.code).toBe('TASK_NOT_OPEN');
   });
@@ -122,7 +138,10 @@ describe('the API and the claim workflow', () => {
     const completed = await h.db.prisma.auditEvent.findMany({ where: { action: 'task.completed', entityId: taskId } });
     expect(completed).toHaveLength(1);
     // the API audits each answer; one sent for a task already done says so (the double click may or may not be)
-    const answered = await h.db.prisma.auditEvent.findMany({ where: { action: 'task.complete', entityId: taskId }, orderBy: { id: 'asc' } });
+    const answered = await h.db.prisma.auditEvent.findMany({
+      where: { action: 'task.complete', entityId: taskId },
+      orderBy: { id: 'asc' },
+    });
     expect(answered).toHaveLength(3);
     expect(answered.map((a) => (a.detail as { repeated?: boolean }).repeated ?? false)).toEqual([false, expect.any(Boolean), true]);
     const claim = await h.db.prisma.claim.findUniqueOrThrow({ where: { id: claimId }, include: { submissions: true } });
@@ -132,7 +151,12 @@ describe('the API and the claim workflow', () => {
     const ended = await h.api('POST', `/api/tasks/${taskId}/complete`, body, USER_IDS.coder1);
     expect(ended.status).toBe(200);
     expect(ended.body).toEqual(first.body);
-    const changed = await h.api('POST', `/api/tasks/${taskId}/complete`, { outcome: { ...body.outcome, note: 'changed' } }, USER_IDS.coder1);
+    const changed = await h.api(
+      'POST',
+      `/api/tasks/${taskId}/complete`,
+      { outcome: { ...body.outcome, note: 'changed' } },
+      USER_IDS.coder1,
+    );
     expect(changed.status).toBe(409);
     expect(changed.body.error).toEqual({ code: 'TASK_NOT_OPEN', message: 'the task is done' });
   });

@@ -26,7 +26,9 @@ const sets: { name: string; file: string }[] = [
 const pct = (n: number, d: number) => `${((100 * n) / d).toFixed(1)}% (${n}/${d})`;
 
 console.log(`${await describeMachine()}, ${os.platform()} ${os.arch()}`);
-console.log(`pairs: ${pairs.length} (${pairs.filter((p) => p.split === 'tuning').length} tuning, ${pairs.filter((p) => p.split === 'holdout').length} holdout)\n`);
+console.log(
+  `pairs: ${pairs.length} (${pairs.filter((p) => p.split === 'tuning').length} tuning, ${pairs.filter((p) => p.split === 'holdout').length} holdout)\n`,
+);
 
 for (const set of sets) {
   if (!fs.existsSync(set.file)) {

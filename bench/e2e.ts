@@ -63,13 +63,24 @@ function postgresCpuSeconds(): number {
 
 async function main(): Promise<void> {
   console.log(await describeMachine());
-  say(`${CLAIMS} claims, ${WORKERS} worker process(es), at most ${IN_FLIGHT} in flight; lifecycle day ${DAY_MS} ms, payer day ${PAYER_DAY_MS} ms`);
+  say(
+    `${CLAIMS} claims, ${WORKERS} worker process(es), at most ${IN_FLIGHT} in flight; lifecycle day ${DAY_MS} ms, payer day ${PAYER_DAY_MS} ms`,
+  );
   const stack = await startStack({
     label: 'e2e',
     workers: WORKERS,
     dayMs: DAY_MS,
     simulatorDayMs: PAYER_DAY_MS,
-    scenarioWeights: { PAY_IN_FULL: 100, PARTIAL_PATIENT_RESP: 0, FRONT_END_REJECT: 0, SILENT_THEN_PAY: 0, SILENT_FOREVER: 0, CODING_DENIAL: 0, DENY_APPEAL_OVERTURNED: 0, DENY_APPEAL_UPHELD: 0 },
+    scenarioWeights: {
+      PAY_IN_FULL: 100,
+      PARTIAL_PATIENT_RESP: 0,
+      FRONT_END_REJECT: 0,
+      SILENT_THEN_PAY: 0,
+      SILENT_FOREVER: 0,
+      CODING_DENIAL: 0,
+      DENY_APPEAL_OVERTURNED: 0,
+      DENY_APPEAL_UPHELD: 0,
+    },
     log: say,
   });
   for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => void stack.stop().finally(() => process.exit(130)));
@@ -97,23 +108,29 @@ async function main(): Promise<void> {
     let createErrors = 0;
     let lastCreateError = '';
     // A slot frees when a claim reaches a final state: the poller below counts them.
-    const creating = mapLimit(Array.from({ length: CLAIMS }, (_, i) => i), 16, async (i) => {
-      while (created - finished >= IN_FLIGHT) await sleep(50);
-      const body = demoEncounter(rng, i);
-      for (let attempt = 1; ; attempt++) {
-        const at = Date.now();
-        const r = await stack.api.post('/api/claims', 'biller-1', body, { 'Idempotency-Key': `e2e-${i}` }).catch((err: Error) => ({ status: 0, body: { error: { message: err.message } } }));
-        if (r.status === 201) {
-          if (!intakeAt.has(r.body.id)) intakeAt.set(r.body.id, at);
-          created++;
-          return;
+    const creating = mapLimit(
+      Array.from({ length: CLAIMS }, (_, i) => i),
+      16,
+      async (i) => {
+        while (created - finished >= IN_FLIGHT) await sleep(50);
+        const body = demoEncounter(rng, i);
+        for (let attempt = 1; ; attempt++) {
+          const at = Date.now();
+          const r = await stack.api
+            .post('/api/claims', 'biller-1', body, { 'Idempotency-Key': `e2e-${i}` })
+            .catch((err: Error) => ({ status: 0, body: { error: { message: err.message } } }));
+          if (r.status === 201) {
+            if (!intakeAt.has(r.body.id)) intakeAt.set(r.body.id, at);
+            created++;
+            return;
+          }
+          createErrors++;
+          lastCreateError = `${r.status} ${JSON.stringify(r.body?.error ?? r.body)}`;
+          if (attempt >= 5) throw new Error(`POST /api/claims failed 5 times: ${lastCreateError}`);
+          await sleep(500 * attempt);
         }
-        createErrors++;
-        lastCreateError = `${r.status} ${JSON.stringify(r.body?.error ?? r.body)}`;
-        if (attempt >= 5) throw new Error(`POST /api/claims failed 5 times: ${lastCreateError}`);
-        await sleep(500 * attempt);
-      }
-    });
+      },
+    );
     let creationFailed: unknown;
     creating.catch((err) => (creationFailed = err));
 
@@ -122,7 +139,9 @@ async function main(): Promise<void> {
     let counts: Record<string, number> = {};
     for (;;) {
       // The machine is shared with tests that restart PostgreSQL: a failed count is retried, not fatal.
-      const rows = await stack.prisma.$queryRaw<{ state: string; n: bigint }[]>`SELECT state::text, count(*) AS n FROM "Claim" GROUP BY 1`.catch((err: Error) => {
+      const rows = await stack.prisma.$queryRaw<
+        { state: string; n: bigint }[]
+      >`SELECT state::text, count(*) AS n FROM "Claim" GROUP BY 1`.catch((err: Error) => {
         say(`(database: ${err.message.split('\n')[0]}; retrying)`);
         return undefined;
       });
@@ -134,8 +153,12 @@ async function main(): Promise<void> {
       finished = (counts.CLOSED ?? 0) + (counts.VOIDED ?? 0);
       if (Date.now() - lastSaid > 10_000) {
         lastSaid = Date.now();
-        const states = CLAIM_STATES.filter((s) => counts[s]).map((s) => `${s} ${counts[s]}`).join(' · ');
-        say(`created ${created}/${CLAIMS} | ${states} | ${(finished / ((performance.now() - started) / 1000)).toFixed(1)} closed/s  ${machineTag()}`);
+        const states = CLAIM_STATES.filter((s) => counts[s])
+          .map((s) => `${s} ${counts[s]}`)
+          .join(' · ');
+        say(
+          `created ${created}/${CLAIMS} | ${states} | ${(finished / ((performance.now() - started) / 1000)).toFixed(1)} closed/s  ${machineTag()}`,
+        );
       }
       if (finished >= CLAIMS || creationFailed || Date.now() > deadline) break;
       await sleep(250);
@@ -149,7 +172,9 @@ async function main(): Promise<void> {
 
     // Time per claim: from the POST that created it to the moment its row entered CLOSED.
     const closed = await stack.prisma.claim.findMany({ where: { state: 'CLOSED' }, select: { id: true, stateEnteredAt: true } });
-    const perClaim = closed.map((c) => c.stateEnteredAt.getTime() - (intakeAt.get(c.id) ?? c.stateEnteredAt.getTime())).sort((a, b) => a - b);
+    const perClaim = closed
+      .map((c) => c.stateEnteredAt.getTime() - (intakeAt.get(c.id) ?? c.stateEnteredAt.getTime()))
+      .sort((a, b) => a - b);
 
     // Activities and workflow tasks, counted from every claim's history after the run (not timed), up to the
     // end of the measured window: the workers keep going while this reads, and a run cut short by --timeout-s
@@ -166,7 +191,8 @@ async function main(): Promise<void> {
         if (!within(e as any)) continue;
         if (e.activityTaskScheduledEventAttributes) activities++;
         if (e.workflowTaskCompletedEventAttributes) workflowTasks++;
-        if (e.activityTaskStartedEventAttributes && (e.activityTaskStartedEventAttributes.attempt ?? 1) > 1) activityRetries += (e.activityTaskStartedEventAttributes.attempt ?? 1) - 1;
+        if (e.activityTaskStartedEventAttributes && (e.activityTaskStartedEventAttributes.attempt ?? 1) > 1)
+          activityRetries += (e.activityTaskStartedEventAttributes.attempt ?? 1) - 1;
       }
     });
     const tasks: Record<string, number> = {};
@@ -178,15 +204,24 @@ async function main(): Promise<void> {
       `== ${CLAIMS} claims, ${WORKERS} worker process(es): ${finished} closed in ${seconds.toFixed(1)} s  ${tag}`,
       `   throughput          ${(finished / seconds).toFixed(1)} claims/s, ${(activities / seconds).toFixed(0)} activities/s (${activities} activities, ${(activities / Math.max(1, intakeAt.size)).toFixed(1)} per claim, ${activityRetries} retries), ${(workflowTasks / seconds).toFixed(0)} workflow tasks/s (${workflowTasks})`,
       `   time per claim      intake -> CLOSED p50 ${(pct(perClaim, 50) / 1000).toFixed(2)} s, p99 ${(pct(perClaim, 99) / 1000).toFixed(2)} s (payer delays alone: ack 0.1-1 + adjudication 5-20 payer days = ${((5.1 * PAYER_DAY_MS) / 1000).toFixed(2)}-${((21 * PAYER_DAY_MS) / 1000).toFixed(2)} s)`,
-      ...usage.perProcess.map((p) => `   ${p.name.padEnd(32)} CPU ${p.cpuS.toFixed(1).padStart(6)} s = ${p.cores.toFixed(2)} cores, peak RSS ${p.peakRssMb.toFixed(0)} MB`),
+      ...usage.perProcess.map(
+        (p) =>
+          `   ${p.name.padEnd(32)} CPU ${p.cpuS.toFixed(1).padStart(6)} s = ${p.cores.toFixed(2)} cores, peak RSS ${p.peakRssMb.toFixed(0)} MB`,
+      ),
       `   ${'postgres (all its processes)'.padEnd(32)} CPU ${pgCpu.toFixed(1).padStart(6)} s = ${(pgCpu / seconds).toFixed(2)} cores`,
       // CPU time per claim moves much less with the machine's load than wall-clock rates do: it says what the
       // same work would need on cores of its own.
       `   CPU per closed claim ${usage.perProcess.map((p) => `${p.name.split(' ')[0]} ${((p.cpuS * 1000) / Math.max(1, finished)).toFixed(0)} ms`).join(', ')}, postgres ${((pgCpu * 1000) / Math.max(1, finished)).toFixed(0)} ms; ` +
         `total ${(((usage.perProcess.reduce((n, p) => n + p.cpuS, 0) + pgCpu) * 1000) / Math.max(1, finished)).toFixed(0)} ms -> at most ${((cores() * Math.max(1, finished)) / (usage.perProcess.reduce((n, p) => n + p.cpuS, 0) + pgCpu)).toFixed(1)} claims/s on ${cores()} cores of its own`,
       `   machine busy        ${(usage.machineBusy * 100).toFixed(0)}% of all cores over the run (other users of the machine included)`,
-      `   human tasks done    ${Object.entries(tasks).map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}; desk errors/refusals ${deskErrors}; create retries ${createErrors}${lastCreateError ? ` (last: ${lastCreateError})` : ''}`,
-      `   final states        ${CLAIM_STATES.filter((s) => counts[s]).map((s) => `${s} ${counts[s]}`).join(', ')}`,
+      `   human tasks done    ${
+        Object.entries(tasks)
+          .map(([k, n]) => `${k} ${n}`)
+          .join(', ') || 'none'
+      }; desk errors/refusals ${deskErrors}; create retries ${createErrors}${lastCreateError ? ` (last: ${lastCreateError})` : ''}`,
+      `   final states        ${CLAIM_STATES.filter((s) => counts[s])
+        .map((s) => `${s} ${counts[s]}`)
+        .join(', ')}`,
     ];
   } finally {
     for (const d of desks) await d.stop().catch(() => {});

@@ -47,13 +47,23 @@ const CONCURRENCY = Number(args.concurrency);
 const IN_FLIGHT = Number(args['in-flight']);
 const REAL = Math.min(Number(args.real), Number(args.claims));
 const SEED_IN_FLIGHT = Number(args['seed-in-flight']);
-const CHECKPOINTS = [...new Set([...args.checkpoints!.split(',').map(Number).filter((n) => n > 0 && n < CLAIMS), CLAIMS])].sort((a, b) => a - b);
-const stopAt = args['stop-at'] ? (() => {
-  const [h, m] = args['stop-at']!.split(':').map(Number);
-  const d = new Date();
-  d.setUTCHours(h, m, 0, 0);
-  return d.getTime();
-})() : Infinity;
+const CHECKPOINTS = [
+  ...new Set([
+    ...args
+      .checkpoints!.split(',')
+      .map(Number)
+      .filter((n) => n > 0 && n < CLAIMS),
+    CLAIMS,
+  ]),
+].sort((a, b) => a - b);
+const stopAt = args['stop-at']
+  ? (() => {
+      const [h, m] = args['stop-at']!.split(':').map(Number);
+      const d = new Date();
+      d.setUTCHours(h, m, 0, 0);
+      return d.getTime();
+    })()
+  : Infinity;
 
 const t0 = performance.now();
 const say = (line: string) => console.log(`[idle ${((performance.now() - t0) / 1000).toFixed(0).padStart(5)}s] ${line}`);
@@ -62,7 +72,12 @@ function pct(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }
 
-async function timeCalls(stack: Stack, user: string, path: string, n: number): Promise<{ p50: number; p99: number; status: number; body: any }> {
+async function timeCalls(
+  stack: Stack,
+  user: string,
+  path: string,
+  n: number,
+): Promise<{ p50: number; p99: number; status: number; body: any }> {
   const samples: number[] = [];
   let last: { status: number; body: any } = { status: 0, body: undefined };
   for (let i = 0; i < n + 2; i++) {
@@ -107,14 +122,27 @@ async function main(): Promise<void> {
     workers: Number(args.workers),
     dayMs: 86_400_000,
     simulatorDayMs: 5,
-    scenarioWeights: { PAY_IN_FULL: 0, PARTIAL_PATIENT_RESP: 0, FRONT_END_REJECT: 0, SILENT_THEN_PAY: 0, SILENT_FOREVER: 100, CODING_DENIAL: 0, DENY_APPEAL_OVERTURNED: 0, DENY_APPEAL_UPHELD: 0 },
+    scenarioWeights: {
+      PAY_IN_FULL: 0,
+      PARTIAL_PATIENT_RESP: 0,
+      FRONT_END_REJECT: 0,
+      SILENT_THEN_PAY: 0,
+      SILENT_FOREVER: 100,
+      CODING_DENIAL: 0,
+      DENY_APPEAL_OVERTURNED: 0,
+      DENY_APPEAL_UPHELD: 0,
+    },
     log: say,
   });
   const workerPid = stack.workers[0].pid!;
   // Ctrl-C or a kill: stop the dev server, the worker and drop the database rather than leave them behind.
   for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => void stack.stop().finally(() => process.exit(130)));
-  say(`up: API ${stack.apiUrl}, Temporal pid ${stack.temporalPid}, worker pid(s) ${stack.workers.map((w) => w.pid).join(', ')}, database ${stack.databaseName}`);
-  say(`worker workflow cache: maxCachedWorkflows not set, so the SDK default for a ${heapMiB.toFixed(0)} MiB heap: ${cacheLimit} workflows`);
+  say(
+    `up: API ${stack.apiUrl}, Temporal pid ${stack.temporalPid}, worker pid(s) ${stack.workers.map((w) => w.pid).join(', ')}, database ${stack.databaseName}`,
+  );
+  say(
+    `worker workflow cache: maxCachedWorkflows not set, so the SDK default for a ${heapMiB.toFixed(0)} MiB heap: ${cacheLimit} workflows`,
+  );
 
   const rng = mulberry32(7);
   const diagnosesOf = new Map<string, string[]>();
@@ -140,7 +168,9 @@ async function main(): Promise<void> {
         await mapLimit(open, CONCURRENCY, async (t) => {
           const diagnoses = diagnosesOf.get(t.claimId);
           if (!diagnoses) return;
-          const r = await stack.api.post(`/api/tasks/${t.id}/complete`, 'coder-1', { outcome: { action: 'CONFIRM_CODES', diagnoses } }).catch((err: Error) => ({ status: 0, body: { error: { message: err.message } } }));
+          const r = await stack.api
+            .post(`/api/tasks/${t.id}/complete`, 'coder-1', { outcome: { action: 'CONFIRM_CODES', diagnoses } })
+            .catch((err: Error) => ({ status: 0, body: { error: { message: err.message } } }));
           if (r.status === 200) confirmed++;
           else if (r.status !== 409) {
             failures++;
@@ -171,7 +201,9 @@ async function main(): Promise<void> {
         if (Date.now() >= stopAt) return;
         const body = demoEncounter(rng, i);
         for (let attempt = 1; attempt <= 5; attempt++) {
-          const r = await stack.api.post('/api/claims', 'biller-1', body, { 'Idempotency-Key': `idle-${i}` }).catch((err: Error) => ({ status: 0, body: { error: { message: err.message } } }));
+          const r = await stack.api
+            .post('/api/claims', 'biller-1', body, { 'Idempotency-Key': `idle-${i}` })
+            .catch((err: Error) => ({ status: 0, body: { error: { message: err.message } } }));
           if (r.status === 201) {
             diagnosesOf.set(r.body.id, body.diagnoses ?? []);
             created++;
@@ -184,7 +216,7 @@ async function main(): Promise<void> {
         }
       });
       // Past the first REAL claims: the quick path (bench/parked.ts), in chunks that follow capacity.
-      for (let from = Math.max(next, REAL); from < checkpoint && Date.now() < stopAt; ) {
+      for (let from = Math.max(next, REAL); from < checkpoint && Date.now() < stopAt;) {
         while (created - parkedNow >= SEED_IN_FLIGHT && Date.now() < stopAt) await sleep(200);
         const n = Math.min(500, checkpoint - from);
         try {
@@ -225,7 +257,9 @@ async function main(): Promise<void> {
       const parked = counts.AWAITING_ADJUDICATION ?? 0;
       const batchS = (performance.now() - batchStart) / 1000;
       const totalS = (performance.now() - startedAt) / 1000;
-      say(`checkpoint: ${parked} parked (created ${created}, states ${JSON.stringify(counts)}); this batch ${created - createdBefore} claims in ${batchS.toFixed(0)} s = ${((created - createdBefore) / batchS).toFixed(1)} claims/s parked; overall ${(parked / totalS).toFixed(1)} claims/s`);
+      say(
+        `checkpoint: ${parked} parked (created ${created}, states ${JSON.stringify(counts)}); this batch ${created - createdBefore} claims in ${batchS.toFixed(0)} s = ${((created - createdBefore) / batchS).toFixed(1)} claims/s parked; overall ${(parked / totalS).toFixed(1)} claims/s`,
+      );
       await sleep(5_000); // idle: no intake, no completions, the last activities done
 
       const workerCpuBefore = cpuSeconds(workerPid) ?? 0;
@@ -259,7 +293,8 @@ async function main(): Promise<void> {
     polling = false;
     await reviewer;
     await poller;
-    if (Date.now() >= stopAt) say(`stopped adding claims at ${args['stop-at']} UTC (--stop-at): the largest size reached is the last checkpoint above`);
+    if (Date.now() >= stopAt)
+      say(`stopped adding claims at ${args['stop-at']} UTC (--stop-at): the largest size reached is the last checkpoint above`);
   } finally {
     console.log('\nsummary:');
     for (const l of results) console.log(l);

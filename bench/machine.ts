@@ -17,7 +17,10 @@ export interface MachineFacts {
 
 /** The load average now: it moves while a benchmark runs, so every figure carries its own. */
 export function loadAverage(): string {
-  return os.loadavg().map((l) => l.toFixed(1)).join('/');
+  return os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join('/');
 }
 
 /** A short tag for the end of a figure's line: `[2 cores, 23.5 GiB, load 3.1/2.8/2.0]`. */
@@ -31,7 +34,9 @@ function temporalCliVersion(): string | undefined {
   for (const exe of candidates) {
     if (exe !== 'temporal' && !fs.existsSync(exe)) continue;
     try {
-      return execFileSync(exe, ['--version'], { encoding: 'utf8', timeout: 10_000 }).trim().replace(/^temporal version /, '');
+      return execFileSync(exe, ['--version'], { encoding: 'utf8', timeout: 10_000 })
+        .trim()
+        .replace(/^temporal version /, '');
     } catch {
       // not installed under this name
     }
@@ -53,7 +58,9 @@ async function postgresVersion(url: string): Promise<string | undefined> {
 }
 
 // The benchmarks are programs of their own: their database is their flag (BENCH_DATABASE_URL, else the tests').
-export async function machineFacts(databaseUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres'): Promise<MachineFacts> {
+export async function machineFacts(
+  databaseUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres',
+): Promise<MachineFacts> {
   const cpus = os.cpus();
   return {
     cores: cpus.length,

@@ -30,11 +30,24 @@ describe('bench/parked: the quick path to AWAITING_ADJUDICATION', () => {
     const seeded = await h.waitForState(seededId, 'AWAITING_ADJUDICATION');
     const longWay = await h.status(real.claimId);
     const comparable = (v: typeof seeded) => ({
-      state: v.state, openTasks: v.openTasks, attempt: v.attempt, frequencyCode: v.frequencyCode, followUps: v.followUps,
-      appealLevel: v.appealLevel, patientRespCents: v.patientRespCents, states: v.history.map((t) => t.state),
+      state: v.state,
+      openTasks: v.openTasks,
+      attempt: v.attempt,
+      frequencyCode: v.frequencyCode,
+      followUps: v.followUps,
+      appealLevel: v.appealLevel,
+      patientRespCents: v.patientRespCents,
+      states: v.history.map((t) => t.state),
     });
     expect(comparable(seeded)).toEqual(comparable(longWay));
-    expect(seeded.history.map((t) => t.state)).toEqual(['CODING', 'SCRUBBING', 'READY', 'SUBMITTED', 'ACKNOWLEDGED', 'AWAITING_ADJUDICATION']);
+    expect(seeded.history.map((t) => t.state)).toEqual([
+      'CODING',
+      'SCRUBBING',
+      'READY',
+      'SUBMITTED',
+      'ACKNOWLEDGED',
+      'AWAITING_ADJUDICATION',
+    ]);
     expect(seeded.runs).toBe(2); // as after a continue-as-new: the documented difference
 
     for (const claimId of [seededId, real.claimId]) {
@@ -53,8 +66,18 @@ describe('bench/parked: the quick path to AWAITING_ADJUDICATION', () => {
       expect(d.raw.pendingActivities ?? []).toHaveLength(0);
     }
     // The transition into the wait was recorded by the workflow's own activity, once.
-    const transitions = await h.db.prisma.auditEvent.findMany({ where: { claimId: seededId, action: 'claim.transition' }, orderBy: { id: 'asc' } });
-    expect(transitions.map((t) => (t.detail as { to: string }).to)).toEqual(['CODING', 'SCRUBBING', 'READY', 'SUBMITTED', 'ACKNOWLEDGED', 'AWAITING_ADJUDICATION']);
+    const transitions = await h.db.prisma.auditEvent.findMany({
+      where: { claimId: seededId, action: 'claim.transition' },
+      orderBy: { id: 'asc' },
+    });
+    expect(transitions.map((t) => (t.detail as { to: string }).to)).toEqual([
+      'CODING',
+      'SCRUBBING',
+      'READY',
+      'SUBMITTED',
+      'ACKNOWLEDGED',
+      'AWAITING_ADJUDICATION',
+    ]);
 
     // Both wait on the payer's follow-up interval: after it, each asks the payer and opens a FOLLOW_UP task.
     const payer = await h.db.prisma.claim.findUniqueOrThrow({ where: { id: seededId }, include: { payer: true } });

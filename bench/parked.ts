@@ -22,12 +22,7 @@ import type { Config } from '../infra/config';
 import { mapLimit } from '../infra/process';
 import { demoEncounter, type Rng } from '../infra/seed';
 import { taskPriority } from '../domain/priority';
-import {
-  workflowIdForClaim,
-  type ClaimLifecycleInput,
-  type ClaimRunMemory,
-  type PayerPolicy,
-} from '../workflows/contract';
+import { workflowIdForClaim, type ClaimLifecycleInput, type ClaimRunMemory, type PayerPolicy } from '../workflows/contract';
 
 interface Coverage {
   coverageId: string;
@@ -88,32 +83,67 @@ export async function parkedSeeder(
       const totalChargeCents = body.lines.reduce((s, l) => s + l.chargeCents, 0);
       const icn = `PCN${claimId.slice(2)}`;
       encounters.push({
-        id: encounterId, patientId: body.patientId, providerId: body.providerId,
-        dateOfService: new Date(`${body.dateOfService}T00:00:00Z`), placeOfService: body.placeOfService,
-        documentation: body.documentation, createdAt: at(60),
+        id: encounterId,
+        patientId: body.patientId,
+        providerId: body.providerId,
+        dateOfService: new Date(`${body.dateOfService}T00:00:00Z`),
+        placeOfService: body.placeOfService,
+        documentation: body.documentation,
+        createdAt: at(60),
       });
       claims.push({
-        id: claimId, encounterId, patientId: body.patientId, payerId: coverage.payer.payerId, coverageId: coverage.coverageId,
-        providerId: body.providerId, state: 'ACKNOWLEDGED', stateEnteredAt: at(1), payerClaimControlNo: icn,
-        totalChargeCents, balanceCents: totalChargeCents, createdAt: at(60),
+        id: claimId,
+        encounterId,
+        patientId: body.patientId,
+        payerId: coverage.payer.payerId,
+        coverageId: coverage.coverageId,
+        providerId: body.providerId,
+        state: 'ACKNOWLEDGED',
+        stateEnteredAt: at(1),
+        payerClaimControlNo: icn,
+        totalChargeCents,
+        balanceCents: totalChargeCents,
+        createdAt: at(60),
       });
       body.lines.forEach((l, i) =>
         lines.push({
-          claimId, lineNo: i + 1, procedureCode: l.procedureCode, modifiers: l.modifiers ?? [], units: l.units,
-          chargeCents: l.chargeCents, diagnosisPointers: l.diagnosisPointers,
+          claimId,
+          lineNo: i + 1,
+          procedureCode: l.procedureCode,
+          modifiers: l.modifiers ?? [],
+          units: l.units,
+          chargeCents: l.chargeCents,
+          diagnosisPointers: l.diagnosisPointers,
         }),
       );
       (body.diagnoses ?? []).forEach((code, i) => diagnoses.push({ claimId, seq: i + 1, code }));
       submissions.push({
-        claimId, attempt: 1, frequencyCode: '1', idempotencyKey: `${claimId}:1`, status: 'ACCEPTED',
-        clearinghouseRef: `SEED-${claimId}`, submittedAt: at(20), respondedAt: at(2),
+        claimId,
+        attempt: 1,
+        frequencyCode: '1',
+        idempotencyKey: `${claimId}:1`,
+        status: 'ACCEPTED',
+        clearinghouseRef: `SEED-${claimId}`,
+        submittedAt: at(20),
+        respondedAt: at(2),
       });
       const outcome = { action: 'CONFIRM_CODES', diagnoses: body.diagnoses };
       tasks.push({
-        id: crypto.randomUUID(), claimId, workflowId: workflowIdForClaim(claimId), queue: 'CODER', kind: 'CODE_REVIEW',
-        status: 'DONE', priority: taskPriority({ kind: 'CODE_REVIEW', amountCents: totalChargeCents }),
-        dueAt: new Date(now + 2 * config.dayMs), assigneeId: 'coder-1', context: { suggestions: [], state: 'CODING', balanceCents: totalChargeCents },
-        outcome, createdAt: at(59), claimedAt: at(40), doneAt: at(30), doneById: 'coder-1',
+        id: crypto.randomUUID(),
+        claimId,
+        workflowId: workflowIdForClaim(claimId),
+        queue: 'CODER',
+        kind: 'CODE_REVIEW',
+        status: 'DONE',
+        priority: taskPriority({ kind: 'CODE_REVIEW', amountCents: totalChargeCents }),
+        dueAt: new Date(now + 2 * config.dayMs),
+        assigneeId: 'coder-1',
+        context: { suggestions: [], state: 'CODING', balanceCents: totalChargeCents },
+        outcome,
+        createdAt: at(59),
+        claimedAt: at(40),
+        doneAt: at(30),
+        doneById: 'coder-1',
       });
       const history = [
         { state: 'CODING', at: at(59).toISOString(), reason: 'encounter received' },
@@ -123,44 +153,79 @@ export async function parkedSeeder(
         { state: 'ACKNOWLEDGED', at: at(1).toISOString(), reason: `accepted by the payer as ${icn}` },
       ] as const;
       audits.push({
-        actor: 'biller-1', action: 'claim.create', entity: 'claim', entityId: claimId, claimId, at: at(60),
+        actor: 'biller-1',
+        action: 'claim.create',
+        entity: 'claim',
+        entityId: claimId,
+        claimId,
+        at: at(60),
         detail: { lines: body.lines.length, diagnoses: body.diagnoses?.length ?? 0, totalChargeCents, payerId: coverage.payer.payerId },
       });
       history.forEach((h, i) =>
         audits.push({
-          actor: 'workflow', action: 'claim.transition', entity: 'claim', entityId: claimId, claimId, at: new Date(h.at),
+          actor: 'workflow',
+          action: 'claim.transition',
+          entity: 'claim',
+          entityId: claimId,
+          claimId,
+          at: new Date(h.at),
           detail: { from: i ? history[i - 1].state : null, to: h.state, at: h.at, reason: h.reason },
         }),
       );
       const resume: ClaimRunMemory = {
-        state: 'ACKNOWLEDGED', stateEnteredAt: history[4].at, history: history.map((h) => ({ ...h })), openTasks: [],
-        attempt: 1, frequencyCode: '1', payerClaimControlNo: icn, followUps: 0, appealLevel: 0,
-        balanceCents: totalChargeCents, patientRespCents: 0, postedPaymentIds: [], next: 'adjudication',
-        denialCarcs: [], runs: 1, timelyFilingWarned: false,
+        state: 'ACKNOWLEDGED',
+        stateEnteredAt: history[4].at,
+        history: history.map((h) => ({ ...h })),
+        openTasks: [],
+        attempt: 1,
+        frequencyCode: '1',
+        payerClaimControlNo: icn,
+        followUps: 0,
+        appealLevel: 0,
+        balanceCents: totalChargeCents,
+        patientRespCents: 0,
+        postedPaymentIds: [],
+        next: 'adjudication',
+        denialCarcs: [],
+        runs: 1,
+        timelyFilingWarned: false,
         // the rest of the workflow's memory as a run hands it over: the ack seen, nothing pending
-        acks: [], remittances: [], decisions: [], completed: {}, seenMessages: [`ack:seed-${claimId}`], escalations: {},
+        acks: [],
+        remittances: [],
+        decisions: [],
+        completed: {},
+        seenMessages: [`ack:seed-${claimId}`],
+        escalations: {},
         acceptedOnce: true,
       };
       inputs.push({
-        claimId, payer: coverage.payer, dateOfService: body.dateOfService, totalChargeCents,
+        claimId,
+        payer: coverage.payer,
+        dateOfService: body.dateOfService,
+        totalChargeCents,
         options: { dayMs: config.dayMs, writeOffApprovalThresholdCents: config.writeOffApprovalThresholdCents },
         resume,
       });
     }
-    await prisma.$transaction(async (tx) => {
-      const firstIcn = await controlNumbers(tx, n);
-      await tx.encounter.createMany({ data: encounters });
-      await tx.claim.createMany({ data: claims });
-      await tx.claimLine.createMany({ data: lines });
-      await tx.claimDiagnosis.createMany({ data: diagnoses });
-      await tx.submission.createMany({
-        data: submissions.map((s, i) => ({
-          ...s, interchangeControlNumber: firstIcn + i, transactionControlNumber: String(firstIcn + i).padStart(4, '0'),
-        })),
-      });
-      await tx.task.createMany({ data: tasks });
-      await tx.auditEvent.createMany({ data: audits });
-    }, { timeout: 60_000 });
+    await prisma.$transaction(
+      async (tx) => {
+        const firstIcn = await controlNumbers(tx, n);
+        await tx.encounter.createMany({ data: encounters });
+        await tx.claim.createMany({ data: claims });
+        await tx.claimLine.createMany({ data: lines });
+        await tx.claimDiagnosis.createMany({ data: diagnoses });
+        await tx.submission.createMany({
+          data: submissions.map((s, i) => ({
+            ...s,
+            interchangeControlNumber: firstIcn + i,
+            transactionControlNumber: String(firstIcn + i).padStart(4, '0'),
+          })),
+        });
+        await tx.task.createMany({ data: tasks });
+        await tx.auditEvent.createMany({ data: audits });
+      },
+      { timeout: 60_000 },
+    );
     return inputs;
   }
 

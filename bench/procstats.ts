@@ -69,7 +69,11 @@ export class ProcessWatch {
   }
 
   /** Per process: CPU seconds in the window, average cores used, peak and current RSS; and the machine's busy share. */
-  stop(): { seconds: number; machineBusy: number; perProcess: { name: string; pid: number; cpuS: number; cores: number; peakRssMb: number; rssMb: number }[] } {
+  stop(): {
+    seconds: number;
+    machineBusy: number;
+    perProcess: { name: string; pid: number; cpuS: number; cores: number; peakRssMb: number; rssMb: number }[];
+  } {
     this.sample();
     if (this.timer) clearInterval(this.timer);
     const seconds = (Date.now() - this.startedAt) / 1000;

@@ -36,7 +36,10 @@ const { values: args } = parseArgs({
 const TASKS = Number(args.tasks);
 const CALLS = Number(args.calls);
 const PAGE_SAMPLES = 200;
-const LEVELS = args.users!.split(',').map(Number).filter((n) => Number.isInteger(n) && n > 0);
+const LEVELS = args
+  .users!.split(',')
+  .map(Number)
+  .filter((n) => Number.isInteger(n) && n > 0);
 const MAX_USERS = Math.max(8, ...LEVELS);
 
 /** The machine beside every figure, with the load average: on a shared machine the load moves the figures. */
@@ -105,7 +108,9 @@ async function main(): Promise<void> {
     await prisma.$executeRawUnsafe('VACUUM ANALYZE');
     const counts = await prisma.$queryRaw<{ queue: string; status: string; n: bigint }[]>`
       SELECT queue::text, status::text, count(*) AS n FROM "Task" GROUP BY 1, 2 ORDER BY 1, 2`;
-    console.log(`inserted ${TASKS} claims and ${TASKS} tasks in ${((performance.now() - t0) / 1000).toFixed(1)} s: ${counts.map((c) => `${c.queue}/${c.status} ${c.n}`).join(', ')}  ${tag()}`);
+    console.log(
+      `inserted ${TASKS} claims and ${TASKS} tasks in ${((performance.now() - t0) / 1000).toFixed(1)} s: ${counts.map((c) => `${c.queue}/${c.status} ${c.n}`).join(', ')}  ${tag()}`,
+    );
 
     // ---- the API in its own process, over loopback, with bearer tokens ----
     api = fork(process.argv[1], ['--serve', url.toString()], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
@@ -118,7 +123,8 @@ async function main(): Promise<void> {
     await prisma.user.createMany({ data: callers.map((id) => ({ id, name: 'Bench Biller', role: 'BILLER' as const })) });
     await prisma.user.create({ data: { id: 'bench-medicare', name: 'Medicare Biller', role: 'BILLER', payerGroups: ['MEDICARE'] } });
     const token: Record<string, string> = {};
-    for (const id of [...callers, 'bench-medicare', 'biller-1']) token[id] = (await issueToken(prisma, id, { name: 'bench' }, 'bench')).token;
+    for (const id of [...callers, 'bench-medicare', 'biller-1'])
+      token[id] = (await issueToken(prisma, id, { name: 'bench' }, 'bench')).token;
 
     const call = async (user: string, method: string, path: string): Promise<{ ms: number; status: number; body: any }> => {
       const start = performance.now();
@@ -137,16 +143,22 @@ async function main(): Promise<void> {
     for (const level of LEVELS) {
       const samples: number[] = [];
       const started = performance.now();
-      await Promise.all(callers.slice(0, level).map(async (user) => {
-        for (let i = 0; i < Math.ceil(CALLS / level); i++) {
-          const r = await call(user, 'POST', '/api/queues/BILLER/next');
-          expectOk(r, 'next');
-          if (handed.has(r.body.id)) throw new Error(`task ${r.body.id} handed out twice`);
-          handed.add(r.body.id);
-          samples.push(r.ms);
-        }
-      }));
-      report(`  ${level} user${level === 1 ? '' : 's'} at once`, samples, `  ${(samples.length / ((performance.now() - started) / 1000)).toFixed(0)} claims/s, no task twice`);
+      await Promise.all(
+        callers.slice(0, level).map(async (user) => {
+          for (let i = 0; i < Math.ceil(CALLS / level); i++) {
+            const r = await call(user, 'POST', '/api/queues/BILLER/next');
+            expectOk(r, 'next');
+            if (handed.has(r.body.id)) throw new Error(`task ${r.body.id} handed out twice`);
+            handed.add(r.body.id);
+            samples.push(r.ms);
+          }
+        }),
+      );
+      report(
+        `  ${level} user${level === 1 ? '' : 's'} at once`,
+        samples,
+        `  ${(samples.length / ((performance.now() - started) / 1000)).toFixed(0)} claims/s, no task twice`,
+      );
     }
     const grouped: number[] = [];
     for (let i = 0; i < Math.min(CALLS, 200); i++) {
@@ -170,7 +182,10 @@ async function main(): Promise<void> {
       ['first page', ''],
       ['deep page (row 30,000, keyset cursor)', `cursor=${await deepCursor(30_000)}`],
       ['first page, payer + minimum balance', 'payerId=payer-blue-peak&minBalanceCents=50000'],
-      ['deep page (row 5,000), payer + minimum balance', `payerId=payer-blue-peak&minBalanceCents=50000&cursor=${await deepCursor(5_000, bigBalance)}`],
+      [
+        'deep page (row 5,000), payer + minimum balance',
+        `payerId=payer-blue-peak&minBalanceCents=50000&cursor=${await deepCursor(5_000, bigBalance)}`,
+      ],
       ['first page, kind=FOLLOW_UP', 'kind=FOLLOW_UP'],
       ['first page, overdue=true', 'overdue=true'],
       ['first page, minAgeDays=20', 'minAgeDays=20'],
@@ -182,7 +197,11 @@ async function main(): Promise<void> {
       const samples: number[] = [];
       let items = 0;
       for (let i = 0; i < PAGE_SAMPLES + 10; i++) {
-        const r = await call(label.includes('mine') ? callers[0] : 'biller-1', 'GET', `/api/queues/BILLER/tasks?limit=50${query ? `&${query}` : ''}`);
+        const r = await call(
+          label.includes('mine') ? callers[0] : 'biller-1',
+          'GET',
+          `/api/queues/BILLER/tasks?limit=50${query ? `&${query}` : ''}`,
+        );
         expectOk(r, label);
         items = r.body.items.length;
         if (i >= 10) samples.push(r.ms);
@@ -191,20 +210,31 @@ async function main(): Promise<void> {
     }
 
     // ---- the first and a deep page with several users at once ----
-    console.log(`\nqueue pages with ${LEVELS.join(', ')} users at once (${PAGE_SAMPLES} pages or a few more in all, after 10 warm-up calls per user):`);
+    console.log(
+      `\nqueue pages with ${LEVELS.join(', ')} users at once (${PAGE_SAMPLES} pages or a few more in all, after 10 warm-up calls per user):`,
+    );
     const deep = await deepCursor(30_000);
-    for (const [label, query] of [['first page', ''], ['deep page (row 30,000)', `&cursor=${deep}`]] as const) {
+    for (const [label, query] of [
+      ['first page', ''],
+      ['deep page (row 30,000)', `&cursor=${deep}`],
+    ] as const) {
       for (const level of LEVELS) {
         const samples: number[] = [];
         const started = performance.now();
-        await Promise.all(callers.slice(0, level).map(async (user) => {
-          for (let i = 0; i < Math.ceil(PAGE_SAMPLES / level) + 10; i++) {
-            const r = await call(user, 'GET', `/api/queues/BILLER/tasks?limit=50${query}`);
-            expectOk(r, label);
-            if (i >= 10) samples.push(r.ms);
-          }
-        }));
-        report(`  ${label}, ${level} user${level === 1 ? '' : 's'} at once`, samples, `  ${(samples.length / ((performance.now() - started) / 1000)).toFixed(0)} pages/s`);
+        await Promise.all(
+          callers.slice(0, level).map(async (user) => {
+            for (let i = 0; i < Math.ceil(PAGE_SAMPLES / level) + 10; i++) {
+              const r = await call(user, 'GET', `/api/queues/BILLER/tasks?limit=50${query}`);
+              expectOk(r, label);
+              if (i >= 10) samples.push(r.ms);
+            }
+          }),
+        );
+        report(
+          `  ${label}, ${level} user${level === 1 ? '' : 's'} at once`,
+          samples,
+          `  ${(samples.length / ((performance.now() - started) / 1000)).toFixed(0)} pages/s`,
+        );
       }
     }
 
@@ -222,7 +252,10 @@ async function main(): Promise<void> {
     const [deepRow] = await prisma.$queryRaw<{ id: string; priority: number; dueAt: Date }[]>`
       SELECT id, priority, "dueAt" FROM "Task" WHERE queue = 'BILLER' AND status IN ('OPEN', 'CLAIMED')
       ORDER BY priority DESC, "dueAt" ASC, id ASC OFFSET 30000 LIMIT 1`;
-    await explain('deep keyset page, no filters', queuePageSql('BILLER', ['OPEN', 'CLAIMED'], noFilters, { p: deepRow.priority, d: deepRow.dueAt, id: deepRow.id }, 51));
+    await explain(
+      'deep keyset page, no filters',
+      queuePageSql('BILLER', ['OPEN', 'CLAIMED'], noFilters, { p: deepRow.priority, d: deepRow.dueAt, id: deepRow.id }, 51),
+    );
     // For comparison, the single query the listing used before: one OR'ed keyset condition, which the index
     // can only use as a filter, so the scan starts at the top of the queue however deep the page is.
     const [{ 'QUERY PLAN': before }] = await prisma.$queryRaw<{ 'QUERY PLAN': string }[]>`EXPLAIN (ANALYZE, FORMAT JSON)
@@ -233,8 +266,11 @@ async function main(): Promise<void> {
     type PlanNode = { 'Node Type': string; 'Index Name'?: string; Plans?: PlanNode[] };
     const plan = (before as unknown as [{ Plan: PlanNode; 'Execution Time': number }])[0];
     const shape: string[] = [];
-    for (let n: PlanNode | undefined = plan.Plan; n; n = n.Plans?.[0]) shape.push(n['Index Name'] ? `${n['Node Type']} (${n['Index Name']})` : n['Node Type']);
-    console.log(`-- for comparison, the same deep page as one OR'ed keyset query: ${plan['Execution Time'].toFixed(2)} ms: ${shape.join(' > ')}  ${tag()}`);
+    for (let n: PlanNode | undefined = plan.Plan; n; n = n.Plans?.[0])
+      shape.push(n['Index Name'] ? `${n['Node Type']} (${n['Index Name']})` : n['Node Type']);
+    console.log(
+      `-- for comparison, the same deep page as one OR'ed keyset query: ${plan['Execution Time'].toFixed(2)} ms: ${shape.join(' > ')}  ${tag()}`,
+    );
     const filtered = listFilters({ payerId: 'payer-blue-peak', minBalanceCents: 50_000 }, 'biller-1', new Date(), 86_400_000);
     await explain('first page, payer + minimum balance', queuePageSql('BILLER', ['OPEN', 'CLAIMED'], filtered, undefined, 51));
   } finally {

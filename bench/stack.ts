@@ -223,7 +223,8 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     });
 
     const tokens = new Map<string, string>();
-    for (const userId of Object.values(USER_IDS)) tokens.set(userId, (await issueToken(db.prisma, userId, { name: 'bench' }, 'bench')).token);
+    for (const userId of Object.values(USER_IDS))
+      tokens.set(userId, (await issueToken(db.prisma, userId, { name: 'bench' }, 'bench')).token);
 
     return {
       dir,

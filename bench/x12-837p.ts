@@ -44,7 +44,15 @@ function makeClaims(n: number): Claim837[] {
       subscriber: subscribers[i % subscribers.length],
       payer: { name: 'BLUE RIVER HEALTH', id: 'BRH01' },
       ...(i % 5 === 4
-        ? { patient: { relationship: '19' as const, name: { last: `PATIENT${i}`, first: 'SAM' }, birthDate: '2012-05-05', sex: 'M' as const, address: { line1: '1 ELM ST', city: 'CAMBRIDGE', state: 'MA', postalCode: '02139' } } }
+        ? {
+            patient: {
+              relationship: '19' as const,
+              name: { last: `PATIENT${i}`, first: 'SAM' },
+              birthDate: '2012-05-05',
+              sex: 'M' as const,
+              address: { line1: '1 ELM ST', city: 'CAMBRIDGE', state: 'MA', postalCode: '02139' },
+            },
+          }
         : {}),
       claim: {
         patientControlNumber: `CF${String(i).padStart(8, '0')}`,
@@ -99,6 +107,12 @@ const mb = bytes / 1e6;
 const gen = median(generateMs) / 1000;
 const read = median(readMs) / 1000;
 console.log(`${await describeMachine()}, ${os.platform()}/${os.arch()}`);
-console.log(`batch:   ${CLAIMS} claims x 3 lines, ${mb.toFixed(2)} MB, ${text.split('~').length - 1} segments; median of ${RUNS} runs after a warm-up`);
-console.log(`generate837P:                ${(gen * 1000).toFixed(0)} ms  ${Math.round(CLAIMS / gen).toLocaleString('en-US')} claims/s  ${(mb / gen).toFixed(1)} MB/s  ${machineTag()}`);
-console.log(`readTransactions+parse837P:  ${(read * 1000).toFixed(0)} ms  ${Math.round(CLAIMS / read).toLocaleString('en-US')} claims/s  ${(mb / read).toFixed(1)} MB/s  ${machineTag()}`);
+console.log(
+  `batch:   ${CLAIMS} claims x 3 lines, ${mb.toFixed(2)} MB, ${text.split('~').length - 1} segments; median of ${RUNS} runs after a warm-up`,
+);
+console.log(
+  `generate837P:                ${(gen * 1000).toFixed(0)} ms  ${Math.round(CLAIMS / gen).toLocaleString('en-US')} claims/s  ${(mb / gen).toFixed(1)} MB/s  ${machineTag()}`,
+);
+console.log(
+  `readTransactions+parse837P:  ${(read * 1000).toFixed(0)} ms  ${Math.round(CLAIMS / read).toLocaleString('en-US')} claims/s  ${(mb / read).toFixed(1)} MB/s  ${machineTag()}`,
+);

@@ -28,7 +28,10 @@ interface Measurement {
 
 const machine = () => {
   const cpus = os.cpus();
-  const load = os.loadavg().map((l) => l.toFixed(1)).join('/');
+  const load = os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join('/');
   return `${cpus.length} cores (${cpus[0]?.model.trim()}), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${process.version}, load ${load}`;
 };
 
@@ -62,7 +65,8 @@ async function generate835(file: string, mb: number): Promise<{ bytes: number; t
     const segs = templates[count % templates.length];
     count++;
     const control = String(count).padStart(9, '0');
-    const body = segs.map((s, i) => (i === 0 ? `ST*835*${control}` : i === segs.length - 1 ? `SE*${segs.length}*${control}` : s)).join('~') + '~\n';
+    const body =
+      segs.map((s, i) => (i === 0 ? `ST*835*${control}` : i === segs.length - 1 ? `SE*${segs.length}*${control}` : s)).join('~') + '~\n';
     bytes += Buffer.byteLength(body);
     await write(body);
   }
@@ -124,7 +128,8 @@ async function nodeX12Stream(file: string): Promise<string> {
 async function nodeX12Parse(file: string): Promise<string> {
   const { X12Parser } = nodeX12();
   const interchange = new X12Parser(true).parse(fs.readFileSync(file, 'utf8'));
-  const groups = 'functionalGroups' in interchange ? interchange.functionalGroups : interchange.interchanges.flatMap((i) => i.functionalGroups);
+  const groups =
+    'functionalGroups' in interchange ? interchange.functionalGroups : interchange.interchanges.flatMap((i) => i.functionalGroups);
   const transactions = groups.reduce((n, g) => n + g.transactions.length, 0);
   return `${transactions} transactions`;
 }
@@ -150,7 +155,10 @@ async function fixtureComparison(): Promise<string[]> {
       const parser = new X12Parser(false);
       const theirs = flattenNodeX12(parser.parse(text));
       const strip = (xs: string[]) => xs.filter((x) => !x.startsWith('ISA') && !x.startsWith('IEA'));
-      verdict = JSON.stringify(strip(theirs)) === JSON.stringify(strip(ours)) ? 'same' : `different segments (${parser.diagnostics.length} diagnostics)`;
+      verdict =
+        JSON.stringify(strip(theirs)) === JSON.stringify(strip(ours))
+          ? 'same'
+          : `different segments (${parser.diagnostics.length} diagnostics)`;
     } catch (err) {
       verdict = `throws ${(err as Error).name}: ${(err as Error).message}`;
     }
@@ -159,9 +167,11 @@ async function fixtureComparison(): Promise<string[]> {
     const stream = new X12Parser();
     stream.on('data', () => streamed++);
     const bytes = Buffer.from(text);
-    Readable.from((function* () {
-      for (let i = 0; i < bytes.length; i += 7) yield bytes.subarray(i, i + 7);
-    })()).pipe(stream);
+    Readable.from(
+      (function* () {
+        for (let i = 0; i < bytes.length; i += 7) yield bytes.subarray(i, i + 7);
+      })(),
+    ).pipe(stream);
     await once(stream, 'end');
   }
   return [
@@ -173,8 +183,8 @@ async function fixtureComparison(): Promise<string[]> {
 
 function flattenNodeX12(parsed: any): string[] {
   const out: string[] = [];
-    const seg = (s: any) => s && s.tag && out.push([s.tag, ...s.elements.map((e: { value: string }) => e.value)].join('*'));
-    const interchange = (i: any) => {
+  const seg = (s: any) => s && s.tag && out.push([s.tag, ...s.elements.map((e: { value: string }) => e.value)].join('*'));
+  const interchange = (i: any) => {
     seg(i.header);
     for (const g of i.functionalGroups) {
       seg(g.header);
@@ -255,12 +265,16 @@ async function main(): Promise<void> {
     for (const l of await fixtureComparison()) console.log(l);
     const file = path.join(dir, `remit-${mb}mb.835`);
     const made = await generate835(file, mb);
-    console.log(`generated ${file}: ${(made.bytes / MB).toFixed(1)} MB, ${made.transactions} transactions (MB = 10^6 bytes, chunks of ${CHUNK / 1024} KiB)`);
+    console.log(
+      `generated ${file}: ${(made.bytes / MB).toFixed(1)} MB, ${made.transactions} transactions (MB = 10^6 bytes, chunks of ${CHUNK / 1024} KiB)`,
+    );
     console.log(line('claimflow readSegmentsStream', run('oursSegments', file)));
     console.log(line('claimflow readTransactionsStream+parse835', run('ours835', file)));
     console.log(line('node-x12 1.7.1 X12Parser stream (segments)', run('nodeX12Stream', file)));
     const compared = run('compareStreams', file);
-    console.log(`node-x12 stream checked against claimflow, segment by segment: ${'failed' in compared ? `FAILED: ${compared.failed}` : compared.result}`);
+    console.log(
+      `node-x12 stream checked against claimflow, segment by segment: ${'failed' in compared ? `FAILED: ${compared.failed}` : compared.result}`,
+    );
     for (const size of [mb, ...NODE_X12_SMALLER_SIZES.filter((s) => s < mb)]) {
       const sized = size === mb ? file : path.join(dir, `remit-${size}mb.835`);
       if (sized !== file) await generate835(sized, size);

@@ -24,7 +24,7 @@ const CARC: Record<string, string> = {
   '5': 'The procedure code or type of bill is inconsistent with the place of service',
   '6': "The procedure or revenue code is inconsistent with the patient's age",
   '7': "The procedure or revenue code is inconsistent with the patient's sex",
-  '8': "The procedure code is inconsistent with the provider type or specialty (taxonomy)",
+  '8': 'The procedure code is inconsistent with the provider type or specialty (taxonomy)',
   '9': "The diagnosis is inconsistent with the patient's age",
   '10': "The diagnosis is inconsistent with the patient's sex",
   '11': 'The diagnosis is inconsistent with the procedure',

@@ -35,7 +35,17 @@ describe('stuck-claim rules', () => {
   });
 
   it('thresholds are data: defaults, overrides, and 0 to switch a state off', () => {
-    expect(stateThresholds()).toMatchObject({ CODING: 3, SCRUBBING: 1, READY: 1, SUBMITTED: 3, REJECTED: 3, AWAITING_ADJUDICATION: 45, DENIED: 10, APPEALED: 60, POSTED: 2 });
+    expect(stateThresholds()).toMatchObject({
+      CODING: 3,
+      SCRUBBING: 1,
+      READY: 1,
+      SUBMITTED: 3,
+      REJECTED: 3,
+      AWAITING_ADJUDICATION: 45,
+      DENIED: 10,
+      APPEALED: 60,
+      POSTED: 2,
+    });
     const t = stateThresholds(parseStateThresholds('CODING=5, POSTED=0', ['CODING', 'POSTED']));
     expect(t.CODING).toBe(5);
     expect(t).not.toHaveProperty('POSTED');
@@ -81,11 +91,26 @@ describe('A/R aging', () => {
       AS_OF,
     );
     const amounts = (row: typeof report.total) => row.buckets.map((b) => [b.label, b.balanceCents, b.claims]);
-    expect(amounts(report.total)).toEqual([['0-30', 15_000, 2], ['31-60', 2_000, 1], ['61-90', 3_000, 1], ['91-120', 4_000, 1], ['120+', 8_000, 2]]);
+    expect(amounts(report.total)).toEqual([
+      ['0-30', 15_000, 2],
+      ['31-60', 2_000, 1],
+      ['61-90', 3_000, 1],
+      ['91-120', 4_000, 1],
+      ['120+', 8_000, 2],
+    ]);
     expect(report.total.totalCents).toBe(32_000);
     expect(report.total.claims).toBe(7);
-    expect(report.byPayer.map((p) => [p.payerId, p.aging.totalCents])).toEqual([['p1', 17_000], ['p2', 15_000]]);
-    expect(amounts(report.byPayer[1].aging)).toEqual([['0-30', 0, 0], ['31-60', 0, 0], ['61-90', 3_000, 1], ['91-120', 4_000, 1], ['120+', 8_000, 2]]);
+    expect(report.byPayer.map((p) => [p.payerId, p.aging.totalCents])).toEqual([
+      ['p1', 17_000],
+      ['p2', 15_000],
+    ]);
+    expect(amounts(report.byPayer[1].aging)).toEqual([
+      ['0-30', 0, 0],
+      ['31-60', 0, 0],
+      ['61-90', 3_000, 1],
+      ['91-120', 4_000, 1],
+      ['120+', 8_000, 2],
+    ]);
   });
 });
 
@@ -118,7 +143,10 @@ describe('denial rate', () => {
 
 describe('clean-claim rate', () => {
   const facts = (f: Partial<FirstSubmissionFacts>): FirstSubmissionFacts => ({
-    firstSubmissionStatus: 'ACCEPTED', resubmittedBeforeVerdict: false, scrubFixedBeforeSubmission: false, ...f,
+    firstSubmissionStatus: 'ACCEPTED',
+    resubmittedBeforeVerdict: false,
+    scrubFixedBeforeSubmission: false,
+    ...f,
   });
 
   it('counts a claim clean only when its first submission was accepted with no rejection and no scrubbing fix', () => {
@@ -143,7 +171,12 @@ describe('clean-claim rate', () => {
       facts({ firstSubmissionStatus: 'SENT', firstVerdict: 'REJECTED' }),
     ]);
     expect(rate).toMatchObject({
-      submitted: 8, decided: 7, clean: 3, pending: 1, notClean: { rejected: 2, scrubFix: 1, resubmitted: 1 }, rate: 0.4286,
+      submitted: 8,
+      decided: 7,
+      clean: 3,
+      pending: 1,
+      notClean: { rejected: 2, scrubFix: 1, resubmitted: 1 },
+      rate: 0.4286,
     });
   });
 });
@@ -161,10 +194,34 @@ describe('days in A/R', () => {
 describe('queue throughput and handling time', () => {
   const at = (iso: string) => new Date(iso);
   const tasks = [
-    { kind: 'CODE_REVIEW', doneById: 'coder-1', createdAt: at('2026-06-29T08:00:00Z'), claimedAt: at('2026-06-29T09:00:00Z'), doneAt: at('2026-06-29T10:00:00Z') },
-    { kind: 'CODE_REVIEW', doneById: 'coder-1', createdAt: at('2026-06-29T08:00:00Z'), claimedAt: null, doneAt: at('2026-06-29T11:00:00Z') },
-    { kind: 'CODE_REVIEW', doneById: 'coder-1', createdAt: at('2026-06-30T08:00:00Z'), claimedAt: at('2026-06-30T08:00:00Z'), doneAt: at('2026-06-30T08:30:00Z') },
-    { kind: 'FOLLOW_UP', doneById: 'biller-1', createdAt: at('2026-06-30T07:00:00Z'), claimedAt: at('2026-06-30T09:00:00Z'), doneAt: at('2026-06-30T09:10:00Z') },
+    {
+      kind: 'CODE_REVIEW',
+      doneById: 'coder-1',
+      createdAt: at('2026-06-29T08:00:00Z'),
+      claimedAt: at('2026-06-29T09:00:00Z'),
+      doneAt: at('2026-06-29T10:00:00Z'),
+    },
+    {
+      kind: 'CODE_REVIEW',
+      doneById: 'coder-1',
+      createdAt: at('2026-06-29T08:00:00Z'),
+      claimedAt: null,
+      doneAt: at('2026-06-29T11:00:00Z'),
+    },
+    {
+      kind: 'CODE_REVIEW',
+      doneById: 'coder-1',
+      createdAt: at('2026-06-30T08:00:00Z'),
+      claimedAt: at('2026-06-30T08:00:00Z'),
+      doneAt: at('2026-06-30T08:30:00Z'),
+    },
+    {
+      kind: 'FOLLOW_UP',
+      doneById: 'biller-1',
+      createdAt: at('2026-06-30T07:00:00Z'),
+      claimedAt: at('2026-06-30T09:00:00Z'),
+      doneAt: at('2026-06-30T09:10:00Z'),
+    },
   ];
 
   it('counts tasks done per user per day', () => {

@@ -37,7 +37,10 @@ export class ThresholdSpecError extends Error {}
 /** "CODING=2,AWAITING_ADJUDICATION=60" → overrides; a state set to 0 has no limit. */
 export function parseStateThresholds(spec: string, knownStates: readonly string[]): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const part of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const part of spec
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const [state, raw] = part.split('=').map((s) => s.trim());
     const days = Number(raw);
     if (!knownStates.includes(state)) throw new ThresholdSpecError(`unknown claim state "${state}"`);
@@ -159,7 +162,11 @@ export interface AgingReport {
   byPayer: { payerId: string; aging: AgingRow }[];
 }
 
-const emptyAging = (): AgingRow => ({ buckets: AGING_BUCKETS.map((b) => ({ ...b, balanceCents: 0, claims: 0 })), totalCents: 0, claims: 0 });
+const emptyAging = (): AgingRow => ({
+  buckets: AGING_BUCKETS.map((b) => ({ ...b, balanceCents: 0, claims: 0 })),
+  totalCents: 0,
+  claims: 0,
+});
 
 /** Open balances into the five buckets, in total and per payer (payers in id order). Non-positive balances are not A/R. */
 export function agingReport(balances: readonly OpenBalance[], asOf: Date): AgingReport {
@@ -223,7 +230,8 @@ export function denialRates(payments: readonly AdjudicatedPayment[]): DenialRate
     byCategory: [...byCategory.entries()]
       .sort(([a, x], [b, y]) => y.denied - x.denied || a.localeCompare(b))
       .map(([category, e]) => ({ category, denied: e.denied, rate: ratio(e.denied, counted.length), carcs: e.carcs })),
-    formula: 'denial rate = denied claim payments (835 CLP02 = 4) / adjudicated claim payments (CLP02 1, 2, 3 or 4); per category, the denials routed to it by their deciding CARC / all adjudicated claim payments',
+    formula:
+      'denial rate = denied claim payments (835 CLP02 = 4) / adjudicated claim payments (CLP02 1, 2, 3 or 4); per category, the denials routed to it by their deciding CARC / all adjudicated claim payments',
   };
 }
 
@@ -272,7 +280,8 @@ export function cleanClaimRate(claims: readonly FirstSubmissionFacts[]): CleanCl
     pending: counts.PENDING,
     notClean: { rejected: counts.REJECTED, scrubFix: counts.SCRUB_FIX, resubmitted: counts.RESUBMITTED },
     rate: ratio(counts.CLEAN, decided),
-    formula: 'clean-claim rate = claims accepted by the payer on their first submission, with no rejection and no scrubbing fix before it / submitted claims whose first submission has been answered (claims still awaiting that answer are counted as pending and left out)',
+    formula:
+      'clean-claim rate = claims accepted by the payer on their first submission, with no rejection and no scrubbing fix before it / submitted claims whose first submission has been answered (claims still awaiting that answer are counted as pending and left out)',
   };
 }
 
@@ -349,7 +358,12 @@ export function handlingTimeByKind(tasks: readonly DoneTask[]): HandlingTime[] {
   }
   return [...byKind.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([kind, ms]) => ({ kind, done: ms.length, averageMs: Math.round(ms.reduce((s, x) => s + x, 0) / ms.length), medianMs: median(ms) }));
+    .map(([kind, ms]) => ({
+      kind,
+      done: ms.length,
+      averageMs: Math.round(ms.reduce((s, x) => s + x, 0) / ms.length),
+      medianMs: median(ms),
+    }));
 }
 
 // ---- helpers -------------------------------------------------------------------------------------

@@ -34,7 +34,10 @@ describe('explainTaskRank', () => {
   const base = { kind: 'DENIAL_REVIEW', amountCents: 25_000, dueAt: new Date(now.getTime() + DAY), workable: true };
 
   it('reads the deadline from the task and says how far off it is', () => {
-    const rank = explainTaskRank({ ...base, priority: 90, deadline: { name: 'appeal deadline', at: new Date(now.getTime() + 5 * DAY) } }, now);
+    const rank = explainTaskRank(
+      { ...base, priority: 90, deadline: { name: 'appeal deadline', at: new Date(now.getTime() + 5 * DAY) } },
+      now,
+    );
     expect(rank).toEqual({ priority: 90, reasons: ['denial review base 50', '$250.00 at stake +20', 'appeal deadline in 5 days +20'] });
   });
 
@@ -48,16 +51,22 @@ describe('explainTaskRank', () => {
   it("explains the workflow's escalation and a supervisor's override", () => {
     const escalated = escalatedPriority(taskPriority({ kind: 'DENIAL_REVIEW', amountCents: 25_000 }));
     expect(explainTaskRank({ ...base, priority: escalated, escalatedAt: now }, now).reasons).toEqual([
-      'denial review base 50', '$250.00 at stake +20', 'escalated when overdue +25',
+      'denial review base 50',
+      '$250.00 at stake +20',
+      'escalated when overdue +25',
     ]);
-    const overridden = explainTaskRank({ ...base, priority: 99, escalatedAt: new Date(now.getTime() - DAY), prioritySetAt: now, prioritySetById: 'supervisor-1' }, now);
+    const overridden = explainTaskRank(
+      { ...base, priority: 99, escalatedAt: new Date(now.getTime() - DAY), prioritySetAt: now, prioritySetById: 'supervisor-1' },
+      now,
+    );
     expect(overridden).toEqual({ priority: 99, reasons: ['set to 99 by supervisor-1'] });
   });
 
   it('names a deadline it cannot date by its points, and what it cannot account for as such', () => {
     expect(explainTaskRank({ ...base, priority: 80 }, now).reasons.at(-1)).toBe('deadline within 30 days +10');
     expect(explainTaskRank({ ...base, amountCents: undefined, priority: 60 }, now).reasons).toEqual([
-      'denial review base 50', 'amount at stake and deadline +10',
+      'denial review base 50',
+      'amount at stake and deadline +10',
     ]);
   });
 
@@ -65,7 +74,10 @@ describe('explainTaskRank', () => {
     for (const priority of [0, 35, 50, 64, 70, 95, 100]) {
       const rank = explainTaskRank({ ...base, priority }, now);
       const points = rank.reasons.map((r) => Number(/(?:base |[+-])(\d+)$/.exec(r)?.[1] ?? 0) * (/ -\d+$/.test(r) ? -1 : 1));
-      expect(points.reduce((a, b) => a + b, 0), rank.reasons.join('; ')).toBe(priority);
+      expect(
+        points.reduce((a, b) => a + b, 0),
+        rank.reasons.join('; '),
+      ).toBe(priority);
     }
   });
 });

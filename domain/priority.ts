@@ -2,9 +2,19 @@
 import type { Cents } from './clearinghouse';
 
 const KIND_BASE: Record<string, number> = {
-  CODE_REVIEW: 30, SCRUB_FIX_CODING: 40, SCRUB_FIX_BILLING: 40, FIX_REJECTION: 50, FOLLOW_UP: 35,
-  CHART_AUDIT: 50, DENIAL_REVIEW: 50, APPEAL_UPHELD_REVIEW: 45, APPEAL_DECISION_OVERDUE: 40,
-  WRITE_OFF_APPROVAL: 55, FOLLOW_UP_ESCALATION: 60, OVERDUE_TASK: 65, TIMELY_FILING_RISK: 70,
+  CODE_REVIEW: 30,
+  SCRUB_FIX_CODING: 40,
+  SCRUB_FIX_BILLING: 40,
+  FIX_REJECTION: 50,
+  FOLLOW_UP: 35,
+  CHART_AUDIT: 50,
+  DENIAL_REVIEW: 50,
+  APPEAL_UPHELD_REVIEW: 45,
+  APPEAL_DECISION_OVERDUE: 40,
+  WRITE_OFF_APPROVAL: 55,
+  FOLLOW_UP_ESCALATION: 60,
+  OVERDUE_TASK: 65,
+  TIMELY_FILING_RISK: 70,
   POSTING_EXCEPTION: 45,
 };
 
@@ -126,7 +136,10 @@ export function explainTaskRank(t: TaskRankInput, now: Date, dayMs = 86_400_000)
       const days = Math.floor((t.deadline.at.getTime() - now.getTime()) / dayMs);
       reasons.push(deadlineReason(t.deadline.name, days, rest));
     } else if (known && rest > 0 && URGENCY_WORDING[rest]) reasons.push(`${URGENCY_WORDING[rest]} +${rest}`);
-    else reasons.push(`${known ? 'other' : t.escalatedAt ? 'amount at stake and escalation' : 'amount at stake and deadline'} ${signed(rest)}`);
+    else
+      reasons.push(
+        `${known ? 'other' : t.escalatedAt ? 'amount at stake and escalation' : 'amount at stake and deadline'} ${signed(rest)}`,
+      );
   }
   return { priority: t.priority, reasons: [...reasons, ...overdue] };
 }

@@ -116,7 +116,8 @@ export function scrub(claim: ScrubClaim, ctx: ScrubContext): ScrubOutcome {
   if (!claim.memberId) fail('REQ-001', 'The patient has no member id on this coverage.', 'coverage.memberId');
   if (!claim.lines.length) fail('REQ-001', 'The claim has no service lines.', 'lines');
   if (!validDos) fail('REQ-001', `The date of service "${dos}" is not a date (YYYY-MM-DD).`, 'dateOfService');
-  if (!isValidNpi(claim.billingNpi)) fail('NPI-001', `NPI ${claim.billingNpi} fails its check digit: check the provider record.`, 'provider.npi');
+  if (!isValidNpi(claim.billingNpi))
+    fail('NPI-001', `NPI ${claim.billingNpi} fails its check digit: check the provider record.`, 'provider.npi');
 
   if (validDos) {
     const dosMs = Date.parse(`${dos}T00:00:00Z`);
@@ -124,16 +125,26 @@ export function scrub(claim: ScrubClaim, ctx: ScrubContext): ScrubOutcome {
     if (dosMs > today) fail('DOS-001', `Date of service ${dos} is in the future.`, 'dateOfService');
     const lastDay = dosMs + claim.timelyFilingDays * DAY;
     if (today > lastDay)
-      fail('DOS-002', `The payer's ${claim.timelyFilingDays}-day filing limit passed on ${new Date(lastDay).toISOString().slice(0, 10)}.`, 'dateOfService');
+      fail(
+        'DOS-002',
+        `The payer's ${claim.timelyFilingDays}-day filing limit passed on ${new Date(lastDay).toISOString().slice(0, 10)}.`,
+        'dateOfService',
+      );
   }
 
-  if (!/^\d{2}$/.test(claim.placeOfService)) fail('POS-001', `Place of service "${claim.placeOfService}" is not a two-digit code.`, 'placeOfService');
+  if (!/^\d{2}$/.test(claim.placeOfService))
+    fail('POS-001', `Place of service "${claim.placeOfService}" is not a two-digit code.`, 'placeOfService');
   else {
     const pos = table('pos', 'POS-002');
     const found = pos?.get(claim.placeOfService);
-    if (pos && !found) fail('POS-002', `Place of service ${claim.placeOfService} is not in the CMS place-of-service code set.`, 'placeOfService');
+    if (pos && !found)
+      fail('POS-002', `Place of service ${claim.placeOfService} is not in the CMS place-of-service code set.`, 'placeOfService');
     else if (found?.type === 'Unassigned')
-      fail('POS-002', `Place of service ${claim.placeOfService} is unassigned in the CMS code set: use the code for where the service was given (e.g. 11 office, 02/10 telehealth).`, 'placeOfService');
+      fail(
+        'POS-002',
+        `Place of service ${claim.placeOfService} is unassigned in the CMS code set: use the code for where the service was given (e.g. 11 office, 02/10 telehealth).`,
+        'placeOfService',
+      );
   }
 
   // ---- diagnoses ----
@@ -150,11 +161,16 @@ export function scrub(claim: ScrubClaim, ctx: ScrubContext): ScrubOutcome {
           const reason = `${code} is outside the categories loaded in the ${version}`;
           skip('DX-002', reason, 'icd10cm');
           skip('DX-003', reason, 'icd10cm');
-        } else if (!found) fail('DX-002', `${code} is not an ICD-10-CM code in ${version}, the version in effect on ${dos}.`, `diagnoses[${i}]`);
+        } else if (!found)
+          fail('DX-002', `${code} is not an ICD-10-CM code in ${version}, the version in effect on ${dos}.`, `diagnoses[${i}]`);
         else if (!found.billable) {
           const leaves = icd.billableUnder(found.code, 4);
           const hint = leaves.length ? ` (e.g. ${leaves.join(', ')})` : '';
-          fail('DX-003', `${found.code} (${found.description}) is a category header in ${version}: code to the highest specificity${hint}.`, `diagnoses[${i}]`);
+          fail(
+            'DX-003',
+            `${found.code} (${found.description}) is a category header in ${version}: code to the highest specificity${hint}.`,
+            `diagnoses[${i}]`,
+          );
         }
       });
   }
@@ -166,8 +182,16 @@ export function scrub(claim: ScrubClaim, ctx: ScrubContext): ScrubOutcome {
       fail('PX-001', `Line ${l.lineNo}: "${l.procedureCode}" is not a CPT or HCPCS code.`, `lines[${i}].procedureCode`);
     if (l.modifiers.length > 4 || l.modifiers.some((m) => !MODIFIER.test(m)))
       fail('MOD-001', `Line ${l.lineNo}: modifiers must be at most four 2-character codes.`, `lines[${i}].modifiers`);
-    if (!l.diagnosisPointers.length || l.diagnosisPointers.length > 4 || l.diagnosisPointers.some((p) => p < 1 || p > claim.diagnoses.length))
-      fail('PTR-001', `Line ${l.lineNo}: diagnosis pointers ${l.diagnosisPointers.join(',') || '(none)'} do not point at the claim's ${claim.diagnoses.length} diagnoses.`, `lines[${i}].diagnosisPointers`);
+    if (
+      !l.diagnosisPointers.length ||
+      l.diagnosisPointers.length > 4 ||
+      l.diagnosisPointers.some((p) => p < 1 || p > claim.diagnoses.length)
+    )
+      fail(
+        'PTR-001',
+        `Line ${l.lineNo}: diagnosis pointers ${l.diagnosisPointers.join(',') || '(none)'} do not point at the claim's ${claim.diagnoses.length} diagnoses.`,
+        `lines[${i}].diagnosisPointers`,
+      );
     if (l.chargeCents <= 0 || l.units < 1) fail('CHG-001', `Line ${l.lineNo}: charge and units must be positive.`, `lines[${i}]`);
   });
   const field = (l: ScrubLine, rest = '') => `lines[${claim.lines.indexOf(l)}]${rest}`;
@@ -180,16 +204,31 @@ export function scrub(claim: ScrubClaim, ctx: ScrubContext): ScrubOutcome {
       for (const l of level2) {
         const found = hcpcs.get(l.procedureCode);
         const status = found && statusOn(found, dos);
-        if (!found) fail('PX-002', `Line ${l.lineNo}: ${l.procedureCode} is not a HCPCS Level II code (${sets.hcpcs!.label}).`, field(l, '.procedureCode'));
+        if (!found)
+          fail(
+            'PX-002',
+            `Line ${l.lineNo}: ${l.procedureCode} is not a HCPCS Level II code (${sets.hcpcs!.label}).`,
+            field(l, '.procedureCode'),
+          );
         else if (status === 'terminated')
-          fail('PX-002', `Line ${l.lineNo}: HCPCS ${l.procedureCode} was terminated on ${found.terminatedOn} and cannot be billed for ${dos}: use its replacement code.`, field(l, '.procedureCode'));
+          fail(
+            'PX-002',
+            `Line ${l.lineNo}: HCPCS ${l.procedureCode} was terminated on ${found.terminatedOn} and cannot be billed for ${dos}: use its replacement code.`,
+            field(l, '.procedureCode'),
+          );
         else if (status === 'not-yet-valid')
-          fail('PX-002', `Line ${l.lineNo}: HCPCS ${l.procedureCode} takes effect on ${found.addedOn}, after the date of service ${dos}.`, field(l, '.procedureCode'));
+          fail(
+            'PX-002',
+            `Line ${l.lineNo}: HCPCS ${l.procedureCode} takes effect on ${found.addedOn}, after the date of service ${dos}.`,
+            field(l, '.procedureCode'),
+          );
       }
   }
 
   // MOD-002: CPT modifiers are a known list; Level II modifiers come from the modifier file
-  const level2Modifiers = claim.lines.flatMap((l) => l.modifiers.filter((m) => MODIFIER.test(m) && !CPT_MODIFIERS.has(m)).map((m) => ({ l, m })));
+  const level2Modifiers = claim.lines.flatMap((l) =>
+    l.modifiers.filter((m) => MODIFIER.test(m) && !CPT_MODIFIERS.has(m)).map((m) => ({ l, m })),
+  );
   if (level2Modifiers.length) {
     const modifiers = table('modifiers', 'MOD-002');
     if (modifiers)
@@ -197,7 +236,11 @@ export function scrub(claim: ScrubClaim, ctx: ScrubContext): ScrubOutcome {
         const found = modifiers.get(m);
         if (!found) fail('MOD-002', `Line ${l.lineNo}: "${m}" is neither a CPT nor a HCPCS Level II modifier.`, field(l, '.modifiers'));
         else if (statusOn(found, dos) !== 'valid')
-          fail('MOD-002', `Line ${l.lineNo}: modifier ${m} is not valid on ${dos}${found.terminatedOn ? ` (terminated ${found.terminatedOn})` : ''}.`, field(l, '.modifiers'));
+          fail(
+            'MOD-002',
+            `Line ${l.lineNo}: modifier ${m} is not valid on ${dos}${found.terminatedOn ? ` (terminated ${found.terminatedOn})` : ''}.`,
+            field(l, '.modifiers'),
+          );
       }
   }
 
@@ -210,17 +253,28 @@ export function scrub(claim: ScrubClaim, ctx: ScrubContext): ScrubOutcome {
         if (!edit) continue;
         const ofCode = wellFormed.filter((l) => l.procedureCode === code);
         if (edit.units === 0) {
-          fail('MUE-001', `Line ${ofCode[0].lineNo}: ${code} has a practitioner MUE of 0 units: it is not payable on a practitioner claim.`, field(ofCode[0], '.procedureCode'));
+          fail(
+            'MUE-001',
+            `Line ${ofCode[0].lineNo}: ${code} has a practitioner MUE of 0 units: it is not payable on a practitioner claim.`,
+            field(ofCode[0], '.procedureCode'),
+          );
         } else if (edit.mai === 1) {
           for (const l of ofCode.filter((x) => x.units > edit.units))
-            fail('MUE-001', `Line ${l.lineNo}: ${l.units} units of ${code} exceed its MUE of ${edit.units} per line. Correct the units, or report separate services on separate lines with the modifier that applies (e.g. 76, 91, XS).`, field(l, '.units'));
+            fail(
+              'MUE-001',
+              `Line ${l.lineNo}: ${l.units} units of ${code} exceed its MUE of ${edit.units} per line. Correct the units, or report separate services on separate lines with the modifier that applies (e.g. 76, 91, XS).`,
+              field(l, '.units'),
+            );
         } else {
           const total = ofCode.reduce((n, l) => n + l.units, 0);
           if (total > edit.units)
-            fail('MUE-001', edit.mai === 2
-              ? `${total} units of ${code} on ${dos} exceed its MUE of ${edit.units} per day, a policy limit (MAI 2): units above it are denied and cannot be appealed. Correct the units.`
-              : `${total} units of ${code} on ${dos} exceed its MUE of ${edit.units} per day, a clinical benchmark (MAI 3): units above it are denied. Correct the units, or bill ${edit.units} and appeal with the documentation if more were medically necessary.`,
-              field(ofCode[0], '.units'));
+            fail(
+              'MUE-001',
+              edit.mai === 2
+                ? `${total} units of ${code} on ${dos} exceed its MUE of ${edit.units} per day, a policy limit (MAI 2): units above it are denied and cannot be appealed. Correct the units.`
+                : `${total} units of ${code} on ${dos} exceed its MUE of ${edit.units} per day, a clinical benchmark (MAI 3): units above it are denied. Correct the units, or bill ${edit.units} and appeal with the documentation if more were medically necessary.`,
+              field(ofCode[0], '.units'),
+            );
         }
       }
   }
@@ -231,7 +285,12 @@ export function scrub(claim: ScrubClaim, ctx: ScrubContext): ScrubOutcome {
     const ptp = table('ptp', 'PTP-001');
     if (ptp) {
       const uncovered = distinct.filter((c) => !ptp.covers(c));
-      if (uncovered.length) skip('PTP-001', `${uncovered.join(', ')} ${uncovered.length > 1 ? 'are' : 'is'} not covered by the ${sets.ptp!.label} that is loaded`, 'ptp');
+      if (uncovered.length)
+        skip(
+          'PTP-001',
+          `${uncovered.join(', ')} ${uncovered.length > 1 ? 'are' : 'is'} not covered by the ${sets.ptp!.label} that is loaded`,
+          'ptp',
+        );
       for (const col1 of wellFormed)
         for (const col2 of wellFormed) {
           if (col1.procedureCode === col2.procedureCode || !ptp.covers(col1.procedureCode) || !ptp.covers(col2.procedureCode)) continue;
@@ -239,9 +298,17 @@ export function scrub(claim: ScrubClaim, ctx: ScrubContext): ScrubOutcome {
           if (!edit || edit.modifierIndicator === '9') continue;
           const why = edit.rationale ? ` (${edit.rationale})` : '';
           if (edit.modifierIndicator === '0')
-            fail('PTP-001', `Line ${col2.lineNo}: ${col2.procedureCode} is not paid with ${col1.procedureCode} (line ${col1.lineNo}) on the same day: NCCI edit with modifier indicator 0${why}, which no modifier bypasses. Remove line ${col2.lineNo} or correct the coding.`, field(col2, '.procedureCode'));
+            fail(
+              'PTP-001',
+              `Line ${col2.lineNo}: ${col2.procedureCode} is not paid with ${col1.procedureCode} (line ${col1.lineNo}) on the same day: NCCI edit with modifier indicator 0${why}, which no modifier bypasses. Remove line ${col2.lineNo} or correct the coding.`,
+              field(col2, '.procedureCode'),
+            );
           else if (!bypassesPtp(col1.modifiers, col2.modifiers))
-            fail('PTP-001', `Line ${col2.lineNo}: ${col2.procedureCode} is bundled into ${col1.procedureCode} (line ${col1.lineNo}) by an NCCI edit${why}. If it was a separate, distinct service, add an NCCI-associated modifier (25 on a separately identifiable E/M, 59 or XE/XS/XP/XU, LT/RT or another anatomic modifier, 91); otherwise remove line ${col2.lineNo}.`, field(col2, '.modifiers'));
+            fail(
+              'PTP-001',
+              `Line ${col2.lineNo}: ${col2.procedureCode} is bundled into ${col1.procedureCode} (line ${col1.lineNo}) by an NCCI edit${why}. If it was a separate, distinct service, add an NCCI-associated modifier (25 on a separately identifiable E/M, 59 or XE/XS/XP/XU, LT/RT or another anatomic modifier, 91); otherwise remove line ${col2.lineNo}.`,
+              field(col2, '.modifiers'),
+            );
         }
     }
   }
@@ -259,11 +326,24 @@ export function scrub(claim: ScrubClaim, ctx: ScrubContext): ScrubOutcome {
         const sample = listed.slice(0, 6).join(', ') + (listed.length > 6 ? `, … (${listed.length} codes)` : '');
         if (others.some((c) => rule.primaries.has(c)) || (rule.anyPrimary && primaries.length)) continue;
         if (rule.type === 1)
-          fail('AOC-001', `Line ${l.lineNo}: ${l.procedureCode} is an add-on code paid only with one of its primary procedures (${sample}); none is on this claim.`, field(l, '.procedureCode'));
+          fail(
+            'AOC-001',
+            `Line ${l.lineNo}: ${l.procedureCode} is an add-on code paid only with one of its primary procedures (${sample}); none is on this claim.`,
+            field(l, '.procedureCode'),
+          );
         else if (!primaries.length)
-          fail('AOC-001', `Line ${l.lineNo}: ${l.procedureCode} is an add-on code and this claim has no primary procedure for it.`, field(l, '.procedureCode'));
+          fail(
+            'AOC-001',
+            `Line ${l.lineNo}: ${l.procedureCode} is an add-on code and this claim has no primary procedure for it.`,
+            field(l, '.procedureCode'),
+          );
         else if (rule.type === 3)
-          fail('AOC-001', `Line ${l.lineNo}: ${l.procedureCode} is an add-on code whose listed primaries (${sample}) are not on this claim; the contractor may accept ${primaries.join(', ')}: check its policy.`, field(l, '.procedureCode'), 'WARNING');
+          fail(
+            'AOC-001',
+            `Line ${l.lineNo}: ${l.procedureCode} is an add-on code whose listed primaries (${sample}) are not on this claim; the contractor may accept ${primaries.join(', ')}: check its policy.`,
+            field(l, '.procedureCode'),
+            'WARNING',
+          );
       }
   }
 
@@ -271,7 +351,11 @@ export function scrub(claim: ScrubClaim, ctx: ScrubContext): ScrubOutcome {
   for (const [reason, { kind, edits }] of blocked) {
     const ids = [...edits];
     const what = kind ? CODE_SET_NAMES[kind] : 'code set';
-    fail('CS-001', `Edit${ids.length > 1 ? 's' : ''} ${ids.join(', ')} could not run: ${reason}. The claim cannot be called clean until ${ids.length > 1 ? 'they run' : 'it runs'}: load the ${what} for ${dos} and scrub again.`, `codeSets.${kind ?? 'all'}`);
+    fail(
+      'CS-001',
+      `Edit${ids.length > 1 ? 's' : ''} ${ids.join(', ')} could not run: ${reason}. The claim cannot be called clean until ${ids.length > 1 ? 'they run' : 'it runs'}: load the ${what} for ${dos} and scrub again.`,
+      `codeSets.${kind ?? 'all'}`,
+    );
   }
 
   const editsSkipped = [...skipped].map(([editId, reasons]) => ({ editId, reason: [...reasons].join('; ') }));
@@ -288,7 +372,11 @@ export function scrub(claim: ScrubClaim, ctx: ScrubContext): ScrubOutcome {
  */
 export function bypassesPtp(column1Modifiers: string[], column2Modifiers: string[]): boolean {
   if ([...column1Modifiers, ...column2Modifiers].some((m) => NCCI_OTHER_MODIFIERS.has(m))) return true;
-  const sites = (mods: string[]) => mods.filter((m) => NCCI_ANATOMIC_MODIFIERS.has(m)).sort().join(',');
+  const sites = (mods: string[]) =>
+    mods
+      .filter((m) => NCCI_ANATOMIC_MODIFIERS.has(m))
+      .sort()
+      .join(',');
   const [a, b] = [sites(column1Modifiers), sites(column2Modifiers)];
   return (a !== '' || b !== '') && a !== b;
 }

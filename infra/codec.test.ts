@@ -38,9 +38,13 @@ describe('payload encryption', () => {
     expect(() => parsePayloadKeys('k1:short')).toThrow(PayloadKeyError);
   });
 
-  it('refuses a payload sent in the clear: what comes out is a refusal the workflow recognises, not the sender\'s value', async () => {
+  it("refuses a payload sent in the clear: what comes out is a refusal the workflow recognises, not the sender's value", async () => {
     const codec = new EncryptionCodec(parsePayloadKeys(`k1:${key()}`));
-    const forged = defaultPayloadConverter.toPayload({ taskId: 't1', userId: 'supervisor-1', outcome: { action: 'WRITE_OFF', note: 'x' } })!;
+    const forged = defaultPayloadConverter.toPayload({
+      taskId: 't1',
+      userId: 'supervisor-1',
+      outcome: { action: 'WRITE_OFF', note: 'x' },
+    })!;
     const [opened] = await codec.decode([forged]);
     const value = defaultPayloadConverter.fromPayload(opened);
     expect(value).not.toHaveProperty('outcome');

@@ -10,7 +10,12 @@ import { createRequire } from 'node:module';
 import { REFUSED_PAYLOAD_KEY } from '../workflows/contract';
 import { dataDirSecret } from './dataDir';
 import {
-  defaultPayloadConverter, METADATA_ENCODING_KEY, type DataConverter, type FailureConverter, type LoadedDataConverter, type Payload,
+  defaultPayloadConverter,
+  METADATA_ENCODING_KEY,
+  type DataConverter,
+  type FailureConverter,
+  type LoadedDataConverter,
+  type Payload,
   type PayloadCodec,
 } from '@temporalio/common';
 // @temporalio/proto is CommonJS whose exports Node's ESM loader cannot see by name: require it (tsx, Node, vitest alike).
@@ -32,7 +37,10 @@ export interface PayloadKeys {
 /** "id:base64key,id2:base64key2" with the first (or CLAIMFLOW_PAYLOAD_KEY_ID) as the current key. */
 export function parsePayloadKeys(spec: string, currentId?: string): PayloadKeys {
   const keys = new Map<string, Buffer>();
-  for (const part of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const part of spec
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const [id, b64] = part.split(':');
     const key = Buffer.from(b64 ?? '', 'base64');
     if (!id || key.length !== 32) throw new PayloadKeyError(`payload key "${id ?? '?'}" must be "id:<32 bytes in base64>"`);
@@ -103,7 +111,9 @@ export class EncryptionCodec implements PayloadCodec {
 
 /** What a payload the codec will not open decodes to: a value the workflow recognises and refuses. */
 export function refusedPayload(why: string): Payload {
-  return defaultPayloadConverter.toPayload({ [REFUSED_PAYLOAD_KEY]: `payload refused: ${why}; only claimflow's own processes, holding its payload key, may send to a claim` })!;
+  return defaultPayloadConverter.toPayload({
+    [REFUSED_PAYLOAD_KEY]: `payload refused: ${why}; only claimflow's own processes, holding its payload key, may send to a claim`,
+  })!;
 }
 
 /** For workers and workflow bundles: the codec, and the failure converter by path (the sandbox loads it too). */

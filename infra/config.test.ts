@@ -52,7 +52,15 @@ describe('loadConfig', () => {
   });
 
   it('runs the payer simulator on the embedded demo only, unless CLAIMFLOW_SIMULATOR says otherwise', () => {
-    for (const n of ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'TEMPORAL_PROFILE', 'TEMPORAL_CONFIG_FILE', 'SIMULATOR_URL', 'CLAIMFLOW_SIMULATOR']) delete process.env[n];
+    for (const n of [
+      'DATABASE_URL',
+      'TEMPORAL_ADDRESS',
+      'TEMPORAL_PROFILE',
+      'TEMPORAL_CONFIG_FILE',
+      'SIMULATOR_URL',
+      'CLAIMFLOW_SIMULATOR',
+    ])
+      delete process.env[n];
     expect(loadConfig().runSimulator).toBe(true);
     process.env.DATABASE_URL = 'postgresql://db.example/claims';
     expect(loadConfig().runSimulator).toBe(false);
@@ -66,11 +74,25 @@ describe('loadConfig', () => {
   });
 
   it('reads the settings that used to be read where they were used, with the same defaults and the same looseness', () => {
-    for (const n of ['CLAIMFLOW_SUBMISSION_FORMAT', 'CLAIMFLOW_X12_SENDER_ID', 'CLAIMFLOW_X12_USAGE', 'CLAIMFLOW_CODESETS_EXTEND_NEWEST', 'HOST', 'CLAIMFLOW_DEBUG']) {
+    for (const n of [
+      'CLAIMFLOW_SUBMISSION_FORMAT',
+      'CLAIMFLOW_X12_SENDER_ID',
+      'CLAIMFLOW_X12_USAGE',
+      'CLAIMFLOW_CODESETS_EXTEND_NEWEST',
+      'HOST',
+      'CLAIMFLOW_DEBUG',
+    ]) {
       delete process.env[n];
     }
     const c = loadConfig('/srv/claimflow');
-    expect(c).toMatchObject({ submissionFormat: 'x12', x12SenderId: 'CLAIMFLOW', x12Usage: 'P', codeSetsExtendNewest: false, host: '127.0.0.1', debug: false });
+    expect(c).toMatchObject({
+      submissionFormat: 'x12',
+      x12SenderId: 'CLAIMFLOW',
+      x12Usage: 'P',
+      codeSetsExtendNewest: false,
+      host: '127.0.0.1',
+      debug: false,
+    });
     expect(c.demoDataDir).toBe(path.join('/srv/claimflow', '.data', 'demo'));
     process.env.CLAIMFLOW_SUBMISSION_FORMAT = 'json';
     process.env.CLAIMFLOW_X12_SENDER_ID = '';
@@ -107,7 +129,10 @@ describe('the settings table', () => {
 
   it("is README.md's Configuration table", () => {
     const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
-    expect(readmeConfigTable(readme), `README.md's Configuration table is not what infra/config.ts SETTINGS makes: run \`${REGENERATE}\``).toBe(configTable());
+    expect(
+      readmeConfigTable(readme),
+      `README.md's Configuration table is not what infra/config.ts SETTINGS makes: run \`${REGENERATE}\``,
+    ).toBe(configTable());
   });
 
   it('is the only place production code reads the environment', () => {
@@ -116,7 +141,9 @@ describe('the settings table', () => {
     const dirs = ['activities', 'api', 'domain', 'infra', 'worker', 'workflows'];
     const isTest = (f: string) => f.endsWith('.test.ts') || f.endsWith('testSupport.ts');
     const readers = dirs
-      .flatMap((d) => (fs.readdirSync(path.join(ROOT, d), { recursive: true }) as string[]).map((f) => path.posix.join(d, f.split(path.sep).join('/'))))
+      .flatMap((d) =>
+        (fs.readdirSync(path.join(ROOT, d), { recursive: true }) as string[]).map((f) => path.posix.join(d, f.split(path.sep).join('/'))),
+      )
       .filter((f) => /\.(ts|mjs|cjs)$/.test(f) && !isTest(f) && !allowed.has(f))
       .filter((f) => fs.readFileSync(path.join(ROOT, f), 'utf8').includes('process.env'));
     expect(readers, 'read the setting in infra/config.ts SETTINGS and pass it in').toEqual([]);

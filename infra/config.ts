@@ -53,7 +53,10 @@ function positive(raw: string | undefined, name: string, fallback: number): numb
 }
 
 /** A whole number with its default, shown in the README as it is used. */
-const wholeNumber = (fallback: number) => ({ default: code(fallback), parse: (raw: string | undefined, name: string) => int(raw, name, fallback) });
+const wholeNumber = (fallback: number) => ({
+  default: code(fallback),
+  parse: (raw: string | undefined, name: string) => int(raw, name, fallback),
+});
 
 /** Free text, its default taken when unset or empty. */
 const text = (fallback: string) => ({ default: code(fallback), parse: (raw: string | undefined) => raw || fallback });
@@ -167,7 +170,11 @@ export const SETTINGS = {
     parse: (raw: string | undefined, name: string) => (raw ? flag(raw, name) : undefined),
   },
   simulatorPort: { env: 'SIMULATOR_PORT', ...wholeNumber(4100), doc: 'port of the payer simulator that `npm start` runs' },
-  simulatorSeed: { env: 'SIMULATOR_SEED', ...wholeNumber(42), doc: "seed of the simulator's decisions (which claims are denied, delays, ...)" },
+  simulatorSeed: {
+    env: 'SIMULATOR_SEED',
+    ...wholeNumber(42),
+    doc: "seed of the simulator's decisions (which claims are denied, delays, ...)",
+  },
   simulatorUrl: {
     env: 'SIMULATOR_URL',
     default: '`http://127.0.0.1:$SIMULATOR_PORT`',
@@ -207,8 +214,16 @@ export const SETTINGS = {
     parse: (raw: string | undefined): 'T' | 'P' => (raw === 'T' ? 'T' : 'P'),
   },
   x12SubmitterName: { env: 'CLAIMFLOW_X12_SUBMITTER_NAME', ...text('CLAIMFLOW BILLING'), doc: 'the submitter (loop 1000A) of the 837P' },
-  x12ContactName: { env: 'CLAIMFLOW_X12_CONTACT_NAME', ...text('BILLING OFFICE'), doc: "the submitter's contact name (loop 1000A PER) of the 837P" },
-  x12ContactPhone: { env: 'CLAIMFLOW_X12_CONTACT_PHONE', ...text('5035550100'), doc: "the submitter's contact telephone (loop 1000A PER) of the 837P" },
+  x12ContactName: {
+    env: 'CLAIMFLOW_X12_CONTACT_NAME',
+    ...text('BILLING OFFICE'),
+    doc: "the submitter's contact name (loop 1000A PER) of the 837P",
+  },
+  x12ContactPhone: {
+    env: 'CLAIMFLOW_X12_CONTACT_PHONE',
+    ...text('5035550100'),
+    doc: "the submitter's contact telephone (loop 1000A PER) of the 837P",
+  },
   x12ReceiverName: { env: 'CLAIMFLOW_X12_RECEIVER_NAME', ...text('CLEARINGHOUSE'), doc: 'the receiver (loop 1000B) of the 837P' },
   billingAddressLine: {
     env: 'CLAIMFLOW_BILLING_ADDRESS_LINE',
@@ -218,7 +233,11 @@ export const SETTINGS = {
   billingCity: { env: 'CLAIMFLOW_BILLING_CITY', ...text('FAIRHAVEN'), doc: 'the billing provider address: city' },
   billingState: { env: 'CLAIMFLOW_BILLING_STATE', ...text('OR'), doc: 'the billing provider address: state' },
   billingZip9: { env: 'CLAIMFLOW_BILLING_ZIP9', ...text('974010000'), doc: 'the billing provider address: ZIP+4, nine digits' },
-  dayMs: { env: 'CLAIMFLOW_DAY_MS', ...wholeNumber(86_400_000), doc: "length of one lifecycle day in ms: timers, SLAs and the simulator's delays" },
+  dayMs: {
+    env: 'CLAIMFLOW_DAY_MS',
+    ...wholeNumber(86_400_000),
+    doc: "length of one lifecycle day in ms: timers, SLAs and the simulator's delays",
+  },
   writeOffApprovalThresholdCents: {
     env: 'WRITE_OFF_APPROVAL_THRESHOLD_CENTS',
     ...wholeNumber(10_000),
@@ -250,7 +269,7 @@ export const SETTINGS = {
     default: 'see `domain/metrics.ts`',
     doc:
       'days a claim may stay in a state before `GET /api/supervisor/stuck-claims` lists it, over the defaults (CODING 3, SCRUBBING 1, READY 1, ' +
-      'SUBMITTED 3, REJECTED 3, AWAITING_ADJUDICATION 45, DENIED 10, APPEALED 60, POSTED 2, ...): `CODING=2,AWAITING_ADJUDICATION=60`; `0` removes a state\'s limit',
+      "SUBMITTED 3, REJECTED 3, AWAITING_ADJUDICATION 45, DENIED 10, APPEALED 60, POSTED 2, ...): `CODING=2,AWAITING_ADJUDICATION=60`; `0` removes a state's limit",
     parse: stuckThresholds,
   },
   icd10cmFile: {

@@ -31,7 +31,9 @@ describe('the data folder', () => {
     expect(modeOf(path.join(dir, 'temporal.db'))).toBe(0o600);
     expect(modeOf(path.join(dir, 'pglite', 'base', '1259'))).toBe(0o600);
     // what was already private is not touched, and what changed is reported
-    expect(changed.map((c) => path.relative(dir, c.path)).sort()).toEqual(['', 'pglite', 'pglite/base', 'pglite/base/1259', 'temporal.db'].sort());
+    expect(changed.map((c) => path.relative(dir, c.path)).sort()).toEqual(
+      ['', 'pglite', 'pglite/base', 'pglite/base/1259', 'temporal.db'].sort(),
+    );
     // from now on, whatever this process (and its children: the dev server, the simulator) creates is private
     fs.writeFileSync(path.join(dir, 'simulator.json'), '{}');
     fs.mkdirSync(path.join(dir, 'later'));

@@ -107,11 +107,13 @@ function redactUrl(url: string): string {
 
 function databaseError(url: string, err: unknown): StartupError {
   const what = redactUrl(url);
-  const code = (err as NodeJS.ErrnoException)?.code ?? (err instanceof AggregateError ? (err.errors[0] as NodeJS.ErrnoException)?.code : undefined);
+  const code =
+    (err as NodeJS.ErrnoException)?.code ?? (err instanceof AggregateError ? (err.errors[0] as NodeJS.ErrnoException)?.code : undefined);
   if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'ETIMEDOUT' || code === 'EHOSTUNREACH') {
     return new StartupError(`cannot reach the database (${what}): ${describeError(err)}; check DATABASE_URL and that the server runs`);
   }
-  if (code === '28P01' || code === '28000') return new StartupError(`the database refused the login (${what}): check the user and password in DATABASE_URL`);
+  if (code === '28P01' || code === '28000')
+    return new StartupError(`the database refused the login (${what}): check the user and password in DATABASE_URL`);
   return new StartupError(`the database (${what}) could not be opened: ${describeError(err)}`);
 }
 
@@ -241,7 +243,8 @@ export async function startMainJob(config: Config, opts: MainJobOptions = {}): P
     });
     const apiUrl = `http://${urlHost(host)}:${config.apiPort}`;
     cleanups.push({
-      rank: 1, what: 'the API',
+      rank: 1,
+      what: 'the API',
       run: () =>
         new Promise<void>((resolve) => {
           const force = setTimeout(() => server.closeAllConnections(), 5_000);
@@ -292,7 +295,8 @@ export async function startMainJob(config: Config, opts: MainJobOptions = {}): P
       if (!stoppingWorker) opts.onFatal?.(new Error(`the claim worker stopped: ${describeError(err)}`));
     });
     cleanups.push({
-      rank: 2, what: 'the claim worker',
+      rank: 2,
+      what: 'the claim worker',
       run: async () => {
         stoppingWorker = true;
         try {

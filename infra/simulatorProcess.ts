@@ -93,7 +93,9 @@ export async function startSimulatorProcess(o: SimulatorProcessOptions): Promise
       const now = Date.now();
       while (restarts.length && now - restarts[0] > windowMs) restarts.shift();
       if (restarts.length >= maxRestarts) {
-        o.onGiveUp?.(new Error(`the payer simulator died ${restarts.length + 1} times within ${Math.round(windowMs / 1000)} s; see ${o.logFile}`));
+        o.onGiveUp?.(
+          new Error(`the payer simulator died ${restarts.length + 1} times within ${Math.round(windowMs / 1000)} s; see ${o.logFile}`),
+        );
         return;
       }
       restarts.push(now);

@@ -73,15 +73,23 @@ export interface DevServerOptions {
 }
 
 /** `temporal server start-dev` with a SQLite file under dataDir: a restart resumes every claim in flight. */
-export async function startDevServer(o: DevServerOptions): Promise<{ address: string; uiUrl: string; pid?: number; stop(): Promise<void> }> {
+export async function startDevServer(
+  o: DevServerOptions,
+): Promise<{ address: string; uiUrl: string; pid?: number; stop(): Promise<void> }> {
   const exe = serverExecutable('dev');
   if (exe.type !== 'existing-path') {
     // No local CLI: let the SDK download and run one (needs internet).
     const { TestWorkflowEnvironment } = await import('@temporalio/testing');
     const env = await TestWorkflowEnvironment.createLocal({
       server: {
-        executable: exe, dbFilename: path.join(o.dataDir, 'temporal.db'), ip: '127.0.0.1', port: o.port, uiPort: o.uiPort,
-        namespace: o.namespace, searchAttributes: [], extraArgs: [...searchAttributeArgs(), ...DEV_SERVER_SQLITE_ARGS],
+        executable: exe,
+        dbFilename: path.join(o.dataDir, 'temporal.db'),
+        ip: '127.0.0.1',
+        port: o.port,
+        uiPort: o.uiPort,
+        namespace: o.namespace,
+        searchAttributes: [],
+        extraArgs: [...searchAttributeArgs(), ...DEV_SERVER_SQLITE_ARGS],
       },
     });
     return { address: `127.0.0.1:${o.port}`, uiUrl: `http://127.0.0.1:${o.uiPort}`, stop: () => env.teardown() };
@@ -89,13 +97,30 @@ export async function startDevServer(o: DevServerOptions): Promise<{ address: st
   fs.mkdirSync(o.dataDir, { recursive: true });
   const logPath = path.join(o.dataDir, 'temporal.log');
   const logFile = fs.openSync(logPath, 'a');
-  const proc = spawn(exe.path, [
-    'server', 'start-dev', '--db-filename', path.join(o.dataDir, 'temporal.db'), '--ip', '127.0.0.1',
-    '--port', String(o.port), '--ui-port', String(o.uiPort), '--namespace', o.namespace, '--log-level', 'warn',
-    ...searchAttributeArgs(), ...DEV_SERVER_SQLITE_ARGS,
-  // Own process group (detached): a Ctrl-C in the terminal reaches only the main job, which stops this
-  // server last, after the worker has drained.
-  ], { stdio: ['ignore', logFile, logFile], detached: true });
+  const proc = spawn(
+    exe.path,
+    [
+      'server',
+      'start-dev',
+      '--db-filename',
+      path.join(o.dataDir, 'temporal.db'),
+      '--ip',
+      '127.0.0.1',
+      '--port',
+      String(o.port),
+      '--ui-port',
+      String(o.uiPort),
+      '--namespace',
+      o.namespace,
+      '--log-level',
+      'warn',
+      ...searchAttributeArgs(),
+      ...DEV_SERVER_SQLITE_ARGS,
+      // Own process group (detached): a Ctrl-C in the terminal reaches only the main job, which stops this
+      // server last, after the worker has drained.
+    ],
+    { stdio: ['ignore', logFile, logFile], detached: true },
+  );
   const address = `127.0.0.1:${o.port}`;
   await waitForFrontend(address, Date.now() + 60_000, proc, logPath);
   return {
@@ -118,16 +143,18 @@ export async function connectTemporal(
   override?: { address: string; namespace: string },
   payloadKeys?: PayloadKeys,
 ): Promise<TemporalEndpoint> {
-  const cfg = override
-    ? { connectionOptions: { address: override.address }, namespace: override.namespace }
-    : loadClientConnectConfig();
+  const cfg = override ? { connectionOptions: { address: override.address }, namespace: override.namespace } : loadClientConnectConfig();
   const namespace = cfg.namespace ?? 'default';
   const address = cfg.connectionOptions.address ?? '127.0.0.1:7233';
   const connection = await Connection.connect(cfg.connectionOptions);
   const nativeConnection = await NativeConnection.connect(cfg.connectionOptions);
   const client = new Client({ connection, namespace, dataConverter: payloadKeys ? clientDataConverter(payloadKeys) : undefined });
   return {
-    address, namespace, connection, nativeConnection, client,
+    address,
+    namespace,
+    connection,
+    nativeConnection,
+    client,
     close: async () => {
       await connection.close();
       await nativeConnection.close();
@@ -149,7 +176,8 @@ export async function ensureSearchAttributes(connection: Connection, namespace: 
   if (missing.length === 0) return;
   try {
     await connection.operatorService.addSearchAttributes({
-      namespace, searchAttributes: Object.fromEntries(missing.map(([n, t]) => [n, types[t]])),
+      namespace,
+      searchAttributes: Object.fromEntries(missing.map(([n, t]) => [n, types[t]])),
     });
   } catch (err) {
     if (!/already exists/i.test(String((err as Error).message))) throw err;

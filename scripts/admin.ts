@@ -29,7 +29,12 @@ const USAGE = `usage:
   admin.ts token revoke --id <token id>`;
 
 const list = (value: string | undefined): string[] | undefined =>
-  value === undefined ? undefined : value.split(',').map((s) => s.trim()).filter(Boolean);
+  value === undefined
+    ? undefined
+    : value
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
 
 async function main(argv: string[]): Promise<void> {
   const [noun, verb, ...rest] = argv;
@@ -76,12 +81,21 @@ async function main(argv: string[]): Promise<void> {
         break;
       }
       case 'user list': {
-        const users = await prisma.user.findMany({ orderBy: { id: 'asc' }, include: { _count: { select: { tokens: { where: { revokedAt: null } } } } } });
+        const users = await prisma.user.findMany({
+          orderBy: { id: 'asc' },
+          include: { _count: { select: { tokens: { where: { revokedAt: null } } } } },
+        });
         for (const u of users) {
-          const extras = [u.skills.length ? `skills ${u.skills.join(',')}` : '', u.payerGroups.length ? `payer groups ${u.payerGroups.join(',')}` : '', u.payerIds.length ? `sends for ${u.payerIds.join(',')}` : '']
+          const extras = [
+            u.skills.length ? `skills ${u.skills.join(',')}` : '',
+            u.payerGroups.length ? `payer groups ${u.payerGroups.join(',')}` : '',
+            u.payerIds.length ? `sends for ${u.payerIds.join(',')}` : '',
+          ]
             .filter(Boolean)
             .join('; ');
-          console.log(`${u.id}\t${u.role}\t${u.active ? 'active' : 'inactive'}\t${u._count.tokens} token(s)\t${u.name}${extras ? `\t${extras}` : ''}`);
+          console.log(
+            `${u.id}\t${u.role}\t${u.active ? 'active' : 'inactive'}\t${u._count.tokens} token(s)\t${u.name}${extras ? `\t${extras}` : ''}`,
+          );
         }
         break;
       }
@@ -98,7 +112,9 @@ async function main(argv: string[]): Promise<void> {
           expiresInDays: values['expires-days'] === undefined ? undefined : Number(values['expires-days']),
         });
         const { token, record } = await issueToken(prisma, values.user, body, ACTOR);
-        console.error(`token ${record.id} for ${record.userId} ("${record.name}")${record.expiresAt ? `, expires ${record.expiresAt.toISOString()}` : ''}.`);
+        console.error(
+          `token ${record.id} for ${record.userId} ("${record.name}")${record.expiresAt ? `, expires ${record.expiresAt.toISOString()}` : ''}.`,
+        );
         console.error('It is shown this once; only its hash is stored. Send it as: Authorization: Bearer <token>');
         console.log(token);
         break;
@@ -126,9 +142,12 @@ async function main(argv: string[]): Promise<void> {
 
 // Exits at once when done: the migration step at open leaves an idle connection pool that would hold the
 // process for its idle timeout.
-main(process.argv.slice(2)).then(() => process.exit(0), (err: unknown) => {
-  const message = err instanceof ApiError ? `${err.message}${err.field ? ` (${err.field})` : ''}` : describeError(err);
-  console.error(`claimflow admin: ${message}`);
-  if (showStacks() && err instanceof Error) console.error(err.stack);
-  process.exit(1);
-});
+main(process.argv.slice(2)).then(
+  () => process.exit(0),
+  (err: unknown) => {
+    const message = err instanceof ApiError ? `${err.message}${err.field ? ` (${err.field})` : ''}` : describeError(err);
+    console.error(`claimflow admin: ${message}`);
+    if (showStacks() && err instanceof Error) console.error(err.stack);
+    process.exit(1);
+  },
+);

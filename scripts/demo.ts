@@ -28,7 +28,11 @@ const USAGE = 'usage: npm run demo -- [--claims N] [--day-ms MS] [--seed N] [--t
 function parseArgs(argv: string[]): DemoArgs {
   const args: DemoArgs = { claims: 20, dayMs: 200, seed: 42, timeoutS: 600, concurrency: 10 };
   const names: Record<string, keyof DemoArgs> = {
-    '--claims': 'claims', '--day-ms': 'dayMs', '--seed': 'seed', '--timeout-s': 'timeoutS', '--concurrency': 'concurrency',
+    '--claims': 'claims',
+    '--day-ms': 'dayMs',
+    '--seed': 'seed',
+    '--timeout-s': 'timeoutS',
+    '--concurrency': 'concurrency',
   };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split('=', 2);
@@ -80,7 +84,9 @@ async function main(): Promise<number> {
     simulatorUrl: `http://127.0.0.1:${simulatorPort}`,
     simulatorSeed: args.seed,
   };
-  say(`${args.claims} claims, one day = ${args.dayMs} ms, seed ${args.seed}, timeout ${args.timeoutS} s; data in ${path.relative(root, dataDir)}`);
+  say(
+    `${args.claims} claims, one day = ${args.dayMs} ms, seed ${args.seed}, timeout ${args.timeoutS} s; data in ${path.relative(root, dataDir)}`,
+  );
 
   const apiLogFd = fs.openSync(path.join(dataDir, 'api.log'), 'a');
   let fatal: Error | undefined;
@@ -125,7 +131,11 @@ async function main(): Promise<number> {
     if (payers.status !== 200) throw new Error(`GET /api/payers: ${errorText(payers)}`);
     const memory = new DeskMemory(new Map(payers.body.items.map((p) => [p.id, p.appealLevels])));
     for (const queue of ['CODER', 'BILLER', 'SUPERVISOR'] as TaskQueueName[]) {
-      const desk = new Desk(api, queue, memory, { concurrency: 8, pageSize: 32, pollMs: Math.max(250, Math.min(1_000, Math.round(args.dayMs / 2))) });
+      const desk = new Desk(api, queue, memory, {
+        concurrency: 8,
+        pageSize: 32,
+        pollMs: Math.max(250, Math.min(1_000, Math.round(args.dayMs / 2))),
+      });
       desk.start();
       desks.push(desk);
     }
@@ -167,12 +177,16 @@ async function main(): Promise<number> {
         say(`timed out after ${args.timeoutS} s`);
         break;
       }
-      const r = await api.get<{ counts: Record<string, number>; total: number }>('/api/claims/summary', 'supervisor-1').catch(() => undefined);
+      const r = await api
+        .get<{ counts: Record<string, number>; total: number }>('/api/claims/summary', 'supervisor-1')
+        .catch(() => undefined);
       if (r?.status === 200) {
         const done = (r.body.counts.CLOSED ?? 0) + (r.body.counts.VOIDED ?? 0);
         if (Date.now() - lastProgress >= 3_000 || (created === args.claims && done === args.claims)) {
           lastProgress = Date.now();
-          const states = CLAIM_STATES.filter((s) => r.body.counts[s]).map((s) => `${s} ${r.body.counts[s]}`).join(' · ');
+          const states = CLAIM_STATES.filter((s) => r.body.counts[s])
+            .map((s) => `${s} ${r.body.counts[s]}`)
+            .join(' · ');
           const tasks = desks.reduce((n, d) => n + Object.values(d.stats.completed).reduce((a, b) => a + (b ?? 0), 0), 0);
           say(`created ${created}/${args.claims} | ${states || 'no claims yet'} | tasks done ${tasks}`);
         }

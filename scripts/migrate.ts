@@ -10,7 +10,8 @@ async function main(): Promise<void> {
   let applied: string[];
   if (url.startsWith('pglite:')) {
     const holder = lockHolder(config.dataDir);
-    if (holder !== undefined) throw new StartupError(`${config.dataDir} is in use by claimflow (pid ${holder}); it applies migrations at start by itself`);
+    if (holder !== undefined)
+      throw new StartupError(`${config.dataDir} is in use by claimflow (pid ${holder}); it applies migrations at start by itself`);
     const dir = url.slice('pglite:'.length);
     const { PGlite } = await import('@electric-sql/pglite');
     const pglite = new PGlite(dir);

@@ -100,12 +100,25 @@ buildWebWorkspace();
 // optional extra: a failed build fails the install.
 function buildWebWorkspace() {
   say('building the web workspace (web/dist)');
-  const r = spawnSync(process.execPath, [path.join(path.dirname(require.resolve('vite/package.json')), 'bin', 'vite.js'), 'build', '--config', path.join(root, 'web', 'vite.config.ts'), '--logLevel', 'warn'], {
-    cwd: root,
-    stdio: 'inherit',
-  });
+  const r = spawnSync(
+    process.execPath,
+    [
+      path.join(path.dirname(require.resolve('vite/package.json')), 'bin', 'vite.js'),
+      'build',
+      '--config',
+      path.join(root, 'web', 'vite.config.ts'),
+      '--logLevel',
+      'warn',
+    ],
+    {
+      cwd: root,
+      stdio: 'inherit',
+    },
+  );
   if (r.status !== 0) {
-    console.error(`[claimflow setup] ERROR: building the web workspace failed (exit code ${r.status ?? r.signal}); the install cannot go on.`);
+    console.error(
+      `[claimflow setup] ERROR: building the web workspace failed (exit code ${r.status ?? r.signal}); the install cannot go on.`,
+    );
     process.exit(1);
   }
 }

@@ -66,7 +66,9 @@ async function main(): Promise<void> {
     `  Workspace       ${job.apiUrl}/   (web workspace for coders, billers and supervisors: sign in with a token)`,
     `  API             ${job.apiUrl}   (OpenAPI at ${job.apiUrl}/api/openapi.json)`,
     ...(tokensFile
-      ? [`  Sign-in tokens  ${tokensFile}   (try: curl -H "Authorization: Bearer $(node -p \"require('${tokensFile}')['biller-1']\")" ${job.apiUrl}/api/claims/summary)`]
+      ? [
+          `  Sign-in tokens  ${tokensFile}   (try: curl -H "Authorization: Bearer $(node -p \"require('${tokensFile}')['biller-1']\")" ${job.apiUrl}/api/claims/summary)`,
+        ]
       : []),
     `  Temporal        ${job.temporalAddress}  namespace ${job.namespace}${job.devServer ? '  (embedded dev server)' : ''}`,
     ...(job.uiUrl ? [`  Temporal UI     ${job.uiUrl}`] : []),

@@ -44,9 +44,13 @@ export function loadSimulatorConfig(env: Env = process.env): SimulatorConfig {
     throw new SimulatorConfigError(`CLAIMFLOW_INBOUND_URL must be an http(s) URL, got "${inboundUrl}"`);
   }
   const token = env.SIMULATOR_TOKEN ?? '';
-  if (token.length < 16) throw new SimulatorConfigError('SIMULATOR_TOKEN must be set to a secret of at least 16 characters: every route but /health needs it');
+  if (token.length < 16)
+    throw new SimulatorConfigError('SIMULATOR_TOKEN must be set to a secret of at least 16 characters: every route but /health needs it');
   const inboundToken = env.CLAIMFLOW_INBOUND_TOKEN || undefined;
-  if (inboundUrl && !inboundToken) throw new SimulatorConfigError('CLAIMFLOW_INBOUND_TOKEN must be set with CLAIMFLOW_INBOUND_URL: claimflow takes deliveries from known senders only');
+  if (inboundUrl && !inboundToken)
+    throw new SimulatorConfigError(
+      'CLAIMFLOW_INBOUND_TOKEN must be set with CLAIMFLOW_INBOUND_URL: claimflow takes deliveries from known senders only',
+    );
   return {
     token,
     inboundToken,

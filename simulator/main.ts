@@ -38,7 +38,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  const message = err instanceof SimulatorConfigError ? err.message : err instanceof Error ? `${err.name}: ${err.message}` : 'unknown error';
+  const message =
+    err instanceof SimulatorConfigError ? err.message : err instanceof Error ? `${err.name}: ${err.message}` : 'unknown error';
   jsonLogger('simulator.failed', { error: message });
   process.exit(1);
 });

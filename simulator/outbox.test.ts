@@ -14,16 +14,31 @@ afterEach(async () => {
 async function scheduledOutbox(retryMs: number): Promise<{ outbox: Outbox; receiver: Receiver }> {
   const receiver = await startReceiver();
   const outbox = new Outbox(emptyState(1, Date.now()), {
-    mode: 'scheduled', format: 'json', inboundUrl: receiver.url, inboundToken: INBOUND_TOKEN, now: Date.now, log: quiet, save: async () => undefined,
-    simulatedDate: () => '2026-12-03', retryBaseMs: retryMs, retryCapMs: retryMs,
+    mode: 'scheduled',
+    format: 'json',
+    inboundUrl: receiver.url,
+    inboundToken: INBOUND_TOKEN,
+    now: Date.now,
+    log: quiet,
+    save: async () => undefined,
+    simulatedDate: () => '2026-12-03',
+    retryBaseMs: retryMs,
+    retryCapMs: retryMs,
   });
   outbox.start();
-  cleanup.push(() => receiver.close(), () => outbox.stop());
+  cleanup.push(
+    () => receiver.close(),
+    () => outbox.stop(),
+  );
   return { outbox, receiver };
 }
 
 const ack = (claimId: string, n: number, dueAtMs = Date.now()) => ({
-  id: `ack-${claimId}-${n}`, kind: 'acknowledgement' as const, claimId, dueAtMs, body: { ackId: `ack-${claimId}-${n}`, claimId } as unknown as OutboundBody,
+  id: `ack-${claimId}-${n}`,
+  kind: 'acknowledgement' as const,
+  claimId,
+  dueAtMs,
+  body: { ackId: `ack-${claimId}-${n}`, claimId } as unknown as OutboundBody,
 });
 
 describe('scheduled delivery under load', () => {
@@ -42,7 +57,7 @@ describe('scheduled delivery under load', () => {
     expect(scans.mock.calls.length).toBeLessThan(200);
   });
 
-  it('waits for a retry quietly: a message behind its claim\'s failed one does not fire the timer again and again', async () => {
+  it("waits for a retry quietly: a message behind its claim's failed one does not fire the timer again and again", async () => {
     const { outbox, receiver } = await scheduledOutbox(400);
     receiver.answerNext(503);
     outbox.enqueue(ack('CLM-A', 1));

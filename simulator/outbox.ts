@@ -250,7 +250,15 @@ export class Outbox {
       this.opts.log('delivery.retrying', { ...fields, error: failure, retryInMs: message.nextAttemptAtMs - this.opts.now() });
     }
     await this.opts.save();
-    return { id: message.id, kind: message.kind, claimId: message.claimId, outcome, httpStatus: status, body: message.body, ...(x12 ? { x12 } : {}) };
+    return {
+      id: message.id,
+      kind: message.kind,
+      claimId: message.claimId,
+      outcome,
+      httpStatus: status,
+      body: message.body,
+      ...(x12 ? { x12 } : {}),
+    };
   }
 
   private async send(path: string, contentType: string, body: string, key: string): Promise<{ status?: number; failure?: string }> {
@@ -292,15 +300,24 @@ export class Outbox {
     const isa = (message.x12Isa ??= this.nextIsa());
     if (message.kind === 'acknowledgement') {
       const ack = message.body as AcknowledgementMessage;
-      message.x12Text ??= render277CA(ack, {
-        payerElectronicId: this.state.claims[message.claimId]?.payerElectronicId ?? 'UNKNOWN',
-        chargeCents: (submission?.lines ?? []).reduce((sum, l) => sum + l.chargeCents, 0),
-        provider: submission?.billingProvider,
-        reference: submission?.interchangeRef ?? message.id.slice(0, 30),
-        receiverId: submission?.senderId ?? 'CLAIMFLOW',
-      }, isa, today);
+      message.x12Text ??= render277CA(
+        ack,
+        {
+          payerElectronicId: this.state.claims[message.claimId]?.payerElectronicId ?? 'UNKNOWN',
+          chargeCents: (submission?.lines ?? []).reduce((sum, l) => sum + l.chargeCents, 0),
+          provider: submission?.billingProvider,
+          reference: submission?.interchangeRef ?? message.id.slice(0, 30),
+          receiverId: submission?.senderId ?? 'CLAIMFLOW',
+        },
+        isa,
+        today,
+      );
     } else {
-      message.x12Text ??= render835(message.body as RemittanceMessage, { provider: submission?.billingProvider, receiverId: submission?.senderId ?? 'CLAIMFLOW' }, isa);
+      message.x12Text ??= render835(
+        message.body as RemittanceMessage,
+        { provider: submission?.billingProvider, receiverId: submission?.senderId ?? 'CLAIMFLOW' },
+        isa,
+      );
     }
     files.push(message.x12Text);
     return this.send(X12_INBOUND_PATH, 'application/edi-x12', message.x12Text, message.id);

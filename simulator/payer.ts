@@ -50,7 +50,9 @@ export class Payer {
     private readonly opts: PayerOptions,
   ) {
     this.usedTraceNumbers = new Set(
-      Object.values(state.outbox).filter((m) => m.kind === 'remittance').map((m) => m.id),
+      Object.values(state.outbox)
+        .filter((m) => m.kind === 'remittance')
+        .map((m) => m.id),
     );
   }
 
@@ -145,10 +147,7 @@ export class Payer {
     claim.submissionKeys.push(key);
 
     // A clearinghouse works one claim's files in order: a newer submission is never acknowledged first.
-    const ackDue = Math.max(
-      now + this.days(delayDays(this.seed, 'acknowledgement', claimId, key)),
-      (previousAckDue ?? 0) + 1,
-    );
+    const ackDue = Math.max(now + this.days(delayDays(this.seed, 'acknowledgement', claimId, key)), (previousAckDue ?? 0) + 1);
     this.outbox.enqueue({
       id: record.ackId,
       kind: 'acknowledgement',
@@ -170,9 +169,15 @@ export class Payer {
     const adjudication = record.adjudication;
     if (adjudication?.kind === 'PAY' || adjudication?.kind === 'DENY') {
       const due = ackDue + this.days(delayDays(this.seed, 'adjudication', claimId, key));
-      this.queueRemittance(claim, record, `submission|${key}`, due, adjudication.kind === 'DENY'
-        ? { kind: 'DENY', carc: adjudication.carc, rarc: adjudication.rarc }
-        : { kind: 'PAY', plan: adjudication.patientResponsibility ? patientRespPlan(this.seed, claimId, attempt) : undefined });
+      this.queueRemittance(
+        claim,
+        record,
+        `submission|${key}`,
+        due,
+        adjudication.kind === 'DENY'
+          ? { kind: 'DENY', carc: adjudication.carc, rarc: adjudication.rarc }
+          : { kind: 'PAY', plan: adjudication.patientResponsibility ? patientRespPlan(this.seed, claimId, attempt) : undefined },
+      );
     }
     return { clearinghouseRef: record.clearinghouseRef, duplicate: false };
   }
@@ -340,7 +345,13 @@ export class Payer {
       ],
     });
     this.outbox.enqueue({
-      id: traceNumber, kind: 'remittance', claimId: claim.claimId, attempt: submission.attempt, submissionKey: submission.idempotencyKey, dueAtMs, body,
+      id: traceNumber,
+      kind: 'remittance',
+      claimId: claim.claimId,
+      attempt: submission.attempt,
+      submissionKey: submission.idempotencyKey,
+      dueAtMs,
+      body,
     });
     submission.remittanceIds.push(traceNumber);
   }

@@ -78,8 +78,7 @@ export const simulatorIds = {
   ackId: (seed: number, idempotencyKey: string) => `ACK${alphaId(seed, 'ack', idempotencyKey)}`,
   payerClaimControlNo: (seed: number, claimId: string, attempt: number) => numericId(14, seed, 'icn', claimId, attempt),
   /** `purpose` names the event (attempt or appeal level); `salt` moves on in the unlikely case of a collision. */
-  traceNumber: (seed: number, claimId: string, purpose: string, salt = 0) =>
-    numericId(15, seed, 'trn', claimId, purpose, salt),
+  traceNumber: (seed: number, claimId: string, purpose: string, salt = 0) => numericId(15, seed, 'trn', claimId, purpose, salt),
   appealRef: (seed: number, idempotencyKey: string) => `APL${alphaId(seed, 'appeal', idempotencyKey)}`,
   decisionId: (seed: number, idempotencyKey: string) => `APD${alphaId(seed, 'decision', idempotencyKey)}`,
 };
@@ -94,8 +93,7 @@ export type Adjudication =
   | { kind: 'NONE'; why: 'SILENT_FOREVER' | 'VOID' };
 
 export type SubmissionDecision =
-  | { accepted: false; rejectionCode: string; reason: string }
-  | { accepted: true; adjudication: Adjudication };
+  { accepted: false; rejectionCode: string; reason: string } | { accepted: true; adjudication: Adjudication };
 
 export interface SubmissionContext {
   seed: number;

@@ -88,15 +88,15 @@ export const jsonLogger: Logger = (event, fields = {}) => {
 };
 
 export function createSimulator(opts: SimulatorOptions): Simulator {
-  if (!opts.token || opts.token.length < 16) throw new SimulatorConfigError('the simulator needs a token of at least 16 characters (SIMULATOR_TOKEN)');
+  if (!opts.token || opts.token.length < 16)
+    throw new SimulatorConfigError('the simulator needs a token of at least 16 characters (SIMULATOR_TOKEN)');
   const seed = opts.seed ?? 42;
   const dayMs = opts.dayMs ?? 86_400_000;
   const now = opts.now ?? Date.now;
   const log = opts.log ?? jsonLogger;
   const delivery = opts.delivery ?? 'scheduled';
 
-  const state: SimulatorState =
-    (opts.stateFile ? loadStateFile(opts.stateFile, seed) : undefined) ?? emptyState(seed, now());
+  const state: SimulatorState = (opts.stateFile ? loadStateFile(opts.stateFile, seed) : undefined) ?? emptyState(seed, now());
   const file = opts.stateFile ? new StateFile(opts.stateFile, () => state) : undefined;
   const save = () => file?.save() ?? Promise.resolve();
 
@@ -158,7 +158,10 @@ export function createSimulator(opts: SimulatorOptions): Simulator {
       state.counters.faultedRequests += 1;
       const status = faults.status;
       const json = res.json.bind(res);
-      res.json = (() => json.call(res.status(status), { error: { code: 'INJECTED_FAULT', message: 'fault injected by /admin/faults after the request was handled' } })) as Response['json'];
+      res.json = (() =>
+        json.call(res.status(status), {
+          error: { code: 'INJECTED_FAULT', message: 'fault injected by /admin/faults after the request was handled' },
+        })) as Response['json'];
     }
     next();
   };
@@ -189,13 +192,24 @@ export function createSimulator(opts: SimulatorOptions): Simulator {
         state.counters.duplicateSubmissions += 1;
         state.submissionsPerKey[k] = (state.submissionsPerKey[k] ?? 0) + 1;
       }
-      return { clearinghouseRef: seen.clearinghouseRef, duplicate: true, claims: seen.claimKeys.map((k) => ({ claimId: state.submissions[k]?.claimId, duplicate: true })) };
+      return {
+        clearinghouseRef: seen.clearinghouseRef,
+        duplicate: true,
+        claims: seen.claimKeys.map((k) => ({ claimId: state.submissions[k]?.claimId, duplicate: true })),
+      };
     }
     const file = read837File(text);
     const record: X12FileRecord = {
-      key, isa13: file.isa13, senderId: file.senderId, group: file.group, sets: file.sets,
-      clearinghouseRef: simulatorIds.clearinghouseRef(seed, key), claimIds: file.claims.map((c) => c.claim.claim.patientControlNumber),
-      claimKeys: [], isa999: outbox.nextIsa(), delivered999: false,
+      key,
+      isa13: file.isa13,
+      senderId: file.senderId,
+      group: file.group,
+      sets: file.sets,
+      clearinghouseRef: simulatorIds.clearinghouseRef(seed, key),
+      claimIds: file.claims.map((c) => c.claim.claim.patientControlNumber),
+      claimKeys: [],
+      isa999: outbox.nextIsa(),
+      delivered999: false,
     };
     files[key] = record;
     const claims: { claimId: string; clearinghouseRef: string; duplicate: boolean }[] = [];
@@ -216,7 +230,9 @@ export function createSimulator(opts: SimulatorOptions): Simulator {
       }
       const n = claim.billingProvider.name;
       const receipt = payer.submit(submission, {
-        fileKey: key, interchangeRef: file.isa13, senderId: file.senderId,
+        fileKey: key,
+        interchangeRef: file.isa13,
+        senderId: file.senderId,
         billingProvider: { name: 'organization' in n ? n.organization : n.last, npi: claim.billingProvider.npi },
       });
       record.claimKeys.push(submission.idempotencyKey);
@@ -229,9 +245,21 @@ export function createSimulator(opts: SimulatorOptions): Simulator {
       const id = `${record.clearinghouseRef}-999`;
       const reason = record.sets.flatMap((x) => x.errors)[0]?.reason ?? 'the file could not be read';
       outbox.enqueue({
-        id, kind: 'acknowledgement', claimId, attempt: m ? Number(m[2]) : undefined, x12File: key, only999: true,
+        id,
+        kind: 'acknowledgement',
+        claimId,
+        attempt: m ? Number(m[2]) : undefined,
+        x12File: key,
+        only999: true,
         dueAtMs: payer.ackDueFor(claimId, key),
-        body: { ackId: id, claimId, attempt: m ? Number(m[2]) : 1, accepted: false, rejectionCode: '999', reason: `837 rejected: ${reason}`.slice(0, 500) },
+        body: {
+          ackId: id,
+          claimId,
+          attempt: m ? Number(m[2]) : 1,
+          accepted: false,
+          rejectionCode: '999',
+          reason: `837 rejected: ${reason}`.slice(0, 500),
+        },
       });
     }
     return { clearinghouseRef: record.clearinghouseRef, duplicate: false, claims };

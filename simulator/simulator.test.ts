@@ -12,14 +12,7 @@ import type {
 import { SimulatorConfigError } from './errors';
 import { allowedCents } from './feeSchedule';
 import { intBetween, mulberry32, pickOne } from './random';
-import {
-  DEFAULT_SCENARIO_WEIGHTS,
-  patientRespPlan,
-  pickScenario,
-  remittanceClaim,
-  type Scenario,
-  SCENARIOS,
-} from './scenarios';
+import { DEFAULT_SCENARIO_WEIGHTS, patientRespPlan, pickScenario, remittanceClaim, type Scenario, SCENARIOS } from './scenarios';
 import { createSimulator } from './server';
 import { loadSimulatorConfig } from './config';
 import {
@@ -42,7 +35,10 @@ afterEach(async () => {
 async function simulatorWithReceiver(opts: Parameters<typeof startSimulator>[0] = {}) {
   const receiver = await startReceiver();
   const sim = await startSimulator({ inboundUrl: receiver.url, ...opts });
-  cleanup.push(() => receiver.close(), () => sim.running.close());
+  cleanup.push(
+    () => receiver.close(),
+    () => sim.running.close(),
+  );
   return { sim, receiver };
 }
 
@@ -90,9 +86,7 @@ function expectClaimBalanced(claim: RemittanceClaim) {
   }
   expect(claim.chargeCents).toBe(claim.lines.reduce((s, l) => s + l.chargeCents, 0));
   expect(claim.paidCents).toBe(claim.lines.reduce((s, l) => s + l.paidCents, 0));
-  expect(claim.patientRespCents).toBe(
-    claim.adjustments.filter((a) => a.groupCode === 'PR').reduce((s, a) => s + a.amountCents, 0),
-  );
+  expect(claim.patientRespCents).toBe(claim.adjustments.filter((a) => a.groupCode === 'PR').reduce((s, a) => s + a.amountCents, 0));
   if (claim.statusCode === '4') {
     expect(claim.paidCents).toBe(0);
     expect(claim.adjustments.every((a) => a.groupCode === 'CO')).toBe(true);
@@ -137,7 +131,11 @@ describe('claim submission', () => {
 
   it('answers malformed JSON with a JSON error', async () => {
     const { sim } = await simulatorWithReceiver();
-    const res = await fetch(`${sim.url}/claims`, { method: 'POST', headers: { 'content-type': 'application/json', ...simAuth }, body: '{"claimId":' });
+    const res = await fetch(`${sim.url}/claims`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...simAuth },
+      body: '{"claimId":',
+    });
     expect(res.status).toBe(400);
     expect((await res.json()).error.code).toBe('INVALID_JSON');
   });
@@ -180,8 +178,12 @@ describe('who may talk to the simulator', () => {
   it('the simulator process will not start without a token, nor deliver to claimflow without a sender token', () => {
     expect(() => loadSimulatorConfig({})).toThrow(/SIMULATOR_TOKEN must be set/);
     expect(() => loadSimulatorConfig({ SIMULATOR_TOKEN: 'short' })).toThrow(/SIMULATOR_TOKEN/);
-    expect(() => loadSimulatorConfig({ SIMULATOR_TOKEN: SIM_TOKEN, CLAIMFLOW_INBOUND_URL: 'http://127.0.0.1:3000' })).toThrow(/CLAIMFLOW_INBOUND_TOKEN must be set/);
-    expect(loadSimulatorConfig({ SIMULATOR_TOKEN: SIM_TOKEN, CLAIMFLOW_INBOUND_URL: 'http://127.0.0.1:3000', CLAIMFLOW_INBOUND_TOKEN: 'cf_x' })).toMatchObject({ token: SIM_TOKEN, inboundToken: 'cf_x' });
+    expect(() => loadSimulatorConfig({ SIMULATOR_TOKEN: SIM_TOKEN, CLAIMFLOW_INBOUND_URL: 'http://127.0.0.1:3000' })).toThrow(
+      /CLAIMFLOW_INBOUND_TOKEN must be set/,
+    );
+    expect(
+      loadSimulatorConfig({ SIMULATOR_TOKEN: SIM_TOKEN, CLAIMFLOW_INBOUND_URL: 'http://127.0.0.1:3000', CLAIMFLOW_INBOUND_TOKEN: 'cf_x' }),
+    ).toMatchObject({ token: SIM_TOKEN, inboundToken: 'cf_x' });
     expect(() => createSimulator({ token: '' })).toThrow(SimulatorConfigError);
   });
 });
@@ -261,7 +263,10 @@ describe('scheduled delivery', () => {
   it('sends messages when due and retries with backoff while claimflow fails', async () => {
     const receiver = await startReceiver();
     const sim = await startSimulator({ inboundUrl: receiver.url, delivery: 'scheduled', dayMs: 40, retryBaseMs: 10, retryCapMs: 40 });
-    cleanup.push(() => receiver.close(), () => sim.running.close());
+    cleanup.push(
+      () => receiver.close(),
+      () => sim.running.close(),
+    );
     await force(sim, 'CLM-SCHED-1', 'PARTIAL_PATIENT_RESP');
     receiver.answerNext(500, 502);
     await sim.post('/claims', claimSubmission('CLM-SCHED-1'));
@@ -481,7 +486,13 @@ describe('remittance arithmetic', () => {
       for (const id of ids) await sim.post('/claims', claimSubmission(id, 2, { frequencyCode: '7' }));
       await deliver(sim);
       for (const id of ids) {
-        await sim.post('/appeals', { idempotencyKey: `${id}:appeal:1`, claimId: id, level: 1, payerElectronicId: 'SIMPAYER1', packet: 'p' });
+        await sim.post('/appeals', {
+          idempotencyKey: `${id}:appeal:1`,
+          claimId: id,
+          level: 1,
+          payerElectronicId: 'SIMPAYER1',
+          packet: 'p',
+        });
       }
       await deliver(sim);
 
@@ -528,7 +539,20 @@ describe('determinism', () => {
   it('keeps acknowledgement and adjudication delays within their ranges of days', async () => {
     const dayMs = 1_000_000;
     const start = Date.UTC(2026, 9, 1);
-    const sim = await startSimulator({ dayMs, now: () => start, scenarioWeights: { ...DEFAULT_SCENARIO_WEIGHTS, PAY_IN_FULL: 100, PARTIAL_PATIENT_RESP: 0, FRONT_END_REJECT: 0, SILENT_THEN_PAY: 0, CODING_DENIAL: 0, DENY_APPEAL_OVERTURNED: 0, DENY_APPEAL_UPHELD: 0 } });
+    const sim = await startSimulator({
+      dayMs,
+      now: () => start,
+      scenarioWeights: {
+        ...DEFAULT_SCENARIO_WEIGHTS,
+        PAY_IN_FULL: 100,
+        PARTIAL_PATIENT_RESP: 0,
+        FRONT_END_REJECT: 0,
+        SILENT_THEN_PAY: 0,
+        CODING_DENIAL: 0,
+        DENY_APPEAL_OVERTURNED: 0,
+        DENY_APPEAL_UPHELD: 0,
+      },
+    });
     cleanup.push(() => sim.running.close());
     for (let i = 0; i < 30; i++) await sim.post('/claims', claimSubmission(`DLY-${i}`));
     const messages = (await sim.get('/admin/outbox')).body.messages as Array<{ kind: string; claimId: string; dueAtMs: number }>;

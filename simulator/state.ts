@@ -3,12 +3,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type {
-  AcknowledgementMessage,
-  AppealDecisionMessage,
-  RemittanceMessage,
-  StatusAnswer,
-} from '../domain/clearinghouse';
+import type { AcknowledgementMessage, AppealDecisionMessage, RemittanceMessage, StatusAnswer } from '../domain/clearinghouse';
 import { SimulatorConfigError } from './errors';
 import type { Adjudication, RemittedLine, Scenario } from './scenarios';
 

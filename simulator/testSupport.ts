@@ -24,7 +24,14 @@ export interface StartedSimulator {
 
 export async function startSimulator(opts: Partial<SimulatorOptions> = {}): Promise<StartedSimulator> {
   // These helpers test the delivery machinery over the JSON contract; x12.test.ts asks for X12 explicitly.
-  const simulator = createSimulator({ token: SIM_TOKEN, inboundToken: INBOUND_TOKEN, delivery: 'manual', log: quiet, outboundFormat: 'json', ...opts });
+  const simulator = createSimulator({
+    token: SIM_TOKEN,
+    inboundToken: INBOUND_TOKEN,
+    delivery: 'manual',
+    log: quiet,
+    outboundFormat: 'json',
+    ...opts,
+  });
   const running = await simulator.start(0, '127.0.0.1');
   const url = running.url;
   return {

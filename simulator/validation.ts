@@ -10,7 +10,10 @@ const cents = z.number().int().nonnegative();
 const isoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD')
-  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), 'is not a calendar date');
+  .refine(
+    (s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s),
+    'is not a calendar date',
+  );
 
 const submittedLine = z.object({
   lineNo: z.number().int().min(1).max(50),
@@ -33,7 +36,10 @@ const claimSubmission = z
     billingProviderNpi: z.string().regex(/^\d{10}$/, 'must be 10 digits'),
     dateOfService: isoDate,
     totalChargeCents: cents,
-    diagnoses: z.array(z.string().regex(/^[A-Z][0-9][0-9A-Z](\.?[0-9A-Z]{1,4})?$/, 'must be an ICD-10-CM code')).min(1).max(12),
+    diagnoses: z
+      .array(z.string().regex(/^[A-Z][0-9][0-9A-Z](\.?[0-9A-Z]{1,4})?$/, 'must be an ICD-10-CM code'))
+      .min(1)
+      .max(12),
     lines: z.array(submittedLine).min(1).max(50),
     interchangeControlNumber: z.number().int().min(0).max(999_999_999),
   })

@@ -21,7 +21,10 @@ afterEach(async () => {
 async function x12Simulator(): Promise<{ sim: StartedSimulator; receiver: Receiver }> {
   const receiver = await startReceiver();
   const sim = await startSimulator({ inboundUrl: receiver.url, outboundFormat: 'x12' });
-  cleanup.push(() => receiver.close(), () => sim.running.close());
+  cleanup.push(
+    () => receiver.close(),
+    () => sim.running.close(),
+  );
   return { sim, receiver };
 }
 
@@ -30,13 +33,33 @@ function claim(claimId: string, frequencyCode: '1' | '7' = '1', original?: strin
   return {
     submitter: { name: { organization: 'CLAIMFLOW' }, id: 'CLAIMFLOW', contact: { name: 'BILLING', phone: '5035550100' } },
     receiver: { name: 'SIM', id: 'CFSIMULATOR' },
-    billingProvider: { name: { organization: 'RIVERBEND FAMILY MEDICINE' }, npi: '1457293011', taxId: '841234567', address: { ...address, postalCode: '974010000' } },
-    subscriber: { memberId: 'M123', name: { last: 'TEST', first: 'PAT' }, birthDate: '1950-01-01', sex: 'F', address, claimFilingIndicator: 'MB', payerResponsibility: 'P' },
+    billingProvider: {
+      name: { organization: 'RIVERBEND FAMILY MEDICINE' },
+      npi: '1457293011',
+      taxId: '841234567',
+      address: { ...address, postalCode: '974010000' },
+    },
+    subscriber: {
+      memberId: 'M123',
+      name: { last: 'TEST', first: 'PAT' },
+      birthDate: '1950-01-01',
+      sex: 'F',
+      address,
+      claimFilingIndicator: 'MB',
+      payerResponsibility: 'P',
+    },
     payer: { name: 'SIM PAYER', id: 'SIMPAYER1' },
     claim: {
-      patientControlNumber: claimId, totalChargeCents: 20_500, placeOfService: '11', frequencyCode,
+      patientControlNumber: claimId,
+      totalChargeCents: 20_500,
+      placeOfService: '11',
+      frequencyCode,
       ...(original ? { originalPayerClaimControlNumber: original } : {}),
-      providerSignature: 'Y', assignment: 'A', benefitsAssigned: 'Y', releaseOfInformation: 'Y', dateOfService: '2026-10-01',
+      providerSignature: 'Y',
+      assignment: 'A',
+      benefitsAssigned: 'Y',
+      releaseOfInformation: 'Y',
+      dateOfService: '2026-10-01',
       diagnoses: ['E11.9', 'I10'],
       lines: [
         { procedureCode: '99214', modifiers: ['25'], chargeCents: 18_000, units: 1, diagnosisPointers: [1, 2] },
@@ -48,13 +71,21 @@ function claim(claimId: string, frequencyCode: '1' | '7' = '1', original?: strin
 
 function file837(claims: Claim837[], isa: number): string {
   return generate837P({
-    claims, control: { interchangeControlNumber: isa, groupControlNumber: isa, transactionControlNumber: String(isa).padStart(4, '0') },
-    sender: { qualifier: 'ZZ', id: 'CLAIMFLOW' }, receiver: { qualifier: 'ZZ', id: 'CFSIMULATOR' }, now: { date: '2026-10-02', time: '0800' }, usage: 'T',
+    claims,
+    control: { interchangeControlNumber: isa, groupControlNumber: isa, transactionControlNumber: String(isa).padStart(4, '0') },
+    sender: { qualifier: 'ZZ', id: 'CLAIMFLOW' },
+    receiver: { qualifier: 'ZZ', id: 'CFSIMULATOR' },
+    now: { date: '2026-10-02', time: '0800' },
+    usage: 'T',
   });
 }
 
 async function post837(sim: StartedSimulator, text: string, key?: string) {
-  const res = await fetch(`${sim.url}/claims`, { method: 'POST', headers: { 'content-type': 'application/edi-x12', ...simAuth, ...(key ? { 'idempotency-key': key } : {}) }, body: text });
+  const res = await fetch(`${sim.url}/claims`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/edi-x12', ...simAuth, ...(key ? { 'idempotency-key': key } : {}) },
+    body: text,
+  });
   return { status: res.status, body: (await res.json()) as any };
 }
 
@@ -80,18 +111,26 @@ describe('simulator over X12', () => {
     const again = await post837(sim, file837([claim('CFX12PAID01')], 41), 'CFX12PAID01:1');
     expect(again.body).toMatchObject({ clearinghouseRef: first.body.clearinghouseRef, duplicate: true });
     expect((await sim.get('/admin/stats')).body).toMatchObject({ submissionsReceived: 2, duplicates: 1, distinctIdempotencyKeys: 1 });
-    expect((await sim.get('/admin/x12/files?claimId=CFX12PAID01')).body.files).toMatchObject([{ key: 'CFX12PAID01:1', isa13: '000000041', claimIds: ['CFX12PAID01'] }]);
+    expect((await sim.get('/admin/x12/files?claimId=CFX12PAID01')).body.files).toMatchObject([
+      { key: 'CFX12PAID01:1', isa13: '000000041', claimIds: ['CFX12PAID01'] },
+    ]);
 
     const acks = await sim.simulator.deliverNow({ claimId: 'CFX12PAID01', kind: 'acknowledgement' });
     expect(acks).toHaveLength(1);
     expect(acks[0].x12).toHaveLength(2);
     expect(receiver.received.map((m) => m.path)).toEqual(['/api/inbound/x12', '/api/inbound/x12']);
     const ack999 = parse999(only(receiver.received[0].body));
-    expect(ack999).toMatchObject({ status: 'A', group: { functionalId: 'HC', controlNumber: '41' }, sets: [{ controlNumber: '0041', status: 'A' }] });
+    expect(ack999).toMatchObject({
+      status: 'A',
+      group: { functionalId: 'HC', controlNumber: '41' },
+      sets: [{ controlNumber: '0041', status: 'A' }],
+    });
     const t277 = only(receiver.received[1].body);
     const ack277 = parse277CA(t277);
     expect(ack277.reference).toBe('000000041');
-    expect(ack277.claims).toMatchObject([{ patientControlNumber: 'CFX12PAID01', outcome: 'accepted', amount: 20_500, payerClaimControlNumber: expect.any(String) }]);
+    expect(ack277.claims).toMatchObject([
+      { patientControlNumber: 'CFX12PAID01', outcome: 'accepted', amount: 20_500, payerClaimControlNumber: expect.any(String) },
+    ]);
 
     const remits = await sim.simulator.deliverNow({ claimId: 'CFX12PAID01', kind: 'remittance' });
     expect(remits).toHaveLength(1);
@@ -100,7 +139,12 @@ describe('simulator over X12', () => {
     const facts = remits[0].body as any;
     expect(r.trace.number).toBe(facts.traceNumber);
     expect(r.payer.references).toEqual([{ qualifier: '2U', value: 'SIMPAYER1' }]);
-    expect(r.claims[0]).toMatchObject({ patientControlNumber: 'CFX12PAID01', status: '1', paid: facts.claims[0].paidCents, patientResponsibility: facts.claims[0].patientRespCents });
+    expect(r.claims[0]).toMatchObject({
+      patientControlNumber: 'CFX12PAID01',
+      status: '1',
+      paid: facts.claims[0].paidCents,
+      patientResponsibility: facts.claims[0].patientRespCents,
+    });
     expect(r.claims[0].patientResponsibility).toBeGreaterThan(0);
     expect(r.claims[0].lines.map((l) => l.controlNumber)).toEqual(['1', '2']);
     // a re-delivery of the same message sends the same bytes
@@ -118,7 +162,10 @@ describe('simulator over X12', () => {
     const files = receiver.received.map((m) => only(m.body));
     // one 999 for the file, one 277CA per claim
     expect(files.map((t) => t.setId).sort()).toEqual(['277', '277', '999']);
-    const rejected = files.filter((t) => t.setId === '277').map(parse277CA).find((a) => a.claims[0].patientControlNumber === 'CFX12REJ01')!;
+    const rejected = files
+      .filter((t) => t.setId === '277')
+      .map(parse277CA)
+      .find((a) => a.claims[0].patientControlNumber === 'CFX12REJ01')!;
     expect(rejected.claims[0].outcome).toBe('rejected');
     expect(rejected.claims[0].reports[0].statuses[0].category).toBe('A7');
     expect(rejected.claims[0].reports[0].message).toEqual(expect.any(String));

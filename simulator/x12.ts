@@ -54,7 +54,10 @@ export function read837File(text: string): Received837 {
   }
   if (!isa13 || !group || starts.length === 0) {
     const e = errors[0];
-    throw new ValidationError(e ? `not a readable 837 file: ${e.message}` : 'not a readable 837 file: no interchange with a transaction', 'body');
+    throw new ValidationError(
+      e ? `not a readable 837 file: ${e.message}` : 'not a readable 837 file: no interchange with a transaction',
+      'body',
+    );
   }
 
   const sets: ReceivedSet[] = [];
@@ -64,11 +67,22 @@ export function read837File(text: string): Received837 {
     const t = transactions.find((x) => x.segments[0].index === st.index);
     const problems = errors.filter((e) => e.segmentIndex >= st.index && e.segmentIndex < end);
     const set: ReceivedSet = { controlNumber: st.controlNumber, implementation: t?.implementation, accepted: false, errors: [] };
-    const toError = (e: X12SyntaxError) => ({ segmentId: e.segmentId, position: e.segmentIndex - st.index + 1, element: e.element, reason: e.reason });
+    const toError = (e: X12SyntaxError) => ({
+      segmentId: e.segmentId,
+      position: e.segmentIndex - st.index + 1,
+      element: e.element,
+      reason: e.reason,
+    });
     if (t && problems.length === 0) {
       try {
         const read = read837P(t);
-        if (read.claims.length === 0) throw new X12SyntaxError({ code: 'structure', segmentIndex: st.index, segmentId: 'ST', reason: 'the transaction holds no claim' });
+        if (read.claims.length === 0)
+          throw new X12SyntaxError({
+            code: 'structure',
+            segmentIndex: st.index,
+            segmentId: 'ST',
+            reason: 'the transaction holds no claim',
+          });
         for (const claim of read.claims) claims.push({ claim, setControlNumber: st.controlNumber });
         set.accepted = true;
       } catch (err) {
@@ -76,7 +90,12 @@ export function read837File(text: string): Received837 {
         set.errors.push(toError(err));
       }
     } else {
-      set.errors.push(...(problems.length ? problems : [new X12SyntaxError({ code: 'envelope', segmentIndex: st.index, segmentId: 'ST', reason: 'the transaction could not be read' })]).map(toError));
+      set.errors.push(
+        ...(problems.length
+          ? problems
+          : [new X12SyntaxError({ code: 'envelope', segmentIndex: st.index, segmentId: 'ST', reason: 'the transaction could not be read' })]
+        ).map(toError),
+      );
     }
     sets.push(set);
   });
@@ -89,7 +108,12 @@ export function submissionFrom837(c: Claim837, fileKey: string, interchangeContr
   const m = /^(.+):(\d+)$/.exec(fileKey);
   const own = m !== null && m[1] === claimId;
   const lines = c.claim.lines.map((l, i) => ({
-    lineNo: i + 1, procedureCode: l.procedureCode, modifiers: l.modifiers, units: l.units, chargeCents: l.chargeCents, diagnosisPointers: l.diagnosisPointers,
+    lineNo: i + 1,
+    procedureCode: l.procedureCode,
+    modifiers: l.modifiers,
+    units: l.units,
+    chargeCents: l.chargeCents,
+    diagnosisPointers: l.diagnosisPointers,
   }));
   return {
     // One file per attempt is claimflow's way; other files' claims get a key of their own within the file's.
@@ -112,7 +136,11 @@ export function envelopeFor(isa: number, receiverId: string, date: string, usage
   return {
     sender: { qualifier: 'ZZ', id: SIMULATOR_X12_ID },
     receiver: { qualifier: 'ZZ', id: (receiverId || 'CLAIMFLOW').slice(0, 15) },
-    control: { interchangeControlNumber: isa, groupControlNumber: isa, transactionControlNumber: String(isa % 1_000_000_000).padStart(4, '0') },
+    control: {
+      interchangeControlNumber: isa,
+      groupControlNumber: isa,
+      transactionControlNumber: String(isa % 1_000_000_000).padStart(4, '0'),
+    },
     now: { date, time: '1200' },
     usage,
   };
@@ -143,7 +171,11 @@ export function render999(file: File999, isa: number, date: string): string {
         elementErrors: e.element === undefined ? [] : [{ position: e.element, code: '1' }],
       })),
   }));
-  return write999({ ...envelopeFor(isa, file.senderId, date), group: { functionalId: 'HC', controlNumber: file.group.controlNumber, version: file.group.version }, sets });
+  return write999({
+    ...envelopeFor(isa, file.senderId, date),
+    group: { functionalId: 'HC', controlNumber: file.group.controlNumber, version: file.group.version },
+    sets,
+  });
 }
 
 export interface AckContext {
@@ -166,7 +198,10 @@ const REJECTION_STATUS: Record<string, { code: string; entity?: string }> = {
 export function render277CA(ack: AcknowledgementMessage, ctx: AckContext, isa: number, date: string): string {
   const rejected = !ack.accepted;
   const status = rejected
-    ? { category: ack.rejectionCode && /^A[3-8]$/.test(ack.rejectionCode) ? ack.rejectionCode : 'A7', ...(REJECTION_STATUS[ack.reason ?? ''] ?? { code: '21' }) }
+    ? {
+        category: ack.rejectionCode && /^A[3-8]$/.test(ack.rejectionCode) ? ack.rejectionCode : 'A7',
+        ...(REJECTION_STATUS[ack.reason ?? ''] ?? { code: '21' }),
+      }
     : { category: 'A2', code: '20' };
   return write277CA({
     ...envelopeFor(isa, ctx.receiverId, date),
@@ -175,17 +210,23 @@ export function render277CA(ack: AcknowledgementMessage, ctx: AckContext, isa: n
     informationReceiver: { name: 'CLAIMFLOW', id: ctx.receiverId || 'CLAIMFLOW' },
     provider: ctx.provider ?? { name: 'BILLING PROVIDER', npi: '0000000000' },
     receivedDate: date,
-    claims: [{
-      claimId: ack.claimId,
-      status,
-      ...(rejected && ack.reason ? { message: ack.reason } : {}),
-      chargeCents: ctx.chargeCents,
-      ...(ack.payerClaimControlNo ? { payerClaimControlNo: ack.payerClaimControlNo } : {}),
-    }],
+    claims: [
+      {
+        claimId: ack.claimId,
+        status,
+        ...(rejected && ack.reason ? { message: ack.reason } : {}),
+        chargeCents: ctx.chargeCents,
+        ...(ack.payerClaimControlNo ? { payerClaimControlNo: ack.payerClaimControlNo } : {}),
+      },
+    ],
   });
 }
 
-export function render835(remit: RemittanceMessage, ctx: { provider?: { name: string; npi: string }; receiverId: string }, isa: number): string {
+export function render835(
+  remit: RemittanceMessage,
+  ctx: { provider?: { name: string; npi: string }; receiverId: string },
+  isa: number,
+): string {
   const claims: Claim835Input[] = remit.claims.map((c) => ({
     claimId: c.claimId,
     status: c.statusCode,
@@ -193,7 +234,9 @@ export function render835(remit: RemittanceMessage, ctx: { provider?: { name: st
     paidCents: c.paidCents,
     patientRespCents: c.patientRespCents,
     ...(c.payerClaimControlNo ? { payerClaimControlNo: c.payerClaimControlNo } : {}),
-    adjustments: c.adjustments.filter((a) => a.lineNo === undefined).map((a) => ({ group: a.groupCode, reason: a.carc, amountCents: a.amountCents })),
+    adjustments: c.adjustments
+      .filter((a) => a.lineNo === undefined)
+      .map((a) => ({ group: a.groupCode, reason: a.carc, amountCents: a.amountCents })),
     lines: c.lines.map((l) => {
       const own = c.adjustments.filter((a) => a.lineNo === l.lineNo);
       return {

@@ -37,7 +37,15 @@ describe('long histories', () => {
     expect(done.runs).toBeGreaterThan(1);
     expect(done.followUps).toBeGreaterThanOrEqual(2);
     expect(done.history.map((t) => t.state)).toEqual([
-      'CODING', 'SCRUBBING', 'READY', 'SUBMITTED', 'ACKNOWLEDGED', 'AWAITING_ADJUDICATION', 'PAID', 'POSTED', 'CLOSED',
+      'CODING',
+      'SCRUBBING',
+      'READY',
+      'SUBMITTED',
+      'ACKNOWLEDGED',
+      'AWAITING_ADJUDICATION',
+      'PAID',
+      'POSTED',
+      'CLOSED',
     ]);
     expect((await h.db.prisma.claim.findUniqueOrThrow({ where: { id: claimId } })).balanceCents).toBe(0);
     expect(await h.db.prisma.claimPayment.count({ where: { claimId, postedAt: { not: null } } })).toBe(1);

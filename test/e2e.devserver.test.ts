@@ -88,10 +88,15 @@ describe('worker crash on the dev server', () => {
     }
     expect(stats.distinctIdempotencyKeys).toBeGreaterThanOrEqual(claims.length);
     // the claims are findable by state through the search attributes the workflow keeps
-    await expect.poll(async () => {
-      let n = 0;
-      for await (const _ of h.client.workflow.list({ query: `ClaimState = 'CLOSED'` })) n++;
-      return n;
-    }, { timeout: 15_000 }).toBe(claims.length);
+    await expect
+      .poll(
+        async () => {
+          let n = 0;
+          for await (const _ of h.client.workflow.list({ query: `ClaimState = 'CLOSED'` })) n++;
+          return n;
+        },
+        { timeout: 15_000 },
+      )
+      .toBe(claims.length);
   });
 });

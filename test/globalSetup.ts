@@ -27,7 +27,11 @@ export default async function setup({ provide }: { provide: (key: string, value:
   } finally {
     await client.end().catch(() => {});
   }
-  const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, failureConverterPath: FAILURE_CONVERTER_PATH, logger: { trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error, log() {} } as any });
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: WORKFLOWS_PATH,
+    failureConverterPath: FAILURE_CONVERTER_PATH,
+    logger: { trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error, log() {} } as any,
+  });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'claimflow-bundle-'));
   const file = path.join(dir, 'workflow-bundle.js');
   fs.writeFileSync(file, code);

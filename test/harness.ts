@@ -19,7 +19,14 @@ import { createSimulator, type RunningSimulator, type Simulator } from '../simul
 import type { Scenario } from '../simulator/scenarios';
 import type { DeliveryResult } from '../simulator/outbox';
 import { activityDeps, createClaimWorker } from '../worker/worker';
-import { claimStatusQuery, workflowIdForClaim, type ClaimState, type ClaimStatusView, type TaskKind, type TaskOutcome } from '../workflows/contract';
+import {
+  claimStatusQuery,
+  workflowIdForClaim,
+  type ClaimState,
+  type ClaimStatusView,
+  type TaskKind,
+  type TaskOutcome,
+} from '../workflows/contract';
 import { createTestDatabase, type TestDatabase } from './database';
 
 let runtimeInstalled = false;
@@ -56,7 +63,11 @@ export interface Harness {
   forceScenario(claimId: string, scenario: Scenario): Promise<void>;
   status(claimId: string): Promise<ClaimStatusView>;
   waitForState(claimId: string, state: ClaimState, timeoutMs?: number): Promise<ClaimStatusView>;
-  waitForTask(claimId: string, kind: TaskKind, timeoutMs?: number): Promise<{ id: string; kind: string; queue: string; priority: number; dueAt: Date; context: any }>;
+  waitForTask(
+    claimId: string,
+    kind: TaskKind,
+    timeoutMs?: number,
+  ): Promise<{ id: string; kind: string; queue: string; priority: number; dueAt: Date; context: any }>;
   completeTask(taskId: string, outcome: TaskOutcome, userId?: string): Promise<{ status: number; body: any }>;
   deliver(claimId: string, kind?: 'acknowledgement' | 'remittance' | 'appeal-decision'): Promise<DeliveryResult[]>;
   api(method: string, path: string, body?: unknown, userId?: string): Promise<{ status: number; body: any }>;
@@ -71,7 +82,8 @@ export interface HarnessOptions {
 }
 
 /** Who a test's request comes from unless it says: the simulator's sender for /api/inbound, a biller otherwise. */
-export const defaultCaller = (path: string): string => (path.toLowerCase().startsWith('/api/inbound') ? SIMULATOR_SENDER_ID : USER_IDS.biller1);
+export const defaultCaller = (path: string): string =>
+  path.toLowerCase().startsWith('/api/inbound') ? SIMULATOR_SENDER_ID : USER_IDS.biller1;
 
 export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
   quietRuntime();
@@ -79,13 +91,25 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
   const env = timeSkipping
     ? await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: serverExecutable('test') } })
     : await TestWorkflowEnvironment.createLocal({
-        server: { executable: serverExecutable('dev'), ip: '127.0.0.1', extraArgs: searchAttributeArgs(), log: { format: 'pretty', level: 'error' } },
+        server: {
+          executable: serverExecutable('dev'),
+          ip: '127.0.0.1',
+          extraArgs: searchAttributeArgs(),
+          log: { format: 'pretty', level: 'error' },
+        },
       });
   if (timeSkipping) await ensureSearchAttributes(env.connection, 'default');
   const db = await createTestDatabase();
   await seedReferenceData(db.prisma);
   // The harness names its callers with X-User-Id: trusted here, refused by default.
-  const config: Config = { ...loadConfig(), dayMs: o.dayMs ?? 86_400_000, continueAsNewAfterEvents: o.continueAsNewAfterEvents, maxCachedWorkflows: o.maxCachedWorkflows, databaseUrl: db.url, trustUserHeader: true };
+  const config: Config = {
+    ...loadConfig(),
+    dayMs: o.dayMs ?? 86_400_000,
+    continueAsNewAfterEvents: o.continueAsNewAfterEvents,
+    maxCachedWorkflows: o.maxCachedWorkflows,
+    databaseUrl: db.url,
+    trustUserHeader: true,
+  };
 
   // Every payload is encrypted, as in production: the API's client and the worker share the keys.
   const payloadKeySpec = `test1:${crypto.randomBytes(32).toString('base64')}`;
@@ -101,18 +125,32 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
   const simulatorToken = crypto.randomBytes(24).toString('base64url');
   const inboundToken = await reissueToken(db.prisma, SIMULATOR_SENDER_ID, 'harness', 'test');
   const simulator = createSimulator({
-    token: simulatorToken, inboundToken, delivery: 'manual', inboundUrl: apiUrl, dayMs: config.dayMs, log: () => {}, retryBaseMs: 50, retryCapMs: 200,
+    token: simulatorToken,
+    inboundToken,
+    delivery: 'manual',
+    inboundUrl: apiUrl,
+    dayMs: config.dayMs,
+    log: () => {},
+    retryBaseMs: 50,
+    retryCapMs: 200,
   });
   const sim: RunningSimulator = await simulator.start(0);
 
   const bundlePath = inject('workflowBundlePath');
-  const deps = activityDeps(config, { prisma: db.prisma, clearinghouse: new HttpClearinghouse(sim.url, { timeoutMs: 5000, token: simulatorToken }) });
+  const deps = activityDeps(config, {
+    prisma: db.prisma,
+    clearinghouse: new HttpClearinghouse(sim.url, { timeoutMs: 5000, token: simulatorToken }),
+  });
   let worker!: Worker;
   let running: Promise<void> | undefined;
   const startWorker = async () => {
     worker = await createClaimWorker({
-      connection: env.nativeConnection, namespace: 'default', deps, workflowBundle: { codePath: bundlePath },
-      dataConverter: workerDataConverter(payloadKeys), maxCachedWorkflows: config.maxCachedWorkflows,
+      connection: env.nativeConnection,
+      namespace: 'default',
+      deps,
+      workflowBundle: { codePath: bundlePath },
+      dataConverter: workerDataConverter(payloadKeys),
+      maxCachedWorkflows: config.maxCachedWorkflows,
     });
     running = worker.run();
   };
@@ -138,9 +176,23 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
   };
 
   const h: Harness = {
-    env, client, payloadKeys, payloadKeySpec, db, config, apiUrl, simulator, simulatorUrl: sim.url, simulatorToken, inboundToken,
-    get worker() { return worker; },
-    startWorker, stopWorker, api,
+    env,
+    client,
+    payloadKeys,
+    payloadKeySpec,
+    db,
+    config,
+    apiUrl,
+    simulator,
+    simulatorUrl: sim.url,
+    simulatorToken,
+    inboundToken,
+    get worker() {
+      return worker;
+    },
+    startWorker,
+    stopWorker,
+    api,
 
     async createClaim(overrides = {}) {
       const today = new Date(Date.now()).toISOString().slice(0, 10);
@@ -163,7 +215,9 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
 
     async forceScenario(claimId, scenario) {
       const res = await fetch(`${sim.url}/admin/scenarios`, {
-        method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${simulatorToken}` }, body: JSON.stringify({ claimId, scenario }),
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${simulatorToken}` },
+        body: JSON.stringify({ claimId, scenario }),
       });
       if (!res.ok) throw new Error(`force scenario failed: ${res.status}`);
     },
@@ -187,13 +241,18 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
         }
         await new Promise((r) => setTimeout(r, 100));
       }
-      throw new Error(`claim ${claimId} did not reach ${state}; last state ${last?.state}, history ${JSON.stringify(last?.history.map((x) => x.state))}`);
+      throw new Error(
+        `claim ${claimId} did not reach ${state}; last state ${last?.state}, history ${JSON.stringify(last?.history.map((x) => x.state))}`,
+      );
     },
 
     async waitForTask(claimId, kind, timeoutMs = 20_000) {
       const deadline = Date.now() + timeoutMs;
       while (Date.now() < deadline) {
-        const task = await db.prisma.task.findFirst({ where: { claimId, kind, status: { in: ['OPEN', 'CLAIMED'] } }, orderBy: { createdAt: 'desc' } });
+        const task = await db.prisma.task.findFirst({
+          where: { claimId, kind, status: { in: ['OPEN', 'CLAIMED'] } },
+          orderBy: { createdAt: 'desc' },
+        });
         if (task) return task as any;
         await new Promise((r) => setTimeout(r, 100));
       }
@@ -230,7 +289,10 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
  * A claim (99214 $180 + 36415 $25) coded, submitted and acknowledged: waiting for the payer, who will pay in
  * full unless a test delivers its own 835. Posting tests start from here.
  */
-export async function claimAwaitingAdjudication(h: Harness, patientId = PATIENT_IDS[0]): Promise<{ claimId: string; payerElectronicId: string }> {
+export async function claimAwaitingAdjudication(
+  h: Harness,
+  patientId = PATIENT_IDS[0],
+): Promise<{ claimId: string; payerElectronicId: string }> {
   const claimId = await h.createClaim({ patientId });
   await h.forceScenario(claimId, 'PAY_IN_FULL');
   const review = await h.waitForTask(claimId, 'CODE_REVIEW');

@@ -59,7 +59,8 @@ describe('doors the workflow keeps shut', () => {
   /** A claim of 80.00 (below the 100.00 approval threshold) denied with `scenario`, and the review task it opens. */
   async function smallDeniedClaim(scenario: 'CODING_DENIAL' | 'DENY_APPEAL_UPHELD', kind: 'CHART_AUDIT' | 'DENIAL_REVIEW') {
     const claimId = await h.createClaim({
-      patientId: MEDICARE_PATIENT, lines: [{ procedureCode: '99213', units: 1, chargeCents: 8_000, diagnosisPointers: [1] }],
+      patientId: MEDICARE_PATIENT,
+      lines: [{ procedureCode: '99213', units: 1, chargeCents: 8_000, diagnosisPointers: [1] }],
     });
     await h.forceScenario(claimId, scenario);
     await codeAndSubmit(claimId);
@@ -74,9 +75,14 @@ describe('doors the workflow keeps shut', () => {
     const res = await h.completeTask(taskId, { action: 'WRITE_OFF', note: 'documentation cannot support the code' }, USER_IDS.coder1);
     expect(res.status).toBe(200);
     const approval = await h.waitForTask(claimId, 'WRITE_OFF_APPROVAL');
-    expect(approval).toMatchObject({ queue: 'SUPERVISOR', context: expect.objectContaining({ amountCents: 8_000, requestedBy: USER_IDS.coder1, requestedByRole: 'CODER' }) });
+    expect(approval).toMatchObject({
+      queue: 'SUPERVISOR',
+      context: expect.objectContaining({ amountCents: 8_000, requestedBy: USER_IDS.coder1, requestedByRole: 'CODER' }),
+    });
     // nothing is written off on the coder's word
-    expect(await h.db.prisma.claim.findUniqueOrThrow({ where: { id: claimId }, select: { writtenOffCents: true, balanceCents: true } })).toEqual({ writtenOffCents: 0, balanceCents: 8_000 });
+    expect(
+      await h.db.prisma.claim.findUniqueOrThrow({ where: { id: claimId }, select: { writtenOffCents: true, balanceCents: true } }),
+    ).toEqual({ writtenOffCents: 0, balanceCents: 8_000 });
     expect((await h.status(claimId)).state).toBe('DENIED');
     expect((await h.completeTask(approval.id, { action: 'APPROVE', note: 'agreed after review' }, USER_IDS.supervisor)).status).toBe(200);
     const closed = await h.waitForState(claimId, 'CLOSED');
@@ -97,13 +103,31 @@ describe('doors the workflow keeps shut', () => {
     const plain = outsider().workflow.getHandle(workflowIdForClaim(claimId));
     // An Update naming a supervisor: refused before it is accepted, with the reason.
     const update = await plain
-      .executeUpdate(completeTaskUpdate, { args: [{ taskId: review.id, userId: USER_IDS.supervisor, role: 'SUPERVISOR', outcome: { action: 'CONFIRM_CODES', diagnoses: ['Z00.00'] } }] })
+      .executeUpdate(completeTaskUpdate, {
+        args: [
+          {
+            taskId: review.id,
+            userId: USER_IDS.supervisor,
+            role: 'SUPERVISOR',
+            outcome: { action: 'CONFIRM_CODES', diagnoses: ['Z00.00'] },
+          },
+        ],
+      })
       .catch((e: unknown) => e);
     expect(update).toBeInstanceOf(WorkflowUpdateFailedError);
-    expect((update as WorkflowUpdateFailedError).cause?.message).toMatch(/^payload refused: it was not encrypted; only claimflow's own processes/);
+    expect((update as WorkflowUpdateFailedError).cause?.message).toMatch(
+      /^payload refused: it was not encrypted; only claimflow's own processes/,
+    );
     expect(await h.db.prisma.task.findUniqueOrThrow({ where: { id: review.id } })).toMatchObject({ status: 'OPEN', doneById: null });
     // A forged remittance signal is dropped: recorded in the history, but it posts nothing and jams nothing.
-    await plain.signal(remittanceSignal, { claimPaymentId: 'forged', statusCode: '1', chargeCents: 20_500, paidCents: 20_500, patientRespCents: 0, carcs: [] });
+    await plain.signal(remittanceSignal, {
+      claimPaymentId: 'forged',
+      statusCode: '1',
+      chargeCents: 20_500,
+      paidCents: 20_500,
+      patientRespCents: 0,
+      carcs: [],
+    });
     await (plain.signal as (def: typeof remittanceSignal) => Promise<void>)(remittanceSignal); // no payload at all
     expect((await h.status(claimId)).state).toBe('CODING');
     await codeAndSubmit(claimId);
@@ -114,7 +138,8 @@ describe('doors the workflow keeps shut', () => {
     expect(await h.db.prisma.claimPayment.count({ where: { claimId } })).toBe(1);
     // A claim workflow started in the clear fails at once: there is no claim to run.
     const started = await outsider().workflow.start('claimLifecycle', {
-      taskQueue: TASK_QUEUE, workflowId: workflowIdForClaim('CFFORGED0001'),
+      taskQueue: TASK_QUEUE,
+      workflowId: workflowIdForClaim('CFFORGED0001'),
       args: [{ claimId: 'CFFORGED0001', dateOfService: '2026-10-01', totalChargeCents: 1, payer: {} }],
     });
     const failed = await started.result().catch((e: unknown) => e);
@@ -132,10 +157,21 @@ describe('claim lifecycle', () => {
     await h.deliver(claimId, 'remittance');
     const done = await h.waitForState(claimId, 'CLOSED');
     expect(states(done)).toEqual([
-      'CODING', 'SCRUBBING', 'READY', 'SUBMITTED', 'ACKNOWLEDGED', 'AWAITING_ADJUDICATION', 'PAID', 'POSTED', 'CLOSED',
+      'CODING',
+      'SCRUBBING',
+      'READY',
+      'SUBMITTED',
+      'ACKNOWLEDGED',
+      'AWAITING_ADJUDICATION',
+      'PAID',
+      'POSTED',
+      'CLOSED',
     ]);
     expect(done.balanceCents).toBe(0);
-    const claim = await h.db.prisma.claim.findUniqueOrThrow({ where: { id: claimId }, include: { lines: true, submissions: true, diagnoses: true } });
+    const claim = await h.db.prisma.claim.findUniqueOrThrow({
+      where: { id: claimId },
+      include: { lines: true, submissions: true, diagnoses: true },
+    });
     expect(claim.state).toBe('CLOSED');
     expect(claim.closedAt).not.toBeNull();
     expect(claim.diagnoses.map((d) => d.code)).toEqual(['E11.9', 'I10']);
@@ -186,12 +222,26 @@ describe('claim lifecycle', () => {
     await h.deliver(claimId, 'remittance');
     const done = await h.waitForState(claimId, 'CLOSED');
     expect(states(done)).toEqual([
-      'CODING', 'SCRUBBING', 'READY', 'SUBMITTED', 'REJECTED', 'SCRUBBING', 'READY', 'SUBMITTED', 'ACKNOWLEDGED',
-      'AWAITING_ADJUDICATION', 'PAID', 'POSTED', 'CLOSED',
+      'CODING',
+      'SCRUBBING',
+      'READY',
+      'SUBMITTED',
+      'REJECTED',
+      'SCRUBBING',
+      'READY',
+      'SUBMITTED',
+      'ACKNOWLEDGED',
+      'AWAITING_ADJUDICATION',
+      'PAID',
+      'POSTED',
+      'CLOSED',
     ]);
     expect(states(done)).not.toContain('APPEALED');
     const subs = await h.db.prisma.submission.findMany({ where: { claimId }, orderBy: { attempt: 'asc' } });
-    expect(subs.map((s) => [s.attempt, s.status, s.frequencyCode])).toEqual([[1, 'REJECTED', '1'], [2, 'ACCEPTED', '1']]);
+    expect(subs.map((s) => [s.attempt, s.status, s.frequencyCode])).toEqual([
+      [1, 'REJECTED', '1'],
+      [2, 'ACCEPTED', '1'],
+    ]);
     expect(subs[1].interchangeControlNumber).toBeGreaterThan(subs[0].interchangeControlNumber);
     finished.push(claimId);
   });
@@ -238,7 +288,11 @@ describe('claim lifecycle', () => {
     const escalation = await h.waitForTask(claimId, 'FOLLOW_UP_ESCALATION');
     expect(escalation.queue).toBe('SUPERVISOR');
     expect(escalation.context.reason).toMatch(/3 follow-ups/);
-    const res = await h.completeTask(escalation.id, { action: 'WRITE_OFF', note: 'payer never answered; below collection threshold after review' }, USER_IDS.supervisor);
+    const res = await h.completeTask(
+      escalation.id,
+      { action: 'WRITE_OFF', note: 'payer never answered; below collection threshold after review' },
+      USER_IDS.supervisor,
+    );
     expect(res.status).toBe(200);
     const approval = await h.waitForTask(claimId, 'WRITE_OFF_APPROVAL');
     await h.completeTask(approval.id, { action: 'APPROVE', note: 'approved' }, USER_IDS.supervisor);
@@ -256,7 +310,11 @@ describe('claim lifecycle', () => {
     const audit = await h.waitForTask(claimId, 'CHART_AUDIT');
     expect(audit.queue).toBe('CODER');
     expect(audit.context.category).toMatch(/CODING|BUNDLING/);
-    const res = await h.completeTask(audit.id, { action: 'CORRECTED_CLAIM', diagnoses: ['E11.65', 'I10'], note: 'hyperglycemia documented' }, USER_IDS.coder1);
+    const res = await h.completeTask(
+      audit.id,
+      { action: 'CORRECTED_CLAIM', diagnoses: ['E11.65', 'I10'], note: 'hyperglycemia documented' },
+      USER_IDS.coder1,
+    );
     expect(res.status).toBe(200);
     await h.waitForState(claimId, 'SUBMITTED');
     expect((await h.status(claimId)).frequencyCode).toBe('7');
@@ -266,7 +324,10 @@ describe('claim lifecycle', () => {
     expect(states(done)).toContain('DENIED');
     const subs = await h.db.prisma.submission.findMany({ where: { claimId }, orderBy: { attempt: 'asc' } });
     expect(subs.map((s) => s.frequencyCode)).toEqual(['1', '7']);
-    const claim = await h.db.prisma.claim.findUniqueOrThrow({ where: { id: claimId }, include: { diagnoses: { orderBy: { seq: 'asc' } } } });
+    const claim = await h.db.prisma.claim.findUniqueOrThrow({
+      where: { id: claimId },
+      include: { diagnoses: { orderBy: { seq: 'asc' } } },
+    });
     expect(claim.diagnoses.map((d) => d.code)).toEqual(['E11.65', 'I10']);
     expect(claim.balanceCents).toBe(0);
     finished.push(claimId);
@@ -358,7 +419,11 @@ describe('claim lifecycle', () => {
     const again = await startClaimWorkflow(h.client, h.db.prisma, h.config, claimId);
     expect(again.started).toBe(false);
     await expect(
-      h.client.workflow.start('claimLifecycle', { taskQueue: 'claimflow-claims', workflowId: workflowIdForClaim(claimId), args: [{} as any] }),
+      h.client.workflow.start('claimLifecycle', {
+        taskQueue: 'claimflow-claims',
+        workflowId: workflowIdForClaim(claimId),
+        args: [{} as any],
+      }),
     ).rejects.toBeInstanceOf(WorkflowExecutionAlreadyStartedError);
     expect(await h.db.prisma.task.count({ where: { claimId, kind: 'CODE_REVIEW' } })).toBe(1);
     await codeAndSubmit(claimId);
@@ -389,13 +454,17 @@ describe('claim lifecycle', () => {
     expect(JSON.stringify(wrongAction.body)).toMatch(/CONFIRM_CODES/);
     // the workflow's own validator, not only the API, refuses an outcome that does not fit the task
     await expect(
-      handle.executeUpdate(completeTaskUpdate, { args: [{ taskId: review.id, userId: USER_IDS.coder1, outcome: { action: 'APPEAL', note: 'x' } }] }),
+      handle.executeUpdate(completeTaskUpdate, {
+        args: [{ taskId: review.id, userId: USER_IDS.coder1, outcome: { action: 'APPEAL', note: 'x' } }],
+      }),
     ).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
     const badCode = await h.completeTask(review.id, { action: 'CONFIRM_CODES', diagnoses: ['NOT-A-CODE'] }, USER_IDS.coder1);
     expect(badCode.status).toBe(400);
     expect(badCode.body.error.field).toMatch(/diagnoses/);
     await expect(
-      handle.executeUpdate(completeTaskUpdate, { args: [{ taskId: 'no-such-task', userId: USER_IDS.coder1, outcome: { action: 'CONFIRM_CODES', diagnoses: ['I10'] } }] }),
+      handle.executeUpdate(completeTaskUpdate, {
+        args: [{ taskId: 'no-such-task', userId: USER_IDS.coder1, outcome: { action: 'CONFIRM_CODES', diagnoses: ['I10'] } }],
+      }),
     ).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
     // a rejected update leaves no update, activity or state change in the history, the task row or the claim
     const added = ((await handle.fetchHistory()).events ?? []).slice(historyBefore);
@@ -407,7 +476,9 @@ describe('claim lifecycle', () => {
     expect((await h.completeTask(review.id, { action: 'CONFIRM_CODES', diagnoses: ['E11.9', 'I10'] }, USER_IDS.coder1)).status).toBe(200);
     // the same completion again is stale
     const staleUpdate = await handle
-      .executeUpdate(completeTaskUpdate, { args: [{ taskId: review.id, userId: USER_IDS.coder1, outcome: { action: 'CONFIRM_CODES', diagnoses: ['I10'] } }] })
+      .executeUpdate(completeTaskUpdate, {
+        args: [{ taskId: review.id, userId: USER_IDS.coder1, outcome: { action: 'CONFIRM_CODES', diagnoses: ['I10'] } }],
+      })
       .catch((err) => err);
     expect(staleUpdate).toBeInstanceOf(WorkflowUpdateFailedError);
     expect(String(staleUpdate.cause?.message)).toMatch(/already completed|not open/);
@@ -425,10 +496,16 @@ describe('claim lifecycle', () => {
     const { inject } = await import('vitest');
     expect(finished.length).toBeGreaterThanOrEqual(8);
     const histories = await Promise.all(
-      finished.map(async (id) => ({ workflowId: workflowIdForClaim(id), history: await h.client.workflow.getHandle(workflowIdForClaim(id)).fetchHistory() })),
+      finished.map(async (id) => ({
+        workflowId: workflowIdForClaim(id),
+        history: await h.client.workflow.getHandle(workflowIdForClaim(id)).fetchHistory(),
+      })),
     );
     let replayed = 0;
-    for await (const result of Worker.runReplayHistories({ workflowBundle: { codePath: inject('workflowBundlePath') }, dataConverter: workerDataConverter(h.payloadKeys) }, histories)) {
+    for await (const result of Worker.runReplayHistories(
+      { workflowBundle: { codePath: inject('workflowBundlePath') }, dataConverter: workerDataConverter(h.payloadKeys) },
+      histories,
+    )) {
       expect(result.error, `${result.workflowId}: ${result.error}`).toBeUndefined();
       replayed++;
     }

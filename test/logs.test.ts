@@ -39,7 +39,10 @@ let claimIds: string[] = [];
 
 /** Requests a careless API would log with the patient details in them. Fewer than 20 failed sign-ins: the
  * demo's desks share this address and must not be rate-limited. */
-async function probe(apiUrl: string, p: { first: string; last: string; birthDate: string; memberId: string }): Promise<Record<string, number>> {
+async function probe(
+  apiUrl: string,
+  p: { first: string; last: string; birthDate: string; memberId: string },
+): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
   const send = async (what: string, url: string, init: RequestInit = {}) => {
     const res = await fetch(`${apiUrl}${url}`, { ...init, signal: AbortSignal.timeout(10_000) });
@@ -51,19 +54,24 @@ async function probe(apiUrl: string, p: { first: string; last: string; birthDate
   await send('bad bearer', `/api/claims?patient=${name}`, { headers: { Authorization: `Bearer cf_${p.last}-${p.memberId}` } });
   await send('malformed URL', `/api/claims/%E0%A4%A${encodeURIComponent(p.last)}`, { headers: { Authorization: `Bearer ${p.memberId}` } });
   await send('malformed JSON', '/api/patients', {
-    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: `{"firstName": "${p.first}", "lastName": ${p.last}, "birthDate": "${p.birthDate}"`,
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: `{"firstName": "${p.first}", "lastName": ${p.last}, "birthDate": "${p.birthDate}"`,
   });
   await send('inbound acknowledgement for no claim', '/api/inbound/acknowledgements', {
-    method: 'POST', headers: { 'Content-Type': 'application/json' },
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({ claimId: `${p.last}-${p.memberId}`, accepted: false, patientName: `${p.first} ${p.last}` }),
   });
   await send('inbound remittance with a stranger', '/api/inbound/remittances', {
-    method: 'POST', headers: { 'Content-Type': 'application/json' },
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({ payerId: p.memberId, claims: [{ claimId: p.last, patient: { firstName: p.first, birthDate: p.birthDate } }] }),
   });
   const d8 = p.birthDate.replaceAll('-', '');
   await send('inbound X12 that reads badly', '/api/inbound/x12', {
-    method: 'POST', headers: { 'Content-Type': 'application/edi-x12' },
+    method: 'POST',
+    headers: { 'Content-Type': 'application/edi-x12' },
     body: `ISA*00*BROKEN~ST*835*0001~NM1*QC*1*${p.last}*${p.first}****MI*${p.memberId}~DMG*D8*${d8}~SE*3*0001~`,
   });
   return out;
@@ -76,7 +84,12 @@ beforeAll(async () => {
   demo = { code: null, stdout: '', stderr: '', dataDir, probes: {} };
   const proc = spawn(process.execPath, ['--import', 'tsx', 'scripts/demo.ts', '--claims', String(CLAIMS), '--timeout-s', '420'], {
     cwd: root,
-    env: { ...process.env, CLAIMFLOW_DEMO_DATA_DIR: dataDir, CLAIMFLOW_WORKER_LOG_LEVEL: 'DEBUG', CLAIMFLOW_WORKFLOW_BUNDLE: inject('workflowBundlePath') },
+    env: {
+      ...process.env,
+      CLAIMFLOW_DEMO_DATA_DIR: dataDir,
+      CLAIMFLOW_WORKER_LOG_LEVEL: 'DEBUG',
+      CLAIMFLOW_WORKFLOW_BUNDLE: inject('workflowBundlePath'),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child = proc;
@@ -124,7 +137,9 @@ beforeAll(async () => {
     const marsh = claims.find((c) => c.patient.lastName === seedPatient.last)?.patient;
     expect(marsh, 'the probed patient is a demo patient').toBeDefined();
     expect([marsh!.firstName, marsh!.birthDate.toISOString().slice(0, 10), marsh!.coverages[0].memberId]).toEqual([
-      seedPatient.first, seedPatient.birthDate, seedPatient.memberId,
+      seedPatient.first,
+      seedPatient.birthDate,
+      seedPatient.memberId,
     ]);
   } finally {
     await db.close();
@@ -142,7 +157,10 @@ afterAll(async () => {
 
 /** Every log source of the run: the demo's own output and each process's log file. */
 function logSources(): { name: string; text: string }[] {
-  const files = fs.readdirSync(demo.dataDir).filter((f) => f.endsWith('.log')).sort();
+  const files = fs
+    .readdirSync(demo.dataDir)
+    .filter((f) => f.endsWith('.log'))
+    .sort();
   return [
     { name: 'demo stdout', text: demo.stdout },
     { name: 'demo stderr', text: demo.stderr },
@@ -157,7 +175,10 @@ describe('a full demo run', () => {
     expect(demo.code, `${demo.stdout.slice(-3_000)}\n${demo.stderr.slice(-2_000)}`).toBe(0);
     expect(demo.stdout).toContain(`claims closed: ${CLAIMS}/${CLAIMS}`);
     expect(claimIds).toHaveLength(CLAIMS);
-    const files = fs.readdirSync(demo.dataDir).filter((f) => f.endsWith('.log')).sort();
+    const files = fs
+      .readdirSync(demo.dataDir)
+      .filter((f) => f.endsWith('.log'))
+      .sort();
     expect(files).toEqual([...LOG_FILES].sort());
     const worker = fs.readFileSync(path.join(demo.dataDir, 'worker.log'), 'utf8');
     expect(worker).toContain('"Activity completed"');
@@ -186,7 +207,8 @@ describe('a full demo run', () => {
       const pattern = new RegExp(`(?<![A-Za-z0-9])${escape(value)}(?![A-Za-z0-9])`);
       for (const source of sources) {
         const m = pattern.exec(source.text);
-        if (m) hits.push(`${source.name}: ${what} "${value}" in …${source.text.slice(Math.max(0, m.index - 80), m.index + value.length + 40)}…`);
+        if (m)
+          hits.push(`${source.name}: ${what} "${value}" in …${source.text.slice(Math.max(0, m.index - 80), m.index + value.length + 40)}…`);
       }
     }
     const lines = sources.map((s) => `${s.name} ${s.text.split('\n').filter(Boolean).length}`).join(', ');

@@ -20,7 +20,11 @@ describe('PHI in Temporal history', () => {
     const claimId = await h.createClaim({ patientId, documentation: 'Patient reports persistent cough for two weeks.' });
     await h.forceScenario(claimId, 'CODING_DENIAL');
     const review = await h.waitForTask(claimId, 'CODE_REVIEW');
-    await h.completeTask(review.id, { action: 'CONFIRM_CODES', diagnoses: ['R05.9', 'I10'], note: `spoke with ${patient.firstName}` }, USER_IDS.coder1);
+    await h.completeTask(
+      review.id,
+      { action: 'CONFIRM_CODES', diagnoses: ['R05.9', 'I10'], note: `spoke with ${patient.firstName}` },
+      USER_IDS.coder1,
+    );
     await h.waitForState(claimId, 'SUBMITTED');
     await h.deliver(claimId, 'acknowledgement');
     await h.deliver(claimId, 'remittance');
@@ -33,8 +37,14 @@ describe('PHI in Temporal history', () => {
     const claim = await h.db.prisma.claim.findUniqueOrThrow({ where: { id: claimId }, include: { encounter: true } });
     const dos = claim.encounter.dateOfService.toISOString().slice(0, 10);
     const secrets = [
-      patient.firstName, patient.lastName, patient.birthDate.toISOString().slice(0, 10), patient.addressLine,
-      ...patient.coverages.map((c) => c.memberId), dos, 'R05.9', 'persistent cough',
+      patient.firstName,
+      patient.lastName,
+      patient.birthDate.toISOString().slice(0, 10),
+      patient.addressLine,
+      ...patient.coverages.map((c) => c.memberId),
+      dos,
+      'R05.9',
+      'persistent cough',
     ];
     for (const s of secrets) expect(raw, `history contains ${s}`).not.toContain(s);
     // ...while our own client reads the same history in full

@@ -33,7 +33,11 @@ describe('posting', () => {
     const { claimId, payerElectronicId } = await claimAwaitingAdjudication(h, PATIENT);
     const patientBefore = (await h.db.prisma.patient.findUniqueOrThrow({ where: { id: PATIENT } })).balanceCents;
     const wrong: Claim = {
-      claimId, statusCode: '1', chargeCents: 20_500, paidCents: 14_000, patientRespCents: 1_000,
+      claimId,
+      statusCode: '1',
+      chargeCents: 20_500,
+      paidCents: 14_000,
+      patientRespCents: 1_000,
       adjustments: [
         { lineNo: 1, groupCode: 'CO', carc: '45', amountCents: 5_000 },
         { lineNo: 1, groupCode: 'PR', carc: '2', amountCents: 1_000 },
@@ -45,7 +49,11 @@ describe('posting', () => {
       ],
     };
     const corrected: Claim = {
-      claimId, statusCode: '1', chargeCents: 20_500, paidCents: 15_000, patientRespCents: 2_000,
+      claimId,
+      statusCode: '1',
+      chargeCents: 20_500,
+      paidCents: 15_000,
+      patientRespCents: 2_000,
       adjustments: [
         { lineNo: 1, groupCode: 'CO', carc: '45', amountCents: 3_000 },
         { lineNo: 1, groupCode: 'PR', carc: '1', amountCents: 2_000 },
@@ -57,8 +65,12 @@ describe('posting', () => {
       ],
     };
     const message: RemittanceMessage = {
-      payerElectronicId, traceNumber: `TRN-REV-${claimId}`, paymentDate: '2026-11-20', paymentMethod: 'ACH',
-      paymentCents: 15_000, claims: [wrong, negate(wrong), corrected],
+      payerElectronicId,
+      traceNumber: `TRN-REV-${claimId}`,
+      paymentDate: '2026-11-20',
+      paymentMethod: 'ACH',
+      paymentCents: 15_000,
+      claims: [wrong, negate(wrong), corrected],
     };
     // processRemittance signals one claim's payments one after the other, in remittance order; the workflow
     // queues what arrives while it posts and posts each in turn.
@@ -78,9 +90,15 @@ describe('posting', () => {
 
     const payments = await h.db.prisma.claimPayment.findMany({ where: { claimId }, orderBy: { sequence: 'asc' } });
     expect(payments.map((p) => [p.sequence, p.statusCode, p.paidCents, p.postedAt !== null])).toEqual([
-      [0, '1', 14_000, true], [1, '22', -14_000, true], [2, '1', 15_000, true],
+      [0, '1', 14_000, true],
+      [1, '22', -14_000, true],
+      [2, '1', 15_000, true],
     ]);
-    const posted = await h.db.prisma.auditEvent.groupBy({ by: ['action'], where: { claimId, action: { in: ['payment.posted', 'payment.reversed'] } }, _count: true });
+    const posted = await h.db.prisma.auditEvent.groupBy({
+      by: ['action'],
+      where: { claimId, action: { in: ['payment.posted', 'payment.reversed'] } },
+      _count: true,
+    });
     expect(Object.fromEntries(posted.map((p) => [p.action, p._count]))).toEqual({ 'payment.posted': 2, 'payment.reversed': 1 });
 
     // the same remittance again: recognised, nothing posts twice
@@ -95,51 +113,111 @@ describe('posting', () => {
     const trace = `TRN-EXC-${claimId}`;
     const unknown = 'CFNOSUCHCLM1';
     let isa = Math.floor(Math.random() * 100_000) + 10_000;
-    const file = () => write835({
-      sender: { qualifier: 'ZZ', id: 'TESTCH' }, receiver: { qualifier: 'ZZ', id: 'CLAIMFLOW' },
-      control: { interchangeControlNumber: ++isa, groupControlNumber: isa, transactionControlNumber: String(isa) },
-      now: { date: '2026-11-20', time: '0900' }, usage: 'T',
-      // claims paid 15,000 less PLB (WO recovery 1,000, L6 interest -250) = 14,250
-      payment: { amountCents: 14_250, method: 'ACH', date: '2026-11-20' }, traceNumber: trace, originatorId: `1${payerElectronicId}`,
-      payer: { name: 'DEMO MEDICARE', id: payerElectronicId }, payee: { name: 'DEMO FAMILY MEDICINE', npi: '1234567893' },
-      claims: [{
-        claimId: unknown, status: '1', chargeCents: 20_500, paidCents: 15_000, patientRespCents: 2_000, payerClaimControlNo: 'PCN-77',
-        patient: { last: 'SECRETNAME', first: 'PAT', memberId: 'M123' },
-        lines: [
-          { procedureCode: '99214', chargeCents: 18_000, paidCents: 13_000, controlNumber: '1', adjustments: [{ group: 'CO', reason: '45', amountCents: 3_000 }, { group: 'PR', reason: '1', amountCents: 2_000 }] },
-          { procedureCode: '36415', chargeCents: 2_500, paidCents: 2_000, controlNumber: '2', adjustments: [{ group: 'CO', reason: '45', amountCents: 500 }] },
+    const file = () =>
+      write835({
+        sender: { qualifier: 'ZZ', id: 'TESTCH' },
+        receiver: { qualifier: 'ZZ', id: 'CLAIMFLOW' },
+        control: { interchangeControlNumber: ++isa, groupControlNumber: isa, transactionControlNumber: String(isa) },
+        now: { date: '2026-11-20', time: '0900' },
+        usage: 'T',
+        // claims paid 15,000 less PLB (WO recovery 1,000, L6 interest -250) = 14,250
+        payment: { amountCents: 14_250, method: 'ACH', date: '2026-11-20' },
+        traceNumber: trace,
+        originatorId: `1${payerElectronicId}`,
+        payer: { name: 'DEMO MEDICARE', id: payerElectronicId },
+        payee: { name: 'DEMO FAMILY MEDICINE', npi: '1234567893' },
+        claims: [
+          {
+            claimId: unknown,
+            status: '1',
+            chargeCents: 20_500,
+            paidCents: 15_000,
+            patientRespCents: 2_000,
+            payerClaimControlNo: 'PCN-77',
+            patient: { last: 'SECRETNAME', first: 'PAT', memberId: 'M123' },
+            lines: [
+              {
+                procedureCode: '99214',
+                chargeCents: 18_000,
+                paidCents: 13_000,
+                controlNumber: '1',
+                adjustments: [
+                  { group: 'CO', reason: '45', amountCents: 3_000 },
+                  { group: 'PR', reason: '1', amountCents: 2_000 },
+                ],
+              },
+              {
+                procedureCode: '36415',
+                chargeCents: 2_500,
+                paidCents: 2_000,
+                controlNumber: '2',
+                adjustments: [{ group: 'CO', reason: '45', amountCents: 500 }],
+              },
+            ],
+          },
         ],
-      }],
-      providerAdjustments: [{
-        providerId: '1234567893', fiscalPeriodDate: '2026-12-31',
-        adjustments: [{ reason: 'WO', reference: 'OVP-2026-1', amountCents: 1_000 }, { reason: 'L6', amountCents: -250 }],
-      }],
-    });
-    const post = (text: string) => fetch(`${h.apiUrl}/api/inbound/x12`, { method: 'POST', headers: { 'content-type': 'application/edi-x12', authorization: `Bearer ${h.inboundToken}` }, body: text })
-      .then(async (r) => ({ status: r.status, body: await r.json() as any }));
+        providerAdjustments: [
+          {
+            providerId: '1234567893',
+            fiscalPeriodDate: '2026-12-31',
+            adjustments: [
+              { reason: 'WO', reference: 'OVP-2026-1', amountCents: 1_000 },
+              { reason: 'L6', amountCents: -250 },
+            ],
+          },
+        ],
+      });
+    const post = (text: string) =>
+      fetch(`${h.apiUrl}/api/inbound/x12`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/edi-x12', authorization: `Bearer ${h.inboundToken}` },
+        body: text,
+      }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
 
     const first = await post(file());
     expect(first.status).toBe(202);
     expect(first.body.errors).toEqual([]);
-    expect(first.body.transactions).toMatchObject([{ setId: '835', duplicate: false, claims: [], unmatched: [unknown], exceptionTaskIds: [expect.any(String)] }]);
+    expect(first.body.transactions).toMatchObject([
+      { setId: '835', duplicate: false, claims: [], unmatched: [unknown], exceptionTaskIds: [expect.any(String)] },
+    ]);
     const second = await post(file()); // the same 835 in a new interchange
     expect(second.body.transactions).toMatchObject([{ duplicate: true, exceptionTaskIds: first.body.transactions[0].exceptionTaskIds }]);
     const taskId: string = first.body.transactions[0].exceptionTaskIds[0];
-    const tasks = await h.db.prisma.task.findMany({ where: { kind: 'POSTING_EXCEPTION', context: { path: ['traceNumber'], equals: trace } } });
+    const tasks = await h.db.prisma.task.findMany({
+      where: { kind: 'POSTING_EXCEPTION', context: { path: ['traceNumber'], equals: trace } },
+    });
     expect(tasks.map((t) => t.id)).toEqual([taskId]);
     const task = tasks[0];
     expect(task).toMatchObject({ queue: 'BILLER', status: 'OPEN', claimId: null, workflowId: null });
     expect(task.context).toMatchObject({
-      payerElectronicId, traceNumber: trace, claimRef: unknown, statusCode: '1', chargeCents: 20_500, paidCents: 15_000,
-      patientRespCents: 2_000, payerClaimControlNo: 'PCN-77', adjustments: expect.arrayContaining([expect.objectContaining({ groupCode: 'PR', carc: '1', amountCents: 2_000 })]),
+      payerElectronicId,
+      traceNumber: trace,
+      claimRef: unknown,
+      statusCode: '1',
+      chargeCents: 20_500,
+      paidCents: 15_000,
+      patientRespCents: 2_000,
+      payerClaimControlNo: 'PCN-77',
+      adjustments: expect.arrayContaining([expect.objectContaining({ groupCode: 'PR', carc: '1', amountCents: 2_000 })]),
     });
     expect(JSON.stringify(task.context)).not.toContain('SECRETNAME');
     expect(await h.db.prisma.unmatchedClaimPayment.count({ where: { claimRef: unknown } })).toBe(1);
 
     // PLB: stored at the provider level, and the remittance keeps the check amount
-    const remittance = await h.db.prisma.remittance.findFirstOrThrow({ where: { traceNumber: trace }, include: { providerAdjustments: { orderBy: { reasonCode: 'asc' } } } });
+    const remittance = await h.db.prisma.remittance.findFirstOrThrow({
+      where: { traceNumber: trace },
+      include: { providerAdjustments: { orderBy: { reasonCode: 'asc' } } },
+    });
     expect(remittance.paymentCents).toBe(14_250);
-    expect(remittance.providerAdjustments.map((a) => [a.reasonCode, a.referenceId, a.amountCents, a.providerId, a.fiscalPeriodDate?.toISOString().slice(0, 10)])).toEqual([
+    expect(
+      remittance.providerAdjustments.map((a) => [
+        a.reasonCode,
+        a.referenceId,
+        a.amountCents,
+        a.providerId,
+        a.fiscalPeriodDate?.toISOString().slice(0, 10),
+      ]),
+    ).toEqual([
       ['L6', null, -250, '1234567893', '2026-12-31'],
       ['WO', 'OVP-2026-1', 1_000, '1234567893', '2026-12-31'],
     ]);
@@ -172,13 +250,19 @@ describe('posting', () => {
     expect(payments).toHaveLength(1);
     expect(payments[0].postedAt).not.toBeNull();
     expect(await h.db.prisma.auditEvent.count({ where: { claimId, action: 'payment.posted' } })).toBe(1);
-    expect(await h.db.prisma.task.count({ where: { kind: 'POSTING_EXCEPTION', context: { path: ['traceNumber'], equals: trace } } })).toBe(1);
+    expect(await h.db.prisma.task.count({ where: { kind: 'POSTING_EXCEPTION', context: { path: ['traceNumber'], equals: trace } } })).toBe(
+      1,
+    );
     expect((await h.db.prisma.claim.findUniqueOrThrow({ where: { id: claimId } })).paidCents).toBe(15_000);
   });
 
   it('an unbalanced JSON remittance with provider adjustments is refused naming paymentCents', async () => {
     const res = await h.api('POST', '/api/inbound/remittances', {
-      payerElectronicId: 'DMC01', traceNumber: 'TRN-UNBAL-PLB', paymentDate: '2026-11-20', paymentMethod: 'ACH', paymentCents: 15_000,
+      payerElectronicId: 'DMC01',
+      traceNumber: 'TRN-UNBAL-PLB',
+      paymentDate: '2026-11-20',
+      paymentMethod: 'ACH',
+      paymentCents: 15_000,
       claims: [{ claimId: 'CFNOSUCHCLM3', statusCode: '1', chargeCents: 15_000, paidCents: 15_000, patientRespCents: 0 }],
       providerAdjustments: [{ reasonCode: 'WO', amountCents: 1_000 }],
     });

@@ -10,7 +10,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyMigrations, openDatabase } from '../infra/db';
 import { createTestDatabase, type TestDatabase } from './database';
 
-const migrationDirs = fs.readdirSync('prisma/migrations', { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+const migrationDirs = fs
+  .readdirSync('prisma/migrations', { withFileTypes: true })
+  .filter((d) => d.isDirectory())
+  .map((d) => d.name)
+  .sort();
 let db: TestDatabase;
 
 beforeAll(async () => {
@@ -26,7 +30,8 @@ describe('offline Prisma migrations', () => {
     const client = new pg.Client({ connectionString: db.url });
     await client.connect();
     try {
-      const rows = (await client.query('SELECT migration_name, checksum, finished_at FROM _prisma_migrations ORDER BY migration_name')).rows;
+      const rows = (await client.query('SELECT migration_name, checksum, finished_at FROM _prisma_migrations ORDER BY migration_name'))
+        .rows;
       expect(rows.map((r) => r.migration_name)).toEqual(migrationDirs);
       for (const r of rows) {
         const sql = fs.readFileSync(path.join('prisma/migrations', r.migration_name, 'migration.sql'));

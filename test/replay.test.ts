@@ -14,11 +14,19 @@ describe('histories recorded with earlier workflow code', () => {
   const files = fs.readdirSync(DIR).filter((f) => f.endsWith('.json'));
 
   it.each(files)('%s replays without non-determinism', async (file) => {
-    const recorded = JSON.parse(fs.readFileSync(path.join(DIR, file), 'utf8')) as { payloadKeys: string; workflowId: string; events: number; history: string };
+    const recorded = JSON.parse(fs.readFileSync(path.join(DIR, file), 'utf8')) as {
+      payloadKeys: string;
+      workflowId: string;
+      events: number;
+      history: string;
+    };
     const history = temporal.api.history.v1.History.decode(Buffer.from(recorded.history, 'base64'));
     expect(history.events).toHaveLength(recorded.events);
     await Worker.runReplayHistory(
-      { workflowBundle: { codePath: inject('workflowBundlePath') }, dataConverter: workerDataConverter(parsePayloadKeys(recorded.payloadKeys)) },
+      {
+        workflowBundle: { codePath: inject('workflowBundlePath') },
+        dataConverter: workerDataConverter(parsePayloadKeys(recorded.payloadKeys)),
+      },
       history,
       recorded.workflowId,
     );

@@ -31,7 +31,15 @@ describe('a worker with no workflow cache', () => {
     for (const claimId of claims) {
       const done = await h.waitForState(claimId, 'CLOSED');
       expect(done.history.map((t) => t.state)).toEqual([
-        'CODING', 'SCRUBBING', 'READY', 'SUBMITTED', 'ACKNOWLEDGED', 'AWAITING_ADJUDICATION', 'PAID', 'POSTED', 'CLOSED',
+        'CODING',
+        'SCRUBBING',
+        'READY',
+        'SUBMITTED',
+        'ACKNOWLEDGED',
+        'AWAITING_ADJUDICATION',
+        'PAID',
+        'POSTED',
+        'CLOSED',
       ]);
       expect((await h.db.prisma.claim.findUniqueOrThrow({ where: { id: claimId } })).balanceCents).toBe(0);
       expect(await h.db.prisma.submission.count({ where: { claimId } })).toBe(1);

@@ -35,10 +35,16 @@ describe('X12 exchange', () => {
     const submission = await h.db.prisma.submission.findUniqueOrThrow({ where: { claimId_attempt: { claimId, attempt: 1 } } });
     let files: any[] = [];
     for (let i = 0; i < 50 && files.length === 0; i++) {
-      files = (await (await fetch(`${h.simulatorUrl}/admin/x12/files?claimId=${claimId}`, { headers: { authorization: `Bearer ${h.simulatorToken}` } })).json()).files;
+      files = (
+        await (
+          await fetch(`${h.simulatorUrl}/admin/x12/files?claimId=${claimId}`, { headers: { authorization: `Bearer ${h.simulatorToken}` } })
+        ).json()
+      ).files;
       if (files.length === 0) await new Promise((r) => setTimeout(r, 100));
     }
-    expect(files).toMatchObject([{ key: `${claimId}:1`, claimIds: [claimId], isa13: String(submission.interchangeControlNumber).padStart(9, '0') }]);
+    expect(files).toMatchObject([
+      { key: `${claimId}:1`, claimIds: [claimId], isa13: String(submission.interchangeControlNumber).padStart(9, '0') },
+    ]);
     expect(files[0].group.controlNumber).toBe(String(submission.interchangeControlNumber));
     expect(files[0].sets).toMatchObject([{ controlNumber: submission.transactionControlNumber, accepted: true }]);
 
@@ -46,7 +52,11 @@ describe('X12 exchange', () => {
     const [ack] = await h.deliver(claimId, 'acknowledgement');
     expect(ack.x12).toHaveLength(2);
     const ack999 = parse999(only(ack.x12![0]));
-    expect(ack999).toMatchObject({ status: 'A', group: { controlNumber: String(submission.interchangeControlNumber) }, sets: [{ controlNumber: submission.transactionControlNumber, status: 'A' }] });
+    expect(ack999).toMatchObject({
+      status: 'A',
+      group: { controlNumber: String(submission.interchangeControlNumber) },
+      sets: [{ controlNumber: submission.transactionControlNumber, status: 'A' }],
+    });
     const ack277 = parse277CA(only(ack.x12![1]));
     expect(ack277.claims).toMatchObject([{ patientControlNumber: claimId, outcome: 'accepted' }]);
     await h.waitForState(claimId, 'AWAITING_ADJUDICATION');
@@ -73,7 +83,9 @@ describe('X12 exchange', () => {
 
     // The same 835 posted again by hand is recognised: nothing posts twice.
     const again = await fetch(`${h.apiUrl}/api/inbound/x12`, {
-      method: 'POST', headers: { 'content-type': 'application/edi-x12', authorization: `Bearer ${h.inboundToken}` }, body: remit.x12![0],
+      method: 'POST',
+      headers: { 'content-type': 'application/edi-x12', authorization: `Bearer ${h.inboundToken}` },
+      body: remit.x12![0],
     });
     expect(again.status).toBe(202);
     expect((await again.json()).transactions[0]).toMatchObject({ setId: '835', duplicate: true });

@@ -61,7 +61,10 @@ async function main(): Promise<void> {
   const worker = await createClaimWorker({
     connection: temporal.nativeConnection,
     namespace: temporal.namespace,
-    deps: activityDeps(config, { prisma: db.prisma, clearinghouse: new HttpClearinghouse(config.simulatorUrl, { token: clearinghouseToken }) }),
+    deps: activityDeps(config, {
+      prisma: db.prisma,
+      clearinghouse: new HttpClearinghouse(config.simulatorUrl, { token: clearinghouseToken }),
+    }),
     dataConverter: workerDataConverter(payloadKeys),
     ...workerSettings(config),
   });

@@ -30,12 +30,21 @@ export interface ClaimWorkerOptions {
  * skips webpack; unset, the worker bundles itself.
  */
 export function workerSettings(config: Config): Pick<ClaimWorkerOptions, 'workflowBundle' | 'maxCachedWorkflows'> {
-  return { workflowBundle: config.workflowBundle ? { codePath: config.workflowBundle } : undefined, maxCachedWorkflows: config.maxCachedWorkflows };
+  return {
+    workflowBundle: config.workflowBundle ? { codePath: config.workflowBundle } : undefined,
+    maxCachedWorkflows: config.maxCachedWorkflows,
+  };
 }
 
 /** The activities' dependencies: the database and clearinghouse given, the code sets and the 837P identity as configured. */
 export function activityDeps(config: Config, io: Pick<ActivityDeps, 'prisma' | 'clearinghouse'>): ActivityDeps {
-  return { ...io, icd10: loadIcd10(config), codeSets: loadCodeSets(config), submissionFormat: config.submissionFormat, x12: x12Identity(config) };
+  return {
+    ...io,
+    icd10: loadIcd10(config),
+    codeSets: loadCodeSets(config),
+    submissionFormat: config.submissionFormat,
+    x12: x12Identity(config),
+  };
 }
 
 export function createClaimWorker(o: ClaimWorkerOptions): Promise<Worker> {

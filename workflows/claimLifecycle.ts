@@ -1,19 +1,47 @@
 // One claim's revenue cycle, from coding to close, as one durable workflow that lives for months.
 // The database is the read model; this workflow decides where the claim is and what happens next.
 import {
-  allHandlersFinished, ApplicationFailure, condition, continueAsNew, log, patched, proxyActivities, setHandler,
-  upsertSearchAttributes, uuid4, workflowInfo,
+  allHandlersFinished,
+  ApplicationFailure,
+  condition,
+  continueAsNew,
+  log,
+  patched,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  uuid4,
+  workflowInfo,
 } from '@temporalio/workflow';
 import type { ClaimActivities } from './activities';
 import type { StatusAnswer } from '../domain/clearinghouse';
 import { routeDenial } from '../domain/denials';
 import { escalatedPriority, taskPriority } from '../domain/priority';
 import {
-  acknowledgementSignal, appealDecisionSignal, claimStatusQuery, completeTaskUpdate, remittanceSignal, voidClaimUpdate,
-  ClaimPayerKey, ClaimStateEnteredAtKey, ClaimStateKey, DEFAULT_LIFECYCLE_OPTIONS, DEFAULT_TASK_SLA_DAYS, FINAL_STATES,
+  acknowledgementSignal,
+  appealDecisionSignal,
+  claimStatusQuery,
+  completeTaskUpdate,
+  remittanceSignal,
+  voidClaimUpdate,
+  ClaimPayerKey,
+  ClaimStateEnteredAtKey,
+  ClaimStateKey,
+  DEFAULT_LIFECYCLE_OPTIONS,
+  DEFAULT_TASK_SLA_DAYS,
+  FINAL_STATES,
   TASK_KINDS,
-  type ClaimLifecycleInput, type ClaimRunMemory, type ClaimState, type ClaimStatusView, type CompletedTask, type CompleteTaskRequest,
-  type LifecycleOptions, type OpenTaskView, type TaskKind, whyRefused, WRITE_OFF_ROLES,
+  type ClaimLifecycleInput,
+  type ClaimRunMemory,
+  type ClaimState,
+  type ClaimStatusView,
+  type CompletedTask,
+  type CompleteTaskRequest,
+  type LifecycleOptions,
+  type OpenTaskView,
+  type TaskKind,
+  whyRefused,
+  WRITE_OFF_ROLES,
 } from './contract';
 
 // Our own database: retried until it answers; a validation failure is thrown non-retryable by the activity.
@@ -28,8 +56,20 @@ const outside = proxyActivities<ClaimActivities>({
 });
 
 type Step =
-  | 'coding' | 'scrub' | 'submit' | 'awaitAck' | 'rejected' | 'adjudication' | 'remit' | 'denial' | 'appeal'
-  | 'awaitAppealDecision' | 'writeOff' | 'void' | 'close' | 'done';
+  | 'coding'
+  | 'scrub'
+  | 'submit'
+  | 'awaitAck'
+  | 'rejected'
+  | 'adjudication'
+  | 'remit'
+  | 'denial'
+  | 'appeal'
+  | 'awaitAppealDecision'
+  | 'writeOff'
+  | 'void'
+  | 'close'
+  | 'done';
 
 type Completed = CompletedTask;
 
@@ -82,10 +122,18 @@ export async function claimLifecycle(input: ClaimLifecycleInput): Promise<ClaimS
   // ---- queries, signals, updates ------------------------------------------------------------
 
   const view = (): ClaimStatusView => ({
-    claimId, state: mem.state, stateEnteredAt: mem.stateEnteredAt, openTasks: mem.openTasks,
-    balanceCents: mem.balanceCents, patientRespCents: mem.patientRespCents, attempt: mem.attempt,
-    frequencyCode: mem.frequencyCode, followUps: mem.followUps, appealLevel: mem.appealLevel,
-    history: mem.history, runs: mem.runs,
+    claimId,
+    state: mem.state,
+    stateEnteredAt: mem.stateEnteredAt,
+    openTasks: mem.openTasks,
+    balanceCents: mem.balanceCents,
+    patientRespCents: mem.patientRespCents,
+    attempt: mem.attempt,
+    frequencyCode: mem.frequencyCode,
+    followUps: mem.followUps,
+    appealLevel: mem.appealLevel,
+    history: mem.history,
+    runs: mem.runs,
   });
   setHandler(claimStatusQuery, view);
 
@@ -106,7 +154,8 @@ export async function claimLifecycle(input: ClaimLifecycleInput): Promise<ClaimS
     if (admitted('acknowledgement', ack) && firstTime(`ack:${ack.ackId}`)) mem.acks.push(ack);
   });
   setHandler(remittanceSignal, (r) => {
-    if (admitted('remittance', r) && firstTime(`pay:${r.claimPaymentId}`) && !mem.postedPaymentIds.includes(r.claimPaymentId)) mem.remittances.push(r);
+    if (admitted('remittance', r) && firstTime(`pay:${r.claimPaymentId}`) && !mem.postedPaymentIds.includes(r.claimPaymentId))
+      mem.remittances.push(r);
   });
   setHandler(appealDecisionSignal, (d) => {
     if (admitted('appealDecision', d) && firstTime(`appeal:${d.decisionId}`)) mem.decisions.push(d);
@@ -221,16 +270,28 @@ export async function claimLifecycle(input: ClaimLifecycleInput): Promise<ClaimS
     const dueMs = opts2.deadlineMs !== undefined ? Math.min(sla, opts2.deadlineMs) : sla;
     const deadlineMs = opts2.deadlineMs ?? (mem.acceptedOnce ? undefined : timelyFilingDeadline);
     const task: OpenTaskView = {
-      taskId: uuid4(), kind, queue: TASK_KINDS[kind].queue, dueAt: new Date(dueMs).toISOString(), escalated: false,
+      taskId: uuid4(),
+      kind,
+      queue: TASK_KINDS[kind].queue,
+      dueAt: new Date(dueMs).toISOString(),
+      escalated: false,
     };
     const priority = taskPriority({
-      kind, amountCents: mem.balanceCents,
+      kind,
+      amountCents: mem.balanceCents,
       deadlineInDays: deadlineMs === undefined ? undefined : Math.floor((deadlineMs - now) / opts.dayMs),
     });
     mem.openTasks.push(task);
     await db.openTask({
-      taskId: task.taskId, claimId, workflowId, kind, queue: task.queue, priority, dueAt: task.dueAt,
-      context: { ...context, state: mem.state, balanceCents: mem.balanceCents }, escalatedFromId: opts2.escalatedFromId,
+      taskId: task.taskId,
+      claimId,
+      workflowId,
+      kind,
+      queue: task.queue,
+      priority,
+      dueAt: task.dueAt,
+      context: { ...context, state: mem.state, balanceCents: mem.balanceCents },
+      escalatedFromId: opts2.escalatedFromId,
     });
     return task;
   }
@@ -257,21 +318,29 @@ export async function claimLifecycle(input: ClaimLifecycleInput): Promise<ClaimS
     for (const t of [...mem.openTasks]) {
       if (t.escalated || TASK_KINDS[t.kind].queue === 'SUPERVISOR' || Date.parse(t.dueAt) > now) continue;
       t.escalated = true;
-      await db.raiseTaskPriority({ taskId: t.taskId, priority: escalatedPriority(taskPriority({ kind: t.kind, amountCents: mem.balanceCents })) });
-      const sup = await openTask('OVERDUE_TASK', { overdueTaskId: t.taskId, overdueKind: t.kind, dueAt: t.dueAt }, { escalatedFromId: t.taskId });
+      await db.raiseTaskPriority({
+        taskId: t.taskId,
+        priority: escalatedPriority(taskPriority({ kind: t.kind, amountCents: mem.balanceCents })),
+      });
+      const sup = await openTask(
+        'OVERDUE_TASK',
+        { overdueTaskId: t.taskId, overdueKind: t.kind, dueAt: t.dueAt },
+        { escalatedFromId: t.taskId },
+      );
       mem.escalations[t.taskId] = sup.taskId;
     }
     if (!mem.acceptedOnce && !mem.timelyFilingWarned && now >= timelyFilingDeadline - days(opts.timelyFilingWarningDays)) {
       mem.timelyFilingWarned = true;
-      await openTask('TIMELY_FILING_RISK', { timelyFilingDeadline: new Date(timelyFilingDeadline).toISOString().slice(0, 10) },
-        { deadlineMs: timelyFilingDeadline });
+      await openTask(
+        'TIMELY_FILING_RISK',
+        { timelyFilingDeadline: new Date(timelyFilingDeadline).toISOString().slice(0, 10) },
+        { deadlineMs: timelyFilingDeadline },
+      );
     }
   }
 
   function nextDueWork(): number | undefined {
-    const times = mem.openTasks
-      .filter((t) => !t.escalated && TASK_KINDS[t.kind].queue !== 'SUPERVISOR')
-      .map((t) => Date.parse(t.dueAt));
+    const times = mem.openTasks.filter((t) => !t.escalated && TASK_KINDS[t.kind].queue !== 'SUPERVISOR').map((t) => Date.parse(t.dueAt));
     if (!mem.acceptedOnce && !mem.timelyFilingWarned) times.push(timelyFilingDeadline - days(opts.timelyFilingWarningDays));
     return times.length ? Math.min(...times) : undefined;
   }
@@ -317,7 +386,11 @@ export async function claimLifecycle(input: ClaimLifecycleInput): Promise<ClaimS
    * balance that no longer exists, is withdrawn with its escalation. Histories recorded before this existed
    * replay without the marker and keep waiting for the task alone.
    */
-  async function awaitReviewUnlessPaid(kind: TaskKind, context: Record<string, unknown>, o: { deadlineMs?: number } = {}): Promise<Completed | 'remittance'> {
+  async function awaitReviewUnlessPaid(
+    kind: TaskKind,
+    context: Record<string, unknown>,
+    o: { deadlineMs?: number } = {},
+  ): Promise<Completed | 'remittance'> {
     const task = await ensureTask(kind, context, o);
     const overtakable = patched('remittance-overtakes-review');
     await waitFor(() => mem.completed[task.taskId] !== undefined || (overtakable && mem.remittances.length > 0));
@@ -332,7 +405,10 @@ export async function claimLifecycle(input: ClaimLifecycleInput): Promise<ClaimS
   async function applyCodes(c: Completed): Promise<void> {
     if (!c.outcome.diagnoses && !c.outcome.lines) return;
     const { totalChargeCents } = await db.applyCoding({
-      claimId, userId: c.userId, diagnoses: c.outcome.diagnoses, lines: c.outcome.lines,
+      claimId,
+      userId: c.userId,
+      diagnoses: c.outcome.diagnoses,
+      lines: c.outcome.lines,
     });
     if (mem.postedPaymentIds.length === 0) mem.balanceCents = totalChargeCents;
   }
@@ -371,7 +447,10 @@ export async function claimLifecycle(input: ClaimLifecycleInput): Promise<ClaimS
     async submit() {
       mem.attempt += 1;
       const r = await outside.submitClaim({
-        claimId, attempt: mem.attempt, frequencyCode: mem.frequencyCode, payerClaimControlNo: mem.payerClaimControlNo,
+        claimId,
+        attempt: mem.attempt,
+        frequencyCode: mem.frequencyCode,
+        payerClaimControlNo: mem.payerClaimControlNo,
       });
       await setState('SUBMITTED', `attempt ${mem.attempt}, frequency ${mem.frequencyCode}, ICN ${r.interchangeControlNumber}`);
       return 'awaitAck';
@@ -385,7 +464,13 @@ export async function claimLifecycle(input: ClaimLifecycleInput): Promise<ClaimS
         // No 999/277CA in time: ask the payer rather than guess.
         const status = await outside.checkClaimStatus({ claimId, inquiry: attempt * 1000 });
         if (status.category === 'NOT_FOUND') return 'submit';
-        ack = { ackId: `status-${attempt}`, attempt, accepted: status.category !== 'REJECTED', reason: status.message, rejectionCode: status.statusCode };
+        ack = {
+          ackId: `status-${attempt}`,
+          attempt,
+          accepted: status.category !== 'REJECTED',
+          reason: status.message,
+          rejectionCode: status.statusCode,
+        };
       }
       mem.acks = mem.acks.filter((a) => a.attempt > attempt);
       if (!ack.accepted) {
@@ -418,12 +503,10 @@ export async function claimLifecycle(input: ClaimLifecycleInput): Promise<ClaimS
         const followUpTask = mem.openTasks.find((t) => t.kind === 'FOLLOW_UP' || t.kind === 'FOLLOW_UP_ESCALATION');
         const decided = () => (followUpTask ? mem.completed[followUpTask.taskId] !== undefined : false);
         const escalationOpen = mem.openTasks.some((t) => t.kind === 'FOLLOW_UP_ESCALATION');
-        const arrived = await waitFor(
-          () => mem.remittances.length > 0 || decided(),
-          escalationOpen ? undefined : mem.nextFollowUpAt,
-        );
+        const arrived = await waitFor(() => mem.remittances.length > 0 || decided(), escalationOpen ? undefined : mem.nextFollowUpAt);
         if (mem.remittances.length > 0) {
-          for (const t of mem.openTasks.filter((x) => x.kind === 'FOLLOW_UP' || x.kind === 'FOLLOW_UP_ESCALATION')) await cancelTask(t.taskId);
+          for (const t of mem.openTasks.filter((x) => x.kind === 'FOLLOW_UP' || x.kind === 'FOLLOW_UP_ESCALATION'))
+            await cancelTask(t.taskId);
           mem.nextFollowUpAt = undefined;
           return 'remit';
         }
@@ -448,7 +531,8 @@ export async function claimLifecycle(input: ClaimLifecycleInput): Promise<ClaimS
           const open = mem.openTasks.find((t) => t.kind === 'FOLLOW_UP');
           if (open) await cancelTask(open.taskId);
           await openTask('FOLLOW_UP_ESCALATION', {
-            followUps: mem.followUps - 1, reason: `no remittance after ${payer.maxFollowUps} follow-ups`,
+            followUps: mem.followUps - 1,
+            reason: `no remittance after ${payer.maxFollowUps} follow-ups`,
           });
           continue;
         }
@@ -479,8 +563,10 @@ export async function claimLifecycle(input: ClaimLifecycleInput): Promise<ClaimS
         await setState('DENIED', `denied: CARC ${r.carcs.join(', ') || 'none given'}`);
         return 'denial';
       }
-      await setState(r.patientRespCents > 0 ? 'PARTIALLY_PAID' : 'PAID',
-        `paid ${r.paidCents} of ${r.chargeCents} cents; patient owes ${r.patientRespCents}`);
+      await setState(
+        r.patientRespCents > 0 ? 'PARTIALLY_PAID' : 'PAID',
+        `paid ${r.paidCents} of ${r.chargeCents} cents; patient owes ${r.patientRespCents}`,
+      );
       const posted = await db.postPayment({ claimPaymentId: r.claimPaymentId });
       mem.postedPaymentIds.push(r.claimPaymentId);
       mem.balanceCents = posted.balanceCents;
@@ -499,10 +585,16 @@ export async function claimLifecycle(input: ClaimLifecycleInput): Promise<ClaimS
       const route = routeDenial(mem.denialCarcs);
       const deadlineMs = (mem.deniedAt ?? Date.now()) + days(payer.appealWindowDays);
       const kind: TaskKind = route.queue === 'CODER' ? 'CHART_AUDIT' : 'DENIAL_REVIEW';
-      const done = await awaitReviewUnlessPaid(kind, {
-        carcs: mem.denialCarcs, category: route.category, appealDeadline: new Date(deadlineMs).toISOString().slice(0, 10),
-        appealLevel: mem.appealLevel,
-      }, { deadlineMs });
+      const done = await awaitReviewUnlessPaid(
+        kind,
+        {
+          carcs: mem.denialCarcs,
+          category: route.category,
+          appealDeadline: new Date(deadlineMs).toISOString().slice(0, 10),
+          appealLevel: mem.appealLevel,
+        },
+        { deadlineMs },
+      );
       if (done === 'remittance') return 'remit';
       switch (done.outcome.action) {
         case 'CORRECTED_CLAIM':
@@ -519,7 +611,13 @@ export async function claimLifecycle(input: ClaimLifecycleInput): Promise<ClaimS
     async appeal() {
       mem.appealLevel += 1;
       const deadline = new Date((mem.deniedAt ?? Date.now()) + days(payer.appealWindowDays)).toISOString().slice(0, 10);
-      await outside.fileAppeal({ claimId, level: mem.appealLevel, deadline, carcs: mem.denialCarcs, payerClaimControlNo: mem.payerClaimControlNo });
+      await outside.fileAppeal({
+        claimId,
+        level: mem.appealLevel,
+        deadline,
+        carcs: mem.denialCarcs,
+        payerClaimControlNo: mem.payerClaimControlNo,
+      });
       await setState('APPEALED', `appeal level ${mem.appealLevel} filed`);
       return 'awaitAppealDecision';
     },
@@ -532,8 +630,10 @@ export async function claimLifecycle(input: ClaimLifecycleInput): Promise<ClaimS
       for (;;) {
         const overdue = mem.openTasks.find((t) => t.kind === 'APPEAL_DECISION_OVERDUE');
         const got = await waitFor(
-          () => !!decisionFor() || (overdue !== undefined && mem.completed[overdue.taskId] !== undefined)
-            || (paidInstead && mem.remittances.length > 0),
+          () =>
+            !!decisionFor() ||
+            (overdue !== undefined && mem.completed[overdue.taskId] !== undefined) ||
+            (paidInstead && mem.remittances.length > 0),
           overdue ? undefined : Date.parse(mem.stateEnteredAt) + days(opts.appealDecisionWaitDays),
         );
         if (paidInstead && mem.remittances.length > 0 && !decisionFor()) {
@@ -554,8 +654,11 @@ export async function claimLifecycle(input: ClaimLifecycleInput): Promise<ClaimS
           mem.history.push({ state: 'APPEALED', at: new Date().toISOString(), reason: `appeal level ${level} upheld` });
           const appealDeadlineMs = (mem.deniedAt ?? Date.now()) + days(payer.appealWindowDays);
           const done = await awaitReviewUnlessPaid('APPEAL_UPHELD_REVIEW', {
-            level, levelsLeft: payer.appealLevels - level, carcs: mem.denialCarcs,
-            appealDeadline: new Date(appealDeadlineMs).toISOString().slice(0, 10), appealWindowOpen: Date.now() < appealDeadlineMs,
+            level,
+            levelsLeft: payer.appealLevels - level,
+            carcs: mem.denialCarcs,
+            appealDeadline: new Date(appealDeadlineMs).toISOString().slice(0, 10),
+            appealWindowOpen: Date.now() < appealDeadlineMs,
           });
           if (done === 'remittance') return 'remit';
           return done.outcome.action === 'APPEAL' ? 'appeal' : 'writeOff';
@@ -577,7 +680,9 @@ export async function claimLifecycle(input: ClaimLifecycleInput): Promise<ClaimS
       const overThreshold = mem.balanceCents > opts.writeOffApprovalThresholdCents;
       if (overThreshold || (!byBiller && patched(WRITE_OFF_BY_BILLER_PATCH))) {
         const done = await awaitReviewUnlessPaid('WRITE_OFF_APPROVAL', {
-          amountCents: mem.balanceCents, thresholdCents: opts.writeOffApprovalThresholdCents, carcs: mem.denialCarcs,
+          amountCents: mem.balanceCents,
+          thresholdCents: opts.writeOffApprovalThresholdCents,
+          carcs: mem.denialCarcs,
           ...(requester ? { requestedBy: requester.userId, ...(requester.role ? { requestedByRole: requester.role } : {}) } : {}),
           why: overThreshold ? 'over the approval threshold' : 'requested by someone who may not write off (a biller or supervisor must)',
         });
@@ -629,4 +734,3 @@ export async function claimLifecycle(input: ClaimLifecycleInput): Promise<ClaimS
   await condition(allHandlersFinished);
   return view();
 }
-

@@ -4,15 +4,7 @@ import type { IsoDate } from '../clearinghouse';
 import { fiscalYearOf, fiscalYearRange, quarterEnd } from './dates';
 
 export type CodeSetFileRole =
-  | 'icd10cm'
-  | 'hcpcs-attributes'
-  | 'hcpcs-descriptions'
-  | 'hcpcs-fixed-width'
-  | 'modifiers'
-  | 'ptp'
-  | 'mue'
-  | 'addOns'
-  | 'pos';
+  'icd10cm' | 'hcpcs-attributes' | 'hcpcs-descriptions' | 'hcpcs-fixed-width' | 'modifiers' | 'ptp' | 'mue' | 'addOns' | 'pos';
 
 export interface CodeSetFile {
   role: CodeSetFileRole;
@@ -49,7 +41,13 @@ export function describeCodeSetFile(fileName: string): CodeSetFile | undefined {
       const fy = fiscalYearOf(`${y}-${String(m).padStart(2, '0')}-01`);
       const range = fiscalYearRange(fy);
       const from = m === 4 ? `${y}-04-01` : range.from;
-      return { ...base, role: 'icd10cm', label: `ICD-10-CM FY${fy} (${month[1][0].toUpperCase()}${month[1].slice(1)} ${y} release)${partial ? ' demo subset' : ''}`, effectiveFrom: from, effectiveTo: range.to };
+      return {
+        ...base,
+        role: 'icd10cm',
+        label: `ICD-10-CM FY${fy} (${month[1][0].toUpperCase()}${month[1].slice(1)} ${y} release)${partial ? ' demo subset' : ''}`,
+        effectiveFrom: from,
+        effectiveTo: range.to,
+      };
     }
     const year = /(20\d\d)/.exec(name);
     if (!year) return { ...base, role: 'icd10cm', label: `ICD-10-CM (${name}, undated)` };
@@ -60,16 +58,38 @@ export function describeCodeSetFile(fileName: string): CodeSetFile | undefined {
   let m = /hcpcs_level2_(attributes|descriptions)_(\d{4})-(\d{2})\.tsv$/.exec(name);
   if (m) {
     const edition = `${m[2]}-${m[3]}`;
-    return { ...base, role: m[1] === 'attributes' ? 'hcpcs-attributes' : 'hcpcs-descriptions', edition, label: `HCPCS Level II ${edition}`, effectiveFrom: `${m[2]}-01-01`, effectiveTo: quarterEnd(`${edition}-01`) };
+    return {
+      ...base,
+      role: m[1] === 'attributes' ? 'hcpcs-attributes' : 'hcpcs-descriptions',
+      edition,
+      label: `HCPCS Level II ${edition}`,
+      effectiveFrom: `${m[2]}-01-01`,
+      effectiveTo: quarterEnd(`${edition}-01`),
+    };
   }
   m = /hcpc(\d{4})_contr_anweb\.txt$/.exec(name);
-  if (m) return { ...base, role: 'hcpcs-fixed-width', encoding: 'latin1', edition: m[1], label: `HCPCS Level II ${m[1]} (CMS alpha-numeric file)`, effectiveFrom: `${m[1]}-01-01`, effectiveTo: `${m[1]}-12-31` };
+  if (m)
+    return {
+      ...base,
+      role: 'hcpcs-fixed-width',
+      encoding: 'latin1',
+      edition: m[1],
+      label: `HCPCS Level II ${m[1]} (CMS alpha-numeric file)`,
+      effectiveFrom: `${m[1]}-01-01`,
+      effectiveTo: `${m[1]}-12-31`,
+    };
   if (/hcpcs_level2_modifiers\.tsv$/.test(name)) return { ...base, role: 'modifiers', label: 'HCPCS Level II modifiers' };
 
   m = /ncci_(ptp|mue)_practitioner_(\d{4}-\d{2}-\d{2})/.exec(name);
   if (m && /\.tsv$/.test(name)) {
     const what = m[1] === 'ptp' ? 'NCCI PTP practitioner' : 'MUE practitioner';
-    return { ...base, role: m[1] as 'ptp' | 'mue', label: `${what} ${m[2]}${partial ? ' demo subset' : ''}`, effectiveFrom: m[2], effectiveTo: quarterEnd(m[2]) };
+    return {
+      ...base,
+      role: m[1] as 'ptp' | 'mue',
+      label: `${what} ${m[2]}${partial ? ' demo subset' : ''}`,
+      effectiveFrom: m[2],
+      effectiveTo: quarterEnd(m[2]),
+    };
   }
   m = /ncci_add_on_code_edits(?:_(\d{4}-\d{2}-\d{2}))?/.exec(name);
   if (m && /\.tsv$/.test(name))

@@ -3,7 +3,16 @@ import path from 'node:path';
 import { FIXTURES_DIR } from '../../test/fixtures';
 import { describe, expect, it } from 'vitest';
 import { readCodeSetFile } from '../../activities/codesets';
-import { CPT_MODIFIERS, HcpcsTable, parseHcpcsAttributesTsv, parseHcpcsDescriptionsTsv, parseHcpcsFixedWidth, parseModifiersTsv, statusOn, withDescriptions } from './hcpcs';
+import {
+  CPT_MODIFIERS,
+  HcpcsTable,
+  parseHcpcsAttributesTsv,
+  parseHcpcsDescriptionsTsv,
+  parseHcpcsFixedWidth,
+  parseModifiersTsv,
+  statusOn,
+  withDescriptions,
+} from './hcpcs';
 
 const dir = path.join(FIXTURES_DIR, 'codesets/hcpcs');
 const read = (name: string, encoding: BufferEncoding = 'utf8') => readCodeSetFile(path.join(dir, name), encoding);
@@ -30,7 +39,11 @@ describe('HCPCS Level II importers', () => {
     const mods = parseModifiersTsv(read('hcpcs_level2_modifiers.tsv'));
     expect(mods).toHaveLength(384);
     expect(new Set(mods.map((m) => m.code)).size).toBe(383);
-    for (const m of ['LT', 'RT', 'XE', 'XS', 'XP', 'XU', 'GT', 'QW']) expect(mods.some((x) => x.code === m), m).toBe(true);
+    for (const m of ['LT', 'RT', 'XE', 'XS', 'XP', 'XU', 'GT', 'QW'])
+      expect(
+        mods.some((x) => x.code === m),
+        m,
+      ).toBe(true);
     expect(mods.some((m) => m.code === '59' || m.code === '25')).toBe(false);
     for (const m of ['25', '59', '76', '91']) expect(CPT_MODIFIERS.has(m)).toBe(true);
   });
@@ -40,10 +53,17 @@ describe('HCPCS Level II importers', () => {
     expect(codes).toHaveLength(6_440);
     expect(modifiers).toHaveLength(360);
     expect(codes.find((c) => c.code === 'G0438')).toMatchObject({
-      addedOn: '2011-01-01', terminatedOn: undefined, actionCode: 'N', shortDescription: 'Ppps, initial visit',
-      longDescription: expect.stringMatching(/^Annual wellness visit; includes a personalized prevention plan of service \(pps\), initial visit$/i),
+      addedOn: '2011-01-01',
+      terminatedOn: undefined,
+      actionCode: 'N',
+      shortDescription: 'Ppps, initial visit',
+      longDescription: expect.stringMatching(
+        /^Annual wellness visit; includes a personalized prevention plan of service \(pps\), initial visit$/i,
+      ),
     });
-    expect(modifiers.find((m) => m.code === 'AD')?.description).toBe('Medical supervision by a physician: more than four concurrent anesthesia procedures');
+    expect(modifiers.find((m) => m.code === 'AD')?.description).toBe(
+      'Medical supervision by a physician: more than four concurrent anesthesia procedures',
+    );
     expect(modifiers.find((m) => m.code === 'CP')).toMatchObject({ terminatedOn: '2017-12-31' });
   });
 

@@ -73,7 +73,11 @@ export function withDescriptions(codes: HcpcsCode[], descriptions: Map<string, {
 /** `mod_code, mod_type, mod_category, mod_description` (the Level II list; CPT modifier text is AMA-licensed). */
 export function parseModifiersTsv(text: string): Modifier[] {
   const t = readTsv(text, [['mod_code', 'modifier', 'code']]);
-  const [code, category, desc] = [t.column('mod_code', 'modifier', 'code'), t.column('mod_category'), t.column('mod_description', 'description')];
+  const [code, category, desc] = [
+    t.column('mod_code', 'modifier', 'code'),
+    t.column('mod_category'),
+    t.column('mod_description', 'description'),
+  ];
   const out: Modifier[] = [];
   for (const r of t.rows())
     out.push({ code: r[code].trim().toUpperCase(), category: r[category]?.trim() || undefined, description: r[desc]?.trim() || undefined });
@@ -104,7 +108,8 @@ export function parseHcpcsFixedWidth(text: string): { codes: HcpcsCode[]; modifi
     const recordId = line[10];
     const long = line.slice(11, 91).trim();
     if (recordId === '4' || recordId === '8') {
-      if (!last || (last.target.code !== code)) throw new CodeSetFormatError(`HCPCS continuation record for ${code} without its first record`);
+      if (!last || last.target.code !== code)
+        throw new CodeSetFormatError(`HCPCS continuation record for ${code} without its first record`);
       last.long.push(long);
       continue;
     }
@@ -137,9 +142,55 @@ export function statusOn(entry: { addedOn?: IsoDate; terminatedOn?: IsoDate }, d
  * 22-99 as published by the AMA, anesthesia physical status P1-P6, and Category II 1P/2P/3P/8P.
  */
 export const CPT_MODIFIERS: ReadonlySet<string> = new Set([
-  '22', '23', '24', '25', '26', '27', '32', '33', '47', '50', '51', '52', '53', '54', '55', '56', '57', '58', '59',
-  '62', '63', '66', '73', '74', '76', '77', '78', '79', '80', '81', '82', '90', '91', '92', '93', '95', '96', '97', '99',
-  'P1', 'P2', 'P3', 'P4', 'P5', 'P6', '1P', '2P', '3P', '8P',
+  '22',
+  '23',
+  '24',
+  '25',
+  '26',
+  '27',
+  '32',
+  '33',
+  '47',
+  '50',
+  '51',
+  '52',
+  '53',
+  '54',
+  '55',
+  '56',
+  '57',
+  '58',
+  '59',
+  '62',
+  '63',
+  '66',
+  '73',
+  '74',
+  '76',
+  '77',
+  '78',
+  '79',
+  '80',
+  '81',
+  '82',
+  '90',
+  '91',
+  '92',
+  '93',
+  '95',
+  '96',
+  '97',
+  '99',
+  'P1',
+  'P2',
+  'P3',
+  'P4',
+  'P5',
+  'P6',
+  '1P',
+  '2P',
+  '3P',
+  '8P',
 ]);
 
 export class HcpcsTable {

@@ -69,7 +69,8 @@ describe('ICD-10-CM importers', () => {
     };
     const [inSubset, inFull] = [byCategory(subset.all()), byCategory(full.all())];
     for (const [category, codes] of inSubset) expect(codes, category).toEqual(inFull.get(category));
-    for (const code of ['E11.9', 'I10', 'J06.9', 'R05.9', 'M54.50', 'E78.5', 'K21.9', 'Z00.00']) expect(subset.get(code)?.billable, code).toBe(true);
+    for (const code of ['E11.9', 'I10', 'J06.9', 'R05.9', 'M54.50', 'E78.5', 'K21.9', 'Z00.00'])
+      expect(subset.get(code)?.billable, code).toBe(true);
     expect(subset.covers('E11.99')).toBe(true);
     expect(subset.get('E11.99')).toBeUndefined();
     expect(subset.covers('S72.001A')).toBe(false);

@@ -28,7 +28,9 @@ export function parseIcd10cmOrderFile(text: string): Icd10cmCode[] {
     lineNo++;
     const flag = line[14];
     if (!/^\d{5} /.test(line) || (flag !== '0' && flag !== '1'))
-      throw new CodeSetFormatError(`ICD-10-CM order file line ${lineNo} does not have the fixed-width layout: ${JSON.stringify(line.slice(0, 40))}`);
+      throw new CodeSetFormatError(
+        `ICD-10-CM order file line ${lineNo} does not have the fixed-width layout: ${JSON.stringify(line.slice(0, 40))}`,
+      );
     out.push({
       code: normaliseIcd10cm(line.slice(6, 13)),
       billable: flag === '1',
@@ -57,7 +59,8 @@ export function parseIcd10cmTsv(text: string): Icd10cmCode[] {
           valid: ['valid_for_submission', 'valid', 'billable'].map((n) => header.indexOf(n)).find((i) => i >= 0) ?? -1,
           description: ['long_description', 'description', 'long_desc'].map((n) => header.indexOf(n)).find((i) => i >= 0) ?? -1,
         };
-        if (cols.valid < 0 || cols.description < 0) throw new CodeSetFormatError(`ICD-10-CM TSV header lacks a valid/description column: ${line}`);
+        if (cols.valid < 0 || cols.description < 0)
+          throw new CodeSetFormatError(`ICD-10-CM TSV header lacks a valid/description column: ${line}`);
         continue;
       }
       cols = /^\d{5}$/.test(cells[0]) ? { code: 1, valid: 2, description: 3 } : { code: 0, valid: 1, description: 2 };

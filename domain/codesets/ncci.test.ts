@@ -21,7 +21,12 @@ describe('NCCI PTP importer', () => {
     // the pair is ordered: column 1 then column 2
     expect(ptp.inEffect('45378', '45380', on)).toBeUndefined();
     // 90471/99213 has a row deleted 2019-12-31 and an active one
-    expect(ptp.edits('90471', '99213').map((e) => e.deletedOn ?? 'active').sort()).toEqual(['2019-12-31', 'active']);
+    expect(
+      ptp
+        .edits('90471', '99213')
+        .map((e) => e.deletedOn ?? 'active')
+        .sort(),
+    ).toEqual(['2019-12-31', 'active']);
   }, 60_000);
 
   it('applies an edit through its deletion date and not after', () => {
@@ -34,7 +39,8 @@ describe('NCCI PTP importer', () => {
   });
 
   it('can leave out rows deleted before the edition, and a subset says which codes it covers', () => {
-    const text = '# covers: 80053 80048 36415\ncolumn1\tcolumn2\tdeletion_date\tmodifier_indicator\n80053\t80048\t99991231\t0\n80053\t36415\t20231231\t1\n';
+    const text =
+      '# covers: 80053 80048 36415\ncolumn1\tcolumn2\tdeletion_date\tmodifier_indicator\n80053\t80048\t99991231\t0\n80053\t36415\t20231231\t1\n';
     const t = parsePtpTsv(text, { partial: true, dropDeletedBefore: '2024-07-01' });
     expect(t.stats.rows).toBe(1);
     expect(t.covers('36415')).toBe(true);
@@ -64,7 +70,12 @@ describe('add-on code importer', () => {
     expect(rows).toHaveLength(7_465);
     const table = new AddOnTable(rows);
     expect(table.size).toBe(668);
-    expect(table.rule('99417', '2024-07-15')).toEqual({ addOn: '99417', type: 1, primaries: new Set(['99205', '99215']), anyPrimary: false });
+    expect(table.rule('99417', '2024-07-15')).toEqual({
+      addOn: '99417',
+      type: 1,
+      primaries: new Set(['99205', '99215']),
+      anyPrimary: false,
+    });
     expect(table.rule('99359', '2024-07-15')?.primaries).toEqual(new Set(['99358']));
     expect(table.rule('0054T', '2024-07-15')).toMatchObject({ type: 2, anyPrimary: true });
     expect(table.rule('99213', '2024-07-15')).toBeUndefined();

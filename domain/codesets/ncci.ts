@@ -27,10 +27,53 @@ export interface PtpEdit {
  * XP, XU. 76/77 (repeat procedure) are not on the list.
  */
 export const NCCI_ANATOMIC_MODIFIERS: ReadonlySet<string> = new Set([
-  'E1', 'E2', 'E3', 'E4', 'FA', 'F1', 'F2', 'F3', 'F4', 'F5', 'F6', 'F7', 'F8', 'F9', 'LC', 'LD', 'LM', 'RC', 'RI',
-  'LT', 'RT', 'TA', 'T1', 'T2', 'T3', 'T4', 'T5', 'T6', 'T7', 'T8', 'T9',
+  'E1',
+  'E2',
+  'E3',
+  'E4',
+  'FA',
+  'F1',
+  'F2',
+  'F3',
+  'F4',
+  'F5',
+  'F6',
+  'F7',
+  'F8',
+  'F9',
+  'LC',
+  'LD',
+  'LM',
+  'RC',
+  'RI',
+  'LT',
+  'RT',
+  'TA',
+  'T1',
+  'T2',
+  'T3',
+  'T4',
+  'T5',
+  'T6',
+  'T7',
+  'T8',
+  'T9',
 ]);
-export const NCCI_OTHER_MODIFIERS: ReadonlySet<string> = new Set(['24', '25', '57', '58', '78', '79', '27', '59', '91', 'XE', 'XS', 'XP', 'XU']);
+export const NCCI_OTHER_MODIFIERS: ReadonlySet<string> = new Set([
+  '24',
+  '25',
+  '57',
+  '58',
+  '78',
+  '79',
+  '27',
+  '59',
+  '91',
+  'XE',
+  'XS',
+  'XP',
+  'XU',
+]);
 
 const dateToInt = (d: IsoDate | undefined) => (d ? Number(d.replaceAll('-', '')) : 0);
 const intToDate = (n: number): IsoDate | undefined => {
@@ -126,7 +169,8 @@ export class PtpTable {
     const out: PtpEdit[] = [];
     for (let row = this.head.get(a * 65_536 + b) ?? -1; row >= 0; row = this.next[row]) {
       out.push({
-        column1, column2,
+        column1,
+        column2,
         effectiveOn: intToDate(this.effective[row]),
         deletedOn: intToDate(this.deleted[row]),
         modifierIndicator: String(this.indicator[row]) as ModifierIndicator,
@@ -149,7 +193,12 @@ export class PtpTable {
  * names the codes it covers in a leading comment line `# covers: 99213 36415 ...`.
  */
 export function parsePtpTsv(text: string, options: { partial?: boolean; dropDeletedBefore?: IsoDate } = {}): PtpTable {
-  const t = readTsv(text, [['column1', 'column_1', 'col1'], ['column2', 'column_2', 'col2'], ['deletion_date', 'deletion'], ['modifier_indicator', 'modifier']]);
+  const t = readTsv(text, [
+    ['column1', 'column_1', 'col1'],
+    ['column2', 'column_2', 'col2'],
+    ['deletion_date', 'deletion'],
+    ['modifier_indicator', 'modifier'],
+  ]);
   const c1 = t.column('column1', 'column_1', 'col1');
   const c2 = t.column('column2', 'column_2', 'col2');
   const eff = t.column('effective_date', 'effective');
@@ -161,12 +210,17 @@ export function parsePtpTsv(text: string, options: { partial?: boolean; dropDele
   const table = new PtpTable({ partial: options.partial, coveredCodes, expectedRows: Math.ceil(text.length / 40) });
   for (const r of t.rows()) {
     const indicator = r[mi]?.trim();
-    if (indicator !== '0' && indicator !== '1' && indicator !== '9') throw new CodeSetFormatError(`NCCI PTP row ${r.join(' ')} has modifier indicator ${indicator}`);
+    if (indicator !== '0' && indicator !== '1' && indicator !== '9')
+      throw new CodeSetFormatError(`NCCI PTP row ${r.join(' ')} has modifier indicator ${indicator}`);
     const deletedOn = parseFileDate(r[del]);
     if (options.dropDeletedBefore && deletedOn && deletedOn < options.dropDeletedBefore) continue;
     table.add({
-      column1: r[c1].trim(), column2: r[c2].trim(), effectiveOn: eff >= 0 ? parseFileDate(r[eff]) : undefined, deletedOn,
-      modifierIndicator: indicator, rationale: why >= 0 ? r[why]?.trim() || undefined : undefined,
+      column1: r[c1].trim(),
+      column2: r[c2].trim(),
+      effectiveOn: eff >= 0 ? parseFileDate(r[eff]) : undefined,
+      deletedOn,
+      modifierIndicator: indicator,
+      rationale: why >= 0 ? r[why]?.trim() || undefined : undefined,
     });
   }
   return table;
@@ -184,13 +238,23 @@ export interface MueEdit {
 
 /** `hcpcs_code, mue_units, mue_mai, [mue_rationale, mue_service]`; the MAI column may carry its text ("2 Date of Service Edit: Policy"). */
 export function parseMueTsv(text: string): MueEdit[] {
-  const t = readTsv(text, [['hcpcs_code', 'code'], ['mue_units', 'units'], ['mue_mai', 'mai']]);
-  const [code, units, mai, why] = [t.column('hcpcs_code', 'code'), t.column('mue_units', 'units'), t.column('mue_mai', 'mai'), t.column('mue_rationale', 'rationale')];
+  const t = readTsv(text, [
+    ['hcpcs_code', 'code'],
+    ['mue_units', 'units'],
+    ['mue_mai', 'mai'],
+  ]);
+  const [code, units, mai, why] = [
+    t.column('hcpcs_code', 'code'),
+    t.column('mue_units', 'units'),
+    t.column('mue_mai', 'mai'),
+    t.column('mue_rationale', 'rationale'),
+  ];
   const out: MueEdit[] = [];
   for (const r of t.rows()) {
     const n = Number(r[units]);
     const m = Number(r[mai]?.trim()[0]);
-    if (!Number.isInteger(n) || n < 0 || (m !== 1 && m !== 2 && m !== 3)) throw new CodeSetFormatError(`MUE row ${r.join(' ')} has no valid units/MAI`);
+    if (!Number.isInteger(n) || n < 0 || (m !== 1 && m !== 2 && m !== 3))
+      throw new CodeSetFormatError(`MUE row ${r.join(' ')} has no valid units/MAI`);
     out.push({ code: r[code].trim(), units: n, mai: m, rationale: why >= 0 ? r[why]?.trim() || undefined : undefined });
   }
   return out;
@@ -228,16 +292,27 @@ export const ANY_PRIMARY = 'CCCCC';
 
 /** `primary_code, add_on_code, aoc_edit_type`, optionally with effective/deletion date columns. */
 export function parseAddOnTsv(text: string): AddOnEdit[] {
-  const t = readTsv(text, [['primary_code', 'primary'], ['add_on_code', 'addon', 'add_on'], ['aoc_edit_type', 'edit_type', 'type']]);
-  const [primary, addOn, type] = [t.column('primary_code', 'primary'), t.column('add_on_code', 'addon', 'add_on'), t.column('aoc_edit_type', 'edit_type', 'type')];
+  const t = readTsv(text, [
+    ['primary_code', 'primary'],
+    ['add_on_code', 'addon', 'add_on'],
+    ['aoc_edit_type', 'edit_type', 'type'],
+  ]);
+  const [primary, addOn, type] = [
+    t.column('primary_code', 'primary'),
+    t.column('add_on_code', 'addon', 'add_on'),
+    t.column('aoc_edit_type', 'edit_type', 'type'),
+  ];
   const [eff, del] = [t.column('effective_date', 'aoc_eff_dt'), t.column('deletion_date', 'aoc_del_dt')];
   const out: AddOnEdit[] = [];
   for (const r of t.rows()) {
     const n = Number(r[type]);
     if (n !== 1 && n !== 2 && n !== 3) throw new CodeSetFormatError(`add-on code row ${r.join(' ')} has edit type ${r[type]}`);
     out.push({
-      addOn: r[addOn].trim(), primary: r[primary].trim(), type: n,
-      effectiveOn: eff >= 0 ? parseFileDate(r[eff]) : undefined, deletedOn: del >= 0 ? parseFileDate(r[del]) : undefined,
+      addOn: r[addOn].trim(),
+      primary: r[primary].trim(),
+      type: n,
+      effectiveOn: eff >= 0 ? parseFileDate(r[eff]) : undefined,
+      deletedOn: del >= 0 ? parseFileDate(r[del]) : undefined,
     });
   }
   return out;
@@ -270,7 +345,8 @@ export class AddOnTable {
     if (!rows.length) return undefined;
     const type = rows.some((e) => e.type === 1) ? 1 : rows.some((e) => e.type === 3) ? 3 : 2;
     return {
-      addOn: code, type,
+      addOn: code,
+      type,
       primaries: new Set(rows.map((e) => e.primary).filter((p) => p !== ANY_PRIMARY)),
       anyPrimary: rows.some((e) => e.primary === ANY_PRIMARY),
     };

@@ -9,7 +9,11 @@ export interface PlaceOfService {
 
 /** `pos_code, pos_type, pos_name, pos_description` rows. */
 export function parsePlaceOfServiceTsv(text: string): PlaceOfService[] {
-  const t = readTsv(text, [['pos_code', 'code'], ['pos_type', 'type'], ['pos_name', 'name']]);
+  const t = readTsv(text, [
+    ['pos_code', 'code'],
+    ['pos_type', 'type'],
+    ['pos_name', 'name'],
+  ]);
   const [code, type, name] = [t.column('pos_code', 'code'), t.column('pos_type', 'type'), t.column('pos_name', 'name')];
   const out: PlaceOfService[] = [];
   for (const r of t.rows()) {

@@ -12,7 +12,15 @@ const table = (codes: [string, boolean][]) => new Icd10cmTable(codes.map(([code,
 describe('code-set registry: which version answers for a date', () => {
   const registry = new CodeSetRegistry()
     .add('icd10cm', { label: 'FY2021', effectiveFrom: '2020-10-01', effectiveTo: '2021-09-30', table: table([['M54.5', true]]) })
-    .add('icd10cm', { label: 'FY2024', effectiveFrom: '2023-10-01', effectiveTo: '2024-09-30', table: table([['M54.5', false], ['M54.50', true]]) });
+    .add('icd10cm', {
+      label: 'FY2024',
+      effectiveFrom: '2023-10-01',
+      effectiveTo: '2024-09-30',
+      table: table([
+        ['M54.5', false],
+        ['M54.50', true],
+      ]),
+    });
 
   it('picks the fiscal year holding the date of service, boundaries included', () => {
     expect(registry.select('icd10cm', '2020-10-01')?.label).toBe('FY2021');
@@ -23,7 +31,9 @@ describe('code-set registry: which version answers for a date', () => {
 
   it('has no version for a date before, between or after the loaded ones, and says what is loaded', () => {
     for (const date of ['2020-09-30', '2022-05-01', '2024-10-01']) expect(registry.select('icd10cm', date), date).toBeUndefined();
-    expect(registry.missing('icd10cm', '2022-05-01')).toBe('no ICD-10-CM code set loaded for 2022-05-01 (loaded: FY2021 2020-10-01..2021-09-30; FY2024 2023-10-01..2024-09-30)');
+    expect(registry.missing('icd10cm', '2022-05-01')).toBe(
+      'no ICD-10-CM code set loaded for 2022-05-01 (loaded: FY2021 2020-10-01..2021-09-30; FY2024 2023-10-01..2024-09-30)',
+    );
     expect(registry.missing('ptp', '2022-05-01')).toBe('no NCCI PTP practitioner table loaded for 2022-05-01 (none is loaded at all)');
     expect(registry.lookupDiagnosis('M54.5', '2022-05-01').status).toBe('no-code-set');
   });
@@ -64,9 +74,19 @@ describe('code-set registry loaded from folders', () => {
   }, 60_000);
 
   it('loads every fixture code set of those folders with its span of dates of service', () => {
-    const spans = (kind: Parameters<CodeSetRegistry['versions']>[0]) => full.versions(kind).map((v) => `${v.label} ${v.effectiveFrom ?? '…'}..${v.effectiveTo ?? '…'}`).sort();
-    expect(spans('icd10cm')).toEqual(['ICD-10-CM FY2021 (Jan 2021 release) 2020-10-01..2021-09-30', 'ICD-10-CM FY2024 2023-10-01..2024-09-30']);
-    expect(spans('hcpcs')).toEqual(['HCPCS Level II 2019 (CMS alpha-numeric file) 2019-01-01..2019-12-31', 'HCPCS Level II 2024-07 2024-01-01..2024-09-30']);
+    const spans = (kind: Parameters<CodeSetRegistry['versions']>[0]) =>
+      full
+        .versions(kind)
+        .map((v) => `${v.label} ${v.effectiveFrom ?? '…'}..${v.effectiveTo ?? '…'}`)
+        .sort();
+    expect(spans('icd10cm')).toEqual([
+      'ICD-10-CM FY2021 (Jan 2021 release) 2020-10-01..2021-09-30',
+      'ICD-10-CM FY2024 2023-10-01..2024-09-30',
+    ]);
+    expect(spans('hcpcs')).toEqual([
+      'HCPCS Level II 2019 (CMS alpha-numeric file) 2019-01-01..2019-12-31',
+      'HCPCS Level II 2024-07 2024-01-01..2024-09-30',
+    ]);
     expect(spans('modifiers')).toEqual(['HCPCS Level II modifiers 2019 2019-01-01..2019-12-31', 'HCPCS Level II modifiers …..…']);
     expect(spans('pos')).toEqual(['CMS place of service codes …..…']);
     // the July 2024 attribute file was joined with its description file
@@ -77,7 +97,10 @@ describe('code-set registry loaded from folders', () => {
   });
 
   it('answers the M54.5 question from the real FY2021 and FY2024 files', () => {
-    expect(full.lookupDiagnosis('M54.5', '2021-03-01')).toMatchObject({ status: 'billable', version: 'ICD-10-CM FY2021 (Jan 2021 release)' });
+    expect(full.lookupDiagnosis('M54.5', '2021-03-01')).toMatchObject({
+      status: 'billable',
+      version: 'ICD-10-CM FY2021 (Jan 2021 release)',
+    });
     expect(full.lookupDiagnosis('M54.5', '2024-07-01')).toMatchObject({ status: 'header', version: 'ICD-10-CM FY2024' });
     expect(full.lookupDiagnosis('M54.5', '2026-01-05').status).toBe('no-code-set');
   });

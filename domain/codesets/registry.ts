@@ -62,7 +62,13 @@ export interface RegistryOptions {
 
 export class CodeSetRegistry {
   private readonly loaded: { [K in CodeSetKind]: CodeSetVersion<CodeSetTables[K]>[] } = {
-    icd10cm: [], hcpcs: [], modifiers: [], ptp: [], mue: [], addOns: [], pos: [],
+    icd10cm: [],
+    hcpcs: [],
+    modifiers: [],
+    ptp: [],
+    mue: [],
+    addOns: [],
+    pos: [],
   };
 
   constructor(readonly options: RegistryOptions = {}) {}

@@ -38,7 +38,8 @@ export function readTsv(text: string, requiredColumns: string[][] = []): TsvTabl
     return -1;
   };
   for (const alternatives of requiredColumns)
-    if (column(...alternatives) < 0) throw new CodeSetFormatError(`missing column ${alternatives.join(' or ')} (header: ${header.join(', ')})`);
+    if (column(...alternatives) < 0)
+      throw new CodeSetFormatError(`missing column ${alternatives.join(' or ')} (header: ${header.join(', ')})`);
   return {
     header,
     comments,

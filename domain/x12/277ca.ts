@@ -225,9 +225,22 @@ function reportOf(seg: Segment, d: Delimiters, date: (seg: Segment, n: number) =
     const composite = opt(seg, n);
     if (composite === undefined) continue;
     const [category = '', code = '', entity] = components(composite, d);
-    statuses.push({ category, code, entity: entity || undefined, outcome: categoryOutcome(category), text: describeStatus(category, code, entity || undefined) });
+    statuses.push({
+      category,
+      code,
+      entity: entity || undefined,
+      outcome: categoryOutcome(category),
+      text: describeStatus(category, code, entity || undefined),
+    });
   }
-  if (statuses.length === 0) throw new X12SyntaxError({ code: 'missing-element', segmentIndex: seg.index, segmentId: 'STC', element: 1, reason: 'required element is missing' });
+  if (statuses.length === 0)
+    throw new X12SyntaxError({
+      code: 'missing-element',
+      segmentIndex: seg.index,
+      segmentId: 'STC',
+      element: 1,
+      reason: 'required element is missing',
+    });
   return {
     segmentIndex: seg.index,
     statuses,

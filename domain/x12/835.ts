@@ -279,7 +279,13 @@ export function parse835(t: Transaction): Remittance835 {
         if (party) (party.address ??= { lines: [] }).lines.push(...[opt(seg, 1), opt(seg, 2)].filter((x): x is string => !!x));
         break;
       case 'N4':
-        if (party) Object.assign((party.address ??= { lines: [] }), { city: opt(seg, 1), state: opt(seg, 2), postalCode: opt(seg, 3), country: opt(seg, 4) });
+        if (party)
+          Object.assign((party.address ??= { lines: [] }), {
+            city: opt(seg, 1),
+            state: opt(seg, 2),
+            postalCode: opt(seg, 3),
+            country: opt(seg, 4),
+          });
         break;
       case 'PER':
         if (party && !claim) party.contacts.push(contactOf(seg));
@@ -400,7 +406,18 @@ export function parse835(t: Transaction): Remittance835 {
   if (!trace) throw structureError(se, 'the 835 has no TRN (reassociation trace number)');
   if (!payer) throw structureError(se, 'the 835 has no payer (N1*PR)');
   if (!payee) throw structureError(se, 'the 835 has no payee (N1*PE)');
-  return { controlNumber: t.controlNumber, payment, trace, receiverId, productionDate, payer, payee, claims, providerAdjustments, warnings };
+  return {
+    controlNumber: t.controlNumber,
+    payment,
+    trace,
+    receiverId,
+    productionDate,
+    payer,
+    payee,
+    claims,
+    providerAdjustments,
+    warnings,
+  };
 }
 
 /**
@@ -436,7 +453,8 @@ function adjustmentsOf(seg: Segment): Adjustment[] {
   for (let n = 2; n <= 17; n += 3) {
     const reason = opt(seg, n);
     if (reason === undefined) {
-      if (opt(seg, n + 1) !== undefined) throw structureError(seg, `CAS${String(n + 1).padStart(2, '0')} has an amount without a reason code`);
+      if (opt(seg, n + 1) !== undefined)
+        throw structureError(seg, `CAS${String(n + 1).padStart(2, '0')} has an amount without a reason code`);
       continue;
     }
     out.push({ group, reason, amount: money(seg, n + 1), quantity: quantity(seg, n + 2) });

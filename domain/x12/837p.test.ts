@@ -121,7 +121,17 @@ const anesthesia = claim(
     totalChargeCents: 82700,
     placeOfService: '22',
     diagnoses: ['S72.001A'],
-    lines: [{ procedureCode: '01230', modifiers: ['QK'], chargeCents: 82700, units: 61, unitOfMeasure: 'MJ', diagnosisPointers: [1], description: 'OPEN PROC UPPER FEMUR' }],
+    lines: [
+      {
+        procedureCode: '01230',
+        modifiers: ['QK'],
+        chargeCents: 82700,
+        units: 61,
+        unitOfMeasure: 'MJ',
+        diagnosisPointers: [1],
+        description: 'OPEN PROC UPPER FEMUR',
+      },
+    ],
   },
   { billingProvider: soloDoctor, subscriber: john, payer: medicare },
 );
@@ -145,7 +155,14 @@ const secondary = claim(
         chargeCents: 12000,
         units: 1,
         diagnosisPointers: [1],
-        adjudications: [{ payerId: 'BRH01', paidCents: 9000, adjustments: [{ group: 'CO', reason: '45', amountCents: 3000 }], adjudicationDate: '2024-04-02' }],
+        adjudications: [
+          {
+            payerId: 'BRH01',
+            paidCents: 9000,
+            adjustments: [{ group: 'CO', reason: '45', amountCents: 3000 }],
+            adjudicationDate: '2024-04-02',
+          },
+        ],
       },
       {
         procedureCode: '73560',
@@ -153,7 +170,14 @@ const secondary = claim(
         chargeCents: 8000,
         units: 1,
         diagnosisPointers: [1],
-        adjudications: [{ payerId: 'BRH01', paidCents: 7000, adjustments: [{ group: 'CO', reason: '45', amountCents: 1000, quantity: 1 }], adjudicationDate: '2024-04-02' }],
+        adjudications: [
+          {
+            payerId: 'BRH01',
+            paidCents: 7000,
+            adjustments: [{ group: 'CO', reason: '45', amountCents: 1000, quantity: 1 }],
+            adjudicationDate: '2024-04-02',
+          },
+        ],
       },
     ],
     otherPayers: [
@@ -172,7 +196,10 @@ const secondary = claim(
       },
     ],
   },
-  { subscriber: { ...jane, payerResponsibility: 'S', claimFilingIndicator: 'CI', memberId: 'SM-778899' }, payer: { name: 'SUMMIT MUTUAL', id: 'SMT77' } },
+  {
+    subscriber: { ...jane, payerResponsibility: 'S', claimFilingIndicator: 'CI', memberId: 'SM-778899' },
+    payer: { name: 'SUMMIT MUTUAL', id: 'SMT77' },
+  },
 );
 
 function batchOf(claims: Claim837[], over: Partial<Batch837P> = {}): Batch837P {
@@ -271,7 +298,12 @@ describe('the generated interchange is well formed', () => {
       'HL*6**20*1', // the solo doctor
       'HL*7*6*22*0', // Jane: E
     ]);
-    expect(segs.filter((s) => s.startsWith('SBR*'))).toEqual(['SBR*P*18*GRP0042*ACME CORP*****CI', 'SBR*P*18*******MB', 'SBR*P**GRP0042*ACME CORP*****CI', 'SBR*P*18*GRP0042*ACME CORP*****CI']);
+    expect(segs.filter((s) => s.startsWith('SBR*'))).toEqual([
+      'SBR*P*18*GRP0042*ACME CORP*****CI',
+      'SBR*P*18*******MB',
+      'SBR*P**GRP0042*ACME CORP*****CI',
+      'SBR*P*18*GRP0042*ACME CORP*****CI',
+    ]);
   });
 
   it('has a 106-character ISA with the control numbers, and trailer counts that match', () => {
@@ -344,7 +376,11 @@ describe('the generated interchange is well formed', () => {
   });
 
   it('upper-cases names and addresses and strips accents', () => {
-    const lower = claim('CF-3001', {}, { subscriber: { ...jane, name: { last: 'Núñez', first: 'José' }, address: { ...jane.address!, city: 'Cambridge' } } });
+    const lower = claim(
+      'CF-3001',
+      {},
+      { subscriber: { ...jane, name: { last: 'Núñez', first: 'José' }, address: { ...jane.address!, city: 'Cambridge' } } },
+    );
     const segs2 = segmentsOf(generate837P(batchOf([lower])));
     expect(segs2).toContain('NM1*IL*1*NUNEZ*JOSE****MI*XJH123456789');
     expect(segs2).toContain('N4*CAMBRIDGE*MA*02139');
@@ -360,8 +396,18 @@ describe('the generated interchange is well formed', () => {
 
 describe('values that cannot be sent are refused, naming the claim and field', () => {
   it.each([
-    ['the element separator in a name', { subscriber: { ...jane, name: { last: 'DOE*SMITH', first: 'JANE' } } }, 'subscriber.name.last', '*'],
-    ['the segment terminator in an address', { billingProvider: { ...clinic, address: { ...clinic.address, line1: '100 MAIN ST~' } } }, 'billingProvider.address.line1', '~'],
+    [
+      'the element separator in a name',
+      { subscriber: { ...jane, name: { last: 'DOE*SMITH', first: 'JANE' } } },
+      'subscriber.name.last',
+      '*',
+    ],
+    [
+      'the segment terminator in an address',
+      { billingProvider: { ...clinic, address: { ...clinic.address, line1: '100 MAIN ST~' } } },
+      'billingProvider.address.line1',
+      '~',
+    ],
     ['the component separator in a member id', { subscriber: { ...jane, memberId: 'XJH:123' } }, 'subscriber.memberId', ':'],
     ['the repetition separator in a payer name', { payer: { ...blueRiver, name: 'BLUE ^ RIVER' } }, 'payer.name', '^'],
   ])('%s', (_name, parts, field, ch) => {
@@ -380,7 +426,9 @@ describe('values that cannot be sent are refused, naming the claim and field', (
   it('checks values against the delimiters actually in use', () => {
     const withPipe = claim('CF-11', {}, { payer: { ...blueRiver, name: 'BLUE|RIVER' } });
     expect(() => generate837P(batchOf([withPipe]))).not.toThrow();
-    expect(generationError([withPipe], { delimiters: { element: '|', component: ':', repetition: '^', segment: '~' } }).field).toBe('payer.name');
+    expect(generationError([withPipe], { delimiters: { element: '|', component: ':', repetition: '^', segment: '~' } }).field).toBe(
+      'payer.name',
+    );
   });
 
   it('refuses a batch mixing submitters, since 1000A appears once per file', () => {
@@ -389,7 +437,9 @@ describe('values that cannot be sent are refused, naming the claim and field', (
   });
 
   it('refuses two claims with one patient control number, which acknowledgements could not tell apart', () => {
-    expect(generationError([singleLine, claim(singleLine.claim.patientControlNumber)])).toMatchObject({ field: 'claim.patientControlNumber' });
+    expect(generationError([singleLine, claim(singleLine.claim.patientControlNumber)])).toMatchObject({
+      field: 'claim.patientControlNumber',
+    });
   });
 
   it('refuses envelope values that do not fit the ISA/GS/ST formats', () => {
@@ -402,13 +452,33 @@ describe('values that cannot be sent are refused, naming the claim and field', (
   it.each([
     ['total that is not the sum of the lines', claim('X', { totalChargeCents: 100 }), 'claim.totalChargeCents'],
     ['replacement without the original claim number', claim('X', { frequencyCode: '7' }), 'claim.originalPayerClaimControlNumber'],
-    ['pointer to a diagnosis that is not there', claim('X', { lines: [{ ...singleLine.claim.lines[0], diagnosisPointers: [2] }] }), 'claim.lines[0].diagnosisPointers'],
+    [
+      'pointer to a diagnosis that is not there',
+      claim('X', { lines: [{ ...singleLine.claim.lines[0], diagnosisPointers: [2] }] }),
+      'claim.lines[0].diagnosisPointers',
+    ],
     ['13 diagnoses', claim('X', { diagnoses: Array(13).fill('E11.9') }), 'claim.diagnoses'],
     ['a patient control number over 20 characters', claim('X'.repeat(21)), 'claim.patientControlNumber'],
-    ['a secondary claim without the primary adjudication', claim('X', {}, { subscriber: { ...jane, payerResponsibility: 'S' } }), 'claim.otherPayers'],
-    ['an unbalanced primary adjudication', claim('X', { ...secondary.claim, patientControlNumber: 'X', otherPayers: [{ ...secondary.claim.otherPayers![0], paidCents: 11000 }] }, { subscriber: secondary.subscriber }), 'claim.otherPayers[0]'],
+    [
+      'a secondary claim without the primary adjudication',
+      claim('X', {}, { subscriber: { ...jane, payerResponsibility: 'S' } }),
+      'claim.otherPayers',
+    ],
+    [
+      'an unbalanced primary adjudication',
+      claim(
+        'X',
+        { ...secondary.claim, patientControlNumber: 'X', otherPayers: [{ ...secondary.claim.otherPayers![0], paidCents: 11000 }] },
+        { subscriber: secondary.subscriber },
+      ),
+      'claim.otherPayers[0]',
+    ],
     ['a subscriber-patient without an address', claim('X', {}, { subscriber: { ...jane, address: undefined } }), 'subscriber.address'],
-    ['a 5-digit billing provider ZIP', claim('X', {}, { billingProvider: { ...clinic, address: { ...clinic.address, postalCode: '02110' } } }), 'billingProvider.address.postalCode'],
+    [
+      'a 5-digit billing provider ZIP',
+      claim('X', {}, { billingProvider: { ...clinic, address: { ...clinic.address, postalCode: '02110' } } }),
+      'billingProvider.address.postalCode',
+    ],
     ['an ICD-10 code that is not one', claim('X', { diagnoses: ['250.00'] }), 'claim.diagnoses[0]'],
   ])('%s', (_name, bad, field) => {
     expect(generationError([bad]).field).toBe(field);
@@ -417,7 +487,16 @@ describe('values that cannot be sent are refused, naming the claim and field', (
 
 describe('money and diagnosis codes', () => {
   it('formats cents without trailing zeros, the way payers expect', () => {
-    expect([10000, 10050, 10055, 5, 50, 0, -550, 123456789].map(formatX12Amount)).toEqual(['100', '100.5', '100.55', '0.05', '0.5', '0', '-5.5', '1234567.89']);
+    expect([10000, 10050, 10055, 5, 50, 0, -550, 123456789].map(formatX12Amount)).toEqual([
+      '100',
+      '100.5',
+      '100.55',
+      '0.05',
+      '0.5',
+      '0',
+      '-5.5',
+      '1234567.89',
+    ]);
   });
 
   it('writes charges in that form', () => {
@@ -457,7 +536,11 @@ describe('envelope control numbers', () => {
   });
 
   it('wrap from 999999999 to 1, never 0', () => {
-    expect(nextControlNumbers({ isa: MAX_CONTROL_NUMBER, gs: MAX_CONTROL_NUMBER, st: MAX_CONTROL_NUMBER })).toEqual({ isa: 1, gs: 1, st: 1 });
+    expect(nextControlNumbers({ isa: MAX_CONTROL_NUMBER, gs: MAX_CONTROL_NUMBER, st: MAX_CONTROL_NUMBER })).toEqual({
+      isa: 1,
+      gs: 1,
+      st: 1,
+    });
   });
 
   it('refuse a last number that is not a 9-digit non-negative integer', () => {
@@ -552,7 +635,12 @@ describe('real 837P files', () => {
       },
     ]);
     expect(c.claim.lines[0].adjudications).toEqual([
-      { payerId: '999996666', paidCents: 4000, adjustments: [{ group: 'CO', reason: '42', amountCents: 300 }], adjudicationDate: '2005-10-15' },
+      {
+        payerId: '999996666',
+        paidCents: 4000,
+        adjustments: [{ group: 'CO', reason: '42', amountCents: 300 }],
+        adjudicationDate: '2005-10-15',
+      },
     ]);
   });
 

@@ -90,12 +90,27 @@ export function parse999(t: Transaction): Ack999 {
       case 'AK2':
         if (!group) throw structureError(seg, 'AK2 before AK1');
         if (set) throw structureError(seg, `AK2 while the set response for ${set.controlNumber} has no IK5 yet`);
-        set = { setId: required(seg, 1), controlNumber: required(seg, 2), implementation: opt(seg, 3), status: '', accepted: false, errorCodes: [], segmentErrors: [] };
+        set = {
+          setId: required(seg, 1),
+          controlNumber: required(seg, 2),
+          implementation: opt(seg, 3),
+          status: '',
+          accepted: false,
+          errorCodes: [],
+          segmentErrors: [],
+        };
         segmentError = undefined;
         break;
       case 'IK3':
         if (!set) throw structureError(seg, 'IK3 outside a set response (no AK2 before it)');
-        segmentError = { segmentId: required(seg, 1), position: integer(seg, 2), loopId: opt(seg, 3), code: opt(seg, 4), context: [], elementErrors: [] };
+        segmentError = {
+          segmentId: required(seg, 1),
+          position: integer(seg, 2),
+          loopId: opt(seg, 3),
+          code: opt(seg, 4),
+          context: [],
+          elementErrors: [],
+        };
         set.segmentErrors.push(segmentError);
         break;
       case 'CTX':

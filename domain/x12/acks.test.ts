@@ -14,30 +14,57 @@ describe('parse277CA', () => {
   it('an accepted claim: patient control number, amount, payer claim number, and the batch counts', () => {
     const ack = parse277CA(first('277ca/imsweb-x12-parser__x12_277CA_accepted.txt'));
     expect(ack.payer).toMatchObject({ name: 'NYSDOH', id: '141797357', receivedDate: '2011-03-11', processDate: '2011-03-11' });
-    expect(ack.batches).toMatchObject([{ traceNumber: '000000674', acceptedCount: 1, acceptedAmount: 12500, reports: [{ statuses: [{ category: 'A1', code: '20', outcome: 'accepted' }], action: 'WQ', amount: 12500 }] }]);
+    expect(ack.batches).toMatchObject([
+      {
+        traceNumber: '000000674',
+        acceptedCount: 1,
+        acceptedAmount: 12500,
+        reports: [{ statuses: [{ category: 'A1', code: '20', outcome: 'accepted' }], action: 'WQ', amount: 12500 }],
+      },
+    ]);
     expect(ack.providers).toMatchObject([{ id: '1234567890', traceNumber: '1107000000000135FF' }]);
     expect(ack.claims).toHaveLength(1);
     expect(ack.claims[0]).toMatchObject({
-      patientControlNumber: '5781', outcome: 'accepted', reason: 'accepted into adjudication: accepted for processing', amount: 12500,
-      payerClaimControlNumber: '1107000000014420', patient: { lastName: 'TPATIENT', phi: true },
+      patientControlNumber: '5781',
+      outcome: 'accepted',
+      reason: 'accepted into adjudication: accepted for processing',
+      amount: 12500,
+      payerClaimControlNumber: '1107000000014420',
+      patient: { lastName: 'TPATIENT', phi: true },
     });
   });
 
   it('a rejected claim, with "|" as component separator, gets a human reason', () => {
     const ack = parse277CA(first('277ca/imsweb-x12-parser__x12_277CA_rejected.txt'));
     expect(ack.claims[0]).toMatchObject({
-      patientControlNumber: '3920394930203', outcome: 'rejected', reason: 'rejected, information invalid: NPI (billing provider)',
-      amount: 19914, payerClaimControlNumber: '1107000000001120', billType: '731', serviceDate: { from: '2009-03-11', to: '2009-03-11' },
+      patientControlNumber: '3920394930203',
+      outcome: 'rejected',
+      reason: 'rejected, information invalid: NPI (billing provider)',
+      amount: 19914,
+      payerClaimControlNumber: '1107000000001120',
+      billType: '731',
+      serviceDate: { from: '2009-03-11', to: '2009-03-11' },
     });
-    expect(ack.claims[0].reports[0].statuses[0]).toEqual({ category: 'A7', code: '562', entity: '85', outcome: 'rejected', text: 'rejected, information invalid: NPI (billing provider)' });
+    expect(ack.claims[0].reports[0].statuses[0]).toEqual({
+      category: 'A7',
+      code: '562',
+      entity: '85',
+      outcome: 'rejected',
+      text: 'rejected, information invalid: NPI (billing provider)',
+    });
   });
 
   it('reads 277 status responses too: claims under subscriber and dependent levels, line statuses, messages', () => {
     const ack = parse277CA(first('277/linuxforhealth-x12__claim-level-status.277'));
     expect(ack.claims.map((c) => [c.patientControlNumber, c.outcome, c.amount])).toEqual([
-      ['ABCXYZ1', 'pending', 851388], ['ABCXYZ2', 'finalized', 759900], ['ABCXYC3', 'finalized', 15000],
+      ['ABCXYZ1', 'pending', 851388],
+      ['ABCXYZ2', 'finalized', 759900],
+      ['ABCXYC3', 'finalized', 15000],
     ]);
-    expect(ack.claims[2]).toMatchObject({ patient: { entity: 'QC', lastName: 'MANN', firstName: 'JOSEPH' }, lines: [{ procedure: { code: '99203' }, charge: 15000, paid: 0, units: 1 }] });
+    expect(ack.claims[2]).toMatchObject({
+      patient: { entity: 'QC', lastName: 'MANN', firstName: 'JOSEPH' },
+      lines: [{ procedure: { code: '99203' }, charge: 15000, paid: 0, units: 1 }],
+    });
     const many = parse277CA(first('277/imsweb-x12-parser__x12_277_x212.txt'));
     expect(many.claims).toHaveLength(8);
     expect(many.claims[0].reports[0].message).toBe('PAYER ACKNOWLEDGED RECEIPT OF THE CLAIM');
@@ -53,14 +80,21 @@ describe('parse277CA', () => {
 describe('parse999', () => {
   it('an accepted 999', () => {
     expect(parse999(first('999/imsweb-x12-parser__x12_999_accepted.txt'))).toMatchObject({
-      group: { functionalId: 'HC', controlNumber: '17456' }, status: 'A', accepted: true, setsIncluded: 1, setsReceived: 1, setsAccepted: 1,
+      group: { functionalId: 'HC', controlNumber: '17456' },
+      status: 'A',
+      accepted: true,
+      setsIncluded: 1,
+      setsReceived: 1,
+      setsAccepted: 1,
       sets: [{ setId: '837', controlNumber: '0001', status: 'A', accepted: true, segmentErrors: [] }],
     });
   });
 
   it('a rejected 999 with the segment in error', () => {
     expect(parse999(first('999/imsweb-x12-parser__x12_999_rejected.txt'))).toMatchObject({
-      status: 'R', accepted: false, setsAccepted: 0,
+      status: 'R',
+      accepted: false,
+      setsAccepted: 0,
       sets: [{ controlNumber: '0028', status: 'R', errorCodes: ['5'], segmentErrors: [{ segmentId: 'NM', position: 17, code: '1' }] }],
     });
   });
@@ -70,7 +104,14 @@ describe('parse999', () => {
     expect(ack.status).toBe('P');
     expect(ack.sets.map((s) => s.status)).toEqual(['A', 'R', 'R']);
     expect(ack.sets[1].segmentErrors).toEqual([
-      { segmentId: 'CLM', position: 22, loopId: undefined, code: '8', context: ['CLM01:123456789'], elementErrors: [{ position: 2, component: undefined, repetition: undefined, reference: '782', code: '1', badValue: undefined }] },
+      {
+        segmentId: 'CLM',
+        position: 22,
+        loopId: undefined,
+        code: '8',
+        context: ['CLM01:123456789'],
+        elementErrors: [{ position: 2, component: undefined, repetition: undefined, reference: '782', code: '1', badValue: undefined }],
+      },
     ]);
     expect(ack.sets[2].segmentErrors[0]).toMatchObject({ segmentId: 'REF', position: 57, code: '3' });
   });

@@ -23,7 +23,10 @@ export interface EnvelopeControl {
 
 export class ControlNumberError extends Error {
   readonly code = 'CONTROL_NUMBER';
-  constructor(readonly field: keyof ControlNumbers, readonly value: unknown) {
+  constructor(
+    readonly field: keyof ControlNumbers,
+    readonly value: unknown,
+  ) {
     super(`last ${field} control number must be an integer from 0 to ${MAX_CONTROL_NUMBER}, got ${String(value)}`);
     this.name = 'ControlNumberError';
   }

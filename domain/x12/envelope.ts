@@ -65,19 +65,57 @@ export type ReadResult = { transaction: Transaction } | { error: X12SyntaxError 
 // mandatory, yet real remittances carry informational SVCs without it (see the BCBS NC sample), and the
 // 835 model reads those as zero.
 const MANDATORY: Record<string, readonly number[]> = {
-  BHT: [1, 2], NM1: [1, 2], N1: [1], N3: [1], REF: [1], PER: [1], DTM: [1], DTP: [1, 2, 3], HL: [1, 3],
-  SBR: [1], CLM: [1, 5], HI: [1], LX: [1], BPR: [1, 2, 3, 4], TRN: [1, 2], CLP: [1, 2, 3, 4], CAS: [1, 2, 3],
-  PLB: [1, 2, 3, 4], STC: [1], AMT: [1, 2], QTY: [1], AK1: [1, 2], AK2: [1, 2], IK3: [1, 2], IK4: [1, 3],
-  IK5: [1], AK9: [1, 2, 3, 4],
+  BHT: [1, 2],
+  NM1: [1, 2],
+  N1: [1],
+  N3: [1],
+  REF: [1],
+  PER: [1],
+  DTM: [1],
+  DTP: [1, 2, 3],
+  HL: [1, 3],
+  SBR: [1],
+  CLM: [1, 5],
+  HI: [1],
+  LX: [1],
+  BPR: [1, 2, 3, 4],
+  TRN: [1, 2],
+  CLP: [1, 2, 3, 4],
+  CAS: [1, 2, 3],
+  PLB: [1, 2, 3, 4],
+  STC: [1],
+  AMT: [1, 2],
+  QTY: [1],
+  AK1: [1, 2],
+  AK2: [1, 2],
+  IK3: [1, 2],
+  IK4: [1, 3],
+  IK5: [1],
+  AK9: [1, 2, 3, 4],
 };
 const ISA_WIDTHS = [2, 10, 2, 10, 2, 15, 2, 15, 6, 4, 1, 5, 9, 1, 1, 1];
 const SEGMENT_ID = /^[A-Z][A-Z0-9]{1,2}$/;
 /** Beyond this, more errors about one transaction say nothing new. */
 const MAX_ERRORS_PER_TRANSACTION = 50;
 
-interface OpenInterchange { isa: Segment; info: InterchangeInfo; groups: number }
-interface OpenGroup { gs: Segment; info: GroupInfo; sets: number; rejected: boolean }
-interface OpenTransaction { st: Segment; segments: Segment[]; errors: X12SyntaxError[]; delimiters: Delimiters; rejected: boolean }
+interface OpenInterchange {
+  isa: Segment;
+  info: InterchangeInfo;
+  groups: number;
+}
+interface OpenGroup {
+  gs: Segment;
+  info: GroupInfo;
+  sets: number;
+  rejected: boolean;
+}
+interface OpenTransaction {
+  st: Segment;
+  segments: Segment[];
+  errors: X12SyntaxError[];
+  delimiters: Delimiters;
+  rejected: boolean;
+}
 
 /**
  * Fed segment by segment; emits a transaction when its SE checks out, or the errors that sink it. A bad
@@ -93,7 +131,10 @@ export class EnvelopeReader {
   private readonly controlTotals: boolean;
   private readonly fixedWidthIsa: boolean;
 
-  constructor(private readonly emit: (r: ReadResult) => void, options: ReadOptions = {}) {
+  constructor(
+    private readonly emit: (r: ReadResult) => void,
+    options: ReadOptions = {},
+  ) {
     this.controlTotals = options.controlTotals ?? true;
     this.fixedWidthIsa = options.fixedWidthIsa ?? true;
   }
@@ -102,12 +143,18 @@ export class EnvelopeReader {
     if (this.bare === undefined) this.bare = seg.id === 'ST';
     if (this.skipping && seg.id !== 'ISA') return;
     switch (seg.id) {
-      case 'ISA': return this.openInterchange(seg);
-      case 'GS': return this.openGroup(seg);
-      case 'ST': return this.openTransaction(seg, d);
-      case 'SE': return this.closeTransaction(seg);
-      case 'GE': return this.closeGroup(seg);
-      case 'IEA': return this.closeInterchange(seg);
+      case 'ISA':
+        return this.openInterchange(seg);
+      case 'GS':
+        return this.openGroup(seg);
+      case 'ST':
+        return this.openTransaction(seg, d);
+      case 'SE':
+        return this.closeTransaction(seg);
+      case 'GE':
+        return this.closeGroup(seg);
+      case 'IEA':
+        return this.closeInterchange(seg);
     }
     if (this.tx) {
       this.tx.segments.push(seg);
@@ -195,7 +242,14 @@ export class EnvelopeReader {
     this.abandonTransaction(st);
     const errors = missingElements(st, [1, 2]);
     if (!this.group && !this.bare) {
-      errors.push(new X12SyntaxError({ code: 'envelope', segmentIndex: st.index, segmentId: 'ST', reason: 'transaction set outside a functional group (no GS before it)' }));
+      errors.push(
+        new X12SyntaxError({
+          code: 'envelope',
+          segmentIndex: st.index,
+          segmentId: 'ST',
+          reason: 'transaction set outside a functional group (no GS before it)',
+        }),
+      );
     }
     if (this.group) this.group.sets++;
     this.tx = { st, segments: [st], errors, delimiters: d, rejected: this.group?.rejected ?? false };
@@ -210,10 +264,14 @@ export class EnvelopeReader {
     if (this.controlTotals) {
       const count = tx.segments.length;
       if (!isCount(value(se, 1), count)) {
-        tx.errors.push(this.error('control-total', se, `SE01 says ${value(se, 1) || 'nothing'}, the transaction has ${count} segments (ST..SE)`, 1));
+        tx.errors.push(
+          this.error('control-total', se, `SE01 says ${value(se, 1) || 'nothing'}, the transaction has ${count} segments (ST..SE)`, 1),
+        );
       }
       if (value(se, 2) !== value(tx.st, 2)) {
-        tx.errors.push(this.error('control-total', se, `SE02 ${value(se, 2)} does not match ST02 ${value(tx.st, 2)} (segment ${tx.st.index})`, 2));
+        tx.errors.push(
+          this.error('control-total', se, `SE02 ${value(se, 2)} does not match ST02 ${value(tx.st, 2)} (segment ${tx.st.index})`, 2),
+        );
       }
     }
     if (tx.errors.length > 0) {
@@ -279,11 +337,14 @@ export class EnvelopeReader {
     if (this.fixedWidthIsa) {
       ISA_WIDTHS.forEach((width, i) => {
         const found = isa.elements[i + 1].length;
-        if (found !== width) problems.push(this.error('envelope', isa, `ISA${pad2(i + 1)} must be ${width} characters wide, found ${found}`, i + 1));
+        if (found !== width)
+          problems.push(this.error('envelope', isa, `ISA${pad2(i + 1)} must be ${width} characters wide, found ${found}`, i + 1));
       });
       if (problems.length > 0) return problems;
-      if (!/^\d{9}$/.test(value(isa, 13))) problems.push(this.error('envelope', isa, `control number "${value(isa, 13)}" is not nine digits`, 13));
-      if (!['P', 'T', 'I'].includes(value(isa, 15))) problems.push(this.error('envelope', isa, `usage indicator "${value(isa, 15)}" is not P, T or I`, 15));
+      if (!/^\d{9}$/.test(value(isa, 13)))
+        problems.push(this.error('envelope', isa, `control number "${value(isa, 13)}" is not nine digits`, 13));
+      if (!['P', 'T', 'I'].includes(value(isa, 15)))
+        problems.push(this.error('envelope', isa, `usage indicator "${value(isa, 15)}" is not P, T or I`, 15));
     } else if (value(isa, 13).trim() === '') {
       problems.push(this.error('missing-element', isa, 'required element is missing', 13));
     }
@@ -304,7 +365,13 @@ function missingElements(seg: Segment, positions: readonly number[]): X12SyntaxE
 }
 
 function missing(seg: Segment, n: number): X12SyntaxError {
-  return new X12SyntaxError({ code: 'missing-element', segmentIndex: seg.index, segmentId: seg.id, element: n, reason: 'required element is missing' });
+  return new X12SyntaxError({
+    code: 'missing-element',
+    segmentIndex: seg.index,
+    segmentId: seg.id,
+    element: n,
+    reason: 'required element is missing',
+  });
 }
 
 function isEmpty(v: string | undefined): boolean {

@@ -39,16 +39,24 @@ export function writeInterchange(
 ): string {
   const d = writeDelimiters(args.delimiters);
   const { control, now } = args;
-  for (const [field, n] of [['control.interchangeControlNumber', control.interchangeControlNumber], ['control.groupControlNumber', control.groupControlNumber]] as const) {
-    if (!Number.isInteger(n) || n < 1 || n > 999_999_999) throw new X12GenerationError(undefined, field, `must be an integer from 1 to 999999999 (got ${n})`);
+  for (const [field, n] of [
+    ['control.interchangeControlNumber', control.interchangeControlNumber],
+    ['control.groupControlNumber', control.groupControlNumber],
+  ] as const) {
+    if (!Number.isInteger(n) || n < 1 || n > 999_999_999)
+      throw new X12GenerationError(undefined, field, `must be an integer from 1 to 999999999 (got ${n})`);
   }
   if (!/^[0-9A-Za-z]{4,9}$/.test(control.transactionControlNumber)) {
     throw new X12GenerationError(undefined, 'control.transactionControlNumber', 'must be 4 to 9 letters or digits');
   }
   if (!/^([01]\d|2[0-3])[0-5]\d$/.test(now.time)) throw new X12GenerationError(undefined, 'now.time', 'must be HHMM');
   const date = d8(now.date);
-  for (const [name, p] of [['sender', args.sender], ['receiver', args.receiver]] as const) {
-    if (!/^[0-9A-Z]{2}$/.test(p.qualifier)) throw new X12GenerationError(undefined, `${name}.qualifier`, 'must be a 2-character id qualifier');
+  for (const [name, p] of [
+    ['sender', args.sender],
+    ['receiver', args.receiver],
+  ] as const) {
+    if (!/^[0-9A-Z]{2}$/.test(p.qualifier))
+      throw new X12GenerationError(undefined, `${name}.qualifier`, 'must be a 2-character id qualifier');
     if (p.id.length < 1 || p.id.length > 15) throw new X12GenerationError(undefined, `${name}.id`, 'must be 1 to 15 characters');
   }
   const isa13 = String(control.interchangeControlNumber).padStart(9, '0');
@@ -60,8 +68,25 @@ export function writeInterchange(
   tx.segment('SE', String(tx.count + 1), st02);
 
   const group = new SegmentWriter(d);
-  group.segment('GS', args.functionalId, args.sender.id, args.receiver.id, date, now.time, String(control.groupControlNumber), 'X', args.implementation);
-  const isa = isaSegment(d, { sender: args.sender, receiver: args.receiver, date, time: now.time, controlNumber: control.interchangeControlNumber, usage: args.usage ?? 'P' });
+  group.segment(
+    'GS',
+    args.functionalId,
+    args.sender.id,
+    args.receiver.id,
+    date,
+    now.time,
+    String(control.groupControlNumber),
+    'X',
+    args.implementation,
+  );
+  const isa = isaSegment(d, {
+    sender: args.sender,
+    receiver: args.receiver,
+    date,
+    time: now.time,
+    controlNumber: control.interchangeControlNumber,
+    usage: args.usage ?? 'P',
+  });
   const trailer = new SegmentWriter(d);
   trailer.segment('GE', '1', String(control.groupControlNumber));
   trailer.segment('IEA', '1', isa13);
@@ -76,6 +101,23 @@ export function isaSegment(
   d: Required<Delimiters>,
   isa: { sender: EnvelopeParty; receiver: EnvelopeParty; date: string; time: string; controlNumber: number; usage: string },
 ): string {
-  return ['ISA', '00', ' '.repeat(10), '00', ' '.repeat(10), isa.sender.qualifier, isa.sender.id.padEnd(15), isa.receiver.qualifier, isa.receiver.id.padEnd(15),
-    isa.date.slice(2), isa.time, d.repetition, '00501', String(isa.controlNumber).padStart(9, '0'), '0', isa.usage, d.component].join(d.element);
+  return [
+    'ISA',
+    '00',
+    ' '.repeat(10),
+    '00',
+    ' '.repeat(10),
+    isa.sender.qualifier,
+    isa.sender.id.padEnd(15),
+    isa.receiver.qualifier,
+    isa.receiver.id.padEnd(15),
+    isa.date.slice(2),
+    isa.time,
+    d.repetition,
+    '00501',
+    String(isa.controlNumber).padStart(9, '0'),
+    '0',
+    isa.usage,
+    d.component,
+  ].join(d.element);
 }

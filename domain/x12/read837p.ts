@@ -75,7 +75,12 @@ export function parse837P(t: Transaction): Claim837[] {
 export function read837P(t: Transaction): Read837P {
   if (t.setId !== '837') {
     const s = t.segments[0];
-    throw new X12SyntaxError({ code: 'structure', segmentIndex: s?.index ?? 0, segmentId: s?.id ?? 'ST', reason: `transaction set ${t.setId} is not an 837` });
+    throw new X12SyntaxError({
+      code: 'structure',
+      segmentIndex: s?.index ?? 0,
+      segmentId: s?.id ?? 'ST',
+      reason: `transaction set ${t.setId} is not an 837`,
+    });
   }
   return new Reader837P(t).read();
 }
@@ -142,7 +147,11 @@ class Reader837P {
       if (value.includes(declared)) return declared;
       const used = /^[A-Z0-9]{2,3}([^A-Za-z0-9 ])/.exec(value)?.[1];
       if (used && used !== this.t.delimiters.element && used !== this.t.delimiters.repetition) {
-        this.warn('INVALID', s, `composites use '${used}' although the interchange declares '${declared}' as component separator; read with '${used}'`);
+        this.warn(
+          'INVALID',
+          s,
+          `composites use '${used}' although the interchange declares '${declared}' as component separator; read with '${used}'`,
+        );
         return used;
       }
     }
@@ -177,7 +186,11 @@ class Reader837P {
     const v = this.el(s, i);
     const cents = parseCents(v);
     if (cents === undefined) {
-      this.warn(v === '' ? 'MISSING' : 'INVALID', s, `${what} ${v === '' ? 'is missing' : `${JSON.stringify(v)} is not an amount`}; read as 0`);
+      this.warn(
+        v === '' ? 'MISSING' : 'INVALID',
+        s,
+        `${what} ${v === '' ? 'is missing' : `${JSON.stringify(v)} is not an amount`}; read as 0`,
+      );
       return 0;
     }
     return cents;
@@ -214,7 +227,8 @@ class Reader837P {
     const rec: HlRecord = { id: this.el(s, 1), level: this.el(s, 3), childCode: this.el(s, 4), segment: s };
     const parent = this.el(s, 2);
     const expected = String(this.hls.length + 1);
-    if (rec.id !== expected) this.warn('HL_NUMBERING', s, `HL01 is ${rec.id || 'empty'} where ${expected} was expected (HL numbers run 1, 2, 3... in file order)`);
+    if (rec.id !== expected)
+      this.warn('HL_NUMBERING', s, `HL01 is ${rec.id || 'empty'} where ${expected} was expected (HL numbers run 1, 2, 3... in file order)`);
     const prev = this.hls[this.hls.length - 1];
     if (prev) this.checkChildCode(prev, parent === prev.id && parent !== '');
     this.hls.push(rec);
@@ -225,7 +239,12 @@ class Reader837P {
     } else if (parentLevel) {
       const p = this.openHl.get(parentLevel);
       if (!p) this.warn('HL_LEVEL', s, `HL level ${rec.level} without an enclosing level ${parentLevel}`);
-      else if (parent !== p.id) this.warn('HL_PARENT', s, `HL ${rec.id} (level ${rec.level}) names parent ${parent || 'none'}, but the enclosing level ${parentLevel} is HL ${p.id}`);
+      else if (parent !== p.id)
+        this.warn(
+          'HL_PARENT',
+          s,
+          `HL ${rec.id} (level ${rec.level}) names parent ${parent || 'none'}, but the enclosing level ${parentLevel} is HL ${p.id}`,
+        );
     } else {
       this.warn('HL_LEVEL', s, `HL level ${rec.level || 'empty'} is not one of 20, 22, 23; its segments are read into the enclosing level`);
       return;
@@ -252,8 +271,10 @@ class Reader837P {
   }
 
   private checkChildCode(prev: HlRecord, hasChild: boolean): void {
-    if (prev.childCode === '1' && !hasChild) this.warn('HL_CHILD_CODE', prev.segment, `HL ${prev.id} says it has child levels (HL04 = 1) but the next HL is not its child`);
-    if (prev.childCode === '0' && hasChild) this.warn('HL_CHILD_CODE', prev.segment, `HL ${prev.id} says it has no child levels (HL04 = 0) but the next HL is its child`);
+    if (prev.childCode === '1' && !hasChild)
+      this.warn('HL_CHILD_CODE', prev.segment, `HL ${prev.id} says it has child levels (HL04 = 1) but the next HL is not its child`);
+    if (prev.childCode === '0' && hasChild)
+      this.warn('HL_CHILD_CODE', prev.segment, `HL ${prev.id} says it has no child levels (HL04 = 0) but the next HL is its child`);
   }
 
   private checkLastHl(): void {
@@ -376,7 +397,12 @@ class Reader837P {
 
   private clm(s: Segment): void {
     if (!this.provider || !this.subscriber || !this.payer) {
-      throw new X12SyntaxError({ code: 'structure', segmentIndex: s.index, segmentId: s.id, reason: 'claim (CLM) outside a billing provider and subscriber level (HL 20, 22)' });
+      throw new X12SyntaxError({
+        code: 'structure',
+        segmentIndex: s.index,
+        segmentId: s.id,
+        reason: 'claim (CLM) outside a billing provider and subscriber level (HL 20, 22)',
+      });
     }
     const facility = this.comps(s, 5);
     const details: ClaimDetails = {
@@ -441,7 +467,8 @@ class Reader837P {
       case 'claim':
         if (s.id === 'REF' && this.el(s, 1) === 'F8') k.originalPayerClaimControlNumber = this.el(s, 2);
         else if (s.id === 'HI') this.hi(s, open);
-        else if (s.id === 'PRV' && this.entity === '82' && k.renderingProvider && this.el(s, 1) === 'PE') k.renderingProvider.taxonomy = this.el(s, 3);
+        else if (s.id === 'PRV' && this.entity === '82' && k.renderingProvider && this.el(s, 1) === 'PE')
+          k.renderingProvider.taxonomy = this.el(s, 3);
         return;
       case 'otherPayer': {
         const o = this.other as OtherPayer;
@@ -449,8 +476,8 @@ class Reader837P {
         else if (s.id === 'AMT' && this.el(s, 1) === 'D') {
           o.paidCents = this.amount(s, 2, 'AMT*D payer paid amount');
           this.paidGiven.add(o);
-        }
-        else if (s.id === 'DTP' && this.el(s, 1) === '573' && this.entity === 'PR') o.adjudicationDate = this.date(s, 3, 'adjudication date');
+        } else if (s.id === 'DTP' && this.el(s, 1) === '573' && this.entity === 'PR')
+          o.adjudicationDate = this.date(s, 3, 'adjudication date');
         return;
       }
       case 'line':
@@ -484,7 +511,8 @@ class Reader837P {
       }
       if (!qualifier || !code || !/^A?B[KF]$/.test(qualifier)) continue;
       const system = qualifier.startsWith('A') ? 'ICD-10-CM' : 'ICD-9-CM';
-      if (system === 'ICD-9-CM' && !open.system) this.warn('ICD9', s, 'diagnoses are ICD-9-CM (BK/BF); read as such, but claims are sent as ICD-10-CM only');
+      if (system === 'ICD-9-CM' && !open.system)
+        this.warn('ICD9', s, 'diagnoses are ICD-9-CM (BK/BF); read as such, but claims are sent as ICD-10-CM only');
       open.system ??= system;
       if (k.diagnoses.length >= 12) {
         this.warn('INVALID', s, `more than 12 diagnoses; ${code} ignored`);
@@ -505,7 +533,8 @@ class Reader837P {
     if (unit === 'MJ') line.unitOfMeasure = 'MJ';
     else if (unit !== 'UN') this.warn('INVALID', s, `unit of measure ${unit || 'empty'} is not UN or MJ; read as UN`);
     line.units = Number(this.el(s, 4));
-    if (!Number.isFinite(line.units) || line.units <= 0) this.warn('INVALID', s, `units ${JSON.stringify(this.el(s, 4))} is not a positive number`);
+    if (!Number.isFinite(line.units) || line.units <= 0)
+      this.warn('INVALID', s, `units ${JSON.stringify(this.el(s, 4))} is not a positive number`);
     // NaN would reach JSON as null and arithmetic as NaN: unreadable units count as none, with the warning above.
     if (!Number.isFinite(line.units)) line.units = 0;
     if (this.el(s, 5)) line.placeOfService = this.el(s, 5);
@@ -529,7 +558,12 @@ class Reader837P {
   }
 
   private svd(s: Segment): void {
-    this.adjudication = { payerId: this.el(s, 1), paidCents: this.amount(s, 2, 'SVD02 paid amount'), adjustments: [], adjudicationDate: '' };
+    this.adjudication = {
+      payerId: this.el(s, 1),
+      paidCents: this.amount(s, 2, 'SVD02 paid amount'),
+      adjustments: [],
+      adjudicationDate: '',
+    };
     (this.line!.adjudications ??= []).push(this.adjudication);
     this.zone = 'lineAdjudication';
   }
@@ -571,12 +605,23 @@ class Reader837P {
       ['payer id (2010BB NM109)', c.payer.id],
       ['claim filing indicator (SBR09)', c.subscriber.claimFilingIndicator],
     ];
-    for (const [what, value] of required) if (!value) this.warn('MISSING', open.segment, `claim ${k.patientControlNumber}: ${what} is missing`);
+    for (const [what, value] of required)
+      if (!value) this.warn('MISSING', open.segment, `claim ${k.patientControlNumber}: ${what} is missing`);
     for (const o of k.otherPayers ?? []) {
-      if (!this.paidGiven.has(o)) this.warn('MISSING', open.segment, `claim ${k.patientControlNumber}: other payer ${o.payer.id || o.payer.name} has no paid amount (AMT*D); read as 0`);
+      if (!this.paidGiven.has(o))
+        this.warn(
+          'MISSING',
+          open.segment,
+          `claim ${k.patientControlNumber}: other payer ${o.payer.id || o.payer.name} has no paid amount (AMT*D); read as 0`,
+        );
     }
     const sum = k.lines.reduce((s, l) => s + l.chargeCents, 0);
-    if (sum !== k.totalChargeCents) this.warn('CHARGE_MISMATCH', open.segment, `claim ${k.patientControlNumber}: CLM02 is ${formatX12Amount(k.totalChargeCents)} but the lines add up to ${formatX12Amount(sum)}`);
+    if (sum !== k.totalChargeCents)
+      this.warn(
+        'CHARGE_MISMATCH',
+        open.segment,
+        `claim ${k.patientControlNumber}: CLM02 is ${formatX12Amount(k.totalChargeCents)} but the lines add up to ${formatX12Amount(sum)}`,
+      );
     return c;
   }
 }

@@ -3,8 +3,15 @@ import fs from 'node:fs';
 import { FIXTURES_DIR } from '../../test/fixtures';
 import { describe, expect, it } from 'vitest';
 import {
-  components, detectDelimiters, readSegments, readSegmentsStream, readTransactions, readTransactionsStream,
-  X12SyntaxError, type ReadResult, type Segment,
+  components,
+  detectDelimiters,
+  readSegments,
+  readSegmentsStream,
+  readTransactions,
+  readTransactionsStream,
+  X12SyntaxError,
+  type ReadResult,
+  type Segment,
 } from './reader';
 
 const ROOT = `${FIXTURES_DIR}/x12/`;
@@ -19,9 +26,19 @@ function interchange(sets: string[][], { isa13 = '000000001', gs06 = '1' } = {})
     const segs = [`ST*835*${st}`, ...lines];
     return [...segs, `SE*${segs.length + 1}*${st}`].join('~');
   });
-  return [isa, `GS*HP*SENDER*RECEIVER*20240101*1200*${gs06}*X*005010X221A1`, ...body, `GE*${sets.length}*${gs06}`, `IEA*1*${isa13}`].join('~') + '~\n';
+  return (
+    [isa, `GS*HP*SENDER*RECEIVER*20240101*1200*${gs06}*X*005010X221A1`, ...body, `GE*${sets.length}*${gs06}`, `IEA*1*${isa13}`].join('~') +
+    '~\n'
+  );
 }
-const TINY_835 = ['BPR*I*10*C*CHK************20240101', 'TRN*1*T1*1999999999', 'N1*PR*PAYER', 'N1*PE*CLINIC*XX*1234567893', 'LX*1', 'CLP*A1*1*10*10**12*ICN1'];
+const TINY_835 = [
+  'BPR*I*10*C*CHK************20240101',
+  'TRN*1*T1*1999999999',
+  'N1*PR*PAYER',
+  'N1*PE*CLINIC*XX*1234567893',
+  'LX*1',
+  'CLP*A1*1*10*10**12*ICN1',
+];
 
 async function* chunked(text: string, size: number, asBytes = true): AsyncGenerator<string | Uint8Array> {
   const data = asBytes ? Buffer.from(text, 'utf8') : text;
@@ -37,7 +54,10 @@ async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
 describe('detectDelimiters', () => {
   it.each([
     ['835/linuxforhealth-x12__managed-care.835', { element: '*', component: ':', repetition: '^', segment: '~' }],
-    ['835/keironstoddart-edi-835-parser__united_healthcare_legacy_sample.txt', { element: '*', component: '>', repetition: '^', segment: '~' }],
+    [
+      '835/keironstoddart-edi-835-parser__united_healthcare_legacy_sample.txt',
+      { element: '*', component: '>', repetition: '^', segment: '~' },
+    ],
     ['277ca/imsweb-x12-parser__x12_277CA_rejected.txt', { element: '*', component: '|', repetition: '^', segment: '~' }],
     ['999/imsweb-x12-parser__x12_999_rejected.txt', { element: '*', component: '|', repetition: '^', segment: '~' }],
     ['835/tastypackets-x12-parser__multi-line-not-delimited.edi', { element: '*', component: ':', repetition: '^', segment: '\n' }],
@@ -54,7 +74,11 @@ describe('detectDelimiters', () => {
   });
 
   it('takes the component separator of a bare ST..SE file from a composite that shows it', () => {
-    expect(detectDelimiters('ST*835*1~BPR*I*1*C*CHK~CLP*A*1*1*1~SVC*HC>99213*1*1~SE*5*1~')).toEqual({ element: '*', component: '>', segment: '~' });
+    expect(detectDelimiters('ST*835*1~BPR*I*1*C*CHK~CLP*A*1*1*1~SVC*HC>99213*1*1~SE*5*1~')).toEqual({
+      element: '*',
+      component: '>',
+      segment: '~',
+    });
     expect(detectDelimiters('ST|277|1\nSTC|A1^20|20240101\nSE|3|1\n')).toEqual({ element: '|', component: '^', segment: '\n' });
   });
 
@@ -117,7 +141,14 @@ describe('readTransactions', () => {
       setId: '835',
       controlNumber: '1740',
       implementation: '005010X221A1',
-      interchange: { senderId: 'EMEDNYBAT', receiverId: 'ETIN', controlNumber: '006000600', date: '2010-01-01', time: '1000', usageIndicator: 'T' },
+      interchange: {
+        senderId: 'EMEDNYBAT',
+        receiverId: 'ETIN',
+        controlNumber: '006000600',
+        date: '2010-01-01',
+        time: '1000',
+        usageIndicator: 'T',
+      },
       group: { functionalId: 'HP', controlNumber: '6000600', version: '005010X221A1', senderCode: 'EMEDNYBAT', receiverCode: 'ETIN' },
     });
     expect(transactions[0].segments[0].id).toBe('ST');
@@ -151,7 +182,10 @@ describe('readTransactions', () => {
     const { transactions, errors } = readTransactions(text);
     expect(transactions).toHaveLength(1); // already verified at its SE
     expect(errors.map((e) => [e.segmentId, e.element, e.code])).toEqual([
-      ['GE', 1, 'control-total'], ['GE', 2, 'control-total'], ['IEA', 1, 'control-total'], ['IEA', 2, 'control-total'],
+      ['GE', 1, 'control-total'],
+      ['GE', 2, 'control-total'],
+      ['IEA', 1, 'control-total'],
+      ['IEA', 2, 'control-total'],
     ]);
   });
 

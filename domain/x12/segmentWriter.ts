@@ -81,7 +81,13 @@ export class SegmentWriter {
     const bad = unwritableCharacter(v, this.d);
     if (bad) {
       const field = `${id}${String(n).padStart(2, '0')}`;
-      throw new X12GenerationError(undefined, field, bad.delimiter ? `contains the delimiter '${bad.ch}', which X12 cannot escape` : 'contains a character outside the X12 character set');
+      throw new X12GenerationError(
+        undefined,
+        field,
+        bad.delimiter
+          ? `contains the delimiter '${bad.ch}', which X12 cannot escape`
+          : 'contains a character outside the X12 character set',
+      );
     }
     return v;
   }

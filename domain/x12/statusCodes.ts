@@ -104,7 +104,7 @@ export function categoryOutcome(category: string): StatusOutcome {
 export function describeStatus(category: string, code: string, entity?: string): string {
   const what = STATUS_CATEGORIES[category]?.text ?? (category.startsWith('R') ? 'payer requests more information' : `category ${category}`);
   const about = STATUS_CODES[code] ?? (code ? `status ${code}` : '');
-  const whose = entity ? ENTITIES[entity] ?? `entity ${entity}` : undefined;
+  const whose = entity ? (ENTITIES[entity] ?? `entity ${entity}`) : undefined;
   if (!about) return what;
   return whose ? `${what}: ${about} (${whose})` : `${what}: ${about}`;
 }

@@ -24,7 +24,14 @@ export function structureError(seg: Segment, reason: string): X12SyntaxError {
 
 export function required(seg: Segment, n: number): string {
   const v = opt(seg, n);
-  if (v === undefined) throw new X12SyntaxError({ code: 'missing-element', segmentIndex: seg.index, segmentId: seg.id, element: n, reason: 'required element is missing' });
+  if (v === undefined)
+    throw new X12SyntaxError({
+      code: 'missing-element',
+      segmentIndex: seg.index,
+      segmentId: seg.id,
+      element: n,
+      reason: 'required element is missing',
+    });
   return v;
 }
 

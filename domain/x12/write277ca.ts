@@ -68,7 +68,18 @@ export function write277CA(input: Ack277CAInput): string {
     input.claims.forEach((c, i) => {
       w.segment('HL', String(4 + i), '3', 'PT');
       if (c.patient) {
-        w.segment('NM1', 'QC', '1', c.patient.last, c.patient.first ?? '', '', '', '', c.patient.memberId ? 'MI' : '', c.patient.memberId ?? '');
+        w.segment(
+          'NM1',
+          'QC',
+          '1',
+          c.patient.last,
+          c.patient.first ?? '',
+          '',
+          '',
+          '',
+          c.patient.memberId ? 'MI' : '',
+          c.patient.memberId ?? '',
+        );
       }
       w.segment('TRN', '2', c.claimId);
       const ok = ACCEPTED.has(c.status.category);

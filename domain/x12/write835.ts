@@ -90,7 +90,25 @@ export function write835(input: Remittance835Input): string {
   return writeInterchange({ ...input, functionalId: 'HP', implementation: IMPLEMENTATION_835, setId: '835' }, (w) => {
     const p = input.payment;
     const handling = p.handling ?? (p.method === 'NON' ? 'H' : 'I');
-    const bpr = ['BPR', handling, formatX12Amount(p.amountCents), 'C', p.method, p.method === 'ACH' ? 'CCP' : '', '', '', '', '', '', '', '', '', '', '', d8(p.date)];
+    const bpr = [
+      'BPR',
+      handling,
+      formatX12Amount(p.amountCents),
+      'C',
+      p.method,
+      p.method === 'ACH' ? 'CCP' : '',
+      '',
+      '',
+      '',
+      '',
+      '',
+      '',
+      '',
+      '',
+      '',
+      '',
+      d8(p.date),
+    ];
     w.segment(bpr[0], ...bpr.slice(1));
     w.segment('TRN', '1', input.traceNumber, input.originatorId);
     if (input.productionDate) w.segment('DTM', '405', d8(input.productionDate));
@@ -101,13 +119,31 @@ export function write835(input: Remittance835Input): string {
     input.claims.forEach((c, i) => {
       w.segment('LX', String(i + 1));
       w.segment(
-        'CLP', c.claimId, c.status, formatX12Amount(c.chargeCents), formatX12Amount(c.paidCents),
+        'CLP',
+        c.claimId,
+        c.status,
+        formatX12Amount(c.chargeCents),
+        formatX12Amount(c.paidCents),
         c.patientRespCents === undefined ? '' : formatX12Amount(c.patientRespCents),
-        c.filingIndicator ?? 'CI', c.payerClaimControlNo ?? '', c.facilityType ?? '11', c.frequency ?? '',
+        c.filingIndicator ?? 'CI',
+        c.payerClaimControlNo ?? '',
+        c.facilityType ?? '11',
+        c.frequency ?? '',
       );
       writeCas(w, c.adjustments ?? []);
       if (c.patient) {
-        w.segment('NM1', 'QC', '1', c.patient.last, c.patient.first ?? '', '', '', '', c.patient.memberId ? 'MI' : '', c.patient.memberId ?? '');
+        w.segment(
+          'NM1',
+          'QC',
+          '1',
+          c.patient.last,
+          c.patient.first ?? '',
+          '',
+          '',
+          '',
+          c.patient.memberId ? 'MI' : '',
+          c.patient.memberId ?? '',
+        );
       }
       if (c.remarks?.length) w.segment('MOA', '', '', ...c.remarks.slice(0, 5));
       for (const r of c.references ?? []) w.segment('REF', r.qualifier, r.value);
@@ -115,7 +151,14 @@ export function write835(input: Remittance835Input): string {
       if (c.statementTo ?? c.statementFrom) w.segment('DTM', '233', d8((c.statementTo ?? c.statementFrom) as string));
       for (const l of c.lines) {
         const composite = ['HC', l.procedureCode, ...(l.modifiers ?? []).slice(0, 4)];
-        w.segment('SVC', composite, formatX12Amount(l.chargeCents), formatX12Amount(l.paidCents), '', l.units === undefined || l.units === 1 ? '' : String(l.units));
+        w.segment(
+          'SVC',
+          composite,
+          formatX12Amount(l.chargeCents),
+          formatX12Amount(l.paidCents),
+          '',
+          l.units === undefined || l.units === 1 ? '' : String(l.units),
+        );
         if (l.serviceDate) w.segment('DTM', '472', d8(l.serviceDate));
         writeCas(w, l.adjustments);
         if (l.controlNumber) w.segment('REF', '6R', l.controlNumber);
@@ -125,7 +168,9 @@ export function write835(input: Remittance835Input): string {
     for (const plb of input.providerAdjustments ?? []) {
       // Six (reason:reference, amount) pairs per PLB.
       for (let i = 0; i < plb.adjustments.length; i += 6) {
-        const pairs = plb.adjustments.slice(i, i + 6).flatMap((a) => [a.reference ? [a.reason, a.reference] : a.reason, formatX12Amount(a.amountCents)]);
+        const pairs = plb.adjustments
+          .slice(i, i + 6)
+          .flatMap((a) => [a.reference ? [a.reason, a.reference] : a.reason, formatX12Amount(a.amountCents)]);
         w.segment('PLB', plb.providerId, d8(plb.fiscalPeriodDate), ...pairs);
       }
     }
@@ -138,7 +183,9 @@ function writeCas(w: SegmentWriter, list: Adjustment835Input[]): void {
   for (const a of list) byGroup.set(a.group, [...(byGroup.get(a.group) ?? []), a]);
   for (const [group, adjustments] of byGroup) {
     for (let i = 0; i < adjustments.length; i += 6) {
-      const triplets = adjustments.slice(i, i + 6).flatMap((a) => [a.reason, formatX12Amount(a.amountCents), a.quantity === undefined ? '' : String(a.quantity)]);
+      const triplets = adjustments
+        .slice(i, i + 6)
+        .flatMap((a) => [a.reason, formatX12Amount(a.amountCents), a.quantity === undefined ? '' : String(a.quantity)]);
       w.segment('CAS', group, ...triplets);
     }
   }

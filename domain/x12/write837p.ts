@@ -139,7 +139,11 @@ function resolveDelimiters(given: Delimiters | undefined): Required<Delimiters> 
   const chars = [d.element, d.component, d.repetition, d.segment];
   for (const [name, ch] of Object.entries(d)) {
     if (typeof ch !== 'string' || ch.length !== 1 || /[A-Za-z0-9 ]/.test(ch)) {
-      throw new X12GenerationError(undefined, `delimiters.${name}`, `must be one character that is not a letter, digit or space (got ${JSON.stringify(ch)})`);
+      throw new X12GenerationError(
+        undefined,
+        `delimiters.${name}`,
+        `must be one character that is not a letter, digit or space (got ${JSON.stringify(ch)})`,
+      );
     }
   }
   if (new Set(chars).size !== chars.length) throw new X12GenerationError(undefined, 'delimiters', 'must be four different characters');
@@ -159,7 +163,9 @@ function stableKey(value: unknown, cache: Map<object, string>): string {
   if (Array.isArray(value)) key = `[${value.map((v) => stableKey(v, cache)).join(',')}]`;
   else {
     const o = value as Record<string, unknown>;
-    const keys = Object.keys(o).filter((k) => o[k] !== undefined).sort();
+    const keys = Object.keys(o)
+      .filter((k) => o[k] !== undefined)
+      .sort();
     key = `{${keys.map((k) => `${k}:${stableKey(o[k], cache)}`).join(',')}}`;
   }
   cache.set(value, key);
@@ -238,8 +244,10 @@ export function generate837P(batch: Batch837P): string {
     if (ids.has(f.claimId)) f.fail('claim.patientControlNumber', 'appears on two claims of the batch');
     ids.add(f.claimId);
     // 1000A/1000B appear once per transaction, so every claim must agree on them.
-    if (stableKey(c.submitter, keys) !== stableKey(first.submitter, keys)) f.fail('submitter', 'differs from the first claim of the batch; one file has one submitter');
-    if (stableKey(c.receiver, keys) !== stableKey(first.receiver, keys)) f.fail('receiver', 'differs from the first claim of the batch; one file has one receiver');
+    if (stableKey(c.submitter, keys) !== stableKey(first.submitter, keys))
+      f.fail('submitter', 'differs from the first claim of the batch; one file has one submitter');
+    if (stableKey(c.receiver, keys) !== stableKey(first.receiver, keys))
+      f.fail('receiver', 'differs from the first claim of the batch; one file has one receiver');
     validateClaim(f, c);
   }
   f.claimId = undefined;
@@ -249,7 +257,18 @@ export function generate837P(batch: Batch837P): string {
   w.segment('ST', '837', st, IMPLEMENTATION_837P);
   w.segment('BHT', '0019', '00', st, f.date(batch.now.date, 'now.date'), batch.now.time, 'CH');
   writeSubmitter(w, f, first.submitter);
-  w.segment('NM1', '40', '2', f.req(first.receiver.name, 'receiver.name', NAME), '', '', '', '', '46', f.req(first.receiver.id, 'receiver.id'));
+  w.segment(
+    'NM1',
+    '40',
+    '2',
+    f.req(first.receiver.name, 'receiver.name', NAME),
+    '',
+    '',
+    '',
+    '',
+    '46',
+    f.req(first.receiver.id, 'receiver.id'),
+  );
 
   let hl = 0;
   for (const provider of groupClaims(batch.claims, keys)) {
@@ -281,10 +300,16 @@ export function generate837P(batch: Batch837P): string {
 /** ISA and GS; returns the checked ST02. */
 function writeEnvelopeHeader(w: SegmentWriter, f: Fields, batch: Batch837P, d: Required<Delimiters>): string {
   const { control, now } = batch;
-  for (const [field, n] of [['control.interchangeControlNumber', control.interchangeControlNumber], ['control.groupControlNumber', control.groupControlNumber]] as const) {
+  for (const [field, n] of [
+    ['control.interchangeControlNumber', control.interchangeControlNumber],
+    ['control.groupControlNumber', control.groupControlNumber],
+  ] as const) {
     if (!Number.isInteger(n) || n < 1 || n > 999_999_999) f.fail(field, `must be an integer from 1 to 999999999 (got ${n})`);
   }
-  const st = f.req(control.transactionControlNumber, 'control.transactionControlNumber', { pattern: /^[0-9A-Za-z]{4,9}$/, expected: '4 to 9 letters or digits' });
+  const st = f.req(control.transactionControlNumber, 'control.transactionControlNumber', {
+    pattern: /^[0-9A-Za-z]{4,9}$/,
+    expected: '4 to 9 letters or digits',
+  });
   const date = f.date(now.date, 'now.date');
   const time = f.req(now.time, 'now.time', { pattern: /^([01]\d|2[0-3])[0-5]\d$/, expected: 'HHMM' });
   if (batch.usage !== 'T' && batch.usage !== 'P') f.fail('usage', `must be T (test) or P (production), got ${JSON.stringify(batch.usage)}`);
@@ -319,7 +344,12 @@ function personName(f: Fields, name: PersonName, path: string): [string, string,
 
 function writeAddress(w: SegmentWriter, f: Fields, a: Address, path: string, zip: Rule = ZIP): void {
   w.segment('N3', f.req(a.line1, `${path}.line1`, ADDRESS_LINE), f.opt(a.line2, `${path}.line2`, ADDRESS_LINE));
-  w.segment('N4', f.req(a.city, `${path}.city`, CITY), f.req(a.state, `${path}.state`, STATE), f.req(a.postalCode, `${path}.postalCode`, zip));
+  w.segment(
+    'N4',
+    f.req(a.city, `${path}.city`, CITY),
+    f.req(a.state, `${path}.state`, STATE),
+    f.req(a.postalCode, `${path}.postalCode`, zip),
+  );
 }
 
 function writeSubmitter(w: SegmentWriter, f: Fields, s: Submitter): void {
@@ -353,13 +383,17 @@ function writeSubscriber(w: SegmentWriter, f: Fields, c: Claim837, self: boolean
     self ? '18' : '',
     f.opt(s.groupNumber, 'subscriber.groupNumber', { max: 50 }),
     f.opt(s.groupName, 'subscriber.groupName', NAME),
-    '', '', '', '',
+    '',
+    '',
+    '',
+    '',
     f.req(s.claimFilingIndicator, 'subscriber.claimFilingIndicator', FILING),
   );
   w.segment('NM1', 'IL', ...personName(f, s.name, 'subscriber.name'), 'MI', f.req(s.memberId, 'subscriber.memberId'));
   // TR3: the patient's address and demographics are required, wherever the patient is.
   if (self && !s.address) f.fail('subscriber.address', 'is required when the subscriber is the patient');
-  if (self && (!s.birthDate || !s.sex)) f.fail('subscriber.birthDate', 'and subscriber.sex are required when the subscriber is the patient');
+  if (self && (!s.birthDate || !s.sex))
+    f.fail('subscriber.birthDate', 'and subscriber.sex are required when the subscriber is the patient');
   if (s.address) writeAddress(w, f, s.address, 'subscriber.address');
   if (s.birthDate || s.sex) {
     w.segment('DMG', 'D8', f.date(s.birthDate, 'subscriber.birthDate'), f.req(s.sex, 'subscriber.sex', SEX));
@@ -383,31 +417,40 @@ function validateClaim(f: Fields, c: Claim837): void {
   const k = c.claim ?? f.fail('claim', 'is required');
   f.req(k.patientControlNumber, 'claim.patientControlNumber', { max: 20 });
   if (k.diagnosisCodeSystem !== undefined) f.fail('claim.diagnosisCodeSystem', 'must be left out: claims are sent with ICD-10-CM only');
-  if (!Array.isArray(k.diagnoses) || k.diagnoses.length === 0 || k.diagnoses.length > 12) f.fail('claim.diagnoses', 'must hold 1 to 12 codes');
+  if (!Array.isArray(k.diagnoses) || k.diagnoses.length === 0 || k.diagnoses.length > 12)
+    f.fail('claim.diagnoses', 'must hold 1 to 12 codes');
   if (!Array.isArray(k.lines) || k.lines.length === 0 || k.lines.length > 50) f.fail('claim.lines', 'must hold 1 to 50 service lines');
   const sum = k.lines.reduce((s, l) => s + l.chargeCents, 0);
   if (sum !== k.totalChargeCents) f.fail('claim.totalChargeCents', `is ${k.totalChargeCents} but the lines add up to ${sum}`);
   const isReplacement = k.frequencyCode === '7' || k.frequencyCode === '8';
-  if (isReplacement && !k.originalPayerClaimControlNumber) f.fail('claim.originalPayerClaimControlNumber', `is required for frequency ${k.frequencyCode}`);
-  if (!isReplacement && k.originalPayerClaimControlNumber) f.fail('claim.originalPayerClaimControlNumber', 'only applies to a replacement (7) or void (8)');
+  if (isReplacement && !k.originalPayerClaimControlNumber)
+    f.fail('claim.originalPayerClaimControlNumber', `is required for frequency ${k.frequencyCode}`);
+  if (!isReplacement && k.originalPayerClaimControlNumber)
+    f.fail('claim.originalPayerClaimControlNumber', 'only applies to a replacement (7) or void (8)');
 
   k.lines.forEach((l, i) => {
     const from = l.serviceDate ?? k.dateOfService;
     // Read back, the claim's date is the earliest line date: a line before it could not round-trip.
     if (from < k.dateOfService) f.fail(`claim.lines[${i}].serviceDate`, `is before the claim's dateOfService ${k.dateOfService}`);
-    if (l.serviceDateEnd !== undefined && l.serviceDateEnd < from) f.fail(`claim.lines[${i}].serviceDateEnd`, 'is before the start of the service');
+    if (l.serviceDateEnd !== undefined && l.serviceDateEnd < from)
+      f.fail(`claim.lines[${i}].serviceDateEnd`, 'is before the start of the service');
     if (!Array.isArray(l.diagnosisPointers) || l.diagnosisPointers.length === 0 || l.diagnosisPointers.length > 4) {
       f.fail(`claim.lines[${i}].diagnosisPointers`, 'must hold 1 to 4 pointers');
     }
     for (const p of l.diagnosisPointers) {
-      if (!Number.isInteger(p) || p < 1 || p > k.diagnoses.length) f.fail(`claim.lines[${i}].diagnosisPointers`, `points to diagnosis ${p}, but the claim has ${k.diagnoses.length}`);
+      if (!Number.isInteger(p) || p < 1 || p > k.diagnoses.length)
+        f.fail(`claim.lines[${i}].diagnosisPointers`, `points to diagnosis ${p}, but the claim has ${k.diagnoses.length}`);
     }
-    if (new Set(l.diagnosisPointers).size !== l.diagnosisPointers.length) f.fail(`claim.lines[${i}].diagnosisPointers`, 'repeats a pointer');
+    if (new Set(l.diagnosisPointers).size !== l.diagnosisPointers.length)
+      f.fail(`claim.lines[${i}].diagnosisPointers`, 'repeats a pointer');
   });
 
   const others = k.otherPayers ?? [];
   if ((c.subscriber?.payerResponsibility === 'S' || c.subscriber?.payerResponsibility === 'T') && others.length === 0) {
-    f.fail('claim.otherPayers', `are required for a ${c.subscriber.payerResponsibility === 'S' ? 'secondary' : 'tertiary'} claim: the earlier payers' adjudication goes with it`);
+    f.fail(
+      'claim.otherPayers',
+      `are required for a ${c.subscriber.payerResponsibility === 'S' ? 'secondary' : 'tertiary'} claim: the earlier payers' adjudication goes with it`,
+    );
   }
   others.forEach((o, i) => {
     if (o.payerResponsibility === c.subscriber?.payerResponsibility) {
@@ -420,18 +463,26 @@ function validateClaim(f: Fields, c: Claim837): void {
     );
     const balance = k.totalChargeCents - o.paidCents - sumAdjustments(o.adjustments) - lineAdjustments;
     if (balance !== 0) {
-      f.fail(`claim.otherPayers[${i}]`, `does not balance: charge ${k.totalChargeCents} - paid ${o.paidCents} - adjustments ${sumAdjustments(o.adjustments) + lineAdjustments} leaves ${balance}`);
+      f.fail(
+        `claim.otherPayers[${i}]`,
+        `does not balance: charge ${k.totalChargeCents} - paid ${o.paidCents} - adjustments ${sumAdjustments(o.adjustments) + lineAdjustments} leaves ${balance}`,
+      );
     }
   });
   k.lines.forEach((l, i) => {
     const seen = new Set<string>();
     (l.adjudications ?? []).forEach((a, j) => {
       const path = `claim.lines[${i}].adjudications[${j}]`;
-      if (!others.some((o) => o.payer?.id === a.payerId)) f.fail(`${path}.payerId`, `${JSON.stringify(a.payerId)} is not the id of one of claim.otherPayers`);
+      if (!others.some((o) => o.payer?.id === a.payerId))
+        f.fail(`${path}.payerId`, `${JSON.stringify(a.payerId)} is not the id of one of claim.otherPayers`);
       if (seen.has(a.payerId)) f.fail(`${path}.payerId`, 'appears twice on the line');
       seen.add(a.payerId);
       const balance = l.chargeCents - a.paidCents - sumAdjustments(a.adjustments);
-      if (balance !== 0) f.fail(path, `does not balance: line charge ${l.chargeCents} - paid ${a.paidCents} - adjustments ${sumAdjustments(a.adjustments)} leaves ${balance}`);
+      if (balance !== 0)
+        f.fail(
+          path,
+          `does not balance: line charge ${l.chargeCents} - paid ${a.paidCents} - adjustments ${sumAdjustments(a.adjustments)} leaves ${balance}`,
+        );
     });
   });
 }
@@ -449,17 +500,19 @@ function writeClaim(w: SegmentWriter, f: Fields, c: Claim837): void {
     f.money(k.totalChargeCents, 'claim.totalChargeCents'),
     '',
     '',
-    [f.req(k.placeOfService, 'claim.placeOfService', POS), 'B', f.req(k.frequencyCode, 'claim.frequencyCode', { pattern: /^[178]$/, expected: '1, 7 or 8' })],
+    [
+      f.req(k.placeOfService, 'claim.placeOfService', POS),
+      'B',
+      f.req(k.frequencyCode, 'claim.frequencyCode', { pattern: /^[178]$/, expected: '1, 7 or 8' }),
+    ],
     f.req(k.providerSignature, 'claim.providerSignature', { pattern: /^[YN]$/, expected: 'Y or N' }),
     f.req(k.assignment, 'claim.assignment', { pattern: /^[ABC]$/, expected: 'A, B or C' }),
     f.req(k.benefitsAssigned, 'claim.benefitsAssigned', { pattern: /^[YNW]$/, expected: 'Y, N or W' }),
     f.req(k.releaseOfInformation, 'claim.releaseOfInformation', { pattern: /^[YI]$/, expected: 'Y or I' }),
   );
-  if (k.originalPayerClaimControlNumber) w.segment('REF', 'F8', f.req(k.originalPayerClaimControlNumber, 'claim.originalPayerClaimControlNumber', { max: 50 }));
-  w.segment(
-    'HI',
-    ...k.diagnoses.map((code, i) => [i === 0 ? 'ABK' : 'ABF', f.req(code, `claim.diagnoses[${i}]`, ICD10).replace('.', '')]),
-  );
+  if (k.originalPayerClaimControlNumber)
+    w.segment('REF', 'F8', f.req(k.originalPayerClaimControlNumber, 'claim.originalPayerClaimControlNumber', { max: 50 }));
+  w.segment('HI', ...k.diagnoses.map((code, i) => [i === 0 ? 'ABK' : 'ABF', f.req(code, `claim.diagnoses[${i}]`, ICD10).replace('.', '')]));
   const r = k.renderingProvider;
   if (r && r.npi !== c.billingProvider.npi) {
     w.segment('NM1', '82', ...nm1Name(f, r.name, 'claim.renderingProvider.name'), 'XX', f.req(r.npi, 'claim.renderingProvider.npi', NPI));
@@ -475,7 +528,11 @@ function writeOtherPayer(w: SegmentWriter, f: Fields, k: ClaimDetails, o: OtherP
     f.req(o.payerResponsibility, `${path}.payerResponsibility`, RESPONSIBILITY),
     f.req(o.relationship, `${path}.relationship`, RELATIONSHIP),
     f.opt(o.groupNumber, `${path}.groupNumber`, { max: 50 }),
-    '', '', '', '', '',
+    '',
+    '',
+    '',
+    '',
+    '',
     f.req(o.claimFilingIndicator, `${path}.claimFilingIndicator`, FILING),
   );
   writeAdjustments(w, f, o.adjustments, `${path}.adjustments`);
@@ -510,7 +567,12 @@ function procedureComposite(f: Fields, l: ServiceLine, path: string): string[] {
   if (!Array.isArray(l.modifiers) || l.modifiers.length > 4) f.fail(`${path}.modifiers`, 'must be a list of at most 4 modifiers');
   const mods = [0, 1, 2, 3].map((i) => f.opt(l.modifiers[i], `${path}.modifiers[${i}]`, MODIFIER));
   if (l.modifiers.some((m) => m === '')) f.fail(`${path}.modifiers`, 'holds an empty modifier');
-  return ['HC', f.req(l.procedureCode, `${path}.procedureCode`, PROCEDURE), ...mods, f.opt(l.description, `${path}.description`, { max: 80 })];
+  return [
+    'HC',
+    f.req(l.procedureCode, `${path}.procedureCode`, PROCEDURE),
+    ...mods,
+    f.opt(l.description, `${path}.description`, { max: 80 }),
+  ];
 }
 
 function writeLine(w: SegmentWriter, f: Fields, k: ClaimDetails, l: ServiceLine, i: number): void {
@@ -522,7 +584,9 @@ function writeLine(w: SegmentWriter, f: Fields, k: ClaimDetails, l: ServiceLine,
     'SV1',
     procedure,
     f.money(l.chargeCents, `${path}.chargeCents`),
-    l.unitOfMeasure === undefined ? 'UN' : f.req(l.unitOfMeasure, `${path}.unitOfMeasure`, { pattern: /^MJ$/, expected: 'MJ (or left out for UN)' }),
+    l.unitOfMeasure === undefined
+      ? 'UN'
+      : f.req(l.unitOfMeasure, `${path}.unitOfMeasure`, { pattern: /^MJ$/, expected: 'MJ (or left out for UN)' }),
     units,
     f.opt(l.placeOfService, `${path}.placeOfService`, POS),
     '',

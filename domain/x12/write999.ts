@@ -55,23 +55,20 @@ export function write999(input: Ack999Input): string {
   const received = input.setsReceived ?? input.sets.length;
   // A whole group accepted, none (rejected) or some (partially accepted).
   const groupStatus = received > 0 && accepted === received ? 'A' : accepted === 0 ? 'R' : 'P';
-  return writeInterchange(
-    { ...input, functionalId: 'FA', implementation: IMPLEMENTATION_999, setId: '999' },
-    (w) => {
-      w.segment('AK1', input.group.functionalId, input.group.controlNumber, input.group.version ?? '');
-      for (const set of input.sets) {
-        w.segment('AK2', set.setId, set.controlNumber, set.implementation ?? '');
-        for (const e of set.segmentErrors ?? []) {
-          w.segment('IK3', e.segmentId, String(e.position), e.loopId ?? '', e.code ?? '8');
-          for (const el of e.elementErrors ?? []) {
-            const position = el.component === undefined ? String(el.position) : [String(el.position), String(el.component)];
-            w.segment('IK4', position, el.reference ?? '', el.code, el.badValue ?? '');
-          }
+  return writeInterchange({ ...input, functionalId: 'FA', implementation: IMPLEMENTATION_999, setId: '999' }, (w) => {
+    w.segment('AK1', input.group.functionalId, input.group.controlNumber, input.group.version ?? '');
+    for (const set of input.sets) {
+      w.segment('AK2', set.setId, set.controlNumber, set.implementation ?? '');
+      for (const e of set.segmentErrors ?? []) {
+        w.segment('IK3', e.segmentId, String(e.position), e.loopId ?? '', e.code ?? '8');
+        for (const el of e.elementErrors ?? []) {
+          const position = el.component === undefined ? String(el.position) : [String(el.position), String(el.component)];
+          w.segment('IK4', position, el.reference ?? '', el.code, el.badValue ?? '');
         }
-        const codes = set.accepted ? [] : (set.errorCodes?.length ? set.errorCodes : ['5']).slice(0, 5);
-        w.segment('IK5', set.accepted ? 'A' : 'R', ...codes);
       }
-      w.segment('AK9', groupStatus, String(input.sets.length), String(received), String(accepted), ...(input.groupErrors ?? []).slice(0, 5));
-    },
-  );
+      const codes = set.accepted ? [] : (set.errorCodes?.length ? set.errorCodes : ['5']).slice(0, 5);
+      w.segment('IK5', set.accepted ? 'A' : 'R', ...codes);
+    }
+    w.segment('AK9', groupStatus, String(input.sets.length), String(received), String(accepted), ...(input.groupErrors ?? []).slice(0, 5));
+  });
 }

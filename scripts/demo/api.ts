@@ -10,7 +10,13 @@ export class DemoApi {
     private readonly tokens: ReadonlyMap<string, string>,
   ) {}
 
-  async call<T = any>(method: string, path: string, userId: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse<T>> {
+  async call<T = any>(
+    method: string,
+    path: string,
+    userId: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<ApiResponse<T>> {
     const res = await fetch(`${this.baseUrl}${path}`, {
       method,
       headers: { 'content-type': 'application/json', authorization: `Bearer ${this.tokenFor(userId)}`, ...headers },

@@ -48,7 +48,17 @@ export const DESK_USERS: Record<TaskQueueName, string> = { CODER: 'coder-1', BIL
 const ICD = /^[A-TV-Z][0-9][0-9A-Z](\.?[0-9A-Z]{1,4})?$/;
 
 export class Desk {
-  readonly stats: DeskStats = { completed: {}, stale: 0, refused: 0, fallbacks: 0, errors: 0, requests: 0, requestMs: 0, reads: 0, readMs: 0 };
+  readonly stats: DeskStats = {
+    completed: {},
+    stale: 0,
+    refused: 0,
+    fallbacks: 0,
+    errors: 0,
+    requests: 0,
+    requestMs: 0,
+    reads: 0,
+    readMs: 0,
+  };
   private readonly handled = new Set<string>();
   private readonly refusals = new Map<string, number>();
   private readonly retryAt = new Map<string, number>();
@@ -163,7 +173,9 @@ export class Desk {
       case 'SCRUB_FIX_BILLING': {
         memo.scrubFixes++;
         if (memo.scrubFixes > 3) return { action: 'VOID', note: 'Edits keep failing after three fixes; voiding for manual rework.' };
-        const dxFailures: { editId: string; field?: string }[] = (ctx.failures ?? []).filter((f: any) => String(f.editId).startsWith('DX-'));
+        const dxFailures: { editId: string; field?: string }[] = (ctx.failures ?? []).filter((f: any) =>
+          String(f.editId).startsWith('DX-'),
+        );
         if (dxFailures.length === 0) return { action: 'FIXED', note: 'Corrected per the scrubber edits.' };
         const claim = await this.claim(task.claimId);
         return { action: 'FIXED', diagnoses: fixDiagnoses(claim, dxFailures), note: 'Diagnoses recoded to billable codes.' };
@@ -191,7 +203,8 @@ export class Desk {
         return { action: 'APPEAL', note: 'Documentation supports medical necessity; appealing with the visit note.' };
       }
       case 'APPEAL_UPHELD_REVIEW':
-        if ((ctx.levelsLeft ?? 0) > 0 && ctx.appealWindowOpen !== false) return { action: 'APPEAL', note: 'Escalating to the next appeal level with additional records.' };
+        if ((ctx.levelsLeft ?? 0) > 0 && ctx.appealWindowOpen !== false)
+          return { action: 'APPEAL', note: 'Escalating to the next appeal level with additional records.' };
         return { action: 'WRITE_OFF', note: 'Appeal upheld at the last level; writing off.' };
       case 'APPEAL_DECISION_OVERDUE':
         return { action: 'KEEP_WAITING', note: 'Payer confirms the appeal is under review.' };
@@ -239,8 +252,11 @@ function currentOrSuggested(claim: any, suggestions: { code: string }[] | undefi
 /** Replaces each diagnosis a DX edit flagged with a suggestion not already on the claim, keeping positions (pointers). */
 function fixDiagnoses(claim: any, failures: { editId: string; field?: string }[]): string[] {
   const current: string[] = (claim.diagnoses ?? []).map((d: any) => d.code);
-  const suggestions = suggestionsOf(claim).map((s) => s.code).filter((c) => ICD.test(c));
-  if (current.length === 0 || failures.some((f) => f.editId === 'DX-001')) return currentOrSuggested({ ...claim, diagnoses: [] }, suggestionsOf(claim));
+  const suggestions = suggestionsOf(claim)
+    .map((s) => s.code)
+    .filter((c) => ICD.test(c));
+  if (current.length === 0 || failures.some((f) => f.editId === 'DX-001'))
+    return currentOrSuggested({ ...claim, diagnoses: [] }, suggestionsOf(claim));
   const bad = new Set<number>();
   for (const f of failures) {
     const m = /diagnoses\[(\d+)\]/.exec(f.field ?? '');

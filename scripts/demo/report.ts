@@ -16,19 +16,36 @@ export interface ClaimPath {
 /** Each claim's history, read from the read model in three queries (claims, transitions, tasks). */
 export async function loadPaths(prisma: PrismaClient, claimIds: string[]): Promise<{ paths: ClaimPath[]; missing: string[] }> {
   const [claims, transitions, tasks] = await Promise.all([
-    prisma.claim.findMany({ where: { id: { in: claimIds } }, select: { id: true, state: true, appeals: { select: { level: true, status: true } } } }),
-    prisma.auditEvent.findMany({ where: { claimId: { in: claimIds }, action: 'claim.transition' }, orderBy: { id: 'asc' }, select: { claimId: true, detail: true } }),
-    prisma.task.findMany({ where: { claimId: { in: claimIds } }, orderBy: { createdAt: 'asc' }, select: { claimId: true, kind: true, status: true, outcome: true } }),
+    prisma.claim.findMany({
+      where: { id: { in: claimIds } },
+      select: { id: true, state: true, appeals: { select: { level: true, status: true } } },
+    }),
+    prisma.auditEvent.findMany({
+      where: { claimId: { in: claimIds }, action: 'claim.transition' },
+      orderBy: { id: 'asc' },
+      select: { claimId: true, detail: true },
+    }),
+    prisma.task.findMany({
+      where: { claimId: { in: claimIds } },
+      orderBy: { createdAt: 'asc' },
+      select: { claimId: true, kind: true, status: true, outcome: true },
+    }),
   ]);
   const byId = new Map<string, ClaimPath>(
-    claims.map((c) => [c.id, { id: c.id, state: c.state, states: [], tasks: [], appeals: c.appeals.map((a) => ({ level: a.level, status: a.status })) }]),
+    claims.map((c) => [
+      c.id,
+      { id: c.id, state: c.state, states: [], tasks: [], appeals: c.appeals.map((a) => ({ level: a.level, status: a.status })) },
+    ]),
   );
   for (const t of transitions) {
     const to = (t.detail as { to?: string } | null)?.to;
     if (to && t.claimId) byId.get(t.claimId)?.states.push(to);
   }
   for (const t of tasks) {
-    if (t.claimId) byId.get(t.claimId)?.tasks.push({ kind: t.kind as TaskKind, status: t.status, action: (t.outcome as { action?: string } | null)?.action });
+    if (t.claimId)
+      byId
+        .get(t.claimId)
+        ?.tasks.push({ kind: t.kind as TaskKind, status: t.status, action: (t.outcome as { action?: string } | null)?.action });
   }
   return { paths: [...byId.values()], missing: claimIds.filter((id) => !byId.has(id)) };
 }
@@ -52,7 +69,9 @@ export function formatSummary(o: {
   const secs = o.elapsedMs / 1000;
   lines.push('', '================ claimflow demo summary ================');
   lines.push(`claims asked ${o.asked}, created ${o.created}${o.missing.length ? `, missing from the database ${o.missing.length}` : ''}`);
-  lines.push(`elapsed ${secs.toFixed(1)} s (start-up included), ${(o.created / Math.max(secs, 0.001)).toFixed(2)} claims/s${o.timedOut ? '  (TIMED OUT)' : ''}`);
+  lines.push(
+    `elapsed ${secs.toFixed(1)} s (start-up included), ${(o.created / Math.max(secs, 0.001)).toFixed(2)} claims/s${o.timedOut ? '  (TIMED OUT)' : ''}`,
+  );
 
   lines.push('', 'claims by state:');
   for (const s of CLAIM_STATES) {
@@ -65,7 +84,19 @@ export function formatSummary(o: {
   const did = (p: ClaimPath, kind: TaskKind, action?: string) =>
     p.tasks.some((t) => t.kind === kind && t.status === 'DONE' && (!action || t.action === action));
   const pathRows: [string, number][] = [
-    ['paid first time (no rejection, denial or follow-up)', count(paths, (p) => p.state === 'CLOSED' && !saw(p, 'REJECTED') && !saw(p, 'DENIED') && !saw(p, 'WRITTEN_OFF') && !did(p, 'FOLLOW_UP') && !saw(p, 'APPEALED'))],
+    [
+      'paid first time (no rejection, denial or follow-up)',
+      count(
+        paths,
+        (p) =>
+          p.state === 'CLOSED' &&
+          !saw(p, 'REJECTED') &&
+          !saw(p, 'DENIED') &&
+          !saw(p, 'WRITTEN_OFF') &&
+          !did(p, 'FOLLOW_UP') &&
+          !saw(p, 'APPEALED'),
+      ),
+    ],
     ['patient responsibility (partially paid)', count(paths, (p) => saw(p, 'PARTIALLY_PAID'))],
     ['rejected at the front end once', count(paths, (p) => times(p, 'REJECTED') === 1)],
     ['rejected more than once', count(paths, (p) => times(p, 'REJECTED') > 1)],
@@ -87,7 +118,8 @@ export function formatSummary(o: {
 
   lines.push('', 'tasks completed per kind:');
   const total: Partial<Record<TaskKind, number>> = {};
-  for (const d of o.desks) for (const [k, n] of Object.entries(d.stats.completed)) total[k as TaskKind] = (total[k as TaskKind] ?? 0) + (n ?? 0);
+  for (const d of o.desks)
+    for (const [k, n] of Object.entries(d.stats.completed)) total[k as TaskKind] = (total[k as TaskKind] ?? 0) + (n ?? 0);
   for (const kind of Object.keys(TASK_KINDS) as TaskKind[]) {
     if (total[kind]) lines.push(`  ${pad(kind, 24)}${pad(String(total[kind]), 6)}(${TASK_KINDS[kind].queue})`);
   }
@@ -104,7 +136,8 @@ export function formatSummary(o: {
         `avg complete ${avg(d.stats.requestMs, d.stats.requests)} ms, avg claim read ${avg(d.stats.readMs, d.stats.reads)} ms${d.stats.lastError && (d.stats.errors || d.stats.refused) ? `  (last: ${d.stats.lastError})` : ''}`,
     );
   }
-  if (o.missing.length) lines.push('', `claims missing from the database: ${o.missing.slice(0, 5).join('; ')}${o.missing.length > 5 ? ' ...' : ''}`);
+  if (o.missing.length)
+    lines.push('', `claims missing from the database: ${o.missing.slice(0, 5).join('; ')}${o.missing.length > 5 ? ' ...' : ''}`);
   const notFinal = paths.filter((p) => p.state !== 'CLOSED' && p.state !== 'VOIDED');
   if (notFinal.length) {
     lines.push('', `claims not in a final state (${notFinal.length}), first few:`);

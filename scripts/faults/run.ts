@@ -75,9 +75,12 @@ async function main(): Promise<number> {
 
     await batch();
     say('fault: clearinghouse 500s, lost answers, 17 s hangs');
-    const faults = (body: object) => fetch(`${rig.simulatorUrl}/admin/faults`, {
-      method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${rig.simulatorToken}` }, body: JSON.stringify(body),
-    });
+    const faults = (body: object) =>
+      fetch(`${rig.simulatorUrl}/admin/faults`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${rig.simulatorToken}` },
+        body: JSON.stringify(body),
+      });
     await faults({ failNextRequests: 100, status: 500 });
     await rig.waitUntil('100 faulted', async () => rig.simulator.stats().faultedRequests >= 100, 900_000, 1_000);
     await faults({ failAfterNextRequests: 50, status: 503 });
@@ -85,18 +88,33 @@ async function main(): Promise<number> {
     await rig.waitUntil('150 faulted', async () => rig.simulator.stats().faultedRequests >= 150, 900_000, 1_000);
     await faults({ slowNextRequests: 10, delayMs: 17_000 });
 
-    await rig.waitUntil(`all ${ids.length} claims CLOSED`, async () => {
-      const closed = await closedCount(rig, ids);
-      if (closed < ids.length) say(`${closed}/${ids.length} closed`);
-      return closed === ids.length;
-    }, TIMEOUT_S * 1000, 10_000);
+    await rig.waitUntil(
+      `all ${ids.length} claims CLOSED`,
+      async () => {
+        const closed = await closedCount(rig, ids);
+        if (closed < ids.length) say(`${closed}/${ids.length} closed`);
+        return closed === ids.length;
+      },
+      TIMEOUT_S * 1000,
+      10_000,
+    );
     await coder.stop();
     const ledger = await auditClaims(rig, ids);
-    console.log(JSON.stringify({
-      run: 'scripts/faults/run.ts', tookS: (Date.now() - t0) / 1000, dayMs: DAY_MS, cores: os.cpus().length, timeline,
-      healthDuringDbOutage: statuses, codesConfirmed: coder.confirmed(), coderRefusals: coder.refusals(),
-      simulator: rig.simulator.stats().deliveries, faultedRequests: rig.simulator.stats().faultedRequests, ...ledger,
-    }));
+    console.log(
+      JSON.stringify({
+        run: 'scripts/faults/run.ts',
+        tookS: (Date.now() - t0) / 1000,
+        dayMs: DAY_MS,
+        cores: os.cpus().length,
+        timeline,
+        healthDuringDbOutage: statuses,
+        codesConfirmed: coder.confirmed(),
+        coderRefusals: coder.refusals(),
+        simulator: rig.simulator.stats().deliveries,
+        faultedRequests: rig.simulator.stats().faultedRequests,
+        ...ledger,
+      }),
+    );
     await worker.stop();
     const ok = ledger.problems.length === 0 && ledger.closed === ids.length;
     say(ok ? `claims closed: ${ledger.closed}/${ids.length}, problems: 0` : `FAILED: ${ledger.problems.length} problems`);

@@ -1,8 +1,8 @@
 // Shared helpers: load @prisma/schema-engine-wasm on Node 20 and build a migration-aware adapter factory.
-import fs from "node:fs";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { bindMigrationAwareSqlAdapterFactory } from "@prisma/driver-adapter-utils";
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
 
 // The wasm-bindgen glue caches views of one instance's memory: instantiate once per process.
 let loaded;
@@ -14,11 +14,11 @@ export function loadWasmEngine() {
 async function instantiate() {
   // the engine reports Rust panics through this global before trapping
   globalThis.PRISMA_WASM_PANIC_REGISTRY ??= { set_message: (m) => process.stderr.write(`schema-engine-wasm panic: ${m}\n`) };
-  const bgUrl = import.meta.resolve("@prisma/schema-engine-wasm/schema_engine_bg");
+  const bgUrl = import.meta.resolve('@prisma/schema-engine-wasm/schema_engine_bg');
   const bg = await import(bgUrl);
   // set by prisma.mjs for the Prisma tooling processes, not a claimflow setting
-  const wasmFile = process.env.SCHEMA_ENGINE_WASM ?? path.join(path.dirname(fileURLToPath(bgUrl)), "schema_engine_bg.wasm");
-  const { instance } = await WebAssembly.instantiate(fs.readFileSync(wasmFile), { "./schema_engine_bg.js": bg });
+  const wasmFile = process.env.SCHEMA_ENGINE_WASM ?? path.join(path.dirname(fileURLToPath(bgUrl)), 'schema_engine_bg.wasm');
+  const { instance } = await WebAssembly.instantiate(fs.readFileSync(wasmFile), { './schema_engine_bg.js': bg });
   bg.__wbg_set_wasm(instance.exports);
   instance.exports.__wbindgen_start?.();
   return bg; // { SchemaEngine, version }
@@ -33,11 +33,17 @@ async function patchPgCharType(factory) {
   await probe.dispose();
   if (queryable.__charPatched) return;
   const charCols = new WeakMap();
-  const performIO = queryable.performIO, queryRaw = queryable.queryRaw;
+  const performIO = queryable.performIO,
+    queryRaw = queryable.queryRaw;
   queryable.performIO = async function (query) {
     const res = await performIO.call(this, query);
     const idx = [];
-    (res?.fields ?? []).forEach((f, i) => { if (f.dataTypeID === 18) { f.dataTypeID = 25; idx.push(i); } });
+    (res?.fields ?? []).forEach((f, i) => {
+      if (f.dataTypeID === 18) {
+        f.dataTypeID = 25;
+        idx.push(i);
+      }
+    });
     if (idx.length && res.rows) charCols.set(res.rows, idx);
     return res;
   };
@@ -51,8 +57,8 @@ async function patchPgCharType(factory) {
 
 export async function makeAdapterFactory(url, { pglite } = {}) {
   if (/^postgres(ql)?:\/\//.test(url)) {
-    const { PrismaPg } = await import("@prisma/adapter-pg");
-    const { parse } = await import("pg-connection-string");
+    const { PrismaPg } = await import('@prisma/adapter-pg');
+    const { parse } = await import('pg-connection-string');
     class PgFactory extends PrismaPg {
       // adapter-pg's own version connects to the main DB when given a connectionString and
       // drops the shadow DB before closing its pool; this one does neither.
@@ -74,26 +80,33 @@ export async function makeAdapterFactory(url, { pglite } = {}) {
     await patchPgCharType(f);
     return bindMigrationAwareSqlAdapterFactory(f);
   }
-  if (url.startsWith("pglite:")) {
-    const { PGlite } = await import("@electric-sql/pglite");
-    const { PrismaPGlite } = await import("pglite-prisma-adapter");
-    const dir = url.slice("pglite:".length) || undefined; // pglite:./pgdata or pglite: (memory)
+  if (url.startsWith('pglite:')) {
+    const { PGlite } = await import('@electric-sql/pglite');
+    const { PrismaPGlite } = await import('pglite-prisma-adapter');
+    const dir = url.slice('pglite:'.length) || undefined; // pglite:./pgdata or pglite: (memory)
     // a PGlite directory can be open in one process only: callers that already own it pass it in
     const base = new PrismaPGlite(pglite ?? new PGlite(dir));
     // pglite-prisma-adapter 0.7.2 does not await client.exec() in executeScript, so a failing
     // migration is silently recorded as applied. Await it.
     const fix = (a) => {
-      a.executeScript = async (script) => { try { await a.client.exec(script); } catch (e) { a.onError(e); } };
+      a.executeScript = async (script) => {
+        try {
+          await a.client.exec(script);
+        } catch (e) {
+          a.onError(e);
+        }
+      };
       return a;
     };
     return bindMigrationAwareSqlAdapterFactory({
-      provider: base.provider, adapterName: base.adapterName,
+      provider: base.provider,
+      adapterName: base.adapterName,
       connect: async () => fix(await base.connect()),
       connectToShadowDb: async () => fix(await base.connectToShadowDb()),
     });
   }
-  if (url.startsWith("file:")) {
-    const { PrismaBetterSqlite3 } = await import("@prisma/adapter-better-sqlite3");
+  if (url.startsWith('file:')) {
+    const { PrismaBetterSqlite3 } = await import('@prisma/adapter-better-sqlite3');
     const base = new PrismaBetterSqlite3({ url });
     // The wasm SQLite connector replays migrations on the shadow DB through executeRaw(), which
     // better-sqlite3 rejects for multi-statement SQL. Fall back to executeScript() for those.
@@ -101,14 +114,19 @@ export async function makeAdapterFactory(url, { pglite } = {}) {
       const raw = a.executeRaw.bind(a);
       a.executeRaw = async (q) => {
         if (q.args?.length) return raw(q);
-        try { return await raw(q); }
-        catch (e) { if (!/more than one statement/.test(String(e?.cause?.originalMessage ?? e?.cause?.message ?? e?.message ?? ""))) throw e;
-          await a.executeScript(q.sql); return 0; }
+        try {
+          return await raw(q);
+        } catch (e) {
+          if (!/more than one statement/.test(String(e?.cause?.originalMessage ?? e?.cause?.message ?? e?.message ?? ''))) throw e;
+          await a.executeScript(q.sql);
+          return 0;
+        }
       };
       return a;
     };
     return bindMigrationAwareSqlAdapterFactory({
-      provider: base.provider, adapterName: base.adapterName,
+      provider: base.provider,
+      adapterName: base.adapterName,
       connect: async () => fix(await base.connect()),
       connectToShadowDb: async () => fix(await base.connectToShadowDb()),
     });

@@ -29,12 +29,14 @@ describe('the data folder of the running main job', () => {
     walk(ws.dataDir);
     expect(open).toEqual([]);
     // the files that matter most are there to be checked
-    for (const f of ['payload-keys', 'simulator-token', 'temporal.db', 'simulator.log']) expect(fs.existsSync(path.join(ws.dataDir, f)), f).toBe(true);
+    for (const f of ['payload-keys', 'simulator-token', 'temporal.db', 'simulator.log'])
+      expect(fs.existsSync(path.join(ws.dataDir, f)), f).toBe(true);
   });
 });
 
 const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
-const navTexts = async (page: import('playwright-core').Page) => (await page.locator('header nav a').allTextContents()).map((t) => t.trim());
+const navTexts = async (page: import('playwright-core').Page) =>
+  (await page.locator('header nav a').allTextContents()).map((t) => t.trim());
 
 /**
  * A claim for a Unity Mutual patient (one appeal level), coded through the API, submitted, acknowledged and
@@ -55,7 +57,12 @@ async function deniedClaim(): Promise<{ claimId: string; taskId: string }> {
   // Before the claim reaches the payer: the simulator plays this scenario for it.
   await forceScenario(ws, claimId, 'DENY_APPEAL_UPHELD');
   const review = await waitForOpenTask(ws, claimId, 'CODE_REVIEW');
-  const coded = await ws.api('POST', `/api/tasks/${review.id}/complete`, { outcome: { action: 'CONFIRM_CODES', diagnoses: ['M54.50'] } }, ws.tokens.coder);
+  const coded = await ws.api(
+    'POST',
+    `/api/tasks/${review.id}/complete`,
+    { outcome: { action: 'CONFIRM_CODES', diagnoses: ['M54.50'] } },
+    ws.tokens.coder,
+  );
   expect(coded.status, JSON.stringify(coded.body)).toBe(200);
   await waitForClaimState(ws, claimId, ['SUBMITTED']);
   await deliver(ws, claimId, 'acknowledgement');
@@ -124,7 +131,11 @@ describe('the biller workspace', () => {
     await ws.shot(page, 'biller-04-appealed');
     const appealed = await waitForClaimState(ws, claimId, ['APPEALED']);
     expect(appealed.appeals).toEqual([expect.objectContaining({ level: 1 })]);
-    expect(appealed.tasks.find((t: { id: string }) => t.id === taskId)).toMatchObject({ status: 'DONE', doneById: 'biller-1', outcome: { action: 'APPEAL' } });
+    expect(appealed.tasks.find((t: { id: string }) => t.id === taskId)).toMatchObject({
+      status: 'DONE',
+      doneById: 'biller-1',
+      outcome: { action: 'APPEAL' },
+    });
 
     // The payer upholds the denial; Unity Mutual has one appeal level, so a second appeal is the workflow's to refuse.
     await deliver(ws, claimId, 'appeal-decision');
@@ -136,7 +147,9 @@ describe('the biller workspace', () => {
     await page.keyboard.press('Control+Enter');
     const refusal = page.locator('.refusal');
     await refusal.waitFor();
-    expect(await refusal.textContent()).toMatch(/The claim’s workflow refused this\. All 1 appeal levels of this payer are used up\. Nothing was changed/);
+    expect(await refusal.textContent()).toMatch(
+      /The claim’s workflow refused this\. All 1 appeal levels of this payer are used up\. Nothing was changed/,
+    );
     await ws.shot(page, 'biller-05-second-appeal-refused');
 
     // A write-off needs a note; with one, it goes through ($85.00 is under the approval threshold).

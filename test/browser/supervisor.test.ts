@@ -13,7 +13,16 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PATIENT_IDS, PROVIDER_IDS, USER_IDS } from '../../infra/seed';
-import { deliver, forceScenario, SCREENSHOT_DIR, startWorkspace, waitForClaimState, waitForOpenTask, type Scenario, type Workspace } from './support';
+import {
+  deliver,
+  forceScenario,
+  SCREENSHOT_DIR,
+  startWorkspace,
+  waitForClaimState,
+  waitForOpenTask,
+  type Scenario,
+  type Workspace,
+} from './support';
 
 const DAY = 86_400_000;
 const isoDaysAgo = (n: number) => new Date(Date.now() - n * DAY).toISOString().slice(0, 10);
@@ -56,7 +65,12 @@ async function adjudicated(patient: number, daysAgo: number, chargeCents: number
   await forceScenario(ws, claimId, scenario);
   const review = await waitForOpenTask(ws, claimId, 'CODE_REVIEW');
   expect((await ws.api('POST', `/api/tasks/${review.id}/claim`, undefined, ws.tokens.coder)).status).toBe(200);
-  const coded = await ws.api('POST', `/api/tasks/${review.id}/complete`, { outcome: { action: 'CONFIRM_CODES', diagnoses: ['E11.9', 'I10'] } }, ws.tokens.coder);
+  const coded = await ws.api(
+    'POST',
+    `/api/tasks/${review.id}/complete`,
+    { outcome: { action: 'CONFIRM_CODES', diagnoses: ['E11.9', 'I10'] } },
+    ws.tokens.coder,
+  );
   expect(coded.status, JSON.stringify(coded.body)).toBe(200);
   await waitForClaimState(ws, claimId, ['SUBMITTED']);
   await deliver(ws, claimId, 'acknowledgement');
@@ -124,7 +138,12 @@ describe('the supervisor dashboard', () => {
     const coderRow = await text(page, 'tr[data-queue="CODER"]');
     expect(coderRow.split('\t').map((s) => s.trim())).toEqual(expect.arrayContaining(['Coder', '4', '0']));
     await page.getByRole('img', { name: /Queue depth/ }).waitFor();
-    expect(await page.getByRole('img', { name: /Queue depth/ }).locator('desc').textContent()).toMatch(/Coder: 4 \(0 overdue\)/);
+    expect(
+      await page
+        .getByRole('img', { name: /Queue depth/ })
+        .locator('desc')
+        .textContent(),
+    ).toMatch(/Coder: 4 \(0 overdue\)/);
 
     // The A/R aging chart: one stacked bar per payer, each segment with its dollars in its title.
     const aging = page.getByRole('img', { name: /A\/R aging by payer/ });
@@ -146,7 +165,9 @@ describe('the supervisor dashboard', () => {
     await ws.shot(page, 'supervisor-dashboard');
     // Polling: the figures are asked for again, and the time says so, with nobody touching the page.
     await page.waitForFunction(
-      (before) => !/refreshing/.test(document.querySelector('[data-testid="updated"]')!.textContent!) && document.querySelector('[data-testid="updated"]')!.textContent !== before,
+      (before) =>
+        !/refreshing/.test(document.querySelector('[data-testid="updated"]')!.textContent!) &&
+        document.querySelector('[data-testid="updated"]')!.textContent !== before,
       firstUpdate,
       { timeout: 20_000 },
     );
@@ -174,7 +195,8 @@ describe('the supervisor dashboard', () => {
     expect(refusal).toContain('need the skill "cardiology"');
     expect(refusal).toContain('Nothing was reassigned');
     await shotOfViewport(page, 'supervisor-reassign-refused');
-    for (const t of reviews) expect((await ws.api('GET', `/api/tasks/${t.id}`, undefined, ws.tokens.supervisor)).body.assigneeId).toBeNull();
+    for (const t of reviews)
+      expect((await ws.api('GET', `/api/tasks/${t.id}`, undefined, ws.tokens.supervisor)).body.assigneeId).toBeNull();
 
     // Without the rule the same request goes through, all of it at once.
     expect((await ws.api('PUT', '/api/routing-rules/CODE_REVIEW/*', { requiredSkill: null }, ws.tokens.supervisor)).status).toBe(200);
@@ -205,9 +227,14 @@ describe('the supervisor dashboard', () => {
     await single.getByRole('combobox').selectOption(USER_IDS.coder1);
     await single.getByRole('button', { name: 'Reassign 1 task' }).click();
     await page.getByText('Reassigned 1 task to Casey Coder (coder-1)').waitFor();
-    expect((await ws.api('GET', `/api/tasks/${reviews[0].id}`, undefined, ws.tokens.supervisor)).body).toMatchObject({ assigneeId: USER_IDS.coder1, status: 'CLAIMED' });
+    expect((await ws.api('GET', `/api/tasks/${reviews[0].id}`, undefined, ws.tokens.supervisor)).body).toMatchObject({
+      assigneeId: USER_IDS.coder1,
+      status: 'CLAIMED',
+    });
     // It leaves the "not taken by anyone" listing; the chart audit of the denied claim stays there.
-    await listing.getByRole('checkbox', { name: `select code review task ${reviews[0].id}` }).waitFor({ state: 'detached', timeout: 20_000 });
+    await listing
+      .getByRole('checkbox', { name: `select code review task ${reviews[0].id}` })
+      .waitFor({ state: 'detached', timeout: 20_000 });
     await listing.getByRole('checkbox', { name: /^select chart audit/ }).waitFor();
     await ws.shot(page, 'supervisor-queue-listing');
   }, 300_000);

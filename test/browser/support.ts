@@ -96,13 +96,20 @@ export async function startWorkspace(opts: WorkspaceOptions = {}): Promise<Works
       ...opts.env,
     };
     // Whatever the developer's shell points at, this workspace runs its own Temporal and simulator.
-    for (const k of ['TEMPORAL_ADDRESS', 'TEMPORAL_PROFILE', 'TEMPORAL_CONFIG_FILE', 'SIMULATOR_URL', 'CLAIMFLOW_TRUST_USER_HEADER']) delete env[k];
+    for (const k of ['TEMPORAL_ADDRESS', 'TEMPORAL_PROFILE', 'TEMPORAL_CONFIG_FILE', 'SIMULATOR_URL', 'CLAIMFLOW_TRUST_USER_HEADER'])
+      delete env[k];
 
     // node --import tsx: one process, so the signal reaches start.ts itself and it stops its dev server.
     // The IPC channel and childGuard stop the job if this test process is killed outright.
-    child = spawn(process.execPath, ['--import', 'tsx', '--import', path.join(ROOT, 'infra', 'childGuard.mjs'), path.join(ROOT, 'scripts', 'start.ts')], {
-      cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-    });
+    child = spawn(
+      process.execPath,
+      ['--import', 'tsx', '--import', path.join(ROOT, 'infra', 'childGuard.mjs'), path.join(ROOT, 'scripts', 'start.ts')],
+      {
+        cwd: ROOT,
+        env,
+        stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      },
+    );
     let out = '';
     child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
@@ -190,13 +197,21 @@ export async function startWorkspace(opts: WorkspaceOptions = {}): Promise<Works
 // ---- helpers the browser tests share -----------------------------------------------------------------
 
 export type Scenario =
-  | 'PAY_IN_FULL' | 'PARTIAL_PATIENT_RESP' | 'FRONT_END_REJECT' | 'SILENT_THEN_PAY' | 'SILENT_FOREVER'
-  | 'CODING_DENIAL' | 'DENY_APPEAL_OVERTURNED' | 'DENY_APPEAL_UPHELD';
+  | 'PAY_IN_FULL'
+  | 'PARTIAL_PATIENT_RESP'
+  | 'FRONT_END_REJECT'
+  | 'SILENT_THEN_PAY'
+  | 'SILENT_FOREVER'
+  | 'CODING_DENIAL'
+  | 'DENY_APPEAL_OVERTURNED'
+  | 'DENY_APPEAL_UPHELD';
 
 /** The simulated payer plays this scenario for the claim (call it before the claim is submitted). */
 export async function forceScenario(ws: Workspace, claimId: string, scenario: Scenario): Promise<void> {
   const res = await fetch(`${ws.simulatorUrl}/admin/scenarios`, {
-    method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${ws.simulatorToken}` }, body: JSON.stringify({ claimId, scenario }),
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${ws.simulatorToken}` },
+    body: JSON.stringify({ claimId, scenario }),
   });
   if (!res.ok) throw new Error(`forcing ${scenario} failed: ${res.status} ${await res.text()}`);
 }
@@ -205,11 +220,18 @@ export async function forceScenario(ws: Workspace, claimId: string, scenario: Sc
  * Deliver what the simulator holds for the claim now instead of on its schedule. A message is queued only once
  * the simulator has the submission, so this polls briefly until something went out.
  */
-export async function deliver(ws: Workspace, claimId: string, kind?: 'acknowledgement' | 'remittance' | 'appeal-decision', timeoutMs = 20_000): Promise<unknown[]> {
+export async function deliver(
+  ws: Workspace,
+  claimId: string,
+  kind?: 'acknowledgement' | 'remittance' | 'appeal-decision',
+  timeoutMs = 20_000,
+): Promise<unknown[]> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const res = await fetch(`${ws.simulatorUrl}/admin/deliver`, {
-      method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${ws.simulatorToken}` }, body: JSON.stringify({ claimId, ...(kind ? { kind } : {}) }),
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${ws.simulatorToken}` },
+      body: JSON.stringify({ claimId, ...(kind ? { kind } : {}) }),
     });
     if (!res.ok) throw new Error(`deliver failed: ${res.status} ${await res.text()}`);
     const { delivered } = (await res.json()) as { delivered: { outcome: string }[] };
@@ -229,7 +251,10 @@ export async function waitForClaimState(ws: Workspace, claimId: string, states: 
     const res = await ws.api('GET', `/api/claims/${claimId}`);
     last = res.body;
     if (res.status === 200 && states.includes(last.state)) return last;
-    if (Date.now() > deadline) throw new Error(`claim ${claimId} did not reach ${states.join('/')} in ${timeoutMs} ms; last: ${last?.state ?? JSON.stringify(last)}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `claim ${claimId} did not reach ${states.join('/')} in ${timeoutMs} ms; last: ${last?.state ?? JSON.stringify(last)}`,
+      );
     await new Promise((r) => setTimeout(r, 200));
   }
 }
@@ -322,7 +347,14 @@ export async function ensureWebBuilt(): Promise<void> {
   if (!stale()) return;
   await withLock('web-build', async () => {
     if (!stale()) return;
-    const r = await run(process.execPath, [path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', path.join(web, 'vite.config.ts'), '--logLevel', 'warn']);
+    const r = await run(process.execPath, [
+      path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'),
+      'build',
+      '--config',
+      path.join(web, 'vite.config.ts'),
+      '--logLevel',
+      'warn',
+    ]);
     if (r.code !== 0) throw new Error(`vite build of the web workspace failed:\n${tail(r.output)}`);
   });
 }

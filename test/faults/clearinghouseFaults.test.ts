@@ -16,7 +16,11 @@ afterAll(async () => {
 });
 
 const faults = async (body: Record<string, number>) => {
-  const res = await fetch(`${rig.simulatorUrl}/admin/faults`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${rig.simulatorToken}` }, body: JSON.stringify(body) });
+  const res = await fetch(`${rig.simulatorUrl}/admin/faults`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${rig.simulatorToken}` },
+    body: JSON.stringify(body),
+  });
   expect(res.status).toBe(200);
 };
 
@@ -44,10 +48,16 @@ describe('clearinghouse 500s and timeouts', () => {
     await coder.stop();
     const ledger = await auditClaims(rig, ids);
     const stats = rig.simulator.stats();
-    console.log(JSON.stringify({
-      fault: 'clearinghouse 500s, lost answers, timeouts', tookS, faultedRequests: stats.faultedRequests,
-      statusInquiries: stats.statusInquiries, duplicateStatusInquiries: stats.duplicateStatusInquiries, ...ledger,
-    }));
+    console.log(
+      JSON.stringify({
+        fault: 'clearinghouse 500s, lost answers, timeouts',
+        tookS,
+        faultedRequests: stats.faultedRequests,
+        statusInquiries: stats.statusInquiries,
+        duplicateStatusInquiries: stats.duplicateStatusInquiries,
+        ...ledger,
+      }),
+    );
     await worker.stop();
 
     expect(ledger.problems).toEqual([]);

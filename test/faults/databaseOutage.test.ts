@@ -39,8 +39,11 @@ describe('PostgreSQL unavailable for 30 seconds', () => {
     const worker = await rig.startWorker();
     const coder = rig.startCoder();
     const ids = await rig.createClaims(CLAIMS);
-    await rig.waitUntil('a quarter of the claims submitted', async () =>
-      (await rig.db.prisma.submission.count({ where: { claimId: { in: ids } } })) >= CLAIMS / 4, 300_000);
+    await rig.waitUntil(
+      'a quarter of the claims submitted',
+      async () => (await rig.db.prisma.submission.count({ where: { claimId: { in: ids } } })) >= CLAIMS / 4,
+      300_000,
+    );
     const closedAtCut = await closedCount(rig, ids);
     const deliveriesBefore = rig.simulator.stats().deliveries.failedAttempts;
 
@@ -78,16 +81,28 @@ describe('PostgreSQL unavailable for 30 seconds', () => {
     await coder.stop();
     const ledger = await auditClaims(rig, ids);
     const deliveries = rig.simulator.stats().deliveries;
-    console.log(JSON.stringify({
-      fault: 'PostgreSQL down 30 s', tookS, outageS: (restoredAt - cutAt) / 1000, closedAtCut,
-      afterOutageToAllClosedS: (Date.now() - restoredAt) / 1000, apiAnswersDuringOutage: seen, retryAfter,
-      activitiesRetryingAtOutageEnd: retriesSeen, inboundDeliveriesRefused: deliveries.failedAttempts - deliveriesBefore,
-      coderRefusals: coder.refusals(), proxy: rig.pgProxy.stats(), ...ledger,
-    }));
+    console.log(
+      JSON.stringify({
+        fault: 'PostgreSQL down 30 s',
+        tookS,
+        outageS: (restoredAt - cutAt) / 1000,
+        closedAtCut,
+        afterOutageToAllClosedS: (Date.now() - restoredAt) / 1000,
+        apiAnswersDuringOutage: seen,
+        retryAfter,
+        activitiesRetryingAtOutageEnd: retriesSeen,
+        inboundDeliveriesRefused: deliveries.failedAttempts - deliveriesBefore,
+        coderRefusals: coder.refusals(),
+        proxy: rig.pgProxy.stats(),
+        ...ledger,
+      }),
+    );
     await worker.stop();
 
     expect(Object.keys(seen)).toEqual(['503']);
-    expect([...bodies]).toEqual([JSON.stringify({ error: { code: 'DATABASE_UNAVAILABLE', message: 'the database is unavailable; try again shortly' } })]);
+    expect([...bodies]).toEqual([
+      JSON.stringify({ error: { code: 'DATABASE_UNAVAILABLE', message: 'the database is unavailable; try again shortly' } }),
+    ]);
     expect(Number(retryAfter)).toBeGreaterThan(0);
     expect(retriesSeen).toBeGreaterThan(0);
     expect(ledger.problems).toEqual([]);

@@ -25,10 +25,23 @@ export async function auditClaims(rig: Rig, claimIds: string[]): Promise<Ledger>
   const { prisma } = rig.db;
   const problems: string[] = [];
   const claims = await prisma.claim.findMany({ where: { id: { in: claimIds } } });
-  const submissions = await prisma.submission.findMany({ where: { claimId: { in: claimIds } }, select: { claimId: true, attempt: true, idempotencyKey: true } });
-  const payments = await prisma.claimPayment.findMany({ where: { claimId: { in: claimIds } }, select: { id: true, claimId: true, remittanceId: true, postedAt: true } });
-  const postings = await prisma.auditEvent.groupBy({ by: ['claimId'], where: { claimId: { in: claimIds }, action: 'payment.posted' }, _count: true });
-  const remittances = await prisma.remittance.findMany({ where: { claimPayments: { some: { claimId: { in: claimIds } } } }, select: { id: true, traceNumber: true } });
+  const submissions = await prisma.submission.findMany({
+    where: { claimId: { in: claimIds } },
+    select: { claimId: true, attempt: true, idempotencyKey: true },
+  });
+  const payments = await prisma.claimPayment.findMany({
+    where: { claimId: { in: claimIds } },
+    select: { id: true, claimId: true, remittanceId: true, postedAt: true },
+  });
+  const postings = await prisma.auditEvent.groupBy({
+    by: ['claimId'],
+    where: { claimId: { in: claimIds }, action: 'payment.posted' },
+    _count: true,
+  });
+  const remittances = await prisma.remittance.findMany({
+    where: { claimPayments: { some: { claimId: { in: claimIds } } } },
+    select: { id: true, traceNumber: true },
+  });
   const traceOf = new Map(remittances.map((r) => [r.id, r.traceNumber]));
   const postingsOf = new Map(postings.map((p) => [p.claimId, p._count]));
   const group = <T extends { claimId: string | null }>(rows: T[]) => {
@@ -49,7 +62,9 @@ export async function auditClaims(rig: Rig, claimIds: string[]): Promise<Ledger>
     else problems.push(`${id}: ${claim.state}, not CLOSED`);
     if (claim.balanceCents !== 0) problems.push(`${id}: balance ${claim.balanceCents}`);
     if (claim.paidCents + claim.adjustedCents + claim.patientRespCents + claim.writtenOffCents !== claim.totalChargeCents) {
-      problems.push(`${id}: paid ${claim.paidCents} + adjusted ${claim.adjustedCents} + patient ${claim.patientRespCents} + written off ${claim.writtenOffCents} != charge ${claim.totalChargeCents}`);
+      problems.push(
+        `${id}: paid ${claim.paidCents} + adjusted ${claim.adjustedCents} + patient ${claim.patientRespCents} + written off ${claim.writtenOffCents} != charge ${claim.totalChargeCents}`,
+      );
     }
 
     // Attempts: the workflow's count, our Submission rows and the payer's distinct idempotency keys agree.
@@ -57,17 +72,22 @@ export async function auditClaims(rig: Rig, claimIds: string[]): Promise<Ledger>
     attemptsHistogram[view.attempt] = (attemptsHistogram[view.attempt] ?? 0) + 1;
     const ourKeys = (subsOf.get(id) ?? []).map((s) => s.idempotencyKey).sort();
     const expectedKeys = Array.from({ length: view.attempt }, (_, i) => `${id}:${i + 1}`).sort();
-    if (JSON.stringify(ourKeys) !== JSON.stringify(expectedKeys)) problems.push(`${id}: submissions ${ourKeys.join(',')} for ${view.attempt} attempts`);
-    const res = await fetch(`${rig.simulatorUrl}/admin/claims/${encodeURIComponent(id)}`, { headers: { authorization: `Bearer ${rig.simulatorToken}` } });
+    if (JSON.stringify(ourKeys) !== JSON.stringify(expectedKeys))
+      problems.push(`${id}: submissions ${ourKeys.join(',')} for ${view.attempt} attempts`);
+    const res = await fetch(`${rig.simulatorUrl}/admin/claims/${encodeURIComponent(id)}`, {
+      headers: { authorization: `Bearer ${rig.simulatorToken}` },
+    });
     const payerSide = (await res.json()) as { submissions: { idempotencyKey: string; accepted: boolean; remittanceIds: string[] }[] };
     const theirKeys = payerSide.submissions.map((s) => s.idempotencyKey).sort();
-    if (JSON.stringify(theirKeys) !== JSON.stringify(expectedKeys)) problems.push(`${id}: the payer accepted ${theirKeys.join(',')} for ${view.attempt} attempts`);
+    if (JSON.stringify(theirKeys) !== JSON.stringify(expectedKeys))
+      problems.push(`${id}: the payer accepted ${theirKeys.join(',')} for ${view.attempt} attempts`);
 
     // Payments: one per remittance the payer issued, each posted once.
     const issued = payerSide.submissions.flatMap((s) => s.remittanceIds).sort();
     const pays = paysOf.get(id) ?? [];
     const received = pays.map((p) => traceOf.get(p.remittanceId)).sort();
-    if (JSON.stringify(received) !== JSON.stringify(issued)) problems.push(`${id}: payments for remittances ${received.join(',')}, payer issued ${issued.join(',')}`);
+    if (JSON.stringify(received) !== JSON.stringify(issued))
+      problems.push(`${id}: payments for remittances ${received.join(',')}, payer issued ${issued.join(',')}`);
     if (new Set(pays.map((p) => p.remittanceId)).size !== pays.length) problems.push(`${id}: two payments from one remittance`);
     if (pays.some((p) => p.postedAt === null)) problems.push(`${id}: a payment not posted`);
     const postedEvents = postingsOf.get(id) ?? 0;

@@ -20,26 +20,41 @@ function file835(payerElectronicId: string, trace: string, claims: Claim835Input
   isa += 1;
   const paid = claims.reduce((s, c) => s + c.paidCents, 0);
   return write835({
-    sender: { qualifier: 'ZZ', id: 'TESTCH' }, receiver: { qualifier: 'ZZ', id: 'CLAIMFLOW' },
+    sender: { qualifier: 'ZZ', id: 'TESTCH' },
+    receiver: { qualifier: 'ZZ', id: 'CLAIMFLOW' },
     control: { interchangeControlNumber: isa, groupControlNumber: isa, transactionControlNumber: String(isa) },
-    now: { date: '2026-11-20', time: '0900' }, usage: 'T',
-    payment: { amountCents: paid, method: 'ACH', date: '2026-11-20' }, traceNumber: trace, originatorId: `1${payerElectronicId}`,
-    payer: { name: 'DEMO PAYER', id: payerElectronicId }, payee: { name: 'DEMO FAMILY MEDICINE', npi: '1234567893' },
+    now: { date: '2026-11-20', time: '0900' },
+    usage: 'T',
+    payment: { amountCents: paid, method: 'ACH', date: '2026-11-20' },
+    traceNumber: trace,
+    originatorId: `1${payerElectronicId}`,
+    payer: { name: 'DEMO PAYER', id: payerElectronicId },
+    payee: { name: 'DEMO FAMILY MEDICINE', npi: '1234567893' },
     claims,
   });
 }
 
 const line1 = (paid: number, co: number, pr = 0) => ({
-  procedureCode: '99214', chargeCents: 18_000, paidCents: paid, controlNumber: '1',
+  procedureCode: '99214',
+  chargeCents: 18_000,
+  paidCents: paid,
+  controlNumber: '1',
   adjustments: [{ group: 'CO', reason: '45', amountCents: co }, ...(pr ? [{ group: 'PR', reason: '2', amountCents: pr }] : [])],
 });
 const line2 = (paid: number, co: number) => ({
-  procedureCode: '36415', chargeCents: 2_500, paidCents: paid, controlNumber: '2', adjustments: [{ group: 'CO', reason: '45', amountCents: co }],
+  procedureCode: '36415',
+  chargeCents: 2_500,
+  paidCents: paid,
+  controlNumber: '2',
+  adjustments: [{ group: 'CO', reason: '45', amountCents: co }],
 });
 
 const postX12 = (text: string) =>
-  fetch(`${h.apiUrl}/api/inbound/x12`, { method: 'POST', headers: { 'content-type': 'application/edi-x12', authorization: `Bearer ${h.inboundToken}` }, body: text })
-    .then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
+  fetch(`${h.apiUrl}/api/inbound/x12`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/edi-x12', authorization: `Bearer ${h.inboundToken}` },
+    body: text,
+  }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
 
 async function books(claimId: string) {
   const claim = await h.db.prisma.claim.findUniqueOrThrow({ where: { id: claimId } });
@@ -52,10 +67,17 @@ describe('835s delivered twice and concurrently', () => {
   it('the same 835 six times at once, and again after close, posts once', async () => {
     const { claimId, payerElectronicId } = await claimAwaitingAdjudication(h, PATIENT_IDS[0]);
     const trace = `TRN-DUP-${claimId}`;
-    const text = file835(payerElectronicId, trace, [{
-      claimId, status: '1', chargeCents: 20_500, paidCents: 15_000, patientRespCents: 2_000, payerClaimControlNo: 'PCN-DUP',
-      lines: [line1(13_000, 3_000, 2_000), line2(2_000, 500)],
-    }]);
+    const text = file835(payerElectronicId, trace, [
+      {
+        claimId,
+        status: '1',
+        chargeCents: 20_500,
+        paidCents: 15_000,
+        patientRespCents: 2_000,
+        payerClaimControlNo: 'PCN-DUP',
+        lines: [line1(13_000, 3_000, 2_000), line2(2_000, 500)],
+      },
+    ]);
     const answers = await Promise.all(Array.from({ length: 6 }, () => postX12(text)));
     expect(answers.map((a) => a.status)).toEqual([202, 202, 202, 202, 202, 202]);
     const fresh = answers.filter((a) => a.body.transactions[0].duplicate === false);
@@ -65,7 +87,17 @@ describe('835s delivered twice and concurrently', () => {
     expect(again.body.transactions[0].duplicate).toBe(true);
 
     const { claim, payments, postedEvents } = await books(claimId);
-    console.log(JSON.stringify({ fault: 'same 835 x6 concurrently + once after close', claimId, deliveries: 7, fresh: fresh.length, payments: payments.length, postedEvents, balanceCents: claim.balanceCents }));
+    console.log(
+      JSON.stringify({
+        fault: 'same 835 x6 concurrently + once after close',
+        claimId,
+        deliveries: 7,
+        fresh: fresh.length,
+        payments: payments.length,
+        postedEvents,
+        balanceCents: claim.balanceCents,
+      }),
+    );
     expect(payments).toHaveLength(1);
     expect(payments[0].postedAt).not.toBeNull();
     expect(postedEvents).toBe(1);
@@ -78,12 +110,26 @@ describe('835s delivered twice and concurrently', () => {
     // a few claims: the two signals meet the workflow at different points of its posting step
     for (let i = 0; i < 4; i++) {
       const { claimId, payerElectronicId } = await claimAwaitingAdjudication(h, PATIENT_IDS[(i + 1) % PATIENT_IDS.length]);
-      const first = file835(payerElectronicId, `TRN-SPLIT-A-${claimId}`, [{
-        claimId, status: '1', chargeCents: 18_000, paidCents: 15_000, payerClaimControlNo: 'PCN-SPLIT', lines: [line1(15_000, 3_000)],
-      }]);
-      const second = file835(payerElectronicId, `TRN-SPLIT-B-${claimId}`, [{
-        claimId, status: '1', chargeCents: 2_500, paidCents: 2_000, payerClaimControlNo: 'PCN-SPLIT', lines: [line2(2_000, 500)],
-      }]);
+      const first = file835(payerElectronicId, `TRN-SPLIT-A-${claimId}`, [
+        {
+          claimId,
+          status: '1',
+          chargeCents: 18_000,
+          paidCents: 15_000,
+          payerClaimControlNo: 'PCN-SPLIT',
+          lines: [line1(15_000, 3_000)],
+        },
+      ]);
+      const second = file835(payerElectronicId, `TRN-SPLIT-B-${claimId}`, [
+        {
+          claimId,
+          status: '1',
+          chargeCents: 2_500,
+          paidCents: 2_000,
+          payerClaimControlNo: 'PCN-SPLIT',
+          lines: [line2(2_000, 500)],
+        },
+      ]);
       // each file twice as well: the sender retried both
       const answers = await Promise.all([postX12(first), postX12(second), postX12(second), postX12(first)]);
       expect(answers.map((a) => a.status)).toEqual([202, 202, 202, 202]);
@@ -97,23 +143,40 @@ describe('835s delivered twice and concurrently', () => {
       expect(postedEvents).toBe(2);
       expect(claim).toMatchObject({ paidCents: 17_000, adjustedCents: 3_500, patientRespCents: 0, balanceCents: 0 });
       const lines = await h.db.prisma.claimLine.findMany({ where: { claimId }, orderBy: { lineNo: 'asc' } });
-      expect(lines.map((l) => [l.paidCents, l.adjustedCents])).toEqual([[15_000, 3_000], [2_000, 500]]);
+      expect(lines.map((l) => [l.paidCents, l.adjustedCents])).toEqual([
+        [15_000, 3_000],
+        [2_000, 500],
+      ]);
     }
     console.log(JSON.stringify({ fault: 'two 835s for one claim concurrently (each sent twice)', claims: results }));
   });
 
   it('the second 835 of a split claim, arriving while a biller reviews the short payment, is posted and withdraws the review', async () => {
     const { claimId, payerElectronicId } = await claimAwaitingAdjudication(h, PATIENT_IDS[5 % PATIENT_IDS.length]);
-    const first = file835(payerElectronicId, `TRN-LATE-A-${claimId}`, [{
-      claimId, status: '1', chargeCents: 18_000, paidCents: 15_000, payerClaimControlNo: 'PCN-LATE', lines: [line1(15_000, 3_000)],
-    }]);
+    const first = file835(payerElectronicId, `TRN-LATE-A-${claimId}`, [
+      {
+        claimId,
+        status: '1',
+        chargeCents: 18_000,
+        paidCents: 15_000,
+        payerClaimControlNo: 'PCN-LATE',
+        lines: [line1(15_000, 3_000)],
+      },
+    ]);
     expect((await postX12(first)).status).toBe(202);
     // $25.00 still open: the workflow asks a biller whether to appeal or write it off
     const review = await h.waitForTask(claimId, 'DENIAL_REVIEW');
 
-    const second = file835(payerElectronicId, `TRN-LATE-B-${claimId}`, [{
-      claimId, status: '1', chargeCents: 2_500, paidCents: 2_000, payerClaimControlNo: 'PCN-LATE', lines: [line2(2_000, 500)],
-    }]);
+    const second = file835(payerElectronicId, `TRN-LATE-B-${claimId}`, [
+      {
+        claimId,
+        status: '1',
+        chargeCents: 2_500,
+        paidCents: 2_000,
+        payerClaimControlNo: 'PCN-LATE',
+        lines: [line2(2_000, 500)],
+      },
+    ]);
     expect((await postX12(second)).status).toBe(202);
     await h.waitForState(claimId, 'CLOSED', 30_000);
 
@@ -127,6 +190,14 @@ describe('835s delivered twice and concurrently', () => {
     // the withdrawn review can no longer be completed
     const late = await h.completeTask(review.id, { action: 'WRITE_OFF', note: 'too late' } as any, USER_IDS.biller1);
     expect(late.status).toBe(409);
-    console.log(JSON.stringify({ fault: 'second 835 during the denial review', claimId, payments: payments.length, postedEvents, reviewTask: task.status }));
+    console.log(
+      JSON.stringify({
+        fault: 'second 835 during the denial review',
+        claimId,
+        payments: payments.length,
+        postedEvents,
+        reviewTask: task.status,
+      }),
+    );
   });
 });

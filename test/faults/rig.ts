@@ -63,7 +63,13 @@ export interface Rig {
   apiLog(): string[];
   stopTemporal(): Promise<void>;
   startTemporal(): Promise<void>;
-  api(method: string, path: string, body?: unknown, userId?: string, headers?: Record<string, string>): Promise<{ status: number; headers: Headers; body: any }>;
+  api(
+    method: string,
+    path: string,
+    body?: unknown,
+    userId?: string,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; headers: Headers; body: any }>;
   createClaims(n: number, concurrency?: number): Promise<string[]>;
   /** confirms every CODE_REVIEW task it finds through the API until stopped; counts what it saw */
   startCoder(): Coder;
@@ -97,7 +103,12 @@ export async function startRig(o: RigOptions): Promise<Rig> {
 
   try {
     cleanups.push(() => fs.rmSync(dataDir, { recursive: true, force: true }));
-    let temporal: Awaited<ReturnType<typeof startDevServer>> | undefined = await startDevServer({ dataDir, port: temporalPort, uiPort, namespace: 'default' });
+    let temporal: Awaited<ReturnType<typeof startDevServer>> | undefined = await startDevServer({
+      dataDir,
+      port: temporalPort,
+      uiPort,
+      namespace: 'default',
+    });
     cleanups.push(() => temporal?.stop());
     const temporalAddress = temporal.address;
 
@@ -121,29 +132,48 @@ export async function startRig(o: RigOptions): Promise<Rig> {
     const config: Config = { ...loadConfig(), dayMs: o.dayMs, databaseUrl: proxiedUrl.toString(), trustUserHeader: true, temporalAddress };
     // The API's own log lines are ids, codes and counts (no PHI); kept to explain an unexpected status.
     const apiLog: string[] = [];
-    const app = createApp({ prisma: apiDb.prisma as PrismaClient, temporal: client, config, log: (msg, fields) => {
-      apiLog.push(JSON.stringify({ msg, ...fields }));
-      if (apiLog.length > 2_000) apiLog.splice(0, 1_000);
-    } });
+    const app = createApp({
+      prisma: apiDb.prisma as PrismaClient,
+      temporal: client,
+      config,
+      log: (msg, fields) => {
+        apiLog.push(JSON.stringify({ msg, ...fields }));
+        if (apiLog.length > 2_000) apiLog.splice(0, 1_000);
+      },
+    });
     const server: Server = await new Promise((resolve) => {
       const s = app.listen(0, '127.0.0.1', () => resolve(s));
     });
-    cleanups.push(() => new Promise<void>((r) => {
-      server.close(() => r());
-      server.closeAllConnections();
-    }));
+    cleanups.push(
+      () =>
+        new Promise<void>((r) => {
+          server.close(() => r());
+          server.closeAllConnections();
+        }),
+    );
     const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
     // The auto-path: every claim is accepted and paid, in full or with a patient share.
     const simulatorToken = crypto.randomBytes(24).toString('base64url');
     const inboundToken = await reissueToken(db.prisma, SIMULATOR_SENDER_ID, 'fault rig', 'test');
     const simulator = createSimulator({
-      token: simulatorToken, inboundToken,
-      delivery: 'scheduled', inboundUrl: apiUrl, dayMs: o.dayMs, log: () => {},
-      retryBaseMs: o.retryBaseMs ?? 250, retryCapMs: o.retryCapMs ?? 2_000,
+      token: simulatorToken,
+      inboundToken,
+      delivery: 'scheduled',
+      inboundUrl: apiUrl,
+      dayMs: o.dayMs,
+      log: () => {},
+      retryBaseMs: o.retryBaseMs ?? 250,
+      retryCapMs: o.retryCapMs ?? 2_000,
       scenarioWeights: {
-        PAY_IN_FULL: 70, PARTIAL_PATIENT_RESP: 30, FRONT_END_REJECT: 0, SILENT_THEN_PAY: 0, SILENT_FOREVER: 0,
-        CODING_DENIAL: 0, DENY_APPEAL_OVERTURNED: 0, DENY_APPEAL_UPHELD: 0,
+        PAY_IN_FULL: 70,
+        PARTIAL_PATIENT_RESP: 30,
+        FRONT_END_REJECT: 0,
+        SILENT_THEN_PAY: 0,
+        SILENT_FOREVER: 0,
+        CODING_DENIAL: 0,
+        DENY_APPEAL_OVERTURNED: 0,
+        DENY_APPEAL_UPHELD: 0,
       },
     });
     const sim: RunningSimulator = await simulator.start(0);
@@ -230,18 +260,27 @@ export async function startRig(o: RigOptions): Promise<Rig> {
           const i = created++;
           // Intake retries a 503 (a database outage, or one too busy to answer in time) after its Retry-After,
           // under an Idempotency-Key, so a retry can never make a second claim.
-          const res = await retry503(() => api('POST', '/api/claims', {
-            patientId: PATIENT_IDS[i % PATIENT_IDS.length],
-            providerId: providers[i % providers.length],
-            dateOfService: today,
-            placeOfService: '11',
-            documentation: 'Follow-up of type 2 diabetes mellitus without complications. Essential hypertension, stable.',
-            lines: [
-              { procedureCode: '99214', units: 1, chargeCents: 18_000, diagnosisPointers: [1, 2] },
-              { procedureCode: '36415', units: 1, chargeCents: 2_500, diagnosisPointers: [1] },
-            ],
-          }, undefined, { 'idempotency-key': `${runId}-${i}` }));
-          if (res.status !== 201) throw new Error(`create claim ${i} failed: ${res.status} ${JSON.stringify(res.body)}; API log: ${apiLog.slice(-5).join(' ')}`);
+          const res = await retry503(() =>
+            api(
+              'POST',
+              '/api/claims',
+              {
+                patientId: PATIENT_IDS[i % PATIENT_IDS.length],
+                providerId: providers[i % providers.length],
+                dateOfService: today,
+                placeOfService: '11',
+                documentation: 'Follow-up of type 2 diabetes mellitus without complications. Essential hypertension, stable.',
+                lines: [
+                  { procedureCode: '99214', units: 1, chargeCents: 18_000, diagnosisPointers: [1, 2] },
+                  { procedureCode: '36415', units: 1, chargeCents: 2_500, diagnosisPointers: [1] },
+                ],
+              },
+              undefined,
+              { 'idempotency-key': `${runId}-${i}` },
+            ),
+          );
+          if (res.status !== 201)
+            throw new Error(`create claim ${i} failed: ${res.status} ${JSON.stringify(res.body)}; API log: ${apiLog.slice(-5).join(' ')}`);
           ids.push((res.body.claim?.id ?? res.body.id) as string);
         }
       };
@@ -271,23 +310,30 @@ export async function startRig(o: RigOptions): Promise<Rig> {
             await sleep(200);
             continue;
           }
-          await Promise.all(open.map(async ({ id }) => {
-            let res: Awaited<ReturnType<typeof api>>;
-            try {
-              res = await api('POST', `/api/tasks/${id}/complete`, { outcome: { action: 'CONFIRM_CODES', diagnoses: ['E11.9', 'I10'] } }, USER_IDS.coder1);
-            } catch {
-              refusals[0] = (refusals[0] ?? 0) + 1;
-              return;
-            }
-            if (res.status === 200) {
-              confirmed += 1;
-              done.add(id);
-            } else {
-              refusals[res.status] = (refusals[res.status] ?? 0) + 1;
-              // a task done already (an earlier answer lost) is done; anything else is tried again
-              if (res.status === 409 || res.status === 404) done.add(id);
-            }
-          }));
+          await Promise.all(
+            open.map(async ({ id }) => {
+              let res: Awaited<ReturnType<typeof api>>;
+              try {
+                res = await api(
+                  'POST',
+                  `/api/tasks/${id}/complete`,
+                  { outcome: { action: 'CONFIRM_CODES', diagnoses: ['E11.9', 'I10'] } },
+                  USER_IDS.coder1,
+                );
+              } catch {
+                refusals[0] = (refusals[0] ?? 0) + 1;
+                return;
+              }
+              if (res.status === 200) {
+                confirmed += 1;
+                done.add(id);
+              } else {
+                refusals[res.status] = (refusals[res.status] ?? 0) + 1;
+                // a task done already (an earlier answer lost) is done; anything else is tried again
+                if (res.status === 409 || res.status === 404) done.add(id);
+              }
+            }),
+          );
           if (Object.keys(refusals).length) await sleep(100);
         }
       })();
@@ -320,8 +366,22 @@ export async function startRig(o: RigOptions): Promise<Rig> {
     };
 
     return {
-      config, db, pgProxy, apiUrl, client, simulator, simulatorUrl: sim.url, simulatorToken, temporalAddress,
-      startWorker, api, createClaims, startCoder, waitUntil, shutdown, apiLog: () => [...apiLog],
+      config,
+      db,
+      pgProxy,
+      apiUrl,
+      client,
+      simulator,
+      simulatorUrl: sim.url,
+      simulatorToken,
+      temporalAddress,
+      startWorker,
+      api,
+      createClaims,
+      startCoder,
+      waitUntil,
+      shutdown,
+      apiLog: () => [...apiLog],
       stopTemporal: async () => {
         await temporal?.stop();
         temporal = undefined;

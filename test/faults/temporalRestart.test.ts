@@ -20,8 +20,11 @@ describe('Temporal dev server stopped and restarted', () => {
     const worker = await rig.startWorker();
     const coder = rig.startCoder();
     const ids = await rig.createClaims(CLAIMS);
-    await rig.waitUntil('a quarter of the claims submitted', async () =>
-      (await rig.db.prisma.submission.count({ where: { claimId: { in: ids } } })) >= CLAIMS / 4, 300_000);
+    await rig.waitUntil(
+      'a quarter of the claims submitted',
+      async () => (await rig.db.prisma.submission.count({ where: { claimId: { in: ids } } })) >= CLAIMS / 4,
+      300_000,
+    );
     const closedAtStop = await closedCount(rig, ids);
 
     await rig.stopTemporal();
@@ -29,13 +32,17 @@ describe('Temporal dev server stopped and restarted', () => {
     // While it is down the API answers 503 to what needs Temporal (a coder's completion, an inbound signal),
     // and the payer's messages wait in its outbox.
     const failedBefore = rig.simulator.stats().deliveries.failedAttempts;
-    const probe = await rig.waitUntil('a 503 from the API while Temporal is down', async () => {
-      const deliveriesFailed = rig.simulator.stats().deliveries.failedAttempts - failedBefore;
-      const refused503 = coder.refusals()[503] ?? 0;
-      // down for at least 10 s, long enough for every poll, signal and timer to notice
-      const noticed = (deliveriesFailed > 0 || refused503 > 0) && Date.now() - stoppedAt >= 10_000;
-      return noticed ? { deliveriesFailed, refused503 } : undefined;
-    }, 120_000);
+    const probe = await rig.waitUntil(
+      'a 503 from the API while Temporal is down',
+      async () => {
+        const deliveriesFailed = rig.simulator.stats().deliveries.failedAttempts - failedBefore;
+        const refused503 = coder.refusals()[503] ?? 0;
+        // down for at least 10 s, long enough for every poll, signal and timer to notice
+        const noticed = (deliveriesFailed > 0 || refused503 > 0) && Date.now() - stoppedAt >= 10_000;
+        return noticed ? { deliveriesFailed, refused503 } : undefined;
+      },
+      120_000,
+    );
     const downForMs = Date.now() - stoppedAt;
 
     await rig.startTemporal();
@@ -46,11 +53,19 @@ describe('Temporal dev server stopped and restarted', () => {
     expect(worker.alive(), worker.output().slice(-2000)).toBe(true);
     await coder.stop();
     const ledger = await auditClaims(rig, ids);
-    console.log(JSON.stringify({
-      fault: 'Temporal dev server stop/start', tookS, downForS: downForMs / 1000,
-      closedAtStop, resumedToClosedInS: (Date.now() - restartedAt) / 1000, duringOutage: probe,
-      coderRefusals: coder.refusals(), deliveries: rig.simulator.stats().deliveries, ...ledger,
-    }));
+    console.log(
+      JSON.stringify({
+        fault: 'Temporal dev server stop/start',
+        tookS,
+        downForS: downForMs / 1000,
+        closedAtStop,
+        resumedToClosedInS: (Date.now() - restartedAt) / 1000,
+        duringOutage: probe,
+        coderRefusals: coder.refusals(),
+        deliveries: rig.simulator.stats().deliveries,
+        ...ledger,
+      }),
+    );
     await worker.stop();
 
     expect(ledger.problems).toEqual([]);

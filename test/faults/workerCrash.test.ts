@@ -25,10 +25,14 @@ describe('worker SIGKILL with claims in flight', () => {
     const ids = await rig.createClaims(CLAIMS);
 
     // Kill when claims are spread over the lifecycle: some paid, many submitted, some still being coded.
-    const inFlight = await rig.waitUntil('a quarter of the claims submitted', async () => {
-      const submitted = await rig.db.prisma.submission.count({ where: { claimId: { in: ids } } });
-      return submitted >= CLAIMS / 4 ? submitted : undefined;
-    }, 300_000);
+    const inFlight = await rig.waitUntil(
+      'a quarter of the claims submitted',
+      async () => {
+        const submitted = await rig.db.prisma.submission.count({ where: { claimId: { in: ids } } });
+        return submitted >= CLAIMS / 4 ? submitted : undefined;
+      },
+      300_000,
+    );
     const closedAtKill = await closedCount(rig, ids);
     const states = await rig.db.prisma.claim.groupBy({ by: ['state'], where: { id: { in: ids } }, _count: true });
     await first.kill();
@@ -39,12 +43,18 @@ describe('worker SIGKILL with claims in flight', () => {
     const tookS = (Date.now() - t0) / 1000;
     await coder.stop();
     const ledger = await auditClaims(rig, ids);
-    console.log(JSON.stringify({
-      fault: 'worker SIGKILL', tookS, recoveredInS: (Date.now() - killedAt) / 1000,
-      atKill: { submissions: inFlight, closed: closedAtKill, states: Object.fromEntries(states.map((s) => [s.state, s._count])) },
-      codesConfirmed: coder.confirmed(), coderRefusals: coder.refusals(), ...ledger,
-      simulator: rig.simulator.stats().deliveries,
-    }));
+    console.log(
+      JSON.stringify({
+        fault: 'worker SIGKILL',
+        tookS,
+        recoveredInS: (Date.now() - killedAt) / 1000,
+        atKill: { submissions: inFlight, closed: closedAtKill, states: Object.fromEntries(states.map((s) => [s.state, s._count])) },
+        codesConfirmed: coder.confirmed(),
+        coderRefusals: coder.refusals(),
+        ...ledger,
+        simulator: rig.simulator.stats().deliveries,
+      }),
+    );
     await second.stop();
 
     expect(ledger.problems).toEqual([]);

@@ -14,7 +14,19 @@ import { describedRoutes, mountedRoutes, type MountedRoute, type RouteDescriptio
 import { createTestDatabase, startApi, startTemporal, testConfig, type TestApi, type TestDatabase } from '../../api/testSupport';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createReport, FUZZ_SEED, type Tally } from './report';
-import { applyDamage, damageArb, describeDamage, HTML_LIKE, inputJsonSchema, SQL_LIKE, valueArb, type Damage, type IdHints, type Json, type Path } from './schemaArbitraries';
+import {
+  applyDamage,
+  damageArb,
+  describeDamage,
+  HTML_LIKE,
+  inputJsonSchema,
+  SQL_LIKE,
+  valueArb,
+  type Damage,
+  type IdHints,
+  type Json,
+  type Path,
+} from './schemaArbitraries';
 import { assertNoLeak, rowCounts } from './storage';
 
 const BODY_RUNS = 40;
@@ -42,7 +54,11 @@ const QUERY_ROUTES = ROUTES.filter((r) => r.d.query);
 const PARAM_ROUTES = ROUTES.filter((r) => r.mounted.path.includes(':'));
 
 const USER_BY_ROLE = {
-  BILLER: USER_IDS.biller1, SUPERVISOR: USER_IDS.supervisor, ADMIN: USER_IDS.admin, CODER: USER_IDS.coder1, CLEARINGHOUSE: SIMULATOR_SENDER_ID,
+  BILLER: USER_IDS.biller1,
+  SUPERVISOR: USER_IDS.supervisor,
+  ADMIN: USER_IDS.admin,
+  CODER: USER_IDS.coder1,
+  CLEARINGHOUSE: SIMULATOR_SENDER_ID,
 } as const;
 
 /** A user the route's role check lets through (a biller when it may; the simulator's sender on the inbound routes). */
@@ -67,15 +83,25 @@ beforeAll(async () => {
   api = await startApi({ prisma: db.prisma, temporal: env.client, tokenRateLimit: { windowMs: 60_000, max: 1_000_000 } });
   const res = await api.request('POST', '/api/claims', {
     body: {
-      patientId: PATIENT_IDS[1], providerId: PROVIDER_IDS.internalMedicine, dateOfService: '2026-10-20', placeOfService: '11',
-      documentation: 'Hypertension follow-up.', lines: [{ procedureCode: '99213', units: 1, chargeCents: 14_500, diagnosisPointers: [1] }], diagnoses: ['I10'],
+      patientId: PATIENT_IDS[1],
+      providerId: PROVIDER_IDS.internalMedicine,
+      dateOfService: '2026-10-20',
+      placeOfService: '11',
+      documentation: 'Hypertension follow-up.',
+      lines: [{ procedureCode: '99213', units: 1, chargeCents: 14_500, diagnosisPointers: [1] }],
+      diagnoses: ['I10'],
     },
   });
   expect(res.status, res.text).toBe(201);
   claimId = res.body.id;
   await db.prisma.user.create({ data: { id: FUZZ_USER, name: 'Fuzz Target', role: 'CODER' } });
   const task = { queue: 'BILLER' as const, kind: 'POSTING_EXCEPTION', priority: 50, dueAt: new Date(Date.now() + 86_400_000), context: {} };
-  await db.prisma.task.createMany({ data: [{ id: FUZZ_TASK, ...task }, { id: FUZZ_EXCEPTION_TASK, ...task }] });
+  await db.prisma.task.createMany({
+    data: [
+      { id: FUZZ_TASK, ...task },
+      { id: FUZZ_EXCEPTION_TASK, ...task },
+    ],
+  });
   const payers = await db.prisma.payer.findMany({ select: { electronicPayerId: true } });
   Object.assign(hints, {
     patientId: PATIENT_IDS.slice(0, 3),
@@ -184,7 +210,9 @@ function tallyAndCheckStorage(tally: Tally, s: Sent, before: Record<string, numb
 describe('every JSON request body, generated from its schema and damaged', () => {
   it('finds the routes with a body in the OpenAPI registry', () => {
     expect(JSON_BODY_ROUTES.length).toBeGreaterThan(10);
-    expect(JSON_BODY_ROUTES.map((r) => r.key)).toEqual(expect.arrayContaining(['POST /api/claims', 'POST /api/patients', 'POST /api/inbound/remittances']));
+    expect(JSON_BODY_ROUTES.map((r) => r.key)).toEqual(
+      expect.arrayContaining(['POST /api/claims', 'POST /api/patients', 'POST /api/inbound/remittances']),
+    );
   });
 
   for (const r of JSON_BODY_ROUTES) {
@@ -192,44 +220,52 @@ describe('every JSON request body, generated from its schema and damaged', () =>
       const schema = r.d.body as z.ZodType;
       const json = inputJsonSchema(schema);
       const arb = valueArb(json, hints).chain((base) => fc.tuple(fc.constant(base), fc.option(damageArb(base), { freq: 5 })));
-      await report.check(`body ${r.key}`, [arb], async (tally, [base, damage]) => {
-        const sent = damage ? applyDamage(base, damage) : base;
-        const wire = JSON.stringify(sent);
-        const input = `${r.key} ${damage ? describeDamage(damage) : 'undamaged'} ${wire.length > 300 ? `${wire.slice(0, 300)}... (${wire.length} chars)` : wire}`;
-        const before = await rowCounts(db.prisma);
-        const s = await send(r, pathFor(r), wire, input);
-        expectHarmlessAnswer(s);
-        const after = await rowCounts(db.prisma);
-        tallyAndCheckStorage(tally, s, before, after);
+      await report.check(
+        `body ${r.key}`,
+        [arb],
+        async (tally, [base, damage]) => {
+          const sent = damage ? applyDamage(base, damage) : base;
+          const wire = JSON.stringify(sent);
+          const input = `${r.key} ${damage ? describeDamage(damage) : 'undamaged'} ${wire.length > 300 ? `${wire.slice(0, 300)}... (${wire.length} chars)` : wire}`;
+          const before = await rowCounts(db.prisma);
+          const s = await send(r, pathFor(r), wire, input);
+          expectHarmlessAnswer(s);
+          const after = await rowCounts(db.prisma);
+          tallyAndCheckStorage(tally, s, before, after);
 
-        if (s.status === 413) {
-          // A huge string of escaped characters can pass the byte limit: refused whole, as it should be.
-          expect(Buffer.byteLength(wire), `${input}: 413 under the limit`).toBeGreaterThan(bodyLimit(r));
-          return;
-        }
-        const received = JSON.parse(wire) as Json; // what express hands the route: -0 is 0, and so on
-        const topLevelOk = received !== null && typeof received === 'object';
-        const local = topLevelOk ? schema.safeParse(received) : undefined;
-        if (!topLevelOk) {
-          // express.json reads objects and arrays only.
-          expect(s.status, input).toBe(400);
-          return;
-        }
-        if (!local!.success) {
-          expect(s.status, `${input}: the schema refuses it, the API answered ${s.status} ${s.text.slice(0, 300)}`).toBe(400);
-          expect(s.body.error.code, input).toBe('VALIDATION_FAILED');
-          const path = damagedPath(damage);
-          const baseOk = schema.safeParse(base).success;
-          // A removal can break a cross-field rule next to it (a diagnosis pointer, a defaulted priority that now
-          // repeats a sibling's): it names something in the same top-level field. Other damage names its own field.
-          if (path && baseOk) {
-            const named = damage!.kind === 'remove' ? namesDamagedField(s.body.error.field, path.slice(0, 1)) : namesDamagedField(s.body.error.field, path);
-            expect(named, `${input}: error names ${s.body.error.field}, damaged ${fieldPath(path)}`).toBe(true);
-          } else if (!Array.isArray(received)) {
-            expect(typeof s.body.error.field === 'string' || path === undefined, `${input}: no field named: ${s.text}`).toBe(true);
+          if (s.status === 413) {
+            // A huge string of escaped characters can pass the byte limit: refused whole, as it should be.
+            expect(Buffer.byteLength(wire), `${input}: 413 under the limit`).toBeGreaterThan(bodyLimit(r));
+            return;
           }
-        }
-      }, BODY_RUNS);
+          const received = JSON.parse(wire) as Json; // what express hands the route: -0 is 0, and so on
+          const topLevelOk = received !== null && typeof received === 'object';
+          const local = topLevelOk ? schema.safeParse(received) : undefined;
+          if (!topLevelOk) {
+            // express.json reads objects and arrays only.
+            expect(s.status, input).toBe(400);
+            return;
+          }
+          if (!local!.success) {
+            expect(s.status, `${input}: the schema refuses it, the API answered ${s.status} ${s.text.slice(0, 300)}`).toBe(400);
+            expect(s.body.error.code, input).toBe('VALIDATION_FAILED');
+            const path = damagedPath(damage);
+            const baseOk = schema.safeParse(base).success;
+            // A removal can break a cross-field rule next to it (a diagnosis pointer, a defaulted priority that now
+            // repeats a sibling's): it names something in the same top-level field. Other damage names its own field.
+            if (path && baseOk) {
+              const named =
+                damage!.kind === 'remove'
+                  ? namesDamagedField(s.body.error.field, path.slice(0, 1))
+                  : namesDamagedField(s.body.error.field, path);
+              expect(named, `${input}: error names ${s.body.error.field}, damaged ${fieldPath(path)}`).toBe(true);
+            } else if (!Array.isArray(received)) {
+              expect(typeof s.body.error.field === 'string' || path === undefined, `${input}: no field named: ${s.text}`).toBe(true);
+            }
+          }
+        },
+        BODY_RUNS,
+      );
     });
   }
 });
@@ -238,7 +274,7 @@ describe('every JSON request body, generated from its schema and damaged', () =>
 
 function toSearch(q: Json): string {
   const params = new URLSearchParams();
-  const asText = (v: Json) => (typeof v === 'string' ? v : JSON.stringify(v) ?? '');
+  const asText = (v: Json) => (typeof v === 'string' ? v : (JSON.stringify(v) ?? ''));
   if (q && typeof q === 'object' && !Array.isArray(q)) {
     for (const [k, v] of Object.entries(q)) {
       if (Array.isArray(v)) for (const x of v.length > 0 ? v : ['']) params.append(k, asText(x));
@@ -250,38 +286,47 @@ function toSearch(q: Json): string {
 
 describe('every query string, generated from its schema and damaged', () => {
   it('finds the routes with a query schema in the OpenAPI registry', () => {
-    expect(QUERY_ROUTES.map((r) => r.key)).toEqual(expect.arrayContaining(['GET /api/claims', 'GET /api/queues/:queue/tasks', 'GET /api/supervisor/stuck-claims']));
+    expect(QUERY_ROUTES.map((r) => r.key)).toEqual(
+      expect.arrayContaining(['GET /api/claims', 'GET /api/queues/:queue/tasks', 'GET /api/supervisor/stuck-claims']),
+    );
   });
 
   for (const r of QUERY_ROUTES) {
     it(`${r.key}: 4xx naming the parameter for a wrong one, never 5xx`, async () => {
       const schema = r.d.query as z.ZodType;
-      const arb = valueArb(inputJsonSchema(schema), hints).chain((base) => fc.tuple(fc.constant(base), fc.option(damageArb(base), { freq: 5 })));
-      await report.check(`query ${r.key}`, [arb], async (tally, [base, damage]) => {
-        const search = toSearch(damage ? applyDamage(base, damage) : base);
-        const input = `${r.key} ${damage ? describeDamage(damage) : 'undamaged'} ?${search.length > 300 ? `${search.slice(0, 300)}... (${search.length} chars)` : search}`;
-        const before = await rowCounts(db.prisma);
-        const s = await send(r, `${pathFor(r)}?${search}`, undefined, input);
-        if (search.length > 16_000) {
-          // Past Node's 16 kB header limit the HTTP server itself answers 431, before express: no body at all.
-          expect([414, 431], `${input}: ${s.status}`).toContain(s.status);
-          tally.refused++;
-          expect(await rowCounts(db.prisma), input).toEqual(before);
-          return;
-        }
-        expectHarmlessAnswer(s);
-        // Reads record an audit event; what must not change on a refusal is everything else.
-        const after = await rowCounts(db.prisma);
-        if (s.status >= 400) {
-          tally.refused++;
-          expect(after, `${input}: refused with ${s.status} but stored something`).toEqual(before);
-        } else tally.accepted++;
-        const local = schema.safeParse({ ...querystring.parse(search) });
-        if (!local.success) {
-          expect(s.status, `${input}: the schema refuses it, the API answered ${s.status} ${s.text.slice(0, 300)}`).toBe(400);
-          expect(typeof s.body.error.field, `${input}: ${s.text}`).toBe('string');
-        }
-      }, QUERY_RUNS);
+      const arb = valueArb(inputJsonSchema(schema), hints).chain((base) =>
+        fc.tuple(fc.constant(base), fc.option(damageArb(base), { freq: 5 })),
+      );
+      await report.check(
+        `query ${r.key}`,
+        [arb],
+        async (tally, [base, damage]) => {
+          const search = toSearch(damage ? applyDamage(base, damage) : base);
+          const input = `${r.key} ${damage ? describeDamage(damage) : 'undamaged'} ?${search.length > 300 ? `${search.slice(0, 300)}... (${search.length} chars)` : search}`;
+          const before = await rowCounts(db.prisma);
+          const s = await send(r, `${pathFor(r)}?${search}`, undefined, input);
+          if (search.length > 16_000) {
+            // Past Node's 16 kB header limit the HTTP server itself answers 431, before express: no body at all.
+            expect([414, 431], `${input}: ${s.status}`).toContain(s.status);
+            tally.refused++;
+            expect(await rowCounts(db.prisma), input).toEqual(before);
+            return;
+          }
+          expectHarmlessAnswer(s);
+          // Reads record an audit event; what must not change on a refusal is everything else.
+          const after = await rowCounts(db.prisma);
+          if (s.status >= 400) {
+            tally.refused++;
+            expect(after, `${input}: refused with ${s.status} but stored something`).toEqual(before);
+          } else tally.accepted++;
+          const local = schema.safeParse({ ...querystring.parse(search) });
+          if (!local.success) {
+            expect(s.status, `${input}: the schema refuses it, the API answered ${s.status} ${s.text.slice(0, 300)}`).toBe(400);
+            expect(typeof s.body.error.field, `${input}: ${s.text}`).toBe('string');
+          }
+        },
+        QUERY_RUNS,
+      );
     });
   }
 });
@@ -290,19 +335,27 @@ describe('every query string, generated from its schema and damaged', () => {
 
 describe('every path parameter', () => {
   it('answers junk, SQL and HTML in path parameters with a 4xx JSON error, never 5xx, storing nothing', async () => {
-    const junk = fc.oneof(fc.constantFrom(...SQL_LIKE, ...HTML_LIKE, '..', '%', 'NaN', '-1', '0', '9'.repeat(40), 'ä', '💉', ' '), fc.string({ minLength: 1, maxLength: 40 }));
-    await report.check('path parameters of every route', [fc.constantFrom(...PARAM_ROUTES), junk], async (tally, r, value) => {
-      const path = r.mounted.path.replace(/:(\w+)/g, () => encodeURIComponent(value));
-      const input = `${r.key} with ${JSON.stringify(value)}`;
-      const before = await rowCounts(db.prisma);
-      const s = await send(r, path, r.d.body ? '{}' : undefined, input);
-      expectHarmlessAnswer(s);
-      const after = await rowCounts(db.prisma);
-      if (s.status >= 400) {
-        tally.refused++;
-        expect(after, `${input}: refused with ${s.status} but stored something`).toEqual(before);
-      } else tally.accepted++;
-    }, 200);
+    const junk = fc.oneof(
+      fc.constantFrom(...SQL_LIKE, ...HTML_LIKE, '..', '%', 'NaN', '-1', '0', '9'.repeat(40), 'ä', '💉', ' '),
+      fc.string({ minLength: 1, maxLength: 40 }),
+    );
+    await report.check(
+      'path parameters of every route',
+      [fc.constantFrom(...PARAM_ROUTES), junk],
+      async (tally, r, value) => {
+        const path = r.mounted.path.replace(/:(\w+)/g, () => encodeURIComponent(value));
+        const input = `${r.key} with ${JSON.stringify(value)}`;
+        const before = await rowCounts(db.prisma);
+        const s = await send(r, path, r.d.body ? '{}' : undefined, input);
+        expectHarmlessAnswer(s);
+        const after = await rowCounts(db.prisma);
+        if (s.status >= 400) {
+          tally.refused++;
+          expect(after, `${input}: refused with ${s.status} but stored something`).toEqual(before);
+        } else tally.accepted++;
+      },
+      200,
+    );
   });
 });
 
@@ -340,7 +393,11 @@ describe('oversized bodies', () => {
 
   it('refuses an X12 file over 50 MB with 413 JSON', async () => {
     const r = ROUTES.find((x) => x.key === 'POST /api/inbound/x12')!;
-    const res = await fetch(`${api.baseUrl}${r.mounted.path}`, { method: 'POST', headers: { 'Content-Type': 'application/edi-x12', 'X-User-Id': SIMULATOR_SENDER_ID }, body: 'ISA*'.padEnd(50 * 1024 * 1024 + 16, 'X') });
+    const res = await fetch(`${api.baseUrl}${r.mounted.path}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/edi-x12', 'X-User-Id': SIMULATOR_SENDER_ID },
+      body: 'ISA*'.padEnd(50 * 1024 * 1024 + 16, 'X'),
+    });
     const text = await res.text();
     expect(res.status, text.slice(0, 200)).toBe(413);
     expect(res.headers.get('content-type')).toMatch(/^application\/json/);
@@ -351,7 +408,12 @@ describe('oversized bodies', () => {
 // ---- SQL and HTML come back as data -----------------------------------------------------------------
 
 describe('text that looks like SQL or HTML', () => {
-  const tables = async () => (await db.prisma.$queryRawUnsafe<{ n: number }[]>(`SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = 'public'`))[0].n;
+  const tables = async () =>
+    (
+      await db.prisma.$queryRawUnsafe<{ n: number }[]>(
+        `SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = 'public'`,
+      )
+    )[0].n;
 
   it('is stored and returned literally by every route that keeps text (patients, users, claim and task notes)', async () => {
     const tablesBefore = await tables();
@@ -360,7 +422,14 @@ describe('text that looks like SQL or HTML', () => {
     for (const [i, text] of samples.entries()) {
       const patient = await api.request('POST', '/api/patients', {
         body: {
-          firstName: text.slice(0, 60), lastName: `<b>${i}</b>`, birthDate: '1980-02-29', sex: 'F', addressLine: text, city: `'; --`, state: 'NY', postalCode: '10001',
+          firstName: text.slice(0, 60),
+          lastName: `<b>${i}</b>`,
+          birthDate: '1980-02-29',
+          sex: 'F',
+          addressLine: text,
+          city: `'; --`,
+          state: 'NY',
+          postalCode: '10001',
           coverages: [{ payerId: PAYER_IDS.bluePeak, memberId: text.slice(0, 80) }],
         },
       });
@@ -375,7 +444,10 @@ describe('text that looks like SQL or HTML', () => {
       expect(note.status, note.text).toBe(201);
       expect(note.body.text).toBe(text);
 
-      const user = await api.request('POST', '/api/admin/users', { user: USER_IDS.admin, body: { id: `fuzz-${i}`, name: text, role: 'CODER' } });
+      const user = await api.request('POST', '/api/admin/users', {
+        user: USER_IDS.admin,
+        body: { id: `fuzz-${i}`, name: text, role: 'CODER' },
+      });
       expect(user.status, user.text).toBe(201);
       expect(user.body.name).toBe(text);
     }
@@ -389,26 +461,41 @@ describe('text that looks like SQL or HTML', () => {
   });
 
   it('round-trips any such text through a claim note (property)', async () => {
-    const text = fc.oneof(
-      fc.constantFrom(...SQL_LIKE, ...HTML_LIKE),
-      fc.tuple(fc.constantFrom(...SQL_LIKE, ...HTML_LIKE), fc.string({ maxLength: 30 }), fc.constantFrom(...SQL_LIKE, ...HTML_LIKE)).map((p) => p.join(' ')),
-      fc.string({ unit: 'grapheme', minLength: 1, maxLength: 60 }),
-    ).filter((t) => t.trim().length > 0 && t.trim().length <= 4000);
-    await report.check('SQL/HTML text round trip (claim notes)', [text], async (tally, t) => {
-      const res = await api.request('POST', `/api/claims/${claimId}/notes`, { body: { text: t } });
-      const input = `note ${JSON.stringify(t)}`;
-      expectHarmlessAnswer({ input, status: res.status, headers: res.headers, text: res.text, body: res.body });
-      if (res.status >= 400) {
-        tally.refused++;
-        return;
-      }
-      tally.accepted++;
-      // Trimmed by the schema, otherwise the very same characters.
-      expect(res.body.text, input).toBe(t.trim());
-      // A claim note lives in its audit event's detail: the row holds the same characters, not an escaped form.
-      const stored = await db.prisma.$queryRawUnsafe<{ text: string }[]>(`SELECT detail->>'text' AS text FROM "AuditEvent" WHERE detail->>'noteId' = $1`, res.body.id);
-      expect(stored.map((x) => x.text), input).toEqual([t.trim()]);
-    }, 100);
+    const text = fc
+      .oneof(
+        fc.constantFrom(...SQL_LIKE, ...HTML_LIKE),
+        fc
+          .tuple(fc.constantFrom(...SQL_LIKE, ...HTML_LIKE), fc.string({ maxLength: 30 }), fc.constantFrom(...SQL_LIKE, ...HTML_LIKE))
+          .map((p) => p.join(' ')),
+        fc.string({ unit: 'grapheme', minLength: 1, maxLength: 60 }),
+      )
+      .filter((t) => t.trim().length > 0 && t.trim().length <= 4000);
+    await report.check(
+      'SQL/HTML text round trip (claim notes)',
+      [text],
+      async (tally, t) => {
+        const res = await api.request('POST', `/api/claims/${claimId}/notes`, { body: { text: t } });
+        const input = `note ${JSON.stringify(t)}`;
+        expectHarmlessAnswer({ input, status: res.status, headers: res.headers, text: res.text, body: res.body });
+        if (res.status >= 400) {
+          tally.refused++;
+          return;
+        }
+        tally.accepted++;
+        // Trimmed by the schema, otherwise the very same characters.
+        expect(res.body.text, input).toBe(t.trim());
+        // A claim note lives in its audit event's detail: the row holds the same characters, not an escaped form.
+        const stored = await db.prisma.$queryRawUnsafe<{ text: string }[]>(
+          `SELECT detail->>'text' AS text FROM "AuditEvent" WHERE detail->>'noteId' = $1`,
+          res.body.id,
+        );
+        expect(
+          stored.map((x) => x.text),
+          input,
+        ).toEqual([t.trim()]);
+      },
+      100,
+    );
   });
 
   it('finds nothing extra through a query parameter or path that looks like SQL', async () => {
@@ -426,7 +513,9 @@ describe('text that looks like SQL or HTML', () => {
 });
 
 it(`prints the seed (${FUZZ_SEED}) and the routes fuzzed`, () => {
-  console.log(`fuzzed ${JSON_BODY_ROUTES.length} body routes, ${QUERY_ROUTES.length} query routes, ${PARAM_ROUTES.length} routes with path parameters; seed ${FUZZ_SEED}`);
+  console.log(
+    `fuzzed ${JSON_BODY_ROUTES.length} body routes, ${QUERY_ROUTES.length} query routes, ${PARAM_ROUTES.length} routes with path parameters; seed ${FUZZ_SEED}`,
+  );
   expect(ROUTES.length).toBe(APP_ROUTES.length);
 });
 
@@ -448,16 +537,46 @@ describe('regressions found by the properties above', () => {
   });
 
   it('refuses a remittance line number past 32 bits', async () => {
-    const claim = { claimId, statusCode: '1', chargeCents: 100, paidCents: 100, patientRespCents: 0, lines: [{ lineNo: 2 ** 31, procedureCode: '99213', chargeCents: 100, paidCents: 100 }] };
-    await expect400(inbound('remittances', { payerElectronicId: 'DMC01', traceNumber: 't-1', paymentDate: '2026-10-01', paymentMethod: 'ACH', paymentCents: 100, claims: [claim] }), 'claims[0].lines[0].lineNo');
+    const claim = {
+      claimId,
+      statusCode: '1',
+      chargeCents: 100,
+      paidCents: 100,
+      patientRespCents: 0,
+      lines: [{ lineNo: 2 ** 31, procedureCode: '99213', chargeCents: 100, paidCents: 100 }],
+    };
+    await expect400(
+      inbound('remittances', {
+        payerElectronicId: 'DMC01',
+        traceNumber: 't-1',
+        paymentDate: '2026-10-01',
+        paymentMethod: 'ACH',
+        paymentCents: 100,
+        claims: [claim],
+      }),
+      'claims[0].lines[0].lineNo',
+    );
   });
 
   it('refuses text PostgreSQL cannot store, naming the field (was 500: an unpaired surrogate or NUL failed in jsonb/text)', async () => {
     await expect400(api.request('POST', `/api/claims/${claimId}/notes`, { body: { text: 'x\ud800y' } }), 'text');
     await expect400(api.request('POST', `/api/claims/${claimId}/notes`, { body: { text: 'nul\u0000here' } }), 'text');
-    await expect400(api.request('POST', '/api/patients', {
-      body: { firstName: 'A\u0000', lastName: 'B', birthDate: '1980-01-01', sex: 'F', addressLine: '1 Main St', city: 'X', state: 'NY', postalCode: '10001', coverages: [{ payerId: PAYER_IDS.bluePeak, memberId: 'M1' }] },
-    }), 'firstName');
+    await expect400(
+      api.request('POST', '/api/patients', {
+        body: {
+          firstName: 'A\u0000',
+          lastName: 'B',
+          birthDate: '1980-01-01',
+          sex: 'F',
+          addressLine: '1 Main St',
+          city: 'X',
+          state: 'NY',
+          postalCode: '10001',
+          coverages: [{ payerId: PAYER_IDS.bluePeak, memberId: 'M1' }],
+        },
+      }),
+      'firstName',
+    );
     await expect400(api.request('GET', '/api/claims?payerId=%00'), 'payerId');
     await expect400(inbound('acknowledgements', { ackId: 'a\udc00', claimId, attempt: 1, accepted: true }), 'ackId');
     // A key is text too, and a well-formed pair is no problem.

@@ -77,11 +77,21 @@ export function createReport(): Report {
       return row;
     },
     print(title) {
-      console.log(`\n${title} (seed ${FUZZ_SEED}; replay with FUZZ_SEED=${FUZZ_SEED}${RUN_SCALE !== 1 ? ` FUZZ_RUNS_SCALE=${RUN_SCALE}` : ''})`);
-      console.table(rows.map(({ property, runs, seed, refused, accepted, counterexamples, shrinks, ms }) => ({
-        property, runs, seed, 'refused (4xx / positioned error)': refused, 'accepted (2xx / valid model)': accepted,
-        'shrunk counterexamples': counterexamples, shrinks, ms,
-      })));
+      console.log(
+        `\n${title} (seed ${FUZZ_SEED}; replay with FUZZ_SEED=${FUZZ_SEED}${RUN_SCALE !== 1 ? ` FUZZ_RUNS_SCALE=${RUN_SCALE}` : ''})`,
+      );
+      console.table(
+        rows.map(({ property, runs, seed, refused, accepted, counterexamples, shrinks, ms }) => ({
+          property,
+          runs,
+          seed,
+          'refused (4xx / positioned error)': refused,
+          'accepted (2xx / valid model)': accepted,
+          'shrunk counterexamples': counterexamples,
+          shrinks,
+          ms,
+        })),
+      );
     },
   };
 }

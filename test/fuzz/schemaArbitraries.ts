@@ -30,9 +30,39 @@ export function inputJsonSchema(schema: z.ZodType): Schema {
   return rest;
 }
 
-export const SQL_LIKE = [`'; DROP TABLE "Claim";--`, '1 OR 1=1', `' OR '1'='1`, `"; DELETE FROM "Patient" WHERE ''='`, `1); TRUNCATE "AuditEvent"; --`, `$1`, '\\x00', `Robert'); DROP TABLE "User";--`];
-export const HTML_LIKE = ['<script>alert(1)</script>', '<img src=x onerror=alert(1)>', '"><svg onload=alert(1)>', `javascript:alert('x')`, '{{constructor.constructor("alert(1)")()}}', '&lt;b&gt;&amp;', '</script><script>alert(document.cookie)</script>'];
-const UNICODE = ['Zoë Ångström', '山田太郎', 'مرحبا', '👩‍⚕️💉', 'e\u0301', '\u202eevil', '\ud800', '\u0000', 'tab\there', 'line\nbreak', '\uffff', '𝔘𝔫𝔦𝔠𝔬𝔡𝔢'];
+export const SQL_LIKE = [
+  `'; DROP TABLE "Claim";--`,
+  '1 OR 1=1',
+  `' OR '1'='1`,
+  `"; DELETE FROM "Patient" WHERE ''='`,
+  `1); TRUNCATE "AuditEvent"; --`,
+  `$1`,
+  '\\x00',
+  `Robert'); DROP TABLE "User";--`,
+];
+export const HTML_LIKE = [
+  '<script>alert(1)</script>',
+  '<img src=x onerror=alert(1)>',
+  '"><svg onload=alert(1)>',
+  `javascript:alert('x')`,
+  '{{constructor.constructor("alert(1)")()}}',
+  '&lt;b&gt;&amp;',
+  '</script><script>alert(document.cookie)</script>',
+];
+const UNICODE = [
+  'Zoë Ångström',
+  '山田太郎',
+  'مرحبا',
+  '👩‍⚕️💉',
+  'e\u0301',
+  '\u202eevil',
+  '\ud800',
+  '\u0000',
+  'tab\there',
+  'line\nbreak',
+  '\uffff',
+  '𝔘𝔫𝔦𝔠𝔬𝔡𝔢',
+];
 
 /** Values that should be real ids, drawn from what the database has so that some requests get past lookups. */
 export type IdHints = Record<string, readonly string[]>;
@@ -83,7 +113,9 @@ function stringArb(s: Schema, hint: readonly string[] | undefined): fc.Arbitrary
   return fc.oneof(...kinds);
 }
 
-const dateArb = fc.date({ min: new Date('1900-01-01T00:00:00Z'), max: new Date('2030-12-31T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
+const dateArb = fc
+  .date({ min: new Date('1900-01-01T00:00:00Z'), max: new Date('2030-12-31T00:00:00Z'), noInvalidDate: true })
+  .map((d) => d.toISOString().slice(0, 10));
 
 function objectArb(s: Schema, hints: IdHints): fc.Arbitrary<Json> {
   const props = s.properties ?? {};
@@ -133,31 +165,65 @@ const deep = (depth: number, leaf: Json): Json => {
 /** Values that do not belong where they are put, named for the report. */
 export const JUNK: fc.Arbitrary<[string, Json]> = fc.oneof(
   fc.constantFrom<[string, Json]>(
-    ['null', null], ['true', true], ['zero', 0], ['empty string', ''], ['blank string', '   '], ['empty array', []], ['empty object', {}],
-    ['negative money', -1], ['negative money', -2_147_483_648], ['fractional money', 10.5], ['fractional money', 0.001], ['huge number', 1e308],
-    ['huge number', 2 ** 31], ['huge number', 2 ** 53 + 2], ['huge number', 99_999_999_999_999_999_999], ['minus zero', -0],
-    ['number as string', '100'], ['impossible date', '2023-02-30'], ['impossible date', '2023-13-01'], ['impossible date', '0000-00-00'],
-    ['impossible date', '2023-02-29'], ['impossible date', '99999-01-01'], ['impossible date', '2023-2-3'], ['date-time for date', '2024-02-29T25:61:00Z'],
-    ['proto key object', JSON.parse('{"__proto__": {"admin": true}}') as Json], ['nested junk', deep(64, 'x')], ['nested junk', deep(2_000, 1)],
+    ['null', null],
+    ['true', true],
+    ['zero', 0],
+    ['empty string', ''],
+    ['blank string', '   '],
+    ['empty array', []],
+    ['empty object', {}],
+    ['negative money', -1],
+    ['negative money', -2_147_483_648],
+    ['fractional money', 10.5],
+    ['fractional money', 0.001],
+    ['huge number', 1e308],
+    ['huge number', 2 ** 31],
+    ['huge number', 2 ** 53 + 2],
+    ['huge number', 99_999_999_999_999_999_999],
+    ['minus zero', -0],
+    ['number as string', '100'],
+    ['impossible date', '2023-02-30'],
+    ['impossible date', '2023-13-01'],
+    ['impossible date', '0000-00-00'],
+    ['impossible date', '2023-02-29'],
+    ['impossible date', '99999-01-01'],
+    ['impossible date', '2023-2-3'],
+    ['date-time for date', '2024-02-29T25:61:00Z'],
+    ['proto key object', JSON.parse('{"__proto__": {"admin": true}}') as Json],
+    ['nested junk', deep(64, 'x')],
+    ['nested junk', deep(2_000, 1)],
     ['array of junk', [null, 1, 'a', [], {}]],
   ),
   fc.constantFrom(...SQL_LIKE).map((s): [string, Json] => ['SQL-like', s]),
   fc.constantFrom(...HTML_LIKE).map((s): [string, Json] => ['HTML-like', s]),
   fc.constantFrom(...UNICODE).map((s): [string, Json] => ['unicode', s]),
   fc.string({ unit: 'binary', maxLength: 30 }).map((s): [string, Json] => ['random unicode', s]),
-  fc.integer({ min: 1_001, max: 300_000 }).chain((n) => fc.constantFrom('x', 'é', '💉', ' ', '\u0000').map((c): [string, Json] => ['huge string', c.repeat(n)])),
+  fc
+    .integer({ min: 1_001, max: 300_000 })
+    .chain((n) => fc.constantFrom('x', 'é', '💉', ' ', '\u0000').map((c): [string, Json] => ['huge string', c.repeat(n)])),
   fc.jsonValue({ maxDepth: 4 }).map((v): [string, Json] => ['random JSON', v as Json]),
 );
 
-const EXTRA_KEYS = ['extra', '__proto__', 'constructor', 'prototype', 'id', 'createdAt', 'role', 'isAdmin', '$where', 'a'.repeat(1_000), "'; DROP TABLE \"Claim\";--", '<script>'];
+const EXTRA_KEYS = [
+  'extra',
+  '__proto__',
+  'constructor',
+  'prototype',
+  'id',
+  'createdAt',
+  'role',
+  'isAdmin',
+  '$where',
+  'a'.repeat(1_000),
+  '\'; DROP TABLE "Claim";--',
+  '<script>',
+];
 
 /** One damage to a value that (mostly) satisfies the schema. */
 export function damageArb(body: Json): fc.Arbitrary<Damage> {
   const paths = pathsOf(body);
   const objects = objectPaths(body);
-  const options: fc.Arbitrary<Damage>[] = [
-    JUNK.map(([what, value]): Damage => ({ kind: 'whole-body', what, value })),
-  ];
+  const options: fc.Arbitrary<Damage>[] = [JUNK.map(([what, value]): Damage => ({ kind: 'whole-body', what, value }))];
   if (paths.length > 0) {
     options.push(
       fc.constantFrom(...paths).map((path): Damage => ({ kind: 'remove', path })),
@@ -167,7 +233,9 @@ export function damageArb(body: Json): fc.Arbitrary<Damage> {
   }
   if (objects.length > 0) {
     options.push(
-      fc.tuple(fc.constantFrom(...objects), fc.constantFrom(...EXTRA_KEYS), JUNK).map(([path, key, [, value]]): Damage => ({ kind: 'extra', path, key, value })),
+      fc
+        .tuple(fc.constantFrom(...objects), fc.constantFrom(...EXTRA_KEYS), JUNK)
+        .map(([path, key, [, value]]): Damage => ({ kind: 'extra', path, key, value })),
     );
   }
   return fc.oneof(...options);
@@ -195,6 +263,7 @@ export function applyDamage(body: Json, d: Damage): Json {
 
 export function describeDamage(d: Damage): string {
   const where = d.kind === 'whole-body' ? 'body' : d.path.join('.') || 'body';
-  const what = d.kind === 'replace' || d.kind === 'whole-body' ? d.what : d.kind === 'extra' ? `extra key ${d.key.slice(0, 30)}` : 'removed';
+  const what =
+    d.kind === 'replace' || d.kind === 'whole-body' ? d.what : d.kind === 'extra' ? `extra key ${d.key.slice(0, 30)}` : 'removed';
   return `${where}: ${what}`;
 }

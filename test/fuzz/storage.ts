@@ -12,7 +12,9 @@ export async function rowCounts(prisma: PrismaClient): Promise<Record<string, nu
       WHERE table_schema = 'public' AND table_type = 'BASE TABLE' AND table_name NOT IN ('_prisma_migrations', 'ApiToken')
       ORDER BY table_name`,
   );
-  const sql = tables.map((t) => `SELECT '${t.name.replace(/'/g, "''")}' AS name, count(*)::int AS n FROM "${t.name.replace(/"/g, '""')}"`).join(' UNION ALL ');
+  const sql = tables
+    .map((t) => `SELECT '${t.name.replace(/'/g, "''")}' AS name, count(*)::int AS n FROM "${t.name.replace(/"/g, '""')}"`)
+    .join(' UNION ALL ');
   const rows = await prisma.$queryRawUnsafe<{ name: string; n: number }[]>(sql);
   return Object.fromEntries(rows.map((r) => [r.name, Number(r.n)]));
 }

@@ -29,7 +29,9 @@ afterAll(() => report.print('X12 bad-input properties'));
 /** A positioned error: the X12 layer's own type, with a segment number and id a person can look up. */
 function expectPositioned(err: unknown, input: string): asserts err is X12SyntaxError {
   if (!(err instanceof X12SyntaxError)) {
-    throw new Error(`${input}: threw ${(err as Error)?.name ?? typeof err} instead of X12SyntaxError: ${(err as Error)?.message ?? String(err)}`);
+    throw new Error(
+      `${input}: threw ${(err as Error)?.name ?? typeof err} instead of X12SyntaxError: ${(err as Error)?.message ?? String(err)}`,
+    );
   }
   expect(ERROR_CODES.has(err.code), `${input}: code ${err.code}`).toBe(true);
   expect(Number.isInteger(err.segmentIndex) && err.segmentIndex >= 0, `${input}: segmentIndex ${err.segmentIndex}`).toBe(true);
@@ -75,10 +77,14 @@ function checkTransaction(t: Transaction, input: string): void {
 }
 
 const PARSERS: [string, string, (t: Transaction) => unknown][] = [
-  ['835', '835', (t) => {
-    const r = parse835(t);
-    return { r, balance: balance835(r) };
-  }],
+  [
+    '835',
+    '835',
+    (t) => {
+      const r = parse835(t);
+      return { r, balance: balance835(r) };
+    },
+  ],
   ['277CA', '277', parse277CA],
   ['999', '999', parse999],
   ['837P', '837', read837P],
@@ -103,73 +109,92 @@ describe('the X12 reader on damaged fixture files', () => {
   });
 
   it('reads any damage into transactions or positioned errors, strict and lenient, within the time bound', async () => {
-    await report.check('reader: readTransactions (strict + lenient)', [damagedFileArb(fixtures)], (tally, { fixture, mutations }) => {
-      const input = describeInput(fixture, mutations);
-      const text = new TextDecoder().decode(applyMutations(fixture, mutations));
-      for (const options of [undefined, { controlTotals: false, fixedWidthIsa: false }]) {
-        const read = timed(input, 'readTransactions', () => readTransactions(text, options));
-        for (const e of read.errors) expectPositioned(e, input);
-        for (const t of read.transactions) checkTransaction(t, input);
-        if (options === undefined) {
-          if (read.errors.length > 0) tally.refused++;
-          else tally.accepted++;
+    await report.check(
+      'reader: readTransactions (strict + lenient)',
+      [damagedFileArb(fixtures)],
+      (tally, { fixture, mutations }) => {
+        const input = describeInput(fixture, mutations);
+        const text = new TextDecoder().decode(applyMutations(fixture, mutations));
+        for (const options of [undefined, { controlTotals: false, fixedWidthIsa: false }]) {
+          const read = timed(input, 'readTransactions', () => readTransactions(text, options));
+          for (const e of read.errors) expectPositioned(e, input);
+          for (const t of read.transactions) checkTransaction(t, input);
+          if (options === undefined) {
+            if (read.errors.length > 0) tally.refused++;
+            else tally.accepted++;
+          }
         }
-      }
-      // readSegments throws only X12SyntaxError (unreadable separators); anything else is a crash.
-      try {
-        timed(input, 'readSegments', () => [...readSegments(text)]);
-      } catch (err) {
-        expectPositioned(err, input);
-      }
-    }, RUNS);
+        // readSegments throws only X12SyntaxError (unreadable separators); anything else is a crash.
+        try {
+          timed(input, 'readSegments', () => [...readSegments(text)]);
+        } catch (err) {
+          expectPositioned(err, input);
+        }
+      },
+      RUNS,
+    );
   });
 
   it('streams any damaged file in any chunking to exactly what the whole-text read gives', async () => {
     const sizes = fc.array(fc.oneof(fc.integer({ min: 1, max: 16 }), fc.integer({ min: 17, max: 70_000 })), { minLength: 1, maxLength: 6 });
-    await report.check('reader: readTransactionsStream = readTransactions', [damagedFileArb(fixtures), sizes], async (tally, { fixture, mutations }, chunkSizes) => {
-      const bytes = applyMutations(fixture, mutations);
-      // At most 20,000 chunks: below that, what the bound measures is the reader, not the microseconds each
-      // await of an async iterator costs (1-byte chunks of the 330 kB fixture are 330,000 awaits).
-      const floor = Math.ceil(bytes.length / 20_000);
-      chunkSizes = chunkSizes.map((n) => Math.max(n, floor));
-      const input = `${describeInput(fixture, mutations)} in chunks of ${chunkSizes.join(',')}`;
-      const whole = readTransactions(new TextDecoder().decode(bytes));
-      const started = process.cpuUsage();
-      const streamed: { transactions: Transaction[]; errors: X12SyntaxError[] } = { transactions: [], errors: [] };
-      for await (const r of readTransactionsStream(chunked(bytes, chunkSizes))) {
-        if ('error' in r) streamed.errors.push(r.error);
-        else streamed.transactions.push(r.transaction);
-      }
-      const ms = cpuMs(started);
-      expect(ms, `${input}: the stream took ${ms.toFixed(0)} ms of CPU`).toBeLessThan(TIME_BOUND_MS);
-      for (const e of streamed.errors) expectPositioned(e, input);
-      expect(streamed.errors.map((e) => e.message), input).toEqual(whole.errors.map((e) => e.message));
-      const shape = (ts: Transaction[]) => ts.map((t) => ({ set: t.setId, control: t.controlNumber, segments: t.segments.map((s) => s.elements) }));
-      expect(shape(streamed.transactions), input).toEqual(shape(whole.transactions));
-      if (streamed.errors.length > 0) tally.refused++;
-      else tally.accepted++;
-    }, RUNS);
+    await report.check(
+      'reader: readTransactionsStream = readTransactions',
+      [damagedFileArb(fixtures), sizes],
+      async (tally, { fixture, mutations }, chunkSizes) => {
+        const bytes = applyMutations(fixture, mutations);
+        // At most 20,000 chunks: below that, what the bound measures is the reader, not the microseconds each
+        // await of an async iterator costs (1-byte chunks of the 330 kB fixture are 330,000 awaits).
+        const floor = Math.ceil(bytes.length / 20_000);
+        chunkSizes = chunkSizes.map((n) => Math.max(n, floor));
+        const input = `${describeInput(fixture, mutations)} in chunks of ${chunkSizes.join(',')}`;
+        const whole = readTransactions(new TextDecoder().decode(bytes));
+        const started = process.cpuUsage();
+        const streamed: { transactions: Transaction[]; errors: X12SyntaxError[] } = { transactions: [], errors: [] };
+        for await (const r of readTransactionsStream(chunked(bytes, chunkSizes))) {
+          if ('error' in r) streamed.errors.push(r.error);
+          else streamed.transactions.push(r.transaction);
+        }
+        const ms = cpuMs(started);
+        expect(ms, `${input}: the stream took ${ms.toFixed(0)} ms of CPU`).toBeLessThan(TIME_BOUND_MS);
+        for (const e of streamed.errors) expectPositioned(e, input);
+        expect(
+          streamed.errors.map((e) => e.message),
+          input,
+        ).toEqual(whole.errors.map((e) => e.message));
+        const shape = (ts: Transaction[]) =>
+          ts.map((t) => ({ set: t.setId, control: t.controlNumber, segments: t.segments.map((s) => s.elements) }));
+        expect(shape(streamed.transactions), input).toEqual(shape(whole.transactions));
+        if (streamed.errors.length > 0) tally.refused++;
+        else tally.accepted++;
+      },
+      RUNS,
+    );
   });
 
   it('parses every transaction of a damaged file into a model or a positioned error (835, 277CA, 999, 837P, TA1)', async () => {
-    await report.check('parsers: 835/277CA/999/837P/TA1 on damaged transactions', [damagedFileArb(fixtures)], (tally, { fixture, mutations }) => {
-      const input = describeInput(fixture, mutations);
-      const text = new TextDecoder().decode(applyMutations(fixture, mutations));
-      // Lenient, so that damage the envelope would catch (SE01 counts) still reaches the parsers.
-      const { transactions } = readTransactions(text, { controlTotals: false, fixedWidthIsa: false });
-      for (const t of transactions) {
-        for (const [name, setId, parse] of PARSERS) {
-          // Each parser also reads every other kind of transaction as if it were its own: foreign loops.
-          const what = `${input} ${name} on ${t.setId}`;
-          timed(what, name, () => parseOrRefuse(tally, what, () => parse(t.setId === setId ? t : { ...t, setId })));
+    await report.check(
+      'parsers: 835/277CA/999/837P/TA1 on damaged transactions',
+      [damagedFileArb(fixtures)],
+      (tally, { fixture, mutations }) => {
+        const input = describeInput(fixture, mutations);
+        const text = new TextDecoder().decode(applyMutations(fixture, mutations));
+        // Lenient, so that damage the envelope would catch (SE01 counts) still reaches the parsers.
+        const { transactions } = readTransactions(text, { controlTotals: false, fixedWidthIsa: false });
+        for (const t of transactions) {
+          for (const [name, setId, parse] of PARSERS) {
+            // Each parser also reads every other kind of transaction as if it were its own: foreign loops.
+            const what = `${input} ${name} on ${t.setId}`;
+            timed(what, name, () => parseOrRefuse(tally, what, () => parse(t.setId === setId ? t : { ...t, setId })));
+          }
         }
-      }
-      try {
-        for (const seg of readSegments(text)) if (seg.id === 'TA1') parseOrRefuse(tally, `${input} TA1`, () => parseTA1(seg));
-      } catch (err) {
-        expectPositioned(err, input);
-      }
-    }, RUNS);
+        try {
+          for (const seg of readSegments(text)) if (seg.id === 'TA1') parseOrRefuse(tally, `${input} TA1`, () => parseTA1(seg));
+        } catch (err) {
+          expectPositioned(err, input);
+        }
+      },
+      RUNS,
+    );
   });
 });
 
@@ -189,31 +214,42 @@ describe('POST /api/inbound/x12 with damaged fixture files', () => {
   let atStart: Awaited<ReturnType<typeof rowCounts>>;
 
   it('answers 400 or 202 JSON naming the segment, never 500, and stores nothing for a refused file', async () => {
-    await report.check('API: POST /api/inbound/x12 damaged files', [damagedFileArb(fixtures), fc.boolean()], async (tally, { fixture, mutations }, lenient) => {
-      const input = `${describeInput(fixture, mutations)}${lenient ? ' ?controlTotals=false' : ''}`;
-      const bytes = applyMutations(fixture, mutations);
-      const before = await rowCounts(f.db.prisma);
-      const res = await fetch(`${f.api.baseUrl}/api/inbound/x12${lenient ? '?controlTotals=false' : ''}`, { method: 'POST', headers: { 'Content-Type': 'application/edi-x12', 'X-User-Id': SIMULATOR_SENDER_ID }, body: new Uint8Array(bytes) });
-      const text = await res.text();
-      expect([202, 400], `${input}: ${res.status} ${text.slice(0, 300)}`).toContain(res.status);
-      expect(res.headers.get('content-type'), input).toMatch(/^application\/json/);
-      assertNoLeak(text, input);
-      const body = JSON.parse(text);
-      const after = await rowCounts(f.db.prisma);
-      const named = (e: { segmentIndex?: unknown; segmentId?: unknown }) => typeof e.segmentIndex === 'number' && typeof e.segmentId === 'string';
-      if (res.status === 400) {
-        tally.refused++;
-        expect(body.error.code, input).toMatch(/^X12_/);
-        for (const e of body.error.errors ?? []) expect(named(e), `${input}: ${JSON.stringify(e)}`).toBe(true);
-        if ((body.error.errors ?? []).length > 0) expect(named(body.error), `${input}: ${JSON.stringify(body.error)}`).toBe(true);
-        expect(after, `${input}: a refused file stored something`).toEqual(before);
-      } else {
-        tally.accepted++;
-        for (const e of body.errors) expect(named(e), `${input}: ${JSON.stringify(e)}`).toBe(true);
-        // Every transaction failed: nothing may have been stored, not even part of one.
-        if (body.transactions.length === 0) expect(after, `${input}: a file with no accepted transaction stored something`).toEqual(before);
-      }
-    }, API_RUNS);
+    await report.check(
+      'API: POST /api/inbound/x12 damaged files',
+      [damagedFileArb(fixtures), fc.boolean()],
+      async (tally, { fixture, mutations }, lenient) => {
+        const input = `${describeInput(fixture, mutations)}${lenient ? ' ?controlTotals=false' : ''}`;
+        const bytes = applyMutations(fixture, mutations);
+        const before = await rowCounts(f.db.prisma);
+        const res = await fetch(`${f.api.baseUrl}/api/inbound/x12${lenient ? '?controlTotals=false' : ''}`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/edi-x12', 'X-User-Id': SIMULATOR_SENDER_ID },
+          body: new Uint8Array(bytes),
+        });
+        const text = await res.text();
+        expect([202, 400], `${input}: ${res.status} ${text.slice(0, 300)}`).toContain(res.status);
+        expect(res.headers.get('content-type'), input).toMatch(/^application\/json/);
+        assertNoLeak(text, input);
+        const body = JSON.parse(text);
+        const after = await rowCounts(f.db.prisma);
+        const named = (e: { segmentIndex?: unknown; segmentId?: unknown }) =>
+          typeof e.segmentIndex === 'number' && typeof e.segmentId === 'string';
+        if (res.status === 400) {
+          tally.refused++;
+          expect(body.error.code, input).toMatch(/^X12_/);
+          for (const e of body.error.errors ?? []) expect(named(e), `${input}: ${JSON.stringify(e)}`).toBe(true);
+          if ((body.error.errors ?? []).length > 0) expect(named(body.error), `${input}: ${JSON.stringify(body.error)}`).toBe(true);
+          expect(after, `${input}: a refused file stored something`).toEqual(before);
+        } else {
+          tally.accepted++;
+          for (const e of body.errors) expect(named(e), `${input}: ${JSON.stringify(e)}`).toBe(true);
+          // Every transaction failed: nothing may have been stored, not even part of one.
+          if (body.transactions.length === 0)
+            expect(after, `${input}: a file with no accepted transaction stored something`).toEqual(before);
+        }
+      },
+      API_RUNS,
+    );
   });
 
   it('answers NUL characters inside elements with a JSON answer, never a 500 (PostgreSQL stores no NUL)', async () => {
@@ -226,7 +262,10 @@ describe('POST /api/inbound/x12 with damaged fixture files', () => {
     ];
     for (const [i, text] of cases.entries()) {
       const before = await rowCounts(f.db.prisma);
-      const res = await f.api.request('POST', '/api/inbound/x12?controlTotals=false', { rawBody: text, headers: { 'Content-Type': 'application/edi-x12' } });
+      const res = await f.api.request('POST', '/api/inbound/x12?controlTotals=false', {
+        rawBody: text,
+        headers: { 'Content-Type': 'application/edi-x12' },
+      });
       expect([202, 400], `case ${i}: ${res.status} ${res.text.slice(0, 300)}`).toContain(res.status);
       expect(res.headers.get('content-type')).toMatch(/^application\/json/);
       if (res.status === 400 || res.body.transactions.length === 0) expect(await rowCounts(f.db.prisma), `case ${i}`).toEqual(before);

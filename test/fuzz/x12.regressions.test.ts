@@ -20,7 +20,9 @@ describe('found by fuzzing the X12 reader', () => {
     const ms = (used.user + used.system) / 1000;
     expect(ms).toBeLessThan(1_000);
     const whole = readTransactions(text);
-    expect(results.flatMap((r) => ('transaction' in r ? [r.transaction.segments.map((s) => s.elements)] : []))).toEqual(whole.transactions.map((t) => t.segments.map((s) => s.elements)));
+    expect(results.flatMap((r) => ('transaction' in r ? [r.transaction.segments.map((s) => s.elements)] : []))).toEqual(
+      whole.transactions.map((t) => t.segments.map((s) => s.elements)),
+    );
     expect(results.flatMap((r) => ('error' in r ? [r.error.message] : []))).toEqual(whole.errors.map((e) => e.message));
   });
 
@@ -36,18 +38,23 @@ describe('found by fuzzing the X12 reader', () => {
   it('keeps NaN out of the 837P model: unreadable diagnosis pointers, units and CAS quantities are warned and left out', () => {
     // Found as a deleted ISA16 plus a flipped byte: SV1 pointers that are not numbers came out as NaN in the
     // model (null in JSON, NaN in any sum downstream), with a warning. Now they are left out, with the warning.
-    const text = fixture('837p/linuxforhealth-x12__demo.example2.837').replace('SV1*HC:99213*40.00*UN*1.00***1~', 'SV1*HC:99213*40.00*UN*ABC***1:A:13~');
+    const text = fixture('837p/linuxforhealth-x12__demo.example2.837').replace(
+      'SV1*HC:99213*40.00*UN*1.00***1~',
+      'SV1*HC:99213*40.00*UN*ABC***1:A:13~',
+    );
     const { transactions } = readTransactions(text, { controlTotals: false });
     expect(transactions).toHaveLength(1);
     const read = read837P(transactions[0]);
     const line = read.claims[0].claim.lines[0];
     expect(line.units).toBe(0);
     expect(line.diagnosisPointers).toEqual([1]);
-    expect(read.warnings.map((w) => w.message)).toEqual(expect.arrayContaining([
-      expect.stringContaining('units "ABC" is not a positive number'),
-      expect.stringContaining('diagnosis pointer "A" is not 1 to 12'),
-      expect.stringContaining('diagnosis pointer "13" is not 1 to 12'),
-    ]));
+    expect(read.warnings.map((w) => w.message)).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining('units "ABC" is not a positive number'),
+        expect.stringContaining('diagnosis pointer "A" is not 1 to 12'),
+        expect.stringContaining('diagnosis pointer "13" is not 1 to 12'),
+      ]),
+    );
     const numbers = JSON.stringify(read.claims, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? 'NOT FINITE' : v));
     expect(numbers).not.toContain('NOT FINITE');
   });

@@ -45,10 +45,48 @@ export type Mutation =
   | { kind: 'isa-length'; element: number; delta: number };
 
 // Separator candidates: the usual ones, letters and digits (never allowed), blanks, multi-byte characters.
-const DELIMITER_CHARS = ['*', '~', ':', '|', '>', '^', '_', '!', '\n', '\r', ' ', '\t', 'A', '9', '\u00e9', '\u20ac', '\u0000', '\\', '"', "'"];
+const DELIMITER_CHARS = [
+  '*',
+  '~',
+  ':',
+  '|',
+  '>',
+  '^',
+  '_',
+  '!',
+  '\n',
+  '\r',
+  ' ',
+  '\t',
+  'A',
+  '9',
+  '\u00e9',
+  '\u20ac',
+  '\u0000',
+  '\\',
+  '"',
+  "'",
+];
 const ELEMENT_VALUES = fc.oneof(
   fc.string({ maxLength: 20 }),
-  fc.constantFrom('', '-', '.', '-.', '1.234', '1e3', '+5', '99999999999999999999', '-0', '0.00', '20230230', '99999999', 'NaN', 'Infinity', '\u0000', 'A\u0000B'),
+  fc.constantFrom(
+    '',
+    '-',
+    '.',
+    '-.',
+    '1.234',
+    '1e3',
+    '+5',
+    '99999999999999999999',
+    '-0',
+    '0.00',
+    '20230230',
+    '99999999',
+    'NaN',
+    'Infinity',
+    '\u0000',
+    'A\u0000B',
+  ),
   fc.constantFrom('ISA', 'GS', 'ST', 'SE', 'GE', 'IEA', 'CLP', 'SVC', 'CAS', 'BPR', 'HL', 'STC', 'AK2', 'IK5', 'CLM', 'SV1', 'NM1'),
   fc.stringMatching(/^-?\d{0,12}(\.\d{0,4})?$/),
   fc.string({ unit: 'grapheme', maxLength: 10 }),
@@ -67,9 +105,18 @@ export const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
     to: fc.constantFrom(...DELIMITER_CHARS),
   }),
   fc.record({ kind: fc.constant('inject-element' as const), at: fc.nat(), value: ELEMENT_VALUES }),
-  fc.record({ kind: fc.constant('huge-element' as const), at: fc.nat(), size: fc.integer({ min: 1_000, max: 300_000 }), fill: fc.constantFrom('9', 'A', '.', '-', ' ', '\u00e9', '*', ':') }),
+  fc.record({
+    kind: fc.constant('huge-element' as const),
+    at: fc.nat(),
+    size: fc.integer({ min: 1_000, max: 300_000 }),
+    fill: fc.constantFrom('9', 'A', '.', '-', ' ', '\u00e9', '*', ':'),
+  }),
   fc.record({ kind: fc.constant('random-bytes' as const), at: fc.nat(), bytes: fc.uint8Array({ minLength: 1, maxLength: 64 }) }),
-  fc.record({ kind: fc.constant('isa-length' as const), element: fc.integer({ min: 1, max: 16 }), delta: fc.integer({ min: -3, max: 3 }).filter((n) => n !== 0) }),
+  fc.record({
+    kind: fc.constant('isa-length' as const),
+    element: fc.integer({ min: 1, max: 16 }),
+    delta: fc.integer({ min: -3, max: 3 }).filter((n) => n !== 0),
+  }),
 );
 
 /** One to four mutations, applied in order. */
@@ -157,7 +204,8 @@ function applyOne(bytes: Buffer, d: Delimiters, m: Mutation): Buffer {
       for (let n = 1; n < m.element && p !== -1; n++) p = text.indexOf(sep, p + 1);
       if (p === -1) return bytes;
       const field = p + 1;
-      const edited = m.delta > 0 ? text.slice(0, field) + ' '.repeat(m.delta) + text.slice(field) : text.slice(0, field) + text.slice(field - m.delta);
+      const edited =
+        m.delta > 0 ? text.slice(0, field) + ' '.repeat(m.delta) + text.slice(field) : text.slice(0, field) + text.slice(field - m.delta);
       return Buffer.from(edited, 'latin1');
     }
   }

@@ -64,8 +64,8 @@ export function SignIn() {
           {busy ? 'Checking…' : 'Sign in'}
         </button>
         <p className="muted small">
-          No token? An administrator issues one (<code>npx tsx scripts/admin.ts token create</code>); on a local <code>npm start</code> the demo
-          users&rsquo; tokens are in <code>.data/demo-tokens.json</code>. The token stays in this tab only.
+          No token? An administrator issues one (<code>npx tsx scripts/admin.ts token create</code>); on a local <code>npm start</code> the
+          demo users&rsquo; tokens are in <code>.data/demo-tokens.json</code>. The token stays in this tab only.
         </p>
       </form>
     </div>

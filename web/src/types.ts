@@ -75,7 +75,15 @@ export interface ClaimDetail {
   closedAt: string | null;
   lines: ClaimLine[];
   diagnoses: { seq: number; code: string; suggested: boolean }[];
-  submissions: { attempt: number; frequencyCode: string; status: string; rejectReason: string | null; clearinghouseRef: string | null; submittedAt: string | null; respondedAt: string | null }[];
+  submissions: {
+    attempt: number;
+    frequencyCode: string;
+    status: string;
+    rejectReason: string | null;
+    clearinghouseRef: string | null;
+    submittedAt: string | null;
+    respondedAt: string | null;
+  }[];
   payments: {
     id: string;
     traceNumber: string;

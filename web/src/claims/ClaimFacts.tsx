@@ -5,7 +5,17 @@ import { Link } from '../router';
 import type { ClaimDetail, Patient, Payer } from '../types';
 
 /** `withMoney`: charges and balance too (the claim page shows its own money figures instead). */
-export function ClaimHeader({ claim, patient, payer, withMoney = true }: { claim: ClaimDetail; patient?: Patient | null; payer?: Payer; withMoney?: boolean }) {
+export function ClaimHeader({
+  claim,
+  patient,
+  payer,
+  withMoney = true,
+}: {
+  claim: ClaimDetail;
+  patient?: Patient | null;
+  payer?: Payer;
+  withMoney?: boolean;
+}) {
   return (
     <dl className="facts">
       <div>

@@ -22,10 +22,18 @@ const PAYMENT_STATUS: Record<string, string> = {
 export function ClaimPage({ claimId }: { claimId: string }) {
   const id = encodeURIComponent(claimId);
   const claim = usePoll((signal) => api<ClaimDetail>(`/api/claims/${id}`, { signal }), [claimId], 5000);
-  const timeline = usePoll((signal) => api<{ entries: TimelineEntry[]; workflowHistory: string }>(`/api/claims/${id}/timeline`, { signal }), [claimId], 10000);
+  const timeline = usePoll(
+    (signal) => api<{ entries: TimelineEntry[]; workflowHistory: string }>(`/api/claims/${id}/timeline`, { signal }),
+    [claimId],
+    10000,
+  );
   const payers = usePoll(loadPayers, [], 0);
   const patientId = claim.data?.patientId;
-  const patient = usePoll(() => (patientId ? api<Patient>(`/api/patients/${encodeURIComponent(patientId)}`).catch(() => null) : Promise.resolve(null)), [patientId], 0);
+  const patient = usePoll(
+    () => (patientId ? api<Patient>(`/api/patients/${encodeURIComponent(patientId)}`).catch(() => null) : Promise.resolve(null)),
+    [patientId],
+    0,
+  );
   const [codes, setCodes] = useState<ReasonCodes>();
   useEffect(() => {
     loadReasonCodes().then(setCodes, () => {});
@@ -117,7 +125,11 @@ export function ClaimPage({ claimId }: { claimId: string }) {
                     {t.status.toLowerCase()}
                     {t.overdue && <span className="tag danger">overdue</span>}
                   </td>
-                  <td>{t.outcome && typeof t.outcome.action === 'string' ? `${actionLabel(t.outcome.action)}${t.doneById ? ` (${t.doneById})` : ''}` : '—'}</td>
+                  <td>
+                    {t.outcome && typeof t.outcome.action === 'string'
+                      ? `${actionLabel(t.outcome.action)}${t.doneById ? ` (${t.doneById})` : ''}`
+                      : '—'}
+                  </td>
                   <td className="muted small">{dateTime(t.doneAt ?? t.createdAt)}</td>
                 </tr>
               ))}
@@ -158,7 +170,10 @@ export function ClaimPage({ claimId }: { claimId: string }) {
           <ul className="compact-list">
             {c.appeals.map((a) => (
               <li key={a.level}>
-                Level {a.level}: <strong>{a.status.toLowerCase()}</strong> <span className="muted small">filed {dateTime(a.filedAt)}, deadline {date(a.deadline)}</span>
+                Level {a.level}: <strong>{a.status.toLowerCase()}</strong>{' '}
+                <span className="muted small">
+                  filed {dateTime(a.filedAt)}, deadline {date(a.deadline)}
+                </span>
               </li>
             ))}
           </ul>
@@ -199,7 +214,9 @@ export function ClaimPage({ claimId }: { claimId: string }) {
       <section className="card" aria-label="Timeline">
         <h2>Timeline</h2>
         {timeline.error && <p className="error">The timeline could not be loaded: {timeline.error.message}</p>}
-        {timeline.data?.workflowHistory === 'unavailable' && <p className="muted small">The workflow&rsquo;s own history is unavailable right now; recorded events are shown.</p>}
+        {timeline.data?.workflowHistory === 'unavailable' && (
+          <p className="muted small">The workflow&rsquo;s own history is unavailable right now; recorded events are shown.</p>
+        )}
         <ol className="timeline">
           {(timeline.data?.entries ?? []).map((e, i) => (
             <li key={i}>

@@ -12,7 +12,15 @@ import { usePoll } from '../usePoll';
 
 const KINDS_BY_QUEUE: Record<QueueName, string[]> = {
   CODER: ['CODE_REVIEW', 'SCRUB_FIX_CODING', 'CHART_AUDIT'],
-  BILLER: ['SCRUB_FIX_BILLING', 'FIX_REJECTION', 'FOLLOW_UP', 'DENIAL_REVIEW', 'APPEAL_UPHELD_REVIEW', 'APPEAL_DECISION_OVERDUE', 'POSTING_EXCEPTION'],
+  BILLER: [
+    'SCRUB_FIX_BILLING',
+    'FIX_REJECTION',
+    'FOLLOW_UP',
+    'DENIAL_REVIEW',
+    'APPEAL_UPHELD_REVIEW',
+    'APPEAL_DECISION_OVERDUE',
+    'POSTING_EXCEPTION',
+  ],
   SUPERVISOR: ['WRITE_OFF_APPROVAL', 'FOLLOW_UP_ESCALATION', 'OVERDUE_TASK', 'TIMELY_FILING_RISK'],
 };
 
@@ -81,7 +89,10 @@ export function QueueScreen() {
       navigate(`/tasks/${task.id}`);
     } catch (err) {
       if (err instanceof ApiError && err.code === 'QUEUE_EMPTY') {
-        setNotice({ kind: 'info', text: `Nothing left: the ${queue.toLowerCase()} queue has no open task you may take. New work shows up here by itself.` });
+        setNotice({
+          kind: 'info',
+          text: `Nothing left: the ${queue.toLowerCase()} queue has no open task you may take. New work shows up here by itself.`,
+        });
       } else {
         setNotice({ kind: 'error', text: err instanceof Error ? err.message : String(err) });
       }
@@ -102,7 +113,7 @@ export function QueueScreen() {
     f: () => filterRef.current?.focus(),
   });
 
-  const payerName = (id: string | undefined) => (id ? payers.data?.get(id)?.name ?? id : '—');
+  const payerName = (id: string | undefined) => (id ? (payers.data?.get(id)?.name ?? id) : '—');
   const active = useMemo(() => Object.entries(filters).filter(([, v]) => v !== '' && v !== false).length, [filters]);
 
   return (
@@ -152,18 +163,34 @@ export function QueueScreen() {
         </label>
         <label>
           Open at least (days)
-          <input inputMode="numeric" size={4} value={filters.minAgeDays} onChange={(e) => setFilters({ ...filters, minAgeDays: e.target.value.replace(/\D/g, '') })} />
+          <input
+            inputMode="numeric"
+            size={4}
+            value={filters.minAgeDays}
+            onChange={(e) => setFilters({ ...filters, minAgeDays: e.target.value.replace(/\D/g, '') })}
+          />
         </label>
         <label>
           Balance from $
-          <input inputMode="decimal" size={7} value={filters.minDollars} onChange={(e) => setFilters({ ...filters, minDollars: e.target.value })} />
+          <input
+            inputMode="decimal"
+            size={7}
+            value={filters.minDollars}
+            onChange={(e) => setFilters({ ...filters, minDollars: e.target.value })}
+          />
         </label>
         <label>
           to $
-          <input inputMode="decimal" size={7} value={filters.maxDollars} onChange={(e) => setFilters({ ...filters, maxDollars: e.target.value })} />
+          <input
+            inputMode="decimal"
+            size={7}
+            value={filters.maxDollars}
+            onChange={(e) => setFilters({ ...filters, maxDollars: e.target.value })}
+          />
         </label>
         <label className="check">
-          <input type="checkbox" checked={filters.overdue} onChange={(e) => setFilters({ ...filters, overdue: e.target.checked })} /> overdue only
+          <input type="checkbox" checked={filters.overdue} onChange={(e) => setFilters({ ...filters, overdue: e.target.checked })} />{' '}
+          overdue only
         </label>
         <label className="check">
           <input type="checkbox" checked={filters.mine} onChange={(e) => setFilters({ ...filters, mine: e.target.checked })} /> mine

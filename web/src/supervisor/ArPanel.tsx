@@ -22,7 +22,11 @@ export function ArPanel({ data, error }: { data: ArMeasures | undefined; error: 
           </span>
         )}
       </header>
-      {failure && <p className="sv-error" role="alert">{failure}</p>}
+      {failure && (
+        <p className="sv-error" role="alert">
+          {failure}
+        </p>
+      )}
       {!data && !failure && <p className="sv-muted">Loading A/R measures…</p>}
       {data && (
         <>
@@ -43,7 +47,8 @@ function Headlines({ data }: { data: ArMeasures }) {
         <dt>Days in A/R</dt>
         <dd className="sv-kpi-value">{daysInAr.value === null ? '–' : daysInAr.value}</dd>
         <dd className="sv-small sv-muted">
-          {money(daysInAr.openArCents)} open ÷ {money(Math.round(daysInAr.averageDailyChargesCents))} charged a day (last {daysInAr.periodDays} days)
+          {money(daysInAr.openArCents)} open ÷ {money(Math.round(daysInAr.averageDailyChargesCents))} charged a day (last{' '}
+          {daysInAr.periodDays} days)
         </dd>
       </div>
       <div className="sv-kpi" title={cleanClaims.formula}>
@@ -53,8 +58,9 @@ function Headlines({ data }: { data: ArMeasures }) {
           <RateBar label="Clean-claim rate" rate={cleanClaims.rate} text={percent(cleanClaims.rate)} />
         </dd>
         <dd className="sv-small sv-muted">
-          {cleanClaims.clean} clean of {cleanClaims.decided} decided; {cleanClaims.notClean.rejected} rejected, {cleanClaims.notClean.scrubFix} fixed after scrubbing,{' '}
-          {cleanClaims.notClean.resubmitted} resubmitted; {cleanClaims.pending} waiting
+          {cleanClaims.clean} clean of {cleanClaims.decided} decided; {cleanClaims.notClean.rejected} rejected,{' '}
+          {cleanClaims.notClean.scrubFix} fixed after scrubbing, {cleanClaims.notClean.resubmitted} resubmitted; {cleanClaims.pending}{' '}
+          waiting
         </dd>
       </div>
       <div className="sv-kpi" title={denials.formula}>
@@ -86,7 +92,11 @@ function Aging({ data }: { data: ArMeasures }) {
         title="A/R aging by payer"
         description={`Open balances by payer, split by days since the date of service (${buckets.map((b) => b.label).join(', ')} days).`}
         series={series}
-        rows={aging.byPayer.map((p) => ({ label: p.payerName, values: p.buckets.map((b) => b.balanceCents), note: dollarsShort(p.totalCents) }))}
+        rows={aging.byPayer.map((p) => ({
+          label: p.payerName,
+          values: p.buckets.map((b) => b.balanceCents),
+          note: dollarsShort(p.totalCents),
+        }))}
         format={money}
         labelWidth={230}
         noteWidth={70}
@@ -104,7 +114,9 @@ function Aging({ data }: { data: ArMeasures }) {
                   {b.label} days
                 </th>
               ))}
-              <th scope="col" className="sv-num">Total</th>
+              <th scope="col" className="sv-num">
+                Total
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -135,24 +147,28 @@ function Denials({ data }: { data: ArMeasures }) {
   const rows = denials.byCategory.filter((c) => c.denied > 0);
   return (
     <div className="sv-denials">
-      {rows.length > 0 && <BarChart
-        title="Denial rate by category"
-        description={`Share of the ${denials.adjudicated} adjudicated claim payments denied, by the category of the deciding CARC. ${denials.formula}.`}
-        series={[{ key: 'rate', label: 'denial rate', color: '#c62828' }]}
-        rows={rows.map((c) => ({
-          label: CATEGORY_LABELS[c.category] ?? c.category,
-          values: [c.rate ?? 0],
-          note: `${percent(c.rate)} (${c.denied}; CARC ${Object.entries(c.carcs)
-            .map(([carc, n]) => (n > 1 ? `${carc}×${n}` : carc))
-            .join(', ')})`,
-        }))}
-        format={percent}
-        labelWidth={170}
-        noteWidth={170}
-      />}
+      {rows.length > 0 && (
+        <BarChart
+          title="Denial rate by category"
+          description={`Share of the ${denials.adjudicated} adjudicated claim payments denied, by the category of the deciding CARC. ${denials.formula}.`}
+          series={[{ key: 'rate', label: 'denial rate', color: '#c62828' }]}
+          rows={rows.map((c) => ({
+            label: CATEGORY_LABELS[c.category] ?? c.category,
+            values: [c.rate ?? 0],
+            note: `${percent(c.rate)} (${c.denied}; CARC ${Object.entries(c.carcs)
+              .map(([carc, n]) => (n > 1 ? `${carc}×${n}` : carc))
+              .join(', ')})`,
+          }))}
+          format={percent}
+          labelWidth={170}
+          noteWidth={170}
+        />
+      )}
       {rows.length === 0 && (
         <p className="sv-empty">
-          <strong>Denial rate by category:</strong> {denials.adjudicated === 0 ? 'No claim payment was adjudicated in the window.' : 'No denials in the window.'}</p>
+          <strong>Denial rate by category:</strong>{' '}
+          {denials.adjudicated === 0 ? 'No claim payment was adjudicated in the window.' : 'No denials in the window.'}
+        </p>
       )}
     </div>
   );

@@ -34,7 +34,11 @@ export function QueuesPanel({
       <header className="sv-panel-head">
         <h2 id="sv-queues-h">Queues</h2>
       </header>
-      {failure && <p className="sv-error" role="alert">{failure}</p>}
+      {failure && (
+        <p className="sv-error" role="alert">
+          {failure}
+        </p>
+      )}
       {!data && !failure && <p className="sv-muted">Loading queue health…</p>}
       {data && (
         <>
@@ -54,9 +58,15 @@ export function QueuesPanel({
             <thead>
               <tr>
                 <th scope="col">Queue</th>
-                <th scope="col" className="sv-num">Open</th>
-                <th scope="col" className="sv-num">Taken</th>
-                <th scope="col" className="sv-num">Overdue</th>
+                <th scope="col" className="sv-num">
+                  Open
+                </th>
+                <th scope="col" className="sv-num">
+                  Taken
+                </th>
+                <th scope="col" className="sv-num">
+                  Overdue
+                </th>
                 <th scope="col">Oldest open task</th>
                 <th scope="col">Taken by</th>
                 <th scope="col" />
@@ -72,13 +82,20 @@ export function QueuesPanel({
                   <td>
                     {q.oldestOpenCreatedAt ? (
                       <>
-                        {span(Date.parse(data.asOf) - Date.parse(q.oldestOpenCreatedAt), data.dayMs)} old <span className="sv-muted sv-small">(opened {dateTime(q.oldestOpenCreatedAt)})</span>
+                        {span(Date.parse(data.asOf) - Date.parse(q.oldestOpenCreatedAt), data.dayMs)} old{' '}
+                        <span className="sv-muted sv-small">(opened {dateTime(q.oldestOpenCreatedAt)})</span>
                       </>
                     ) : (
                       <span className="sv-muted">no open task</span>
                     )}
                   </td>
-                  <td>{q.claimedBy.length ? q.claimedBy.map((c) => `${c.userId} (${c.claimed})`).join(', ') : <span className="sv-muted">nobody</span>}</td>
+                  <td>
+                    {q.claimedBy.length ? (
+                      q.claimedBy.map((c) => `${c.userId} (${c.claimed})`).join(', ')
+                    ) : (
+                      <span className="sv-muted">nobody</span>
+                    )}
+                  </td>
                   <td className="sv-nowrap">
                     <button
                       type="button"
@@ -119,7 +136,8 @@ function QueueTasks({ queue, selection, version }: { queue: string; selection: S
         <legend>Show in the {queueName(queue)} queue</legend>
         {(['all', 'overdue', 'unassigned'] as const).map((f) => (
           <label key={f}>
-            <input type="radio" name={`sv-filter-${queue}`} checked={filter === f} onChange={() => setFilter(f)} /> {f === 'all' ? 'all workable tasks' : f === 'overdue' ? 'overdue only' : 'not taken by anyone'}
+            <input type="radio" name={`sv-filter-${queue}`} checked={filter === f} onChange={() => setFilter(f)} />{' '}
+            {f === 'all' ? 'all workable tasks' : f === 'overdue' ? 'overdue only' : 'not taken by anyone'}
           </label>
         ))}
       </fieldset>
@@ -140,7 +158,8 @@ function QueueTasks({ queue, selection, version }: { queue: string; selection: S
 function Throughput({ data }: { data: QueueHealth }) {
   const t = data.throughput;
   // Day buckets are lifecycle days: a calendar date when a day is 24 h, a clock time when it is compressed.
-  const dayLabel = (iso: string) => (data.dayMs === 86_400_000 ? iso.slice(5, 10) : new Date(iso).toLocaleTimeString('en-GB', { hour12: false }));
+  const dayLabel = (iso: string) =>
+    data.dayMs === 86_400_000 ? iso.slice(5, 10) : new Date(iso).toLocaleTimeString('en-GB', { hour12: false });
   const dayKeys = [...new Set(t.perUserDay.map((d) => d.day))].sort().slice(-7);
   return (
     <div className="sv-throughput">
@@ -161,7 +180,9 @@ function Throughput({ data }: { data: QueueHealth }) {
             labelWidth={110}
           />
           <table className="sv-table sv-per-day">
-            <caption>Done per user and day{dayKeys.length < new Set(t.perUserDay.map((d) => d.day)).size ? ' (the last 7 days with work)' : ''}</caption>
+            <caption>
+              Done per user and day{dayKeys.length < new Set(t.perUserDay.map((d) => d.day)).size ? ' (the last 7 days with work)' : ''}
+            </caption>
             <thead>
               <tr>
                 <th scope="col">User</th>
@@ -170,7 +191,9 @@ function Throughput({ data }: { data: QueueHealth }) {
                     {dayLabel(d)}
                   </th>
                 ))}
-                <th scope="col" className="sv-num">Total</th>
+                <th scope="col" className="sv-num">
+                  Total
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -198,9 +221,15 @@ function Throughput({ data }: { data: QueueHealth }) {
           <thead>
             <tr>
               <th scope="col">Kind</th>
-              <th scope="col" className="sv-num">Done</th>
-              <th scope="col" className="sv-num">Average</th>
-              <th scope="col" className="sv-num">Median</th>
+              <th scope="col" className="sv-num">
+                Done
+              </th>
+              <th scope="col" className="sv-num">
+                Average
+              </th>
+              <th scope="col" className="sv-num">
+                Median
+              </th>
             </tr>
           </thead>
           <tbody>

@@ -52,7 +52,8 @@ export function ReassignDialog({
       const done =
         tasks.length === 1
           ? [await api<TaskView>(`/api/tasks/${encodeURIComponent(tasks[0].id)}/reassign`, { method: 'POST', body: { userId } })]
-          : (await api<{ items: TaskView[] }>('/api/tasks/reassign', { method: 'POST', body: { taskIds: tasks.map((t) => t.id), userId } })).items;
+          : (await api<{ items: TaskView[] }>('/api/tasks/reassign', { method: 'POST', body: { taskIds: tasks.map((t) => t.id), userId } }))
+              .items;
       onDone({ tasks: done, user });
     } catch (err) {
       setRefusal(reassignRefusal(err, tasks));
@@ -69,7 +70,10 @@ export function ReassignDialog({
           {tasks.map((t) => (
             <li key={t.id}>
               <span>
-                {taskLabel(t)} <span className="sv-muted">({queueName(t.queue).toLowerCase()} queue, {t.assigneeId ? `now with ${t.assigneeId}` : 'not taken'})</span>
+                {taskLabel(t)}{' '}
+                <span className="sv-muted">
+                  ({queueName(t.queue).toLowerCase()} queue, {t.assigneeId ? `now with ${t.assigneeId}` : 'not taken'})
+                </span>
               </span>
               {tasks.length > 1 && (
                 <button type="button" className="sv-link-button" onClick={() => onRemove(t)} aria-label={`leave out the ${taskLabel(t)}`}>
@@ -93,11 +97,15 @@ export function ReassignDialog({
           </label>
           {users.error && <p className="sv-error">{loadFailure('the users', users.error)}</p>}
           {users.data && offered.length === 0 && (
-            <p className="sv-error">No active user works {queues.size > 1 ? 'all of these queues' : `the ${queueName([...queues][0]).toLowerCase()} queue`}: reassign the tasks of one queue at a time.</p>
+            <p className="sv-error">
+              No active user works {queues.size > 1 ? 'all of these queues' : `the ${queueName([...queues][0]).toLowerCase()} queue`}:
+              reassign the tasks of one queue at a time.
+            </p>
           )}
           <p className="sv-muted sv-small">
-            Only active users whose role works the {[...queues].map((q) => queueName(q).toLowerCase()).join(' and ')} queue{queues.size > 1 ? 's' : ''} are offered; claimflow also checks the routing rules and says
-            why if it refuses. The tasks become claimed by the user you choose.
+            Only active users whose role works the {[...queues].map((q) => queueName(q).toLowerCase()).join(' and ')} queue
+            {queues.size > 1 ? 's' : ''} are offered; claimflow also checks the routing rules and says why if it refuses. The tasks become
+            claimed by the user you choose.
           </p>
           {refusal && (
             <p className="sv-error" role="alert">

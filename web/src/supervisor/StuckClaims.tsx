@@ -46,9 +46,15 @@ export function StuckClaimsPanel({
           </span>
         )}
       </header>
-      {failure && <p className="sv-error" role="alert">{failure}</p>}
+      {failure && (
+        <p className="sv-error" role="alert">
+          {failure}
+        </p>
+      )}
       {data && <ScanNotes data={data} />}
-      {data && data.items.length === 0 && <p className="sv-empty">No claim is stuck: every claim is within its state's limit, no step is failing and no task is overdue.</p>}
+      {data && data.items.length === 0 && (
+        <p className="sv-empty">No claim is stuck: every claim is within its state's limit, no step is failing and no task is overdue.</p>
+      )}
       {data && data.items.length > 0 && (
         <table className="sv-table sv-stuck">
           <thead>
@@ -56,14 +62,24 @@ export function StuckClaimsPanel({
               <th scope="col">Claim</th>
               <th scope="col">State</th>
               <th scope="col">Payer</th>
-              <th scope="col" className="sv-num">Balance</th>
+              <th scope="col" className="sv-num">
+                Balance
+              </th>
               <th scope="col">Why it is listed</th>
               <th scope="col">Tasks</th>
             </tr>
           </thead>
           <tbody>
             {data.items.map((c) => (
-              <StuckRow key={c.claimId} claim={c} scan={data} payerName={payerName(c.payerId)} selection={selection} version={version} onChanged={onChanged} />
+              <StuckRow
+                key={c.claimId}
+                claim={c}
+                scan={data}
+                payerName={payerName(c.payerId)}
+                selection={selection}
+                version={version}
+                onChanged={onChanged}
+              />
             ))}
           </tbody>
         </table>
@@ -75,11 +91,14 @@ export function StuckClaimsPanel({
 
 function ScanNotes({ data }: { data: StuckClaims }) {
   const notes: string[] = [];
-  if (data.dayMs !== 86_400_000) notes.push(`A lifecycle day lasts ${data.dayMs / 1000} s on this system; the days below are lifecycle days.`);
+  if (data.dayMs !== 86_400_000)
+    notes.push(`A lifecycle day lasts ${data.dayMs / 1000} s on this system; the days below are lifecycle days.`);
   if (data.truncated) notes.push('There were more rows than one scan reads: some stuck claims may be missing.');
-  if (data.temporal.visibility === 'unavailable') notes.push("Temporal's workflow list was unavailable: only the claims table was checked for time in state.");
+  if (data.temporal.visibility === 'unavailable')
+    notes.push("Temporal's workflow list was unavailable: only the claims table was checked for time in state.");
   const d = data.temporal.describe;
-  if (d.failed > 0 || d.skipped > 0) notes.push(`Failing steps: ${d.described} of ${d.candidates} workflows checked (${d.skipped} skipped, ${d.failed} could not be read).`);
+  if (d.failed > 0 || d.skipped > 0)
+    notes.push(`Failing steps: ${d.described} of ${d.candidates} workflows checked (${d.skipped} skipped, ${d.failed} could not be read).`);
   if (notes.length === 0) return null;
   return (
     <ul className="sv-notes">
@@ -127,7 +146,10 @@ function StuckRow({ claim, scan, payerName, selection, version, onChanged }: Row
                       type="checkbox"
                       checked={selection.has(r.taskId)}
                       onChange={(e) =>
-                        selection.toggle({ id: r.taskId, kind: r.kind, queue: r.queue, claimId: claim.claimId, assigneeId: r.assigneeId }, e.target.checked)
+                        selection.toggle(
+                          { id: r.taskId, kind: r.kind, queue: r.queue, claimId: claim.claimId, assigneeId: r.assigneeId },
+                          e.target.checked,
+                        )
                       }
                     />{' '}
                     select this {kindWords(r.kind)} task to reassign
@@ -161,7 +183,8 @@ function ReasonText({ reason: r, scan }: { reason: StuckReason; scan: Pick<Stuck
     case 'STATE_TOO_LONG':
       return (
         <span>
-          in {stateLabel(r.state).toLowerCase()} for {span(now - Date.parse(r.stateEnteredAt), scan.dayMs)}; the limit is {span(r.thresholdDays * scan.dayMs, scan.dayMs)}
+          in {stateLabel(r.state).toLowerCase()} for {span(now - Date.parse(r.stateEnteredAt), scan.dayMs)}; the limit is{' '}
+          {span(r.thresholdDays * scan.dayMs, scan.dayMs)}
           {r.sources.length === 1 && r.sources[0] === 'workflow' ? ' (as the workflow reports it; the claims table differs)' : ''}.
         </span>
       );
@@ -178,8 +201,14 @@ function ReasonText({ reason: r, scan }: { reason: StuckReason; scan: Pick<Stuck
       return (
         <span>
           <Link to={`/tasks/${encodeURIComponent(r.taskId)}`}>{kindWords(r.kind)}</Link> in the {queueName(r.queue).toLowerCase()} queue,{' '}
-          {r.assigneeId ? <>claimed by <strong>{r.assigneeId}</strong></> : 'not taken by anyone'}, {span(now - Date.parse(r.dueAt), scan.dayMs)} past due (due{' '}
-          {dateTime(r.dueAt)}).
+          {r.assigneeId ? (
+            <>
+              claimed by <strong>{r.assigneeId}</strong>
+            </>
+          ) : (
+            'not taken by anyone'
+          )}
+          , {span(now - Date.parse(r.dueAt), scan.dayMs)} past due (due {dateTime(r.dueAt)}).
         </span>
       );
     case 'TIMELY_FILING':
@@ -199,7 +228,10 @@ function RetryButton({ claimId, activityId, onDone }: { claimId: string; activit
   const retry = async () => {
     setState({ busy: true });
     try {
-      const res = await api<RetryAnswer>(`/api/supervisor/claims/${encodeURIComponent(claimId)}/retry`, { method: 'POST', body: { activityId } });
+      const res = await api<RetryAnswer>(`/api/supervisor/claims/${encodeURIComponent(claimId)}/retry`, {
+        method: 'POST',
+        body: { activityId },
+      });
       const what = res.reset.map((r) => `${r.activityType} (was on attempt ${r.previousAttempt})`).join(', ');
       setState({ busy: false, answer: `Retried ${what}. ${res.message}.` });
       onDone();
@@ -232,7 +264,17 @@ function ClaimOpenTasks({ claimId, selection, version }: { claimId: string; sele
 }
 
 /** Tasks with a tick box each; used for a claim's tasks and for a queue's listing. */
-export function TaskTable({ tasks, selection, caption, showClaim = true }: { tasks: TaskView[]; selection: Selection; caption: string; showClaim?: boolean }) {
+export function TaskTable({
+  tasks,
+  selection,
+  caption,
+  showClaim = true,
+}: {
+  tasks: TaskView[];
+  selection: Selection;
+  caption: string;
+  showClaim?: boolean;
+}) {
   const picked = tasks.filter((t) => selection.has(t.id)).length;
   const toSelected = (t: TaskView) => ({ id: t.id, kind: t.kind, queue: t.queue, claimId: t.claimId, assigneeId: t.assigneeId });
   return (
@@ -255,7 +297,9 @@ export function TaskTable({ tasks, selection, caption, showClaim = true }: { tas
           {showClaim && <th scope="col">Claim</th>}
           <th scope="col">Status</th>
           <th scope="col">Due</th>
-          <th scope="col" className="sv-num">Priority</th>
+          <th scope="col" className="sv-num">
+            Priority
+          </th>
         </tr>
       </thead>
       <tbody>
@@ -273,8 +317,24 @@ export function TaskTable({ tasks, selection, caption, showClaim = true }: { tas
               <Link to={`/tasks/${encodeURIComponent(t.id)}`}>{kindLabel(t.kind)}</Link>
               {!showClaim && <span className="sv-muted sv-small"> · {queueName(t.queue).toLowerCase()} queue</span>}
             </td>
-            {showClaim && <td>{t.claimId ? <Link to={`/claims/${encodeURIComponent(t.claimId)}`}>{t.claimId}</Link> : <span className="sv-muted">none</span>}</td>}
-            <td>{t.status === 'CLAIMED' ? <>claimed by <strong>{t.assigneeId}</strong></> : 'open, not taken'}</td>
+            {showClaim && (
+              <td>
+                {t.claimId ? (
+                  <Link to={`/claims/${encodeURIComponent(t.claimId)}`}>{t.claimId}</Link>
+                ) : (
+                  <span className="sv-muted">none</span>
+                )}
+              </td>
+            )}
+            <td>
+              {t.status === 'CLAIMED' ? (
+                <>
+                  claimed by <strong>{t.assigneeId}</strong>
+                </>
+              ) : (
+                'open, not taken'
+              )}
+            </td>
             <td>
               {dateTime(t.dueAt)}
               {t.overdue && <span className="sv-badge sv-badge-late"> overdue</span>}

@@ -72,17 +72,10 @@ export function BarChart({
   return (
     <figure ref={figureRef} className={`sv-chart ${className ?? ''}`}>
       <figcaption id={`${id}-title`}>{title}</figcaption>
-      <svg
-        role="img"
-        aria-labelledby={`${id}-t ${id}-d`}
-        viewBox={`0 0 ${width} ${height}`}
-        width={width}
-        height={height}
-      >
+      <svg role="img" aria-labelledby={`${id}-t ${id}-d`} viewBox={`0 0 ${width} ${height}`} width={width} height={height}>
         <title id={`${id}-t`}>{title}</title>
         <desc id={`${id}-d`}>
-          {description}{' '}
-          {rows.map((r, i) => `${r.label}: ${r.note ?? format(totals[i])}`).join('; ')}
+          {description} {rows.map((r, i) => `${r.label}: ${r.note ?? format(totals[i])}`).join('; ')}
         </desc>
         {stacked && (
           <g className="sv-legend" aria-hidden="true">
@@ -96,9 +89,7 @@ export function BarChart({
             ))}
           </g>
         )}
-        {scaleMax > 0 && (
-          <line className="sv-axis" x1={barLeft} x2={barLeft} y1={top - 2} y2={height - PAD + 2} aria-hidden="true" />
-        )}
+        {scaleMax > 0 && <line className="sv-axis" x1={barLeft} x2={barLeft} y1={top - 2} y2={height - PAD + 2} aria-hidden="true" />}
         {rows.map((row, i) => {
           const y = top + i * ROW_HEIGHT;
           let x = barLeft;
@@ -112,7 +103,14 @@ export function BarChart({
                 const w = scale(v);
                 const rect =
                   w > 0 ? (
-                    <rect key={series[j].key} x={x} y={y + (ROW_HEIGHT - BAR_HEIGHT) / 2} width={Math.max(w, 1.5)} height={BAR_HEIGHT} fill={series[j].color}>
+                    <rect
+                      key={series[j].key}
+                      x={x}
+                      y={y + (ROW_HEIGHT - BAR_HEIGHT) / 2}
+                      width={Math.max(w, 1.5)}
+                      height={BAR_HEIGHT}
+                      fill={series[j].color}
+                    >
                       <title>{`${row.label}${stacked ? `, ${series[j].label}` : ''}: ${format(v)}`}</title>
                     </rect>
                   ) : null;

@@ -13,7 +13,14 @@ interface ReasonBase {
 }
 
 export type StuckReason =
-  | (ReasonBase & { code: 'STATE_TOO_LONG'; state: string; stateEnteredAt: string; thresholdDays: number; daysInState: number; sources: ('readModel' | 'workflow')[] })
+  | (ReasonBase & {
+      code: 'STATE_TOO_LONG';
+      state: string;
+      stateEnteredAt: string;
+      thresholdDays: number;
+      daysInState: number;
+      sources: ('readModel' | 'workflow')[];
+    })
   | (ReasonBase & {
       code: 'ACTIVITY_FAILING';
       activityId: string;
@@ -59,7 +66,10 @@ export interface StuckClaims {
   nextCursor: string | null;
   total: number;
   truncated: boolean;
-  temporal: { visibility: 'used' | 'unavailable' | 'not-needed'; describe: { candidates: number; described: number; skipped: number; failed: number } };
+  temporal: {
+    visibility: 'used' | 'unavailable' | 'not-needed';
+    describe: { candidates: number; described: number; skipped: number; failed: number };
+  };
 }
 
 export interface QueueHealth {
@@ -119,7 +129,14 @@ export interface ArMeasures {
     rate: number | null;
     formula: string;
   };
-  daysInAr: { value: number | null; openArCents: number; chargesCents: number; periodDays: number; averageDailyChargesCents: number; formula: string };
+  daysInAr: {
+    value: number | null;
+    openArCents: number;
+    chargesCents: number;
+    periodDays: number;
+    averageDailyChargesCents: number;
+    formula: string;
+  };
 }
 
 export type { ClaimDetail, TaskView };
@@ -128,7 +145,6 @@ export interface TaskPage {
   items: TaskView[];
   nextCursor: string | null;
 }
-
 
 export interface AssignableUser {
   id: string;

@@ -78,7 +78,13 @@ export const CodeEditor = forwardRef<CodeEditorHandle, Props>(function CodeEdito
     if (has(code) || value.diagnoses.length >= MAX_DIAGNOSES) return;
     onChange({ ...value, diagnoses: [...value.diagnoses, code] });
   };
-  const remove = (i: number) => onChange(reorder(value, value.diagnoses.map((_, k) => k).filter((k) => k !== i)));
+  const remove = (i: number) =>
+    onChange(
+      reorder(
+        value,
+        value.diagnoses.map((_, k) => k).filter((k) => k !== i),
+      ),
+    );
   const moveUp = (i: number) => {
     if (i === 0) return;
     const order = value.diagnoses.map((_, k) => k);
@@ -86,8 +92,22 @@ export const CodeEditor = forwardRef<CodeEditorHandle, Props>(function CodeEdito
     onChange(reorder(value, order));
   };
   const setPointers = (lineIndex: number, text: string) => {
-    const pointers = [...new Set(text.split(/[^0-9]+/).filter(Boolean).map(Number))].filter((p) => p >= 1 && p <= value.diagnoses.length).slice(0, 4);
-    onChange({ ...value, lines: value.lines.map((l, i) => (i === lineIndex ? { ...l, diagnosisPointers: pointers.length ? pointers : l.diagnosisPointers } : l)) });
+    const pointers = [
+      ...new Set(
+        text
+          .split(/[^0-9]+/)
+          .filter(Boolean)
+          .map(Number),
+      ),
+    ]
+      .filter((p) => p >= 1 && p <= value.diagnoses.length)
+      .slice(0, 4);
+    onChange({
+      ...value,
+      lines: value.lines.map((l, i) =>
+        i === lineIndex ? { ...l, diagnosisPointers: pointers.length ? pointers : l.diagnosisPointers } : l,
+      ),
+    });
   };
   const wasThere = (code: string) => original.diagnoses.some((d) => norm(d) === norm(code));
 
@@ -106,10 +126,24 @@ export const CodeEditor = forwardRef<CodeEditorHandle, Props>(function CodeEdito
                   {info && !info.billable && <span className="tag danger">not billable: pick a more specific code</span>}
                   {!wasThere(code) && <span className="tag added">added</span>}
                   <span className="row-actions">
-                    <button type="button" className="icon" onClick={() => moveUp(i)} disabled={i === 0} aria-label={`Move ${code} up`} title="Move up">
+                    <button
+                      type="button"
+                      className="icon"
+                      onClick={() => moveUp(i)}
+                      disabled={i === 0}
+                      aria-label={`Move ${code} up`}
+                      title="Move up"
+                    >
                       ↑
                     </button>
-                    <button type="button" className="icon" onClick={() => remove(i)} disabled={value.diagnoses.length <= 1} aria-label={`Remove ${code}`} title="Remove">
+                    <button
+                      type="button"
+                      className="icon"
+                      onClick={() => remove(i)}
+                      disabled={value.diagnoses.length <= 1}
+                      aria-label={`Remove ${code}`}
+                      title="Remove"
+                    >
                       ✕
                     </button>
                   </span>
@@ -132,7 +166,9 @@ export const CodeEditor = forwardRef<CodeEditorHandle, Props>(function CodeEdito
                   <span className="mono code">{s.code}</span>
                   <span className="desc">
                     {s.description}
-                    {s.matchedWords && s.matchedWords.length > 0 && <span className="muted small"> — matched: {s.matchedWords.join(', ')}</span>}
+                    {s.matchedWords && s.matchedWords.length > 0 && (
+                      <span className="muted small"> — matched: {s.matchedWords.join(', ')}</span>
+                    )}
                   </span>
                   {has(s.code) ? (
                     <span className="tag ok">on the claim</span>
@@ -169,7 +205,11 @@ export const CodeEditor = forwardRef<CodeEditorHandle, Props>(function CodeEdito
               <td className="num">{l.units}</td>
               <td className="num">{money(l.chargeCents)}</td>
               <td>
-                <PointerInput value={l.diagnosisPointers} onCommit={(text) => setPointers(i, text)} label={`Diagnosis pointers of line ${i + 1}`} />
+                <PointerInput
+                  value={l.diagnosisPointers}
+                  onCommit={(text) => setPointers(i, text)}
+                  label={`Diagnosis pointers of line ${i + 1}`}
+                />
                 <span className="muted small"> {l.diagnosisPointers.map((p) => value.diagnoses[p - 1] ?? '?').join(', ')}</span>
               </td>
             </tr>
@@ -205,7 +245,15 @@ function PointerInput({ value, onCommit, label }: { value: number[]; onCommit(te
 }
 
 /** ICD-10-CM search: by code start or words; arrows move, Enter adds, Escape clears. */
-function CodeSearch({ inputRef, onPick, isAdded }: { inputRef: React.RefObject<HTMLInputElement | null>; onPick(code: string): void; isAdded(code: string): boolean }) {
+function CodeSearch({
+  inputRef,
+  onPick,
+  isAdded,
+}: {
+  inputRef: React.RefObject<HTMLInputElement | null>;
+  onPick(code: string): void;
+  isAdded(code: string): boolean;
+}) {
   const [q, setQ] = useState('');
   const [results, setResults] = useState<CodeResult[]>([]);
   const [active, setActive] = useState(0);

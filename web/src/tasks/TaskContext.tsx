@@ -49,7 +49,9 @@ export function TaskAsks({ task, claim, payer }: { task: TaskView; claim?: Claim
   return (
     <section className="asks" aria-label="What this task asks">
       <p>{ASKS[task.kind] ?? 'Decide the outcome of this task.'}</p>
-      {['DENIAL_REVIEW', 'CHART_AUDIT', 'APPEAL_UPHELD_REVIEW', 'WRITE_OFF_APPROVAL'].includes(task.kind) && <DenialReasons ctx={ctx} claim={claim} payer={payer} kind={task.kind} />}
+      {['DENIAL_REVIEW', 'CHART_AUDIT', 'APPEAL_UPHELD_REVIEW', 'WRITE_OFF_APPROVAL'].includes(task.kind) && (
+        <DenialReasons ctx={ctx} claim={claim} payer={payer} kind={task.kind} />
+      )}
       {task.kind === 'FOLLOW_UP' && <StatusAnswer ctx={ctx} payer={payer} />}
       {(task.kind === 'SCRUB_FIX_CODING' || task.kind === 'SCRUB_FIX_BILLING') && <ScrubFailures ctx={ctx} />}
       {task.kind === 'FIX_REJECTION' && (
@@ -57,9 +59,17 @@ export function TaskAsks({ task, claim, payer }: { task: TaskView; claim?: Claim
           Rejection on attempt {ctx.attempt ?? '?'}: <strong>{String(ctx.reason ?? 'no reason given')}</strong>
         </p>
       )}
-      {!['CODE_REVIEW', 'DENIAL_REVIEW', 'CHART_AUDIT', 'APPEAL_UPHELD_REVIEW', 'WRITE_OFF_APPROVAL', 'FOLLOW_UP', 'SCRUB_FIX_CODING', 'SCRUB_FIX_BILLING', 'FIX_REJECTION'].includes(task.kind) && (
-        <ContextList ctx={ctx} />
-      )}
+      {![
+        'CODE_REVIEW',
+        'DENIAL_REVIEW',
+        'CHART_AUDIT',
+        'APPEAL_UPHELD_REVIEW',
+        'WRITE_OFF_APPROVAL',
+        'FOLLOW_UP',
+        'SCRUB_FIX_CODING',
+        'SCRUB_FIX_BILLING',
+        'FIX_REJECTION',
+      ].includes(task.kind) && <ContextList ctx={ctx} />}
     </section>
   );
 }
@@ -80,7 +90,12 @@ function DenialReasons({ ctx, claim, payer, kind }: { ctx: Ctx; claim?: ClaimDet
   const meaning = (c: string) => codes?.carcs.find((x) => x.code === c.toUpperCase());
   const rarcs = [...new Set(adjustments.filter((a) => a.rarc && carcs.includes(a.carc)).map((a) => a.rarc!))];
   const groupsOf = (c: string) => [...new Set(adjustments.filter((a) => a.carc === c).map((a) => a.groupCode))];
-  const levelsLeft = typeof ctx.levelsLeft === 'number' ? ctx.levelsLeft : payer ? payer.appealLevels - (Number(ctx.appealLevel ?? ctx.level) || 0) : undefined;
+  const levelsLeft =
+    typeof ctx.levelsLeft === 'number'
+      ? ctx.levelsLeft
+      : payer
+        ? payer.appealLevels - (Number(ctx.appealLevel ?? ctx.level) || 0)
+        : undefined;
   return (
     <div className="denial">
       <h3>Why the payer {kind === 'WRITE_OFF_APPROVAL' ? 'did not pay' : 'denied it'}</h3>
@@ -173,7 +188,10 @@ function StatusAnswer({ ctx, payer }: { ctx: Ctx; payer?: Payer }) {
           <strong>{s.message ?? 'no message'}</strong>
           <span className="muted small">
             {' '}
-            — status {s.statusCode ?? '?'}, {String(s.category ?? '').toLowerCase().replace(/_/g, ' ')}
+            — status {s.statusCode ?? '?'},{' '}
+            {String(s.category ?? '')
+              .toLowerCase()
+              .replace(/_/g, ' ')}
           </span>
         </p>
       ) : (
@@ -217,7 +235,11 @@ function ContextList({ ctx }: { ctx: Ctx }) {
     if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v)) return date(v);
     return String(v);
   };
-  const label = (k: string) => k.replace(/Cents$/, '').replace(/([A-Z])/g, ' $1').toLowerCase();
+  const label = (k: string) =>
+    k
+      .replace(/Cents$/, '')
+      .replace(/([A-Z])/g, ' $1')
+      .toLowerCase();
   return (
     <dl className="facts compact">
       {entries.map(([k, v]) => (

@@ -55,7 +55,13 @@ async function loadTask(id: string): Promise<Loaded> {
 
 const codesOf = (claim: ClaimDetail): Codes => ({
   diagnoses: claim.diagnoses.map((d) => d.code),
-  lines: claim.lines.map((l) => ({ procedureCode: l.procedureCode, modifiers: l.modifiers, units: l.units, chargeCents: l.chargeCents, diagnosisPointers: l.diagnosisPointers })),
+  lines: claim.lines.map((l) => ({
+    procedureCode: l.procedureCode,
+    modifiers: l.modifiers,
+    units: l.units,
+    chargeCents: l.chargeCents,
+    diagnosisPointers: l.diagnosisPointers,
+  })),
 });
 
 type Result = { ok: true; action: string; state: string } | { ok: false; title: string; message: string };
@@ -71,7 +77,10 @@ function refusal(err: unknown): { title: string; message: string } {
     case 'TASK_COMPLETION_REJECTED':
       return { title: 'The claim’s workflow refused this', message: `${readable}. Nothing was changed: fix it and confirm again.` };
     case 'TASK_NOT_OPEN':
-      return { title: 'This task is no longer open', message: `${readable}: someone finished it or the claim moved on. Take the next one.` };
+      return {
+        title: 'This task is no longer open',
+        message: `${readable}: someone finished it or the claim moved on. Take the next one.`,
+      };
     case 'TASK_CLAIMED':
       return { title: 'Someone else has this task', message: readable };
     case 'WORKFLOW_NOT_RUNNING':
@@ -80,7 +89,10 @@ function refusal(err: unknown): { title: string; message: string } {
     case 'INVALID_INPUT':
       return { title: 'Something in the form is not right', message: `${readable}${err.field ? ` (${err.field})` : ''}` };
     default:
-      return { title: err.status === 503 ? 'claimflow is busy or unavailable' : 'Not done', message: `${readable}${err.field ? ` (${err.field})` : ''}` };
+      return {
+        title: err.status === 503 ? 'claimflow is busy or unavailable' : 'Not done',
+        message: `${readable}${err.field ? ` (${err.field})` : ''}`,
+      };
   }
 }
 
@@ -91,9 +103,10 @@ export function TaskScreen({ taskId }: { taskId: string }) {
   const task = loaded.data?.task;
   const claim = loaded.data?.claim;
   const payer = claim ? payers.data?.get(claim.payerId) : undefined;
-  const actions = useMemo(() => (task ? ACTIONS[task.kind] ?? [] : []), [task]);
+  const actions = useMemo(() => (task ? (ACTIONS[task.kind] ?? []) : []), [task]);
   // A coder's write-off is a request: a supervisor approves it whatever the amount (claimLifecycle's writeOff step).
-  const hint = (a: string) => (a === 'WRITE_OFF' && user.role === 'CODER' ? 'Asks a supervisor to approve the write-off.' : ACTION_HINTS[a]);
+  const hint = (a: string) =>
+    a === 'WRITE_OFF' && user.role === 'CODER' ? 'Asks a supervisor to approve the write-off.' : ACTION_HINTS[a];
 
   const [action, setAction] = useState<string>('');
   const [codes, setCodes] = useState<Codes>();
@@ -202,7 +215,13 @@ export function TaskScreen({ taskId }: { taskId: string }) {
   // A code review is about the codes: they lead. Elsewhere they follow the decision that needs them.
   const codesEditor =
     showsCodes && codes && original ? (
-      <CodeEditor ref={editor} value={codes} onChange={setCodes} original={original} suggestions={task.kind === 'CODE_REVIEW' ? ((task.context?.suggestions as Suggestion[]) ?? []) : undefined} />
+      <CodeEditor
+        ref={editor}
+        value={codes}
+        onChange={setCodes}
+        original={original}
+        suggestions={task.kind === 'CODE_REVIEW' ? ((task.context?.suggestions as Suggestion[]) ?? []) : undefined}
+      />
     ) : null;
   return (
     <div className="task-screen">
@@ -305,7 +324,12 @@ export function TaskScreen({ taskId }: { taskId: string }) {
                 </label>
               )}
               <label htmlFor="task-note">
-                Note {NOTE_REQUIRED.has(action) ? <span className="danger-text">(required: say why)</span> : <span className="muted small">(optional; stays with the task, never logged)</span>}
+                Note{' '}
+                {NOTE_REQUIRED.has(action) ? (
+                  <span className="danger-text">(required: say why)</span>
+                ) : (
+                  <span className="muted small">(optional; stays with the task, never logged)</span>
+                )}
               </label>
               <textarea id="task-note" ref={noteRef} rows={2} value={note} onChange={(e) => setNote(e.target.value)} />
               {result && !result.ok && (
@@ -317,7 +341,9 @@ export function TaskScreen({ taskId }: { taskId: string }) {
                 <button type="submit" className="primary" disabled={busy}>
                   {busy ? 'Sending…' : actionLabel(action || actions[0] || 'Done')} <kbd>Ctrl+Enter</kbd>
                 </button>
-                {CODES_OPTIONAL.has(action) && <span className="muted small">{changed ? 'your code changes go with it' : 'no code changes'}</span>}
+                {CODES_OPTIONAL.has(action) && (
+                  <span className="muted small">{changed ? 'your code changes go with it' : 'no code changes'}</span>
+                )}
               </div>
             </form>
           )}
@@ -365,7 +391,8 @@ export function TaskScreen({ taskId }: { taskId: string }) {
 /** The workflow's answer, then the claim as it moves on (the answer comes before the next step runs). */
 function Done({ action, state, claimId, onMoved }: { action: string; state: string; claimId: string | null; onMoved(): void }) {
   const live = usePoll(
-    (signal) => (claimId ? api<ClaimDetail>(`/api/claims/${encodeURIComponent(claimId)}`, { signal }).then((c) => c.state) : Promise.resolve(state)),
+    (signal) =>
+      claimId ? api<ClaimDetail>(`/api/claims/${encodeURIComponent(claimId)}`, { signal }).then((c) => c.state) : Promise.resolve(state),
     [claimId],
     1000,
   );
