@@ -2,8 +2,8 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { describe, expect, it } from 'vitest';
-import { PAYER_IDS, PROVIDERS, seedReferenceData } from '../infra/seed';
-import { errorHandler } from './errors';
+import { PAYER_IDS, PROVIDERS, seedReferenceData } from '../app/seed';
+import { errorHandler } from './http/errors';
 import { useApiFixture } from './testSupport';
 
 const f = useApiFixture();

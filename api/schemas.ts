@@ -2,9 +2,9 @@
 // referenced patient, payer or claim exists is checked by the route, against the database.
 import { z } from 'zod';
 import { CLAIM_STATES, TASK_KINDS, type TaskAction, type TaskKind } from '../workflows/contract';
-import { todayIso } from './dates';
-import { MAX_PAGE_SIZE } from './paging';
-import { enumList, once } from './queryParams';
+import { todayIso } from './http/dates';
+import { MAX_PAGE_SIZE } from './http/paging';
+import { enumList, once } from './http/queryParams';
 
 /** Int columns are 32-bit: no amount, and no claim total, may exceed this. */
 export const MAX_CENTS = 2_147_483_647;

@@ -8,13 +8,13 @@ import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import type { PrismaClient } from '../generated/prisma/client';
 import { createTestDatabase as createFreshDatabase, type TestDatabase } from '../test/database';
 import { loadConfig, type Config } from '../infra/config';
-import { PATIENT_IDS, PROVIDER_IDS, seedReferenceData } from '../infra/seed';
+import { PATIENT_IDS, PROVIDER_IDS, seedReferenceData } from '../app/seed';
 import { defaultCaller } from '../test/harness';
 import { ClaimPayerKey, ClaimStateEnteredAtKey, ClaimStateKey } from '../workflows/contract';
 import { serverExecutable } from '../infra/temporal';
 import { createApp } from './app';
-import type { RateLimit } from './rateLimit';
-import type { TemporalTimeouts } from './temporal';
+import type { RateLimit } from './http/rateLimit';
+import type { TemporalTimeouts } from './http/temporal';
 
 export type { TestDatabase } from '../test/database';
 

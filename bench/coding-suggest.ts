@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DEMO_CODESETS_DIR, readCodeSetFile } from '../activities/codesets';
+import { DEMO_CODESETS_DIR, readCodeSetFile } from '../infra/codesets';
 import { buildIndex, suggestCodes, type CodeIndex } from '../domain/codeSearch';
 import { parseIcd10cm } from '../domain/codesets/icd10cm';
 import { describeMachine } from './machine';

@@ -18,7 +18,7 @@ import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { mapLimit, sleep } from '../infra/process';
-import { demoEncounter } from '../infra/seed';
+import { demoEncounter } from '../app/seed';
 import { Desk, DeskMemory } from '../scripts/demo/desks';
 import { mulberry32 } from '../simulator/random';
 import { CLAIM_STATES, workflowIdForClaim, type TaskQueueName } from '../workflows/contract';

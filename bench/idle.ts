@@ -23,7 +23,7 @@ import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import v8 from 'node:v8';
 import { mapLimit, sleep } from '../infra/process';
-import { demoEncounter } from '../infra/seed';
+import { demoEncounter } from '../app/seed';
 import { mulberry32 } from '../simulator/random';
 import { describeMachine, machineTag } from './machine';
 import { cpuSeconds, memoryMb } from './procstats';

@@ -3,7 +3,7 @@
 // and the same follow-up timer ahead (time-skipping server, real worker, PostgreSQL).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { claimAwaitingAdjudication, startHarness, type Harness } from '../test/harness';
-import { PATIENT_IDS } from '../infra/seed';
+import { PATIENT_IDS } from '../app/seed';
 import { mulberry32 } from '../simulator/random';
 import { ClaimStateKey, workflowIdForClaim } from '../workflows/contract';
 import { parkedSeeder } from './parked';

@@ -15,12 +15,12 @@
 // Differences that a reader of the figures should know: the workflow's history starts at the parked step
 // (about 12 events instead of about 60), and its run counter reads 2, as after a continue-as-new.
 import type { Client } from '@temporalio/client';
-import { payerPolicy, startLifecycle } from '../api/claimWorkflow';
-import { newClaimId, newEncounterId } from '../api/ids';
+import { payerPolicy, startLifecycle } from '../api/claims/claimWorkflow';
+import { newClaimId, newEncounterId } from '../api/http/ids';
 import type { Prisma, PrismaClient } from '../generated/prisma/client';
 import type { Config } from '../infra/config';
 import { mapLimit } from '../infra/process';
-import { demoEncounter, type Rng } from '../infra/seed';
+import { demoEncounter, type Rng } from '../app/seed';
 import { taskPriority } from '../domain/priority';
 import { workflowIdForClaim, type ClaimLifecycleInput, type ClaimRunMemory, type PayerPolicy } from '../workflows/contract';
 

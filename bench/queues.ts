@@ -12,13 +12,13 @@ import { performance } from 'node:perf_hooks';
 import type { Client } from '@temporalio/client';
 import pg from 'pg';
 import { Prisma } from '../generated/prisma/client';
-import { issueToken } from '../api/accounts';
+import { issueToken } from '../api/auth/accounts';
 import { createApp } from '../api/app';
-import { encodeCursor } from '../api/paging';
-import { listFilters, nextTaskSql, queuePageSql } from '../api/queues';
+import { encodeCursor } from '../api/http/paging';
+import { listFilters, nextTaskSql, queuePageSql } from '../api/queues/queues';
 import { loadConfig } from '../infra/config';
 import { openDatabase } from '../infra/db';
-import { seedReferenceData } from '../infra/seed';
+import { seedReferenceData } from '../app/seed';
 import { TASK_KINDS, workflowIdForClaim } from '../workflows/contract';
 import { describeMachine, machineTag } from './machine';
 

@@ -10,21 +10,21 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { issueToken, reissueToken } from '../api/accounts';
+import { issueToken, reissueToken } from '../api/auth/accounts';
 import { createApp } from '../api/app';
 import type { PrismaClient } from '../generated/prisma/client';
 import { loadPayloadKeys } from '../infra/codec';
 import { loadConfig, type Config } from '../infra/config';
 import { openDatabase } from '../infra/db';
 import { freePorts, sleep } from '../infra/process';
-import { seedReferenceData, SIMULATOR_SENDER_ID, USER_IDS } from '../infra/seed';
+import { seedReferenceData, SIMULATOR_SENDER_ID, USER_IDS } from '../app/seed';
 import { connectTemporal, startDevServer, type TemporalEndpoint } from '../infra/temporal';
 import { createSimulator, type RunningSimulator, type Simulator } from '../simulator/server';
 import type { Scenario } from '../simulator/scenarios';
 import { DemoApi } from '../scripts/demo/api';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const GUARD = path.join(root, 'infra', 'childGuard.mjs');
+const GUARD = path.join(root, 'app', 'childGuard.mjs');
 
 export interface StackOptions {
   /** names the temp folder and the database */

@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { FIXTURES_DIR } from '../test/fixtures';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_CODESETS_DIR, loadCodeSetDirectory } from '../activities/codesets';
+import { DEMO_CODESETS_DIR, loadCodeSetDirectory } from '../infra/codesets';
 import { Icd10cmTable } from './codesets/icd10cm';
 import { CodeSetRegistry } from './codesets/registry';
 import { bypassesPtp, EDITS, scrub, type EditId, type ScrubClaim, type ScrubLine } from './scrub';

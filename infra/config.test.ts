@@ -138,7 +138,7 @@ describe('the settings table', () => {
   it('is the only place production code reads the environment', () => {
     // What may still read process.env, and why: the config itself; the simulator's environment, built for a child process.
     const allowed = new Set(['infra/config.ts', 'infra/simulatorProcess.ts']);
-    const dirs = ['activities', 'api', 'domain', 'infra', 'worker', 'workflows'];
+    const dirs = ['activities', 'api', 'app', 'domain', 'infra', 'worker', 'workflows'];
     const isTest = (f: string) => f.endsWith('.test.ts') || f.endsWith('testSupport.ts');
     const readers = dirs
       .flatMap((d) =>

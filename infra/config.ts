@@ -421,3 +421,11 @@ export function loadConfig(root = process.cwd()): Config {
 export function showStacks(): boolean {
   return SETTINGS.debug.parse(process.env[SETTINGS.debug.env]);
 }
+
+/**
+ * True when the configuration names a Temporal service to use instead of the embedded dev server: TEMPORAL_ADDRESS,
+ * or an envconfig profile (TEMPORAL_PROFILE / TEMPORAL_CONFIG_FILE), which connectTemporal then reads.
+ */
+export function usesExternalTemporal(config: Config): boolean {
+  return Boolean(config.temporalAddress || config.temporalProfile || config.temporalConfigFile);
+}

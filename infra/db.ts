@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '../generated/prisma/client';
-import { loadWasmEngine, makeAdapterFactory } from '../scripts/prisma-offline/engine-lib.mjs';
+import { loadWasmEngine, makeAdapterFactory } from './prismaEngine.mjs';
 
 export type Db = PrismaClient;
 export interface OpenedDb {

@@ -9,8 +9,8 @@
 //   token list --user jane
 //   token revoke --id TK...
 import { parseArgs } from 'node:util';
-import { createUser, issueToken, revokeToken, tokenView, updateUser } from '../api/accounts';
-import { ApiError, parseInput } from '../api/errors';
+import { createUser, issueToken, revokeToken, tokenView, updateUser } from '../api/auth/accounts';
+import { ApiError, parseInput } from '../api/http/errors';
 import { createTokenBody, createUserBody } from '../api/schemas';
 import { loadConfig, showStacks } from '../infra/config';
 import { openDatabase } from '../infra/db';

@@ -2,14 +2,14 @@
 // simulator, on the embedded defaults with a compressed day, with scripted people working the queues through
 // the real API. Own data folder (.data/demo, wiped) and free ports, so it runs beside `npm start`.
 // Exit 0 only when every claim reached CLOSED or VOIDED; the last line is `claims closed: <closed>/<asked>`.
-import { issueToken } from '../api/accounts';
+import { issueToken } from '../api/auth/accounts';
 import { mulberry32 } from '../simulator/random';
 import fs from 'node:fs';
 import path from 'node:path';
 import { loadConfig, showStacks, type Config } from '../infra/config';
-import { startMainJob, type MainJob } from '../infra/mainJob';
+import { startMainJob, type MainJob } from '../app/mainJob';
 import { describeError, freePorts, lockHolder, mapLimit, sleep, StartupError, stopLeftover } from '../infra/process';
-import { demoEncounter, USER_IDS } from '../infra/seed';
+import { demoEncounter, USER_IDS } from '../app/seed';
 import { CLAIM_STATES, type TaskQueueName } from '../workflows/contract';
 import { DemoApi, errorText } from './demo/api';
 import { Desk, DeskMemory } from './demo/desks';

@@ -1,11 +1,11 @@
-// `npm start`: the whole of claimflow on this machine (see infra/mainJob.ts), until Ctrl-C.
+// `npm start`: the whole of claimflow on this machine (see app/mainJob.ts), until Ctrl-C.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { PrismaClient } from '../generated/prisma/client';
-import { issueToken } from '../api/accounts';
-import { USER_IDS } from '../infra/seed';
+import { issueToken } from '../api/auth/accounts';
+import { USER_IDS } from '../app/seed';
 import { loadConfig, showStacks } from '../infra/config';
-import { startMainJob, type MainJob } from '../infra/mainJob';
+import { startMainJob, type MainJob } from '../app/mainJob';
 import { describeError } from '../infra/process';
 
 const say = (line: string) => console.log(`[claimflow] ${line}`);

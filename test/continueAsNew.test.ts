@@ -2,7 +2,7 @@
 // follow-up count, history) into the next run, and still closes correctly. Runs on the dev server with a
 // short day: Java's time-skipping test server has been seen to stall a skip across a continue-as-new.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PATIENT_IDS, USER_IDS } from '../infra/seed';
+import { PATIENT_IDS, USER_IDS } from '../app/seed';
 import { startHarness, type Harness } from './harness';
 
 let h: Harness;

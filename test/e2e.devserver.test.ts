@@ -3,7 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PATIENT_IDS, USER_IDS } from '../infra/seed';
+import { PATIENT_IDS, USER_IDS } from '../app/seed';
 import { startHarness, type Harness } from './harness';
 
 let h: Harness;

@@ -2,8 +2,8 @@
 // activities, PostgreSQL, API and payer simulator. Months pass in seconds.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, WorkflowExecutionAlreadyStartedError, WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
-import { startClaimWorkflow } from '../api/claimWorkflow';
-import { PATIENT_IDS, USER_IDS } from '../infra/seed';
+import { startClaimWorkflow } from '../api/claims/claimWorkflow';
+import { PATIENT_IDS, USER_IDS } from '../app/seed';
 import { completeTaskUpdate, remittanceSignal, TASK_QUEUE, workflowIdForClaim, type ClaimState } from '../workflows/contract';
 import type { PayloadCodec } from '@temporalio/common';
 import { clientDataConverter, workerDataConverter } from '../infra/codec';

@@ -1,7 +1,7 @@
 // PHI stays out of Temporal in plain text: a claim's whole workflow history, read back from the server
 // without our keys, holds no patient name, birth date, member id, date of service, diagnosis or note.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PATIENT_IDS, USER_IDS } from '../infra/seed';
+import { PATIENT_IDS, USER_IDS } from '../app/seed';
 import { workflowIdForClaim } from '../workflows/contract';
 import { startHarness, type Harness } from './harness';
 

@@ -2,7 +2,7 @@
 // and its correction in one remittance, an unmatched 835 claim as a biller exception (matched later), and
 // provider-level adjustments (PLB).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PATIENT_IDS } from '../infra/seed';
+import { PATIENT_IDS } from '../app/seed';
 import { write835 } from '../domain/x12/write835';
 import type { RemittanceMessage } from '../domain/clearinghouse';
 import { claimAwaitingAdjudication, startHarness, type Harness } from './harness';

@@ -2,7 +2,7 @@
 // at every step. Interleaved claims must still close exactly as with a full cache: this is what the workflow's
 // determinism buys, and what an operator relies on when trading worker memory for CPU.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PATIENT_IDS, USER_IDS } from '../infra/seed';
+import { PATIENT_IDS, USER_IDS } from '../app/seed';
 import { startHarness, type Harness } from './harness';
 
 let h: Harness;

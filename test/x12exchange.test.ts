@@ -1,7 +1,7 @@
 // claimflow and the payer simulator exchange real X12 end to end: the worker's submitClaim sends an 837P,
 // the simulator answers with a 999 and a 277CA, then an 835, all through POST /api/inbound/x12.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PATIENT_IDS, USER_IDS } from '../infra/seed';
+import { PATIENT_IDS, USER_IDS } from '../app/seed';
 import { readTransactions } from '../domain/x12/reader';
 import { parse999 } from '../domain/x12/999';
 import { parse277CA } from '../domain/x12/277ca';

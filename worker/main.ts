@@ -4,11 +4,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { HttpClearinghouse } from '../activities/clearinghouse';
+import { HttpClearinghouse } from '../infra/clearinghouse';
 import { loadPayloadKeys, workerDataConverter } from '../infra/codec';
-import { loadConfig, showStacks } from '../infra/config';
+import { loadConfig, showStacks, usesExternalTemporal } from '../infra/config';
 import { openDatabase } from '../infra/db';
-import { externalTemporalConfigured } from '../infra/mainJob';
 import { describeError, StartupError } from '../infra/process';
 import { connectTemporal } from '../infra/temporal';
 import { TASK_QUEUE } from '../workflows/contract';
@@ -18,7 +17,7 @@ const say = (line: string) => console.log(`[claimflow worker] ${line}`);
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  if (!externalTemporalConfigured(config)) {
+  if (!usesExternalTemporal(config)) {
     throw new StartupError(
       'a scale-out worker needs a shared Temporal service: set TEMPORAL_ADDRESS (or TEMPORAL_PROFILE / TEMPORAL_CONFIG_FILE); ' +
         'on one machine `npm start` already runs a worker',

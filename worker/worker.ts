@@ -5,7 +5,7 @@ import type { DataConverter } from '@temporalio/common';
 import { Worker, type NativeConnection } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
 import { x12Identity } from '../activities/claim837';
-import { loadCodeSets, loadIcd10 } from '../activities/codesets';
+import { loadCodeSets, loadIcd10 } from '../infra/codesets';
 import type { Config } from '../infra/config';
 import { TASK_QUEUE } from '../workflows/contract';
 

@@ -53,7 +53,7 @@ export const TASK_KINDS = {
   FOLLOW_UP_ESCALATION: { queue: 'SUPERVISOR', actions: ['KEEP_WAITING', 'RESUBMIT', 'WRITE_OFF'] },
   OVERDUE_TASK: { queue: 'SUPERVISOR', actions: ['ACKNOWLEDGE'] },
   TIMELY_FILING_RISK: { queue: 'SUPERVISOR', actions: ['ACKNOWLEDGE'] },
-  /** A remittance claim that matches no claim of ours. No workflow: the API completes it (api/postingExceptions.ts). */
+  /** A remittance claim that matches no claim of ours. No workflow: the API completes it (api/tasks/postingExceptions.ts). */
   POSTING_EXCEPTION: { queue: 'BILLER', actions: ['MATCH', 'RESOLVED_NO_ACTION'] },
 } as const satisfies Record<string, { queue: TaskQueueName; actions: readonly string[] }>;
 export type TaskKind = keyof typeof TASK_KINDS;

@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { FIXTURES_DIR } from '../../test/fixtures';
 import { describe, expect, it } from 'vitest';
-import { readCodeSetFile } from '../../activities/codesets';
+import { readCodeSetFile } from '../../infra/codesets';
 import {
   CPT_MODIFIERS,
   HcpcsTable,

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { FIXTURES_DIR } from '../../test/fixtures';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readCodeSetFile } from '../../activities/codesets';
+import { readCodeSetFile } from '../../infra/codesets';
 import { Icd10cmTable, normaliseIcd10cm, parseIcd10cm, parseIcd10cmOrderFile, parseIcd10cmTsv, type Icd10cmCode } from './icd10cm';
 import { CodeSetFormatError } from './tsv';
 

@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { FIXTURES_DIR } from '../../test/fixtures';
 import { describe, expect, it } from 'vitest';
-import { readCodeSetFile } from '../../activities/codesets';
+import { readCodeSetFile } from '../../infra/codesets';
 import { AddOnTable, parseAddOnTsv, parseMueTsv, parsePtpTsv, PtpTable } from './ncci';
 
 const dir = path.join(FIXTURES_DIR, 'codesets/ncci');

@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { FIXTURES_DIR } from '../../test/fixtures';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_CODESETS_DIR, loadCodeSetDirectory } from '../../activities/codesets';
+import { DEMO_CODESETS_DIR, loadCodeSetDirectory } from '../../infra/codesets';
 import { Icd10cmTable } from './icd10cm';
 import { CodeSetRegistry } from './registry';
 

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PATIENT_IDS, PROVIDER_IDS } from '../../infra/seed';
+import { PATIENT_IDS, PROVIDER_IDS } from '../../app/seed';
 import { deliver, forceScenario, startWorkspace, waitForClaimState, waitForOpenTask, type Workspace } from './support';
 
 let ws: Workspace;

@@ -3,7 +3,7 @@
 // Ctrl+Enter confirms; the claim's workflow then scrubs and submits it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { PATIENT_IDS, PROVIDER_IDS } from '../../infra/seed';
+import { PATIENT_IDS, PROVIDER_IDS } from '../../app/seed';
 import { startWorkspace, waitForClaimState, waitForOpenTask, type Workspace } from './support';
 
 let ws: Workspace;

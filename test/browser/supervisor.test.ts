@@ -12,7 +12,7 @@
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PATIENT_IDS, PROVIDER_IDS, USER_IDS } from '../../infra/seed';
+import { PATIENT_IDS, PROVIDER_IDS, USER_IDS } from '../../app/seed';
 import {
   deliver,
   forceScenario,

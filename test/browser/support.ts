@@ -11,9 +11,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { inject } from 'vitest';
-import { issueToken } from '../../api/accounts';
+import { issueToken } from '../../api/auth/accounts';
 import { freePorts } from '../../infra/process';
-import { seedReferenceData, USER_IDS } from '../../infra/seed';
+import { seedReferenceData, USER_IDS } from '../../app/seed';
 import { createTestDatabase, type TestDatabase } from '../database';
 
 export const ROOT = path.resolve(import.meta.dirname, '..', '..');
@@ -103,7 +103,7 @@ export async function startWorkspace(opts: WorkspaceOptions = {}): Promise<Works
     // The IPC channel and childGuard stop the job if this test process is killed outright.
     child = spawn(
       process.execPath,
-      ['--import', 'tsx', '--import', path.join(ROOT, 'infra', 'childGuard.mjs'), path.join(ROOT, 'scripts', 'start.ts')],
+      ['--import', 'tsx', '--import', path.join(ROOT, 'app', 'childGuard.mjs'), path.join(ROOT, 'scripts', 'start.ts')],
       {
         cwd: ROOT,
         env,

@@ -3,7 +3,7 @@
 // moment (a split claim paid in two files): every 835 posts exactly once and the claim's books balance.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { write835, type Claim835Input } from '../../domain/x12/write835';
-import { PATIENT_IDS, USER_IDS } from '../../infra/seed';
+import { PATIENT_IDS, USER_IDS } from '../../app/seed';
 import { claimAwaitingAdjudication, startHarness, type Harness } from '../harness';
 
 let h: Harness;

@@ -11,7 +11,7 @@ import { parse999 } from '../../domain/x12/999';
 import { read837P } from '../../domain/x12/read837p';
 import { parseTA1 } from '../../domain/x12/ta1';
 import { useApiFixture } from '../../api/testSupport';
-import { SIMULATOR_SENDER_ID } from '../../infra/seed';
+import { SIMULATOR_SENDER_ID } from '../../app/seed';
 import { createReport, FUZZ_SEED, type Tally } from './report';
 import { applyMutations, chunked, damagedFileArb, describeInput, loadFixtures } from './x12Mutations';
 import { assertNoLeak, rowCounts } from './storage';

@@ -1,4 +1,4 @@
-// The API's answers as the workspace reads them (api/views.ts builds them).
+// The API's answers as the workspace reads them (api/http/views.ts builds them).
 
 export type QueueName = 'CODER' | 'BILLER' | 'SUPERVISOR';
 

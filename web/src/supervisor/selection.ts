@@ -28,7 +28,7 @@ export function useSelection(): Selection {
 }
 
 /**
- * Which roles work each queue, as api/access.ts QUEUE_ROLES has it: the dialog offers only users who could
+ * Which roles work each queue, as api/auth/access.ts QUEUE_ROLES has it: the dialog offers only users who could
  * take every chosen task. The API still decides (routing rules, skills, payer groups) and says why it refuses.
  */
 export const QUEUE_ROLES: Record<string, readonly string[]> = {

@@ -1,4 +1,4 @@
-// The answers the dashboard reads, as api/supervisorSchemas.ts, api/views.ts and api/users.ts define them.
+// The answers the dashboard reads, as api/supervisor/schemas.ts, api/http/views.ts and api/auth/users.ts define them.
 // Only the fields the screens use are spelled out.
 import type { ClaimDetail, TaskView } from '../types';
 

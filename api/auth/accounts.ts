@@ -1,0 +1,143 @@
+// Users and their API tokens: creating and changing users, issuing a token (its text is returned once and
+// only its hash kept) and revoking one. The admin routes and scripts/admin.ts both call these.
+import type { ApiToken, PrismaClient, User } from '../../generated/prisma/client';
+import { recordAudit } from '../http/audit';
+import { ConflictError, isUniqueViolation, NotFoundError } from '../http/errors';
+import { newTokenId } from '../http/ids';
+import type { CreateTokenBody, CreateUserBody } from '../schemas';
+import { hashToken, newApiToken } from './tokens';
+
+const DAY_MS = 86_400_000;
+
+export function userView(u: User) {
+  return {
+    id: u.id,
+    name: u.name,
+    role: u.role,
+    active: u.active,
+    skills: u.skills,
+    payerGroups: u.payerGroups,
+    ...(u.role === 'CLEARINGHOUSE' ? { payerIds: u.payerIds } : {}),
+    createdAt: u.createdAt.toISOString(),
+  };
+}
+
+/** A token's record: never its text, never its hash. */
+export function tokenView(t: ApiToken) {
+  return {
+    id: t.id,
+    userId: t.userId,
+    name: t.name,
+    createdAt: t.createdAt.toISOString(),
+    lastUsedAt: t.lastUsedAt?.toISOString() ?? null,
+    expiresAt: t.expiresAt?.toISOString() ?? null,
+    revokedAt: t.revokedAt?.toISOString() ?? null,
+  };
+}
+
+export async function createUser(prisma: PrismaClient, body: CreateUserBody, actor: string): Promise<User> {
+  try {
+    return await prisma.$transaction(async (tx) => {
+      const user = await tx.user.create({
+        data: {
+          id: body.id,
+          name: body.name,
+          role: body.role,
+          skills: body.skills ?? [],
+          payerGroups: body.payerGroups ?? [],
+          payerIds: body.payerIds ?? [],
+        },
+      });
+      // The name is a person's name: the audit keeps the role and the routing attributes only.
+      await recordAudit(tx, {
+        actor,
+        action: 'user.create',
+        entity: 'user',
+        entityId: user.id,
+        detail: { role: user.role, skills: user.skills, payerGroups: user.payerGroups, payerIds: user.payerIds },
+      });
+      return user;
+    });
+  } catch (err) {
+    if (isUniqueViolation(err)) throw new ConflictError('USER_EXISTS', `a user with id ${body.id} already exists`);
+    throw err;
+  }
+}
+
+export async function updateUser(
+  prisma: PrismaClient,
+  id: string,
+  changes: Partial<Pick<User, 'name' | 'role' | 'skills' | 'payerGroups' | 'payerIds' | 'active'>>,
+  actor: string,
+): Promise<User> {
+  return prisma.$transaction(async (tx) => {
+    const found = await tx.user.findUnique({ where: { id }, select: { id: true } });
+    if (!found) throw new NotFoundError('user');
+    const user = await tx.user.update({ where: { id }, data: changes });
+    const { name: _name, ...audited } = changes;
+    await recordAudit(tx, {
+      actor,
+      action: 'user.update',
+      entity: 'user',
+      entityId: id,
+      detail: { ...audited, nameChanged: changes.name !== undefined },
+    });
+    return user;
+  });
+}
+
+export interface IssuedToken {
+  /** shown once: only its sha256 is stored */
+  token: string;
+  record: ApiToken;
+}
+
+export async function issueToken(prisma: PrismaClient, userId: string, body: CreateTokenBody, actor: string): Promise<IssuedToken> {
+  const token = newApiToken();
+  const record = await prisma.$transaction(async (tx) => {
+    const user = await tx.user.findUnique({ where: { id: userId }, select: { id: true, active: true } });
+    if (!user) throw new NotFoundError('user');
+    if (!user.active) throw new ConflictError('USER_INACTIVE', 'the user is deactivated; activate them first');
+    const created = await tx.apiToken.create({
+      data: {
+        id: newTokenId(),
+        userId,
+        tokenHash: hashToken(token),
+        name: body.name,
+        expiresAt: body.expiresInDays ? new Date(Date.now() + body.expiresInDays * DAY_MS) : null,
+      },
+    });
+    await recordAudit(tx, {
+      actor,
+      action: 'token.create',
+      entity: 'apiToken',
+      entityId: created.id,
+      detail: { userId, expiresAt: created.expiresAt?.toISOString() ?? null },
+    });
+    return created;
+  });
+  return { token, record };
+}
+
+/** Revokes a token; revoking a revoked token changes nothing and answers the same record. */
+export async function revokeToken(prisma: PrismaClient, tokenId: string, actor: string): Promise<ApiToken> {
+  return prisma.$transaction(async (tx) => {
+    const changed = await tx.apiToken.updateMany({ where: { id: tokenId, revokedAt: null }, data: { revokedAt: new Date() } });
+    const token = await tx.apiToken.findUnique({ where: { id: tokenId } });
+    if (!token) throw new NotFoundError('token');
+    if (changed.count === 1) {
+      await recordAudit(tx, { actor, action: 'token.revoke', entity: 'apiToken', entityId: tokenId, detail: { userId: token.userId } });
+    }
+    return token;
+  });
+}
+
+/**
+ * A new token under `name` for `userId`, every earlier unrevoked token of that name revoked: for a machine
+ * credential that lives as long as the process holding it (the payer simulator's, issued at each start).
+ */
+export async function reissueToken(prisma: PrismaClient, userId: string, name: string, actor: string): Promise<string> {
+  const earlier = await prisma.apiToken.findMany({ where: { userId, name, revokedAt: null }, select: { id: true } });
+  for (const t of earlier) await revokeToken(prisma, t.id, actor);
+  return (await issueToken(prisma, userId, { name }, actor)).token;
+}

@@ -1,0 +1,145 @@
+// /api/claims: charge capture, the claim's read-model view joined with its workflow's own view, work
+// lists by state, and voiding (which the workflow decides on).
+import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { Router } from 'express';
+import { z } from 'zod';
+import type { Prisma } from '../../generated/prisma/client';
+import { CLAIM_STATES, claimStatusQuery, voidClaimUpdate, workflowIdForClaim, type ClaimStatusView } from '../../workflows/contract';
+import { recordAudit } from '../http/audit';
+import { ROLES } from '../auth/access';
+import { callerId, requireRole } from '../auth/auth';
+import { startClaimWorkflow } from './claimWorkflow';
+import type { ApiContext } from '../http/context';
+import { createClaim } from './createClaim';
+import { ConflictError, NotFoundError, parseInput, TemporalUnavailableError } from '../http/errors';
+import { decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor } from '../http/paging';
+import { claimListQuery, createClaimBody, idempotencyKey, voidClaimBody } from '../schemas';
+import { callTemporal } from '../http/temporal';
+import { claimSummaryInclude, claimSummaryView, loadClaimDetail } from '../http/views';
+
+const claimCursor = z.object({ t: z.iso.datetime(), id: z.string() });
+
+export function claimsRouter(ctx: ApiContext): Router {
+  const { prisma, temporal, config, log, timeouts } = ctx;
+  const router = Router();
+
+  router.post('/', requireRole(...ROLES.billing), async (req, res) => {
+    const body = parseInput(createClaimBody, req.body);
+    const rawKey = req.get('Idempotency-Key');
+    const key = rawKey === undefined ? undefined : parseInput(idempotencyKey, rawKey, ['Idempotency-Key']);
+    const { claimId, replayed } = await createClaim(prisma, body, callerId(res), key);
+    res.location(`/api/claims/${claimId}`);
+    if (replayed) res.set('Idempotent-Replayed', 'true');
+    // A replay starts again too: if the first start failed, the retried request is what gets it going.
+    try {
+      await callTemporal(temporal, timeouts.callMs, 'start', log, () => startClaimWorkflow(temporal, prisma, config, claimId));
+    } catch (err) {
+      if (err instanceof TemporalUnavailableError) {
+        throw new TemporalUnavailableError(
+          `claim ${claimId} was saved, but its workflow could not be started yet; it will be started when the workflow service is reachable`,
+        );
+      }
+      throw err;
+    }
+    const claim = await loadClaimDetail(prisma, claimId);
+    res.status(201).json({ ...claim, workflowId: workflowIdForClaim(claimId) });
+  });
+
+  router.get('/summary', requireRole(...ROLES.anyone), async (_req, res) => {
+    const groups = await prisma.claim.groupBy({ by: ['state'], _count: { _all: true } });
+    const counts: Record<string, number> = Object.fromEntries(CLAIM_STATES.map((s) => [s, 0]));
+    for (const g of groups) counts[g.state] = g._count._all;
+    res.json({ counts, total: groups.reduce((sum, g) => sum + g._count._all, 0) });
+  });
+
+  router.get('/', requireRole(...ROLES.anyone), async (req, res) => {
+    const query = parseInput(claimListQuery, req.query);
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    const after = decodeCursor(claimCursor, query.cursor);
+    const now = new Date();
+    const where: Prisma.ClaimWhereInput[] = [];
+    if (query.state) where.push({ state: query.state });
+    if (query.payerId) where.push({ payerId: query.payerId });
+    // Days are lifecycle days (config.dayMs), so a compressed demo ages claims at the speed its timers run.
+    if (query.olderThanDays !== undefined) {
+      where.push({ stateEnteredAt: { lt: new Date(now.getTime() - query.olderThanDays * config.dayMs) } });
+    }
+    if (after) {
+      const t = new Date(after.t);
+      where.push({ OR: [{ stateEnteredAt: { gt: t } }, { stateEnteredAt: t, id: { gt: after.id } }] });
+    }
+    const rows = await prisma.claim.findMany({
+      where: { AND: where },
+      orderBy: [{ stateEnteredAt: 'asc' }, { id: 'asc' }],
+      take: limit + 1,
+      include: claimSummaryInclude,
+    });
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    const nextCursor = rows.length > limit && last ? encodeCursor({ t: last.stateEnteredAt.toISOString(), id: last.id }) : null;
+    await recordAudit(prisma, {
+      actor: callerId(res),
+      action: 'claim.list',
+      entity: 'claim',
+      entityId: '*',
+      detail: {
+        state: query.state ?? null,
+        payerId: query.payerId ?? null,
+        olderThanDays: query.olderThanDays ?? null,
+        claimIds: page.map((c) => c.id),
+      },
+    });
+    res.json({ items: page.map((c) => claimSummaryView(c, now)), nextCursor });
+  });
+
+  router.get('/:id', requireRole(...ROLES.anyone), async (req, res) => {
+    const claimId = req.params.id;
+    const [claim, workflow] = await Promise.all([loadClaimDetail(prisma, claimId), queryWorkflow(ctx, claimId)]);
+    if (!claim) throw new NotFoundError('claim');
+    await recordAudit(prisma, { actor: callerId(res), action: 'claim.read', entity: 'claim', entityId: claimId, claimId });
+    res.json({ ...claim, workflow });
+  });
+
+  router.post('/:id/void', requireRole(...ROLES.billing), async (req, res) => {
+    const claimId = req.params.id;
+    const { reason } = parseInput(voidClaimBody, req.body);
+    const userId = callerId(res);
+    const exists = await prisma.claim.findUnique({ where: { id: claimId }, select: { id: true } });
+    if (!exists) throw new NotFoundError('claim');
+    const handle = temporal.workflow.getHandle(workflowIdForClaim(claimId));
+    let result: { state: string };
+    try {
+      result = await callTemporal(temporal, timeouts.updateMs, 'update voidClaim', log, () =>
+        handle.executeUpdate(voidClaimUpdate, { args: [{ userId, reason }] }),
+      );
+    } catch (err) {
+      if (err instanceof WorkflowUpdateFailedError) throw new ConflictError('VOID_REJECTED', err.cause?.message ?? err.message);
+      if (err instanceof WorkflowNotFoundError) {
+        throw new ConflictError('WORKFLOW_NOT_RUNNING', "the claim's workflow is not running");
+      }
+      throw err;
+    }
+    // The reason is free text and may name the patient: it stays in the workflow, not in the audit log.
+    await recordAudit(prisma, {
+      actor: userId,
+      action: 'claim.void',
+      entity: 'claim',
+      entityId: claimId,
+      claimId,
+      detail: { state: result.state },
+    });
+    res.json({ claimId, state: result.state });
+  });
+
+  return router;
+}
+
+/** The workflow's own view, or null when no worker answers in time: the read model still answers. */
+async function queryWorkflow(ctx: ApiContext, claimId: string): Promise<ClaimStatusView | null> {
+  const handle = ctx.temporal.workflow.getHandle(workflowIdForClaim(claimId));
+  try {
+    return await ctx.temporal.withDeadline(Date.now() + ctx.timeouts.queryMs, () => handle.query(claimStatusQuery));
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,133 @@
+// Charge capture: one encounter and its claim (lines, diagnoses, audit) written in one transaction, and
+// an optional Idempotency-Key remembered with it so a retried request finds the first claim.
+import { createHash } from 'node:crypto';
+import type { Prisma, PrismaClient } from '../../generated/prisma/client';
+import type { ClaimState } from '../../workflows/contract';
+import { recordAudit } from '../http/audit';
+import { dateFromIso } from '../http/dates';
+import { ConflictError, isUniqueViolation, UnprocessableError } from '../http/errors';
+import { newClaimId, newEncounterId } from '../http/ids';
+import type { CreateClaimBody } from '../schemas';
+
+export const CLAIM_CREATE_KIND = 'claim.create';
+const INITIAL_STATE: ClaimState = 'CODING';
+
+export interface CreatedClaim {
+  claimId: string;
+  /** true when the Idempotency-Key had been used before: the first claim is returned, nothing new written */
+  replayed: boolean;
+}
+
+export async function createClaim(
+  prisma: PrismaClient,
+  body: CreateClaimBody,
+  userId: string,
+  idempotencyKey?: string,
+): Promise<CreatedClaim> {
+  const requestHash = createHash('sha256').update(JSON.stringify(body)).digest('hex');
+  if (idempotencyKey) {
+    const earlier = await findByIdempotencyKey(prisma, idempotencyKey, requestHash);
+    if (earlier) return { claimId: earlier, replayed: true };
+  }
+  // A fresh claim id can, very rarely, collide; a concurrent request can take the same key first.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const claimId = await prisma.$transaction((tx) => writeClaim(tx, body, userId, idempotencyKey, requestHash));
+      return { claimId, replayed: false };
+    } catch (err) {
+      if (!isUniqueViolation(err)) throw err;
+      if (idempotencyKey) {
+        const earlier = await findByIdempotencyKey(prisma, idempotencyKey, requestHash);
+        if (earlier) return { claimId: earlier, replayed: true };
+      }
+      if (attempt >= 3) throw err;
+    }
+  }
+}
+
+async function findByIdempotencyKey(prisma: PrismaClient, key: string, requestHash: string): Promise<string | null> {
+  const seen = await prisma.inboundMessage.findUnique({
+    where: { kind_externalId: { kind: CLAIM_CREATE_KIND, externalId: key } },
+  });
+  if (!seen?.claimId) return null;
+  if ((seen.body as { requestSha256?: string } | null)?.requestSha256 !== requestHash) {
+    throw new ConflictError('IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was used for a different claim');
+  }
+  return seen.claimId;
+}
+
+async function writeClaim(
+  tx: Prisma.TransactionClient,
+  body: CreateClaimBody,
+  userId: string,
+  idempotencyKey: string | undefined,
+  requestHash: string,
+): Promise<string> {
+  const patient = await tx.patient.findUnique({ where: { id: body.patientId }, include: { coverages: true } });
+  if (!patient) throw new UnprocessableError('UNKNOWN_REFERENCE', 'no such patient', 'patientId');
+  const provider = await tx.provider.findUnique({ where: { id: body.providerId }, select: { id: true } });
+  if (!provider) throw new UnprocessableError('UNKNOWN_REFERENCE', 'no such provider', 'providerId');
+  const coverage = body.coverageId
+    ? patient.coverages.find((c) => c.id === body.coverageId)
+    : patient.coverages.find((c) => c.priority === 'PRIMARY');
+  if (!coverage) {
+    throw new UnprocessableError(
+      'UNKNOWN_REFERENCE',
+      body.coverageId ? 'the patient has no such coverage' : 'the patient has no primary coverage',
+      'coverageId',
+    );
+  }
+
+  const encounterId = newEncounterId();
+  await tx.encounter.create({
+    data: {
+      id: encounterId,
+      patientId: patient.id,
+      providerId: provider.id,
+      dateOfService: dateFromIso(body.dateOfService),
+      placeOfService: body.placeOfService,
+      documentation: body.documentation,
+    },
+  });
+  const claimId = newClaimId();
+  const totalChargeCents = body.lines.reduce((sum, l) => sum + l.chargeCents, 0);
+  await tx.claim.create({
+    data: {
+      id: claimId,
+      encounterId,
+      patientId: patient.id,
+      payerId: coverage.payerId,
+      coverageId: coverage.id,
+      providerId: provider.id,
+      state: INITIAL_STATE,
+      stateEnteredAt: new Date(),
+      totalChargeCents,
+      balanceCents: totalChargeCents,
+      lines: {
+        create: body.lines.map((l, i) => ({
+          lineNo: i + 1,
+          procedureCode: l.procedureCode,
+          modifiers: l.modifiers ?? [],
+          units: l.units,
+          chargeCents: l.chargeCents,
+          diagnosisPointers: l.diagnosisPointers,
+        })),
+      },
+      diagnoses: { create: (body.diagnoses ?? []).map((code, i) => ({ seq: i + 1, code })) },
+    },
+  });
+  if (idempotencyKey) {
+    await tx.inboundMessage.create({
+      data: { kind: CLAIM_CREATE_KIND, externalId: idempotencyKey, claimId, body: { requestSha256: requestHash, userId } },
+    });
+  }
+  await recordAudit(tx, {
+    actor: userId,
+    action: 'claim.create',
+    entity: 'claim',
+    entityId: claimId,
+    claimId,
+    detail: { lines: body.lines.length, diagnoses: body.diagnoses?.length ?? 0, totalChargeCents, payerId: coverage.payerId },
+  });
+  return claimId;
+}
