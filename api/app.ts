@@ -20,7 +20,7 @@ import { DEFAULT_SIGN_IN_RATE_LIMIT, DEFAULT_TOKEN_RATE_LIMIT, fixedWindowLimit,
 import { referenceRouter } from './reference/reference';
 import { securityHeaders } from './http/securityHeaders';
 import { refuseUnstorableText } from './http/storableText';
-import { supervisorRouter } from './supervisor/supervisor';
+import { supervisorRouter } from './supervisor/router';
 import { tasksRouter } from './tasks/tasks';
 import { usersRouter } from './auth/users';
 import { webWorkspace } from './http/web';

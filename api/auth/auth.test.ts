@@ -12,7 +12,7 @@ import { hashesMatch, hashToken } from './tokens';
 import { startApi, testConfig, useApiFixture, type TestApi } from '../testSupport';
 
 const f = useApiFixture();
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 let strict: TestApi; // what production runs: tokens only
 let adminToken: string;
 

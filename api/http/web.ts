@@ -6,7 +6,7 @@ import path from 'node:path';
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { isApiPath } from './securityHeaders';
 
-export const WEB_DIST = path.resolve(import.meta.dirname, '..', 'web', 'dist');
+export const WEB_DIST = path.resolve(import.meta.dirname, '..', '..', 'web', 'dist');
 
 const NOT_BUILT = 'web workspace not built: run npm run build:web\n';
 

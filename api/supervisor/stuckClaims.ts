@@ -1,28 +1,13 @@
-// /api/supervisor: what supervisors watch (stuck claims, queue health, A/R measures) and the one repair they
-// can make to a claim whose workflow step keeps failing. SUPERVISOR and ADMIN only. The measures themselves
-// are computed by domain/metrics.ts; this module loads their rows and asks Temporal what it alone knows.
+// Stuck claims: claims that have waited too long in a state, hold an overdue task, near their timely-filing limit,
+// or whose workflow step Temporal keeps retrying; each listed with every reason. Rows from the read model,
+// failing activities from Temporal.
 import { WorkflowNotFoundError, type WorkflowExecutionInfo } from '@temporalio/client';
 import { decodeOptionalFailureToOptionalError } from '@temporalio/common/lib/internal-non-workflow';
 import { optionalTsToDate } from '@temporalio/common/lib/time';
 import type { temporal as proto } from '@temporalio/proto';
-import { Router } from 'express';
 import { z } from 'zod';
 import type { Prisma } from '../../generated/prisma/client';
-import {
-  agingReport,
-  CALENDAR_DAY_MS,
-  cleanClaimRate,
-  DEFAULT_FAILING_ACTIVITY_ATTEMPTS,
-  daysInAr,
-  denialRates,
-  handlingTimeByKind,
-  stateThresholds,
-  stateTooLong,
-  throughputByUserDay,
-  timelyFilingDosCutoff,
-  timelyFilingRisk,
-  type FirstSubmissionFacts,
-} from '../../domain/metrics';
+import { DEFAULT_FAILING_ACTIVITY_ATTEMPTS, stateTooLong, timelyFilingDosCutoff, timelyFilingRisk } from '../../domain/metrics';
 import {
   CLAIM_WORKFLOW_TYPE,
   claimIdForWorkflow,
@@ -33,28 +18,13 @@ import {
   workflowIdForClaim,
   type TaskKind,
 } from '../../workflows/contract';
-import { recordAudit } from '../http/audit';
-import { callerId } from '../auth/auth';
 import type { ApiContext } from '../http/context';
-import { dateFromIso, isoFromDate } from '../http/dates';
-import { ApiError, ConflictError, NotFoundError, parseInput } from '../http/errors';
-import { addRoute, describeRoute, SUPERVISORS } from '../openapi/openapi';
+import { isoFromDate } from '../http/dates';
 import { decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor } from '../http/paging';
-import {
-  arQuery,
-  arResponse,
-  queueHealthQuery,
-  queueHealthResponse,
-  retryActivityBody,
-  retryActivityResponse,
-  STUCK_REASONS,
-  stuckClaimsQuery,
-  stuckClaimsResponse,
-  type stuckReason,
-} from './schemas';
-import { callTemporal, grpcCode } from '../http/temporal';
+import { STUCK_REASONS, stuckClaimsQuery, type stuckReason } from './schemas';
+import { grpcCode } from '../http/temporal';
+import { SUPERVISOR_MOUNT, round1 } from './shared';
 
-const MOUNT = '/api/supervisor';
 /** Each source reads at most this many rows; beyond it the answer says `truncated`. */
 const SOURCE_CAP = 2_000;
 const DEFAULT_DESCRIBE_LIMIT = 100;
@@ -64,105 +34,10 @@ const DEFAULT_TIMELY_FILING_WITHIN_DAYS = 30;
 const PRE_ACCEPTANCE_STATES = ['CODING', 'SCRUBBING', 'READY', 'SUBMITTED', 'REJECTED'];
 /** States the workflow passes through doing automated work: a pending activity there is what holds the claim. */
 const AUTOMATED_STATES = ['SCRUBBING', 'READY', 'ACKNOWLEDGED', 'PAID', 'PARTIALLY_PAID', 'POSTED', 'WRITTEN_OFF'];
-const CLOSED_STATES = ['CLOSED', 'VOIDED', 'WRITTEN_OFF'];
-
-export interface SupervisorOptions {
-  /** days per state over DEFAULT_STATE_THRESHOLD_DAYS; 0 removes a state's limit */
-  stateThresholdDays?: Record<string, number>;
-}
-
-const routes = {
-  stuckClaims: describeRoute({
-    method: 'get',
-    path: `${MOUNT}/stuck-claims`,
-    roles: SUPERVISORS,
-    tag: 'supervisor',
-    summary: 'Claims that need a supervisor, each with the reasons it is listed',
-    description:
-      'Reasons: STATE_TOO_LONG (longer in its state than the state allows, from the claims table and from Temporal visibility), ' +
-      'ACTIVITY_FAILING (a workflow step Temporal keeps retrying: attempt and last failure), TASK_OVERDUE (an open or claimed task past due), ' +
-      'TIMELY_FILING (within N days of the payer timely-filing limit and not yet accepted by the payer). Days are lifecycle days (dayMs). ' +
-      'Failing activities are found by describing the workflows of claims in automated states and of claims already listed, up to describeLimit.',
-    query: stuckClaimsQuery,
-    response: stuckClaimsResponse,
-  }),
-  queues: describeRoute({
-    method: 'get',
-    path: `${MOUNT}/queues`,
-    roles: SUPERVISORS,
-    tag: 'supervisor',
-    summary: 'Queue health: depth, oldest open task, overdue tasks, tasks done per user per day, handling time per kind',
-    query: queueHealthQuery,
-    response: queueHealthResponse,
-  }),
-  ar: describeRoute({
-    method: 'get',
-    path: `${MOUNT}/ar`,
-    roles: SUPERVISORS,
-    tag: 'supervisor',
-    summary: 'A/R aging by payer, denial rate by CARC category, clean-claim rate and days in A/R, each with its formula',
-    query: arQuery,
-    response: arResponse,
-  }),
-  retry: describeRoute({
-    method: 'post',
-    path: `${MOUNT}/claims/:id/retry`,
-    roles: SUPERVISORS,
-    tag: 'supervisor',
-    status: 202,
-    summary: "Retry a claim's failing workflow step now",
-    description:
-      "Resets the claim's failing pending activity in Temporal (WorkflowService.ResetActivity): it runs again at once with its attempt " +
-      'count back at 1. Nothing is terminated or replayed. 409 when nothing is failing; 501 when the Temporal server cannot reset activities.',
-    body: retryActivityBody,
-    bodyOptional: true,
-    response: retryActivityResponse,
-  }),
-};
 
 type StuckReason = z.output<typeof stuckReason>;
 type StuckQuery = z.output<typeof stuckClaimsQuery>;
 const stuckCursor = z.object({ s: z.iso.datetime(), id: z.string() });
-
-/** `options` default to the configuration's: CLAIMFLOW_STUCK_THRESHOLD_DAYS="CODING=2,AWAITING_ADJUDICATION=60". */
-export function supervisorRouter(
-  ctx: ApiContext,
-  options: SupervisorOptions = { stateThresholdDays: ctx.config.stuckThresholdDays },
-): Router {
-  const thresholds = stateThresholds(options.stateThresholdDays);
-  const router = Router();
-
-  addRoute(router, MOUNT, routes.stuckClaims, async (req, res) => {
-    const query = parseInput(stuckClaimsQuery, req.query);
-    const answer = await findStuckClaims(ctx, thresholds, query);
-    await recordAudit(ctx.prisma, {
-      actor: callerId(res),
-      action: 'claim.list',
-      entity: 'claim',
-      entityId: '*',
-      detail: { view: 'stuck-claims', claimIds: answer.items.map((i) => i.claimId) },
-    });
-    res.json(answer);
-  });
-
-  addRoute(router, MOUNT, routes.queues, async (req, res) => {
-    res.json(await queueHealth(ctx, parseInput(queueHealthQuery, req.query)));
-  });
-
-  addRoute(router, MOUNT, routes.ar, async (req, res) => {
-    res.json(await arMeasures(ctx, parseInput(arQuery, req.query)));
-  });
-
-  addRoute(router, MOUNT, routes.retry, async (req, res) => {
-    const body = parseInput(retryActivityBody, req.body ?? {});
-    const answer = await retryFailingActivity(ctx, req.params.id as string, body.activityId, callerId(res));
-    res.status(202).json(answer);
-  });
-
-  return router;
-}
-
-// ---- stuck claims ------------------------------------------------------------------------------
 
 /** What every source of stuck claims shares: the question, the clock, and where reasons are collected. */
 interface StuckScan {
@@ -191,7 +66,7 @@ function capped<T>(scan: StuckScan, rows: T[]): T[] {
   return rows.slice(0, SOURCE_CAP);
 }
 
-async function findStuckClaims(ctx: ApiContext, thresholds: Record<string, number>, q: StuckQuery) {
+export async function findStuckClaims(ctx: ApiContext, thresholds: Record<string, number>, q: StuckQuery) {
   const now = q.asOf ? new Date(q.asOf) : new Date();
   const scan: StuckScan = {
     ctx,
@@ -449,7 +324,7 @@ async function addFailingActivities(scan: StuckScan, limit: number, minAttempts:
         lastFailure: a.lastFailure,
         lastAttemptAt: a.lastAttemptAt?.toISOString() ?? null,
         nextAttemptAt: a.nextAttemptAt?.toISOString() ?? null,
-        retry: { method: 'POST', href: `${MOUNT}/claims/${claimId}/retry` },
+        retry: { method: 'POST', href: `${SUPERVISOR_MOUNT}/claims/${claimId}/retry` },
       });
     }
   }
@@ -514,7 +389,7 @@ export interface PendingActivityView {
 
 const ACTIVITY_STATES: Record<number, string> = { 1: 'SCHEDULED', 2: 'STARTED', 3: 'CANCEL_REQUESTED', 4: 'PAUSED', 5: 'PAUSE_REQUESTED' };
 
-async function pendingActivityView(ctx: ApiContext, p: proto.api.workflow.v1.IPendingActivityInfo): Promise<PendingActivityView> {
+export async function pendingActivityView(ctx: ApiContext, p: proto.api.workflow.v1.IPendingActivityInfo): Promise<PendingActivityView> {
   let lastFailure: string | null = null;
   if (p.lastFailure) {
     try {
@@ -557,244 +432,4 @@ async function describePendingActivities(ctx: ApiContext, claimIds: string[], de
   };
   await Promise.all(Array.from({ length: Math.min(DESCRIBE_CONCURRENCY, claimIds.length) }, work));
   return { byClaim, described, failed };
-}
-
-// ---- retry -------------------------------------------------------------------------------------
-
-const GRPC_NOT_FOUND = 5;
-const GRPC_UNIMPLEMENTED = 12;
-
-async function retryFailingActivity(ctx: ApiContext, claimId: string, activityId: string | undefined, userId: string) {
-  const { prisma, temporal, log, timeouts } = ctx;
-  const claim = await prisma.claim.findUnique({ where: { id: claimId }, select: { id: true } });
-  if (!claim) throw new NotFoundError('claim');
-  const handle = temporal.workflow.getHandle(workflowIdForClaim(claimId));
-  const description = await callTemporal(temporal, timeouts.callMs, 'describe', log, () => handle.describe()).catch((err: unknown) => {
-    if (err instanceof WorkflowNotFoundError) throw new ConflictError('WORKFLOW_NOT_RUNNING', "the claim's workflow is not running");
-    throw err;
-  });
-  if (description.status.name !== 'RUNNING') throw new ConflictError('WORKFLOW_NOT_RUNNING', "the claim's workflow is not running");
-  const pending = await Promise.all((description.raw.pendingActivities ?? []).map((p) => pendingActivityView(ctx, p)));
-  if (activityId !== undefined && !pending.some((p) => p.activityId === activityId)) {
-    throw new ConflictError('NOTHING_TO_RETRY', `activity ${activityId} is not pending on this claim's workflow`);
-  }
-  const failing = pending.filter((p) => p.lastFailure !== null && (activityId === undefined || p.activityId === activityId));
-  if (failing.length === 0)
-    throw new ConflictError('NOTHING_TO_RETRY', "no step of this claim's workflow is failing: there is nothing to retry");
-
-  const reset: { activityId: string; activityType: string; previousAttempt: number }[] = [];
-  for (const a of failing) {
-    const outcome = await callTemporal(temporal, timeouts.callMs, 'resetActivity', log, async () => {
-      try {
-        await temporal.workflowService.resetActivity({
-          namespace: temporal.options.namespace,
-          execution: { workflowId: description.workflowId, runId: description.runId },
-          identity: `claimflow-api/${userId}`,
-          id: a.activityId,
-          resetHeartbeat: true,
-        });
-        return 'reset' as const;
-      } catch (err) {
-        const code = grpcCode(err);
-        if (code === GRPC_UNIMPLEMENTED) return 'unimplemented' as const;
-        if (code === GRPC_NOT_FOUND) return 'gone' as const;
-        throw err;
-      }
-    });
-    if (outcome === 'unimplemented') {
-      throw new ApiError(
-        501,
-        'RETRY_NOT_SUPPORTED',
-        `this Temporal server cannot reset an activity (WorkflowService.ResetActivity; the dev server of Temporal CLI 1.9 and recent servers can). ` +
-          `${a.activityType} keeps retrying by its retry policy${a.nextAttemptAt ? `; its next attempt is at ${a.nextAttemptAt.toISOString()}` : ''}`,
-      );
-    }
-    if (outcome === 'reset') reset.push({ activityId: a.activityId, activityType: a.activityType, previousAttempt: a.attempt });
-  }
-  if (reset.length === 0) throw new ConflictError('NOTHING_TO_RETRY', 'the failing step finished meanwhile: there is nothing to retry');
-  await recordAudit(prisma, {
-    actor: userId,
-    action: 'claim.activity-reset',
-    entity: 'claim',
-    entityId: claimId,
-    claimId,
-    detail: {
-      activities: reset.map((r) => ({ activityId: r.activityId, activityType: r.activityType, previousAttempt: r.previousAttempt })),
-    },
-  });
-  return {
-    claimId,
-    reset,
-    message: 'Temporal runs the step again now, with its attempt count back at 1; the workflow goes on when it succeeds',
-  };
-}
-
-// ---- queues ------------------------------------------------------------------------------------
-
-const QUEUES = ['CODER', 'BILLER', 'SUPERVISOR'] as const;
-
-async function queueHealth(ctx: ApiContext, q: z.output<typeof queueHealthQuery>) {
-  const { prisma, config } = ctx;
-  const dayMs = config.dayMs;
-  const now = q.asOf ? new Date(q.asOf) : new Date();
-  const days = q.days ?? 7;
-  // Whole day buckets: today's (so far) and the days before it.
-  const from = new Date((Math.floor(now.getTime() / dayMs) - (days - 1)) * dayMs);
-  const workable = { in: ['OPEN', 'CLAIMED'] as ('OPEN' | 'CLAIMED')[] };
-
-  const [depth, oldest, overdue, claimedBy, done] = await Promise.all([
-    prisma.task.groupBy({ by: ['queue', 'status'], where: { status: workable }, _count: { _all: true } }),
-    prisma.task.groupBy({ by: ['queue'], where: { status: 'OPEN' }, _min: { createdAt: true } }),
-    prisma.task.groupBy({ by: ['queue'], where: { status: workable, dueAt: { lt: now } }, _count: { _all: true } }),
-    prisma.task.groupBy({ by: ['queue', 'assigneeId'], where: { status: 'CLAIMED' }, _count: { _all: true } }),
-    prisma.task.findMany({
-      where: { status: 'DONE', doneAt: { gte: from, lte: now } },
-      select: { kind: true, doneById: true, createdAt: true, claimedAt: true, doneAt: true },
-    }),
-  ]);
-
-  const queues = QUEUES.map((queue) => {
-    const count = (status: string) => depth.find((d) => d.queue === queue && d.status === status)?._count._all ?? 0;
-    const oldestAt = oldest.find((o) => o.queue === queue)?._min.createdAt ?? null;
-    return {
-      queue,
-      open: count('OPEN'),
-      claimed: count('CLAIMED'),
-      overdue: overdue.find((o) => o.queue === queue)?._count._all ?? 0,
-      oldestOpenCreatedAt: oldestAt?.toISOString() ?? null,
-      oldestOpenAgeDays: oldestAt ? round1(Math.max(0, now.getTime() - oldestAt.getTime()) / dayMs) : null,
-      claimedBy: claimedBy
-        .filter((c) => c.queue === queue && c.assigneeId)
-        .map((c) => ({ userId: c.assigneeId!, claimed: c._count._all }))
-        .sort((a, b) => b.claimed - a.claimed || a.userId.localeCompare(b.userId)),
-    };
-  });
-
-  const doneTasks = done.filter((t): t is typeof t & { doneAt: Date } => t.doneAt !== null);
-  const perUserDay = throughputByUserDay(doneTasks, dayMs);
-  const perUser = new Map<string, number>();
-  for (const d of perUserDay) perUser.set(d.userId, (perUser.get(d.userId) ?? 0) + d.done);
-  return {
-    asOf: now.toISOString(),
-    dayMs,
-    queues,
-    throughput: {
-      days,
-      from: from.toISOString(),
-      to: now.toISOString(),
-      perUserDay: perUserDay.map((d) => ({ userId: d.userId, day: d.day.toISOString(), done: d.done })),
-      perUser: [...perUser.entries()]
-        .sort(([a, x], [b, y]) => y - x || a.localeCompare(b))
-        .map(([userId, n]) => ({ userId, done: n, perDay: round1(n / days) })),
-    },
-    handlingTime: handlingTimeByKind(doneTasks).map((h) => ({
-      ...h,
-      basis: 'claimed (or opened, if never claimed) to done, tasks done in the period',
-    })),
-  };
-}
-
-// ---- A/R -----------------------------------------------------------------------------------------
-
-const CHARGE_PERIOD_DAYS = 90;
-
-async function arMeasures(ctx: ApiContext, q: z.output<typeof arQuery>) {
-  const { prisma } = ctx;
-  const now = q.asOf ? new Date(q.asOf) : new Date();
-  const windowDays = q.windowDays ?? 90;
-  const today = isoFromDate(now);
-  const daysBefore = (n: number) => isoFromDate(new Date(dateFromIso(today).getTime() - n * CALENDAR_DAY_MS));
-  const windowFrom = daysBefore(windowDays - 1);
-  const chargesFrom = daysBefore(CHARGE_PERIOD_DAYS - 1);
-
-  const [open, payers, charges, payments, firstSubmissions] = await Promise.all([
-    prisma.claim.findMany({
-      where: { state: { notIn: CLOSED_STATES }, balanceCents: { gt: 0 }, encounter: { dateOfService: { lte: dateFromIso(today) } } },
-      select: { payerId: true, balanceCents: true, encounter: { select: { dateOfService: true } } },
-    }),
-    prisma.payer.findMany({ select: { id: true, name: true } }),
-    prisma.claim.aggregate({
-      where: { state: { not: 'VOIDED' }, encounter: { dateOfService: { gte: dateFromIso(chargesFrom), lte: dateFromIso(today) } } },
-      _sum: { totalChargeCents: true },
-    }),
-    prisma.claimPayment.findMany({
-      where: { remittance: { paymentDate: { gte: dateFromIso(windowFrom), lte: dateFromIso(today) } } },
-      select: { statusCode: true, adjustments: { select: { carc: true } } },
-    }),
-    prisma.submission.findMany({
-      where: { attempt: 1, submittedAt: { gte: dateFromIso(windowFrom), lte: now } },
-      select: { claimId: true, status: true, submittedAt: true },
-    }),
-  ]);
-
-  const aging = agingReport(
-    open.map((c) => ({ payerId: c.payerId, balanceCents: c.balanceCents, dateOfService: isoFromDate(c.encounter.dateOfService) })),
-    now,
-  );
-  const payerName = new Map(payers.map((p) => [p.id, p.name]));
-  const cleanFacts = await firstSubmissionFacts(ctx, firstSubmissions);
-
-  return {
-    asOf: now.toISOString(),
-    windowDays,
-    window: { from: windowFrom, to: today },
-    aging: {
-      basis:
-        'open claim balances (claims not closed, voided or written off, serviced by the as-of date) by whole calendar days since the date of service',
-      total: aging.total,
-      byPayer: aging.byPayer.map((p) => ({ payerId: p.payerId, payerName: payerName.get(p.payerId) ?? p.payerId, ...p.aging })),
-    },
-    denials: denialRates(payments.map((p) => ({ statusCode: p.statusCode, carcs: [...new Set(p.adjustments.map((a) => a.carc))] }))),
-    cleanClaims: cleanClaimRate(cleanFacts),
-    daysInAr: daysInAr({
-      openArCents: aging.total.totalCents,
-      chargesCents: charges._sum.totalChargeCents ?? 0,
-      periodDays: CHARGE_PERIOD_DAYS,
-    }),
-  };
-}
-
-/** What decides whether each claim's first submission was clean: its acknowledgement, the workflow's verdict, scrub fixes, resubmission. */
-async function firstSubmissionFacts(
-  ctx: ApiContext,
-  firsts: { claimId: string; status: 'SENT' | 'ACCEPTED' | 'REJECTED'; submittedAt: Date }[],
-): Promise<FirstSubmissionFacts[]> {
-  if (firsts.length === 0) return [];
-  const ids = firsts.map((f) => f.claimId);
-  const [seconds, scrubFixes, verdicts] = await Promise.all([
-    ctx.prisma.submission.findMany({ where: { claimId: { in: ids }, attempt: 2 }, select: { claimId: true, submittedAt: true } }),
-    ctx.prisma.task.findMany({
-      where: { claimId: { in: ids }, kind: { in: ['SCRUB_FIX_CODING', 'SCRUB_FIX_BILLING'] } },
-      select: { claimId: true, createdAt: true },
-    }),
-    ctx.prisma.auditEvent.findMany({
-      where: {
-        claimId: { in: ids },
-        action: 'claim.transition',
-        OR: [{ detail: { path: ['to'], equals: 'ACKNOWLEDGED' } }, { detail: { path: ['to'], equals: 'REJECTED' } }],
-      },
-      select: { claimId: true, at: true, detail: true },
-      orderBy: { id: 'asc' },
-    }),
-  ]);
-  return firsts.map((f) => {
-    const second = seconds.find((s) => s.claimId === f.claimId);
-    const verdict = verdicts.find((v) => v.claimId === f.claimId && v.at >= f.submittedAt);
-    const verdictState = (verdict?.detail as { to?: string } | undefined)?.to;
-    return {
-      firstSubmissionStatus: f.status,
-      firstVerdict:
-        verdict && (!second || verdict.at <= second.submittedAt)
-          ? verdictState === 'ACKNOWLEDGED'
-            ? ('ACCEPTED' as const)
-            : ('REJECTED' as const)
-          : undefined,
-      resubmittedBeforeVerdict: !!second && (!verdict || verdict.at > second.submittedAt),
-      scrubFixedBeforeSubmission: scrubFixes.some((t) => t.claimId === f.claimId && t.createdAt < f.submittedAt),
-    };
-  });
-}
-
-function round1(x: number): number {
-  return Math.round(x * 10) / 10;
 }
