@@ -485,6 +485,17 @@ describe('values that cannot be sent are refused, naming the claim and field', (
   });
 });
 
+describe('what is written is what was checked', () => {
+  it('a value that passes its check once trimmed goes out trimmed everywhere it is written (OI of a secondary claim, BHT)', () => {
+    const loose = { ...secondary, claim: { ...secondary.claim, benefitsAssigned: 'Y\n' as 'Y', releaseOfInformation: ' I ' as 'I' } };
+    const text = generate837P(batchOf([loose], { now: { date: '2024-03-15', time: '0930\n' } }));
+    expect(text).not.toMatch(/[\r\n]/);
+    const segments = segmentsOf(text);
+    expect(segments.filter((x) => x.startsWith('OI*'))).toEqual(['OI***Y***I']);
+    expect(segments.find((x) => x.startsWith('BHT*'))).toMatch(/\*0930\*CH$/);
+  });
+});
+
 describe('money and diagnosis codes', () => {
   it('formats cents without trailing zeros, the way payers expect', () => {
     expect([10000, 10050, 10055, 5, 50, 0, -550, 123456789].map(formatX12Amount)).toEqual([

@@ -78,6 +78,9 @@ const FILING: Rule = {
 };
 const RELATIONSHIP: Rule = { pattern: /^(01|18|19|20|21|39|40|53|G8)$/, expected: 'an individual relationship code' };
 const RESPONSIBILITY: Rule = { pattern: /^[PST]$/, expected: 'P, S or T' };
+const BENEFITS_ASSIGNED: Rule = { pattern: /^[YNW]$/, expected: 'Y, N or W' };
+const RELEASE_OF_INFORMATION: Rule = { pattern: /^[YI]$/, expected: 'Y or I' };
+const HHMM: Rule = { pattern: /^([01]\d|2[0-3])[0-5]\d$/, expected: 'HHMM' };
 const SEX: Rule = { pattern: /^[MFU]$/, expected: 'M, F or U' };
 const ICD10: Rule = {
   pattern: /^[A-Z][0-9][0-9A-Z](\.?[0-9A-Z]{1,4})?$/,
@@ -255,7 +258,7 @@ export function generate837P(batch: Batch837P): string {
   const st = writeEnvelopeHeader(w, f, batch, d);
   const stStart = w.count;
   w.segment('ST', '837', st, IMPLEMENTATION_837P);
-  w.segment('BHT', '0019', '00', st, f.date(batch.now.date, 'now.date'), batch.now.time, 'CH');
+  w.segment('BHT', '0019', '00', st, f.date(batch.now.date, 'now.date'), f.req(batch.now.time, 'now.time', HHMM), 'CH');
   writeSubmitter(w, f, first.submitter);
   w.segment(
     'NM1',
@@ -311,7 +314,7 @@ function writeEnvelopeHeader(w: SegmentWriter, f: Fields, batch: Batch837P, d: R
     expected: '4 to 9 letters or digits',
   });
   const date = f.date(now.date, 'now.date');
-  const time = f.req(now.time, 'now.time', { pattern: /^([01]\d|2[0-3])[0-5]\d$/, expected: 'HHMM' });
+  const time = f.req(now.time, 'now.time', HHMM);
   if (batch.usage !== 'T' && batch.usage !== 'P') f.fail('usage', `must be T (test) or P (production), got ${JSON.stringify(batch.usage)}`);
   const party = (p: EnvelopeParty, name: string) => ({
     qualifier: f.req(p.qualifier, `${name}.qualifier`, { pattern: /^[0-9A-Z]{2}$/, expected: 'a 2-character id qualifier' }),
@@ -507,8 +510,8 @@ function writeClaim(w: SegmentWriter, f: Fields, c: Claim837): void {
     ],
     f.req(k.providerSignature, 'claim.providerSignature', { pattern: /^[YN]$/, expected: 'Y or N' }),
     f.req(k.assignment, 'claim.assignment', { pattern: /^[ABC]$/, expected: 'A, B or C' }),
-    f.req(k.benefitsAssigned, 'claim.benefitsAssigned', { pattern: /^[YNW]$/, expected: 'Y, N or W' }),
-    f.req(k.releaseOfInformation, 'claim.releaseOfInformation', { pattern: /^[YI]$/, expected: 'Y or I' }),
+    f.req(k.benefitsAssigned, 'claim.benefitsAssigned', BENEFITS_ASSIGNED),
+    f.req(k.releaseOfInformation, 'claim.releaseOfInformation', RELEASE_OF_INFORMATION),
   );
   if (k.originalPayerClaimControlNumber)
     w.segment('REF', 'F8', f.req(k.originalPayerClaimControlNumber, 'claim.originalPayerClaimControlNumber', { max: 50 }));
@@ -537,7 +540,16 @@ function writeOtherPayer(w: SegmentWriter, f: Fields, k: ClaimDetails, o: OtherP
   );
   writeAdjustments(w, f, o.adjustments, `${path}.adjustments`);
   w.segment('AMT', 'D', f.money(o.paidCents, `${path}.paidCents`));
-  w.segment('OI', '', '', k.benefitsAssigned, '', '', k.releaseOfInformation);
+  // The checked (trimmed) values, as in CLM: the raw ones could carry a newline into the file.
+  w.segment(
+    'OI',
+    '',
+    '',
+    f.req(k.benefitsAssigned, 'claim.benefitsAssigned', BENEFITS_ASSIGNED),
+    '',
+    '',
+    f.req(k.releaseOfInformation, 'claim.releaseOfInformation', RELEASE_OF_INFORMATION),
+  );
   const sub = o.subscriber ?? f.fail(`${path}.subscriber`, 'is required');
   w.segment('NM1', 'IL', ...personName(f, sub.name, `${path}.subscriber.name`), 'MI', f.req(sub.memberId, `${path}.subscriber.memberId`));
   const payer = o.payer ?? f.fail(`${path}.payer`, 'is required');
