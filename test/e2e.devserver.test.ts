@@ -29,6 +29,8 @@ function spawnWorker(): Promise<ChildProcess> {
       SIMULATOR_URL: h.simulatorUrl,
       SIMULATOR_TOKEN: h.simulatorToken,
       CLAIMFLOW_PAYLOAD_KEYS: h.payloadKeySpec,
+      // several workers on this machine: no fixed metrics port each
+      CLAIMFLOW_WORKER_METRICS_ADDRESS: '',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -19,6 +19,9 @@ import { createSimulator, type RunningSimulator, type Simulator } from '../simul
 import type { Scenario } from '../simulator/scenarios';
 import type { DeliveryResult } from '../simulator/outbox';
 import { activityDeps, createClaimWorker } from '../worker/worker';
+import { createMetrics, type Metrics } from '../infra/metrics';
+import type { Tracing } from '../infra/tracing';
+import { queueSnapshot } from '../api/http/metrics';
 import {
   claimStatusQuery,
   workflowIdForClaim,
@@ -50,6 +53,8 @@ export interface Harness {
   db: TestDatabase;
   config: Config;
   apiUrl: string;
+  /** what the API counts into, its queue gauges read from this harness's database */
+  metrics: Metrics;
   simulator: Simulator;
   simulatorUrl: string;
   /** what the simulator's routes (claims, /admin) require */
@@ -79,6 +84,13 @@ export interface HarnessOptions {
   dayMs?: number;
   continueAsNewAfterEvents?: number;
   maxCachedWorkflows?: number;
+  /**
+   * OpenTelemetry (infra/tracing.ts startTracing): the API's client, its requests and the worker are traced; the
+   * worker then bundles the workflow code itself, with the tracing interceptors, instead of using the shared bundle
+   */
+  tracing?: Tracing;
+  /** Node's default metrics in `metrics` too (default false) */
+  defaultMetrics?: boolean;
 }
 
 /** Who a test's request comes from unless it says: the simulator's sender for /api/inbound, a biller otherwise. */
@@ -114,8 +126,14 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
   // Every payload is encrypted, as in production: the API's client and the worker share the keys.
   const payloadKeySpec = `test1:${crypto.randomBytes(32).toString('base64')}`;
   const payloadKeys = parsePayloadKeys(payloadKeySpec);
-  const client = new Client({ connection: env.connection, namespace: 'default', dataConverter: clientDataConverter(payloadKeys) });
-  const app = createApp({ prisma: db.prisma, temporal: client, config, log: () => {} });
+  const client = new Client({
+    connection: env.connection,
+    namespace: 'default',
+    dataConverter: clientDataConverter(payloadKeys),
+    ...(o.tracing ? { interceptors: o.tracing.clientInterceptors } : {}),
+  });
+  const metrics = createMetrics({ queues: queueSnapshot(db.prisma), defaultMetrics: o.defaultMetrics ?? false });
+  const app = createApp({ prisma: db.prisma, temporal: client, config, log: () => {}, metrics, tracer: o.tracing?.tracer });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
@@ -148,9 +166,11 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
       connection: env.nativeConnection,
       namespace: 'default',
       deps,
-      workflowBundle: { codePath: bundlePath },
+      // with tracing, the worker bundles the workflows itself with the tracing interceptors
+      workflowBundle: o.tracing ? undefined : { codePath: bundlePath },
       dataConverter: workerDataConverter(payloadKeys),
       maxCachedWorkflows: config.maxCachedWorkflows,
+      tracing: o.tracing?.worker,
     });
     running = worker.run();
   };
@@ -183,6 +203,7 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
     db,
     config,
     apiUrl,
+    metrics,
     simulator,
     simulatorUrl: sim.url,
     simulatorToken,

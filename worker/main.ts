@@ -3,13 +3,14 @@
 // (DATABASE_URL=postgresql://...): the embedded dev server and PGlite belong to the one main job.
 import fs from 'node:fs';
 import path from 'node:path';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { HttpClearinghouse } from '../infra/clearinghouse';
 import { loadPayloadKeys, workerDataConverter } from '../infra/codec';
-import { loadConfig, showStacks, usesExternalTemporal } from '../infra/config';
+import { formatAddress, loadConfig, showStacks, usesExternalTemporal } from '../infra/config';
 import { openDatabase } from '../infra/db';
-import { describeError, StartupError } from '../infra/process';
-import { connectTemporal } from '../infra/temporal';
+import { createLogger } from '../infra/log';
+import { assertPortFree, describeError, StartupError } from '../infra/process';
+import { connectTemporal, installTemporalRuntime } from '../infra/temporal';
+import { startTracing } from '../infra/tracing';
 import { TASK_QUEUE } from '../workflows/contract';
 import { activityDeps, createClaimWorker, workerSettings } from './worker';
 
@@ -39,11 +40,23 @@ async function main(): Promise<void> {
   // The clearinghouse's credential: SIMULATOR_TOKEN, or the one the main job on this machine keeps for its simulator.
   const tokenFile = path.join(config.dataDir, 'simulator-token');
   const clearinghouseToken = config.simulatorToken ?? (fs.existsSync(tokenFile) ? fs.readFileSync(tokenFile, 'utf8').trim() : undefined);
-  Runtime.install({ logger: new DefaultLogger('WARN') });
+  // The SDK's log (CLAIMFLOW_WORKER_LOG_LEVEL) as JSON lines on stderr; its metrics on CLAIMFLOW_WORKER_METRICS_ADDRESS.
+  const logger = createLogger({ level: config.logLevel, base: { component: 'temporal' } });
+  if (config.workerMetricsAddress) {
+    await assertPortFree(
+      config.workerMetricsAddress.port,
+      config.workerMetricsAddress.host,
+      'CLAIMFLOW_WORKER_METRICS_ADDRESS (empty: off)',
+      "this worker's metrics endpoint",
+    );
+  }
+  installTemporalRuntime({ logger, level: config.workerLogLevel, metricsAddress: config.workerMetricsAddress });
+  // OpenTelemetry, when OTEL_* asks for it: workflow and activity spans, in the traces the API started.
+  const tracing = startTracing(config);
 
   let temporal: Awaited<ReturnType<typeof connectTemporal>>;
   try {
-    temporal = await connectTemporal(undefined, payloadKeys);
+    temporal = await connectTemporal(undefined, payloadKeys, tracing?.clientInterceptors);
   } catch (err) {
     throw new StartupError(`cannot reach Temporal at ${config.temporalAddress ?? 'the envconfig profile'}: ${describeError(err)}`);
   }
@@ -66,6 +79,7 @@ async function main(): Promise<void> {
     }),
     dataConverter: workerDataConverter(payloadKeys),
     ...workerSettings(config),
+    tracing: tracing?.worker,
   });
   let stopping = false;
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
@@ -80,7 +94,10 @@ async function main(): Promise<void> {
       }
     });
   }
-  say(`polling task queue ${TASK_QUEUE} on ${temporal.address} (namespace ${temporal.namespace}); clearinghouse ${config.simulatorUrl}`);
+  say(
+    `polling task queue ${TASK_QUEUE} on ${temporal.address} (namespace ${temporal.namespace}); clearinghouse ${config.simulatorUrl}` +
+      `${config.workerMetricsAddress ? `; metrics http://${formatAddress(config.workerMetricsAddress)}/metrics` : ''}${tracing ? '; tracing on' : ''}`,
+  );
   let code = 0;
   try {
     await worker.run();
@@ -90,6 +107,7 @@ async function main(): Promise<void> {
   }
   await db.close();
   await temporal.close();
+  await tracing?.shutdown();
   say('stopped');
   process.exit(code);
 }

@@ -7,6 +7,7 @@ import { createActivities, type ActivityDeps } from '../activities';
 import { x12Identity } from '../activities/claim837';
 import { loadCodeSets, loadIcd10 } from '../infra/codesets';
 import type { Config } from '../infra/config';
+import type { WorkerTracing } from '../infra/tracing';
 import { TASK_QUEUE } from '../workflows/contract';
 
 export const WORKFLOWS_PATH = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../workflows/index.ts');
@@ -22,6 +23,12 @@ export interface ClaimWorkerOptions {
   dataConverter?: DataConverter;
   /** Config.maxCachedWorkflows */
   maxCachedWorkflows?: number;
+  /**
+   * OpenTelemetry interceptors and the workflow span sink (infra/tracing.ts startTracing), when tracing is on. A
+   * worker that bundles itself adds the workflow interceptors to its bundle; a prebuilt bundle must have them
+   * (TRACING_WORKFLOW_MODULES), or workflows run untraced and activities start traces of their own.
+   */
+  tracing?: WorkerTracing;
 }
 
 /**
@@ -56,5 +63,12 @@ export function createClaimWorker(o: ClaimWorkerOptions): Promise<Worker> {
     activities: createActivities(o.deps),
     dataConverter: o.dataConverter,
     ...(o.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: o.maxCachedWorkflows } : {}),
+    // With a prebuilt bundle the SDK would warn that it ignores workflowModules: they are in the bundle or not.
+    ...(o.tracing
+      ? {
+          interceptors: o.workflowBundle ? { ...o.tracing.interceptors, workflowModules: undefined } : o.tracing.interceptors,
+          sinks: o.tracing.sinks,
+        }
+      : {}),
   });
 }

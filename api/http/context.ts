@@ -1,7 +1,9 @@
-// What every route module is given: the database, the Temporal client, configuration and a log.
+// What every route module is given: the database, the Temporal client, configuration, a log and the
+// metrics the routes count into.
 import type { Client } from '@temporalio/client';
 import type { PrismaClient } from '../../generated/prisma/client';
 import type { Config } from '../../infra/config';
+import type { Metrics } from '../../infra/metrics';
 import type { Log } from './errors';
 import type { TemporalTimeouts } from './temporal';
 
@@ -10,5 +12,6 @@ export interface ApiContext {
   temporal: Client;
   config: Config;
   log: Log;
+  metrics: Metrics;
   timeouts: TemporalTimeouts;
 }

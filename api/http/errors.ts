@@ -3,6 +3,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { z } from 'zod';
 import { Prisma } from '../../generated/prisma/client';
+import { routePattern } from './routes';
 
 export interface ErrorBody {
   error: { code: string; message: string; field?: string };
@@ -154,7 +155,8 @@ export const unknownRoute: RequestHandler = (req, _res, next) => {
   next(new ApiError(404, 'NOT_FOUND', `no route for ${req.method} ${req.path}`));
 };
 
-export type Log = (msg: string, fields?: object) => void;
+/** An event and its fields (ids, codes, counts: never PHI), at `warn` unless `level` says otherwise. */
+export type Log = (msg: string, fields?: object, level?: 'info' | 'warn' | 'error') => void;
 
 /**
  * Maps every error to the error body. Unexpected errors are logged by name and Prisma code only:
@@ -165,14 +167,18 @@ export function errorHandler(log: Log): ErrorRequestHandler {
     if (res.headersSent) return next(err);
     const apiError = toApiError(err);
     if (apiError.status >= 500) {
-      log('request failed', {
-        method: req.method,
-        route: routePattern(req),
-        status: apiError.status,
-        code: apiError.code,
-        error: err instanceof Error ? err.name : typeof err,
-        prismaCode: err instanceof Prisma.PrismaClientKnownRequestError ? err.code : undefined,
-      });
+      log(
+        'request failed',
+        {
+          method: req.method,
+          route: routePattern(req),
+          status: apiError.status,
+          code: apiError.code,
+          error: err instanceof Error ? err.name : typeof err,
+          prismaCode: err instanceof Prisma.PrismaClientKnownRequestError ? err.code : undefined,
+        },
+        'error',
+      );
     }
     if (apiError.retryAfterS !== undefined) res.set('Retry-After', String(apiError.retryAfterS));
     const body: ErrorBody = { error: { code: apiError.code, message: apiError.message } };
@@ -201,16 +207,4 @@ function toApiError(err: unknown): ApiError {
     return new ApiError(status, 'BAD_REQUEST', 'the request could not be read');
   }
   return new ApiError(500, 'INTERNAL', 'internal error');
-}
-
-/** The matched route pattern (`/api/claims/:id`), not the URL: ids stay out of logs. */
-function routePattern(req: Parameters<ErrorRequestHandler>[1]): string {
-  const route = (req as { route?: { path?: unknown } }).route?.path;
-  if (typeof route !== 'string') return req.baseUrl || 'unmatched';
-  // By the time an error reaches the app's handler, express has put baseUrl back to the app's own (''): the
-  // router's mount path is the part of the URL before the segments that the route pattern matched.
-  const matched = route.split('/').filter(Boolean).length;
-  const url = `${req.baseUrl}${req.path}`.split('/').filter(Boolean);
-  const mount = url.slice(0, Math.max(0, url.length - matched)).join('/');
-  return `${mount ? `/${mount}` : ''}${route === '/' ? '' : route}` || '/';
 }

@@ -18,7 +18,8 @@ import { mayDeliverFor, type Sender } from '../auth/auth';
 import { signalClaimWorkflow, signalEach } from '../claims/claimSignals';
 import type { ApiContext } from '../http/context';
 import { dateFromIso } from '../http/dates';
-import { ForbiddenError, isUniqueViolation, UnprocessableError } from '../http/errors';
+import { ApiError, ForbiddenError, isUniqueViolation, UnprocessableError } from '../http/errors';
+import type { InboundOutcome } from '../../infra/metrics';
 import { findImbalance } from './remittanceBalance';
 import { ANY_PAYER_GROUP } from '../auth/access';
 import { taskPriority } from '../../domain/priority';
@@ -33,6 +34,30 @@ const ACK_KIND = 'ack';
 const APPEAL_DECISION_KIND = 'appeal-decision';
 const REMITTANCE_KIND = 'remittance';
 const POSTING_EXCEPTION = 'POSTING_EXCEPTION';
+
+/**
+ * What claimflow did with a message that threw: refused it (a 4xx: the sender's to fix, body-parser's errors
+ * included), or failed (ours: the sender retries).
+ */
+export function failureOutcome(err: unknown): InboundOutcome {
+  const status = err instanceof ApiError ? err.status : (err as { status?: unknown } | null)?.status;
+  return typeof status === 'number' && status >= 400 && status < 500 ? 'refused' : 'failed';
+}
+
+/**
+ * Runs the handling of one inbound message and counts it (claimflow_inbound_messages_total) by kind and outcome:
+ * accepted, duplicate (stored before: nothing changed), refused (a 4xx) or failed.
+ */
+export async function countInbound<T extends { duplicate: boolean }>(ctx: ApiContext, kind: string, handle: () => Promise<T>): Promise<T> {
+  try {
+    const result = await handle();
+    ctx.metrics.inboundMessages.inc({ kind, outcome: result.duplicate ? 'duplicate' : 'accepted' });
+    return result;
+  } catch (err) {
+    ctx.metrics.inboundMessages.inc({ kind, outcome: failureOutcome(err) });
+    throw err;
+  }
+}
 
 /**
  * Records a payer's decision on an appeal once and signals the claim's workflow. Throws UnprocessableError when

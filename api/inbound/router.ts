@@ -6,39 +6,50 @@ import type { ApiContext } from '../http/context';
 import { ApiError, parseInput } from '../http/errors';
 import { refuseUnstorableText } from '../http/storableText';
 import { acknowledgementMessage, appealDecisionMessage, remittanceMessage } from '../schemas';
-import { processAcknowledgement, processAppealDecision, processRemittance } from './intake';
+import { countInbound, failureOutcome, processAcknowledgement, processAppealDecision, processRemittance } from './intake';
 import { handleX12, x12BodyParser } from './x12';
 
 /** Remittances carry hundreds of claims; the default 100 kB is too small for them. Text the database cannot store is refused. */
 const parseJson = express.json({ limit: '10mb' });
-const jsonBody: RequestHandler = (req, res, next) =>
-  parseJson(req, res, (err?: unknown) => {
-    if (err) return next(err);
-    try {
-      refuseUnstorableText(req, res, next);
-    } catch (refusal) {
-      next(refusal);
-    }
-  });
 
 export function inboundRouter(ctx: ApiContext): Router {
   const router = Router();
+  /** The body of a `kind` message; one that cannot be read is counted as refused. */
+  const jsonBody =
+    (kind: string): RequestHandler =>
+    (req, res, next) => {
+      const refuse = (err: unknown) => {
+        ctx.metrics.inboundMessages.inc({ kind, outcome: failureOutcome(err) });
+        next(err);
+      };
+      parseJson(req, res, (err?: unknown) => {
+        if (err) return refuse(err);
+        try {
+          refuseUnstorableText(req, res, next);
+        } catch (refusal) {
+          refuse(refusal);
+        }
+      });
+    };
 
-  router.post('/acknowledgements', jsonBody, async (req, res) => {
-    const message = parseInput(acknowledgementMessage, req.body);
-    const { duplicate } = await processAcknowledgement(ctx, callerSender(res), message);
+  router.post('/acknowledgements', jsonBody('acknowledgement'), async (req, res) => {
+    const { duplicate } = await countInbound(ctx, 'acknowledgement', () =>
+      processAcknowledgement(ctx, callerSender(res), parseInput(acknowledgementMessage, req.body)),
+    );
     res.status(202).json({ accepted: true, duplicate });
   });
 
-  router.post('/appeal-decisions', jsonBody, async (req, res) => {
-    const message = parseInput(appealDecisionMessage, req.body);
-    const { duplicate } = await processAppealDecision(ctx, callerSender(res), message);
+  router.post('/appeal-decisions', jsonBody('appeal-decision'), async (req, res) => {
+    const { duplicate } = await countInbound(ctx, 'appeal-decision', () =>
+      processAppealDecision(ctx, callerSender(res), parseInput(appealDecisionMessage, req.body)),
+    );
     res.status(202).json({ accepted: true, duplicate });
   });
 
-  router.post('/remittances', jsonBody, async (req, res) => {
-    const message = parseInput(remittanceMessage, req.body);
-    const result = await processRemittance(ctx, callerSender(res), message);
+  router.post('/remittances', jsonBody('remittance'), async (req, res) => {
+    const result = await countInbound(ctx, 'remittance', () =>
+      processRemittance(ctx, callerSender(res), parseInput(remittanceMessage, req.body)),
+    );
     res.status(202).json({ accepted: true, ...result });
   });
 

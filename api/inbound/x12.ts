@@ -19,7 +19,8 @@ import { balance835, parse835, type Adjustment, type Remittance835 } from '../..
 import { mayDeliverFor, type Sender } from '../auth/auth';
 import type { ApiContext } from '../http/context';
 import { ApiError } from '../http/errors';
-import { processAcknowledgement, processRemittance } from './intake';
+import type { InboundOutcome } from '../../infra/metrics';
+import { failureOutcome, processAcknowledgement, processRemittance } from './intake';
 import { remittanceMessage } from '../schemas';
 import { isStorableText } from '../http/storableText';
 
@@ -40,6 +41,7 @@ export const x12BodyParser: RequestHandler = (req, res, next) => {
   readX12Text(req, res, next);
 };
 
+const X12_SETS = new Set(['999', '277', '835']);
 const FILE_999_KIND = 'x12-999';
 const FILE_277_KIND = 'x12-277ca';
 const UNMATCHED_835_KIND = 'x12-835-unknown-payer';
@@ -87,15 +89,23 @@ const syntaxError = (e: X12SyntaxError, transaction?: string): X12Error => ({
 export async function handleX12(ctx: ApiContext, sender: Sender, req: Request, res: Response): Promise<void> {
   const text = typeof req.body === 'string' ? req.body : '';
   if (text.trim() === '') {
+    ctx.metrics.inboundMessages.inc({ kind: 'x12-file', outcome: 'refused' });
     throw new ApiError(400, 'X12_EMPTY', `an X12 body is required (Content-Type: ${X12_CONTENT_TYPES.join(' or ')})`);
   }
   // ?controlTotals=false: for a sender known to write wrong SE/GE/IEA counts (the reader's own option).
   const read = readTransactions(text, { controlTotals: req.query.controlTotals !== 'false' });
   // X12's character sets have no NUL, and PostgreSQL stores none: a transaction carrying one is refused here,
   // naming the segment and element, instead of failing at the database after part of it was stored.
+  // Counted per transaction set (x12-999, x12-277, x12-835, x12-unsupported), or x12-file when none could be read.
+  const count = (kind: string, outcome: InboundOutcome) => ctx.metrics.inboundMessages.inc({ kind, outcome });
+  const kindOf = (t: Transaction) => (X12_SETS.has(t.setId) ? `x12-${t.setId}` : 'x12-unsupported');
+  if (read.transactions.length === 0) count('x12-file', 'refused');
   read.transactions = read.transactions.filter((t) => {
     const nul = unstorableElement(t);
-    if (nul) read.errors.push(nul);
+    if (nul) {
+      read.errors.push(nul);
+      count(kindOf(t), 'refused');
+    }
     return !nul;
   });
   const errors: X12Error[] = read.errors.map((e) => syntaxError(e));
@@ -121,18 +131,21 @@ export async function handleX12(ctx: ApiContext, sender: Sender, req: Request, r
 
   const transactions: X12TransactionResult[] = [];
   for (const t of read.transactions) {
+    const kind = kindOf(t);
     try {
+      let result: X12TransactionResult | undefined;
       switch (t.setId) {
         case '999':
-          transactions.push(await process999(ctx, sender, t));
+          result = await process999(ctx, sender, t);
           break;
         case '277':
-          transactions.push(await process277(ctx, sender, t));
+          result = await process277(ctx, sender, t);
           break;
         case '835':
-          transactions.push(await process835(ctx, sender, t));
+          result = await process835(ctx, sender, t);
           break;
         default:
+          count(kind, 'refused');
           errors.push({
             transaction: t.controlNumber,
             code: 'X12_UNSUPPORTED',
@@ -142,7 +155,12 @@ export async function handleX12(ctx: ApiContext, sender: Sender, req: Request, r
             element: 1,
           });
       }
+      if (result) {
+        count(kind, result.duplicate ? 'duplicate' : 'accepted');
+        transactions.push(result);
+      }
     } catch (err) {
+      count(kind, err instanceof X12SyntaxError ? 'refused' : failureOutcome(err));
       if (err instanceof X12SyntaxError) errors.push(syntaxError(err, t.controlNumber));
       else if (err instanceof ApiError && err.status < 500) {
         errors.push({

@@ -93,6 +93,9 @@ export async function startWorkspace(opts: WorkspaceOptions = {}): Promise<Works
       CLAIMFLOW_WORKFLOW_BUNDLE: inject('workflowBundlePath'),
       // a real PostgreSQL is not the embedded demo: the simulator runs because it is asked for
       CLAIMFLOW_SIMULATOR: '1',
+      // two main jobs may run at once: no fixed metrics ports
+      CLAIMFLOW_METRICS_ADDRESS: '',
+      CLAIMFLOW_WORKER_METRICS_ADDRESS: '',
       ...opts.env,
     };
     // Whatever the developer's shell points at, this workspace runs its own Temporal and simulator.

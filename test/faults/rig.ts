@@ -196,6 +196,8 @@ export async function startRig(o: RigOptions): Promise<Rig> {
           SIMULATOR_TOKEN: simulatorToken,
           CLAIMFLOW_PAYLOAD_KEYS: payloadKeySpec,
           CLAIMFLOW_DAY_MS: String(o.dayMs),
+          // several workers on this machine: no fixed metrics port each
+          CLAIMFLOW_WORKER_METRICS_ADDRESS: '',
         },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
