@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { PAYER_IDS } from '../../app/seed';
 import { issueToken } from '../auth/accounts';
 import { createApp } from '../app';
+import { createLogger } from '../../infra/log';
 import { RateLimitedError } from './errors';
 import { SignInLimiter } from './rateLimit';
 import { CONTENT_SECURITY_POLICY, HSTS } from './securityHeaders';
@@ -480,9 +481,14 @@ describe('error bodies and logs', () => {
 
   it('a missing table (SQL in the driver error) is a plain 500 too, and the default log writes one JSON line without it', async () => {
     const lines: string[] = [];
-    const spy = vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => void lines.push(args.map(String).join(' ')));
-    // no `log`: the app's own default, one JSON line per event on stderr
-    const app = createApp({ prisma: f.db.prisma, temporal: f.env.client, config: testConfig() });
+    // no `log`: the app's own default, the process logger (infra/log.ts: one JSON line per event), here writing
+    // into `lines` instead of stderr
+    const logger = createLogger({
+      level: 'info',
+      base: { component: 'api' },
+      destination: { write: (line: string) => void lines.push(line) },
+    });
+    const app = createApp({ prisma: f.db.prisma, temporal: f.env.client, config: testConfig(), logger });
     const server = app.listen(0, '127.0.0.1');
     await new Promise((r) => server.once('listening', r));
     await f.db.prisma.$executeRawUnsafe('ALTER TABLE "Payer" RENAME TO "PayerAway"');
@@ -497,20 +503,19 @@ describe('error bodies and logs', () => {
       expect(text).not.toContain('Payer');
     } finally {
       await f.db.prisma.$executeRawUnsafe('ALTER TABLE "PayerAway" RENAME TO "Payer"');
-      spy.mockRestore();
       await new Promise((r) => server.close(r));
     }
     expect(lines).toHaveLength(1);
     const line = JSON.parse(lines[0]);
     expect(line).toMatchObject({
-      at: expect.any(String),
+      time: expect.any(String),
       msg: 'request failed',
       method: 'GET',
       route: '/api/payers',
       status: 500,
       code: 'INTERNAL',
     });
-    expect(lines[0]).not.toMatch(/\bat .+\(|SELECT|relation|PayerAway|\n/);
+    expect(lines[0].trimEnd()).not.toMatch(/\bat .+\(|SELECT|relation|PayerAway|\n/);
   });
 
   it('an unknown route, malformed JSON, a malformed URL and refused input answer with the error body and echo no PHI', async () => {
