@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createClaimBody } from '../api/schemas';
+import { createClaimBody } from '../api/claims/schemas';
 import { DEMO_CHARGES_CENTS, demoEncounter, PATIENT_IDS, PROVIDERS } from './seed';
 
 /** The NPI check digit: Luhn over '80840' + the first nine digits (CMS NPI standard). */

@@ -1,7 +1,7 @@
 // Demo reference data (payers, providers, synthetic patients, users) and a generator of realistic charge
 // captures for them. Every name, address, member id and NPI here is made up; re-running changes nothing.
 import type { PrismaClient } from '../generated/prisma/client';
-import type { CreateClaimBody } from '../api/schemas';
+import type { CreateClaimBody } from '../api/claims/schemas';
 import { DEFAULT_TASK_SLA_DAYS, TASK_KINDS, type TaskKind } from '../workflows/contract';
 
 // ---- payers: one Medicare-like, three commercial, each with its own follow-up and appeal rules ----

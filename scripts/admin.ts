@@ -11,7 +11,7 @@
 import { parseArgs } from 'node:util';
 import { createUser, issueToken, revokeToken, tokenView, updateUser } from '../api/auth/accounts';
 import { ApiError, parseInput } from '../api/http/errors';
-import { createTokenBody, createUserBody } from '../api/schemas';
+import { createTokenBody, createUserBody } from '../api/auth/schemas';
 import { loadConfig, showStacks } from '../infra/config';
 import { openDatabase } from '../infra/db';
 import { describeError, lockHolder, StartupError } from '../infra/process';

@@ -4,7 +4,7 @@ import type { ApiToken, PrismaClient, User } from '../../generated/prisma/client
 import { recordAudit } from '../http/audit';
 import { ConflictError, isUniqueViolation, NotFoundError } from '../http/errors';
 import { newTokenId } from '../http/ids';
-import type { CreateTokenBody, CreateUserBody } from '../schemas';
+import type { CreateTokenBody, CreateUserBody } from './schemas';
 import { hashToken, newApiToken } from './tokens';
 
 const DAY_MS = 86_400_000;

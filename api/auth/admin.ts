@@ -7,7 +7,7 @@ import { callerId, requireRole } from './auth';
 import type { ApiContext } from '../http/context';
 import { NotFoundError, parseInput } from '../http/errors';
 import { fixedWindowLimit, type RateLimit } from '../http/rateLimit';
-import { createTokenBody, createUserBody, updateUserBody } from '../schemas';
+import { createTokenBody, createUserBody, updateUserBody } from './schemas';
 
 export function adminRouter({ prisma }: ApiContext, tokenRateLimit: RateLimit): Router {
   const router = Router();

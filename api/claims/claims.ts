@@ -13,7 +13,7 @@ import type { ApiContext } from '../http/context';
 import { createClaim } from './createClaim';
 import { ConflictError, NotFoundError, parseInput, TemporalUnavailableError } from '../http/errors';
 import { decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor } from '../http/paging';
-import { claimListQuery, createClaimBody, idempotencyKey, voidClaimBody } from '../schemas';
+import { claimListQuery, createClaimBody, idempotencyKey, voidClaimBody } from './schemas';
 import { callTemporal } from '../http/temporal';
 import { claimSummaryInclude, claimSummaryView, loadClaimDetail } from '../http/views';
 

@@ -7,7 +7,7 @@ import { recordAudit } from '../http/audit';
 import { dateFromIso } from '../http/dates';
 import { ConflictError, isUniqueViolation, UnprocessableError } from '../http/errors';
 import { newClaimId, newEncounterId } from '../http/ids';
-import type { CreateClaimBody } from '../schemas';
+import type { CreateClaimBody } from './schemas';
 
 export const CLAIM_CREATE_KIND = 'claim.create';
 const INITIAL_STATE: ClaimState = 'CODING';

@@ -24,7 +24,7 @@ import { findImbalance } from './remittanceBalance';
 import { ANY_PAYER_GROUP } from '../auth/access';
 import { taskPriority } from '../../domain/priority';
 import { DEFAULT_TASK_SLA_DAYS, TASK_KINDS } from '../../workflows/contract';
-import type { acknowledgementMessage, appealDecisionMessage, RemittanceInput } from '../schemas';
+import type { acknowledgementMessage, appealDecisionMessage, RemittanceInput } from './schemas';
 import type { z } from 'zod';
 
 export type AcknowledgementInput = z.output<typeof acknowledgementMessage>;

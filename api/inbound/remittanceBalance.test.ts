@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { findImbalance } from './remittanceBalance';
-import { remittanceMessage, type RemittanceInput } from '../schemas';
+import { remittanceMessage, type RemittanceInput } from './schemas';
 
 /** A denied claim (no lines) and a paid one with a deductible, each balancing. */
 const balanced = (): RemittanceInput =>

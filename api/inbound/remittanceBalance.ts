@@ -1,7 +1,7 @@
 // The arithmetic an 835 must satisfy before any of it is stored. An unbalanced remittance is refused whole:
 // posting part of one would leave the books disagreeing with the payer's check.
 import type { Cents } from '../../domain/clearinghouse';
-import type { RemittanceInput } from '../schemas';
+import type { RemittanceInput } from './schemas';
 
 export interface Imbalance {
   field: string;

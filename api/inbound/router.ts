@@ -5,7 +5,7 @@ import { callerSender } from '../auth/auth';
 import type { ApiContext } from '../http/context';
 import { ApiError, parseInput } from '../http/errors';
 import { refuseUnstorableText } from '../http/storableText';
-import { acknowledgementMessage, appealDecisionMessage, remittanceMessage } from '../schemas';
+import { acknowledgementMessage, appealDecisionMessage, remittanceMessage } from './schemas';
 import { countInbound, failureOutcome, processAcknowledgement, processAppealDecision, processRemittance } from './intake';
 import { handleX12, x12BodyParser } from './x12';
 

@@ -21,7 +21,7 @@ import type { ApiContext } from '../http/context';
 import { ApiError } from '../http/errors';
 import type { InboundOutcome } from '../../infra/metrics';
 import { failureOutcome, processAcknowledgement, processRemittance } from './intake';
-import { remittanceMessage } from '../schemas';
+import { remittanceMessage } from './schemas';
 import { isStorableText } from '../http/storableText';
 
 /**

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { USER_IDS } from '../../app/seed';
 import { createApp } from '../app';
 import { mountedRoutes, openApiPath, undocumentedRoutes } from './openapi';
-import { createClaimBody } from '../schemas';
+import { createClaimBody } from '../claims/schemas';
 import { testConfig, useApiFixture } from '../testSupport';
 
 const f = useApiFixture();

@@ -1,7 +1,7 @@
 // The API's OpenAPI 3.1 description, generated from the zod schemas that validate requests. Every route is
 // described once, in one registry: routes added with `addRoute` register their description and take their
 // role check from it; the routes of modules that predate the registry are described at the end of this file
-// with the schemas they validate with (api/schemas.ts). The document lists the routes express actually has,
+// with the schemas they validate with (each feature's schemas.ts). The document lists the routes express actually has,
 // with the roles their requireRole middleware actually allows (x-roles); a test checks that every mounted
 // route is described.
 import type { Application } from 'express';
@@ -10,27 +10,12 @@ import { z } from 'zod';
 import { ROLES } from '../auth/access';
 import { ALLOWED_ROLES, AUTHENTICATES, requireRole, type RoleName } from '../auth/auth';
 import { X12_CONTENT_TYPES } from '../inbound/x12';
-import {
-  acknowledgementMessage,
-  appealDecisionMessage,
-  bulkReassignBody,
-  claimListQuery,
-  completeTaskBody,
-  createClaimBody,
-  createPatientBody,
-  createTokenBody,
-  createUserBody,
-  idempotencyKey,
-  reassignBody,
-  remittanceMessage,
-  routingRuleBody,
-  taskListQuery,
-  taskNoteBody,
-  taskPriorityBody,
-  taskQueueParam,
-  updateUserBody,
-  voidClaimBody,
-} from '../schemas';
+import { createTokenBody, createUserBody, updateUserBody } from '../auth/schemas';
+import { claimListQuery, createClaimBody, idempotencyKey, voidClaimBody } from '../claims/schemas';
+import { acknowledgementMessage, appealDecisionMessage, remittanceMessage } from '../inbound/schemas';
+import { createPatientBody } from '../patients/schemas';
+import { routingRuleBody, taskListQuery, taskQueueParam } from '../queues/schemas';
+import { bulkReassignBody, completeTaskBody, reassignBody, taskNoteBody, taskPriorityBody } from '../tasks/schemas';
 
 export type { RoleName };
 export const ALL_STAFF: readonly RoleName[] = ROLES.anyone;

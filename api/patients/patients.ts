@@ -7,7 +7,7 @@ import type { ApiContext } from '../http/context';
 import { dateFromIso } from '../http/dates';
 import { NotFoundError, parseInput, UnprocessableError } from '../http/errors';
 import { newCoverageId, newPatientId } from '../http/ids';
-import { createPatientBody } from '../schemas';
+import { createPatientBody } from './schemas';
 import { patientInclude, patientView } from '../http/views';
 
 export function patientsRouter({ prisma }: ApiContext): Router {

@@ -11,7 +11,7 @@ import { callerId, callerRole, callerScope, requireRole } from '../auth/auth';
 import type { ApiContext } from '../http/context';
 import { ApiError, NotFoundError, parseInput, UnprocessableError } from '../http/errors';
 import { decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor } from '../http/paging';
-import { routingRuleBody, routingRuleKey, taskListQuery, taskQueueParam } from '../schemas';
+import { routingRuleBody, routingRuleKey, taskListQuery, taskQueueParam } from './schemas';
 import { queueItemView, taskView } from '../http/views';
 
 const taskCursor = z.object({ p: z.int(), d: z.iso.datetime(), id: z.string() });

@@ -12,7 +12,7 @@ import { callerId, callerRole, callerScope, requireRole, type RoleName } from '.
 import type { ApiContext } from '../http/context';
 import { ConflictError, isDatabaseUnavailable, NotFoundError, parseInput, UnprocessableError } from '../http/errors';
 import { newNoteId } from '../http/ids';
-import { bulkReassignBody, completeTaskBody, reassignBody, taskNoteBody, taskPriorityBody } from '../schemas';
+import { bulkReassignBody, completeTaskBody, reassignBody, taskNoteBody, taskPriorityBody } from './schemas';
 import { callTemporal } from '../http/temporal';
 import { completePostingException, POSTING_EXCEPTION_KIND } from './postingExceptions';
 import { noteView, taskView } from '../http/views';

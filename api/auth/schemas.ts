@@ -1,0 +1,46 @@
+// Request schemas of the user, token and sign-in administration routes.
+import { z } from 'zod';
+import { payerGroup, skill, text } from '../http/fields';
+
+const ROLE_NAMES = ['CODER', 'BILLER', 'SUPERVISOR', 'ADMIN', 'CLEARINGHOUSE'] as const;
+const userId = z
+  .string('must be a string')
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be 1-64 letters, digits, dots, dashes or underscores');
+/** a Payer.id a CLEARINGHOUSE sender may deliver for, or "*" for every payer */
+const senderPayerId = z.string('must be a string').regex(/^(\*|[A-Za-z0-9][A-Za-z0-9._-]{0,63})$/, 'must be a payer id or *');
+const uniqueList = <T extends z.ZodType<string>>(item: T, max: number) =>
+  z
+    .array(item)
+    .max(max, `at most ${max}`)
+    .refine((xs) => new Set(xs).size === xs.length, 'must not repeat an entry');
+
+export const createUserBody = z
+  .strictObject({
+    id: userId,
+    name: text(100),
+    role: z.enum(ROLE_NAMES, `must be one of ${ROLE_NAMES.join(', ')}`),
+    skills: uniqueList(skill, 50).optional(),
+    payerGroups: uniqueList(payerGroup, 50).optional(),
+    payerIds: uniqueList(senderPayerId, 200).optional(),
+  })
+  .refine((u) => u.role === 'CLEARINGHOUSE' || !u.payerIds?.length, {
+    message: 'only a CLEARINGHOUSE sender speaks for payers',
+    path: ['payerIds'],
+  });
+export type CreateUserBody = z.output<typeof createUserBody>;
+
+export const updateUserBody = z.strictObject({
+  name: text(100).optional(),
+  role: z.enum(ROLE_NAMES, `must be one of ${ROLE_NAMES.join(', ')}`).optional(),
+  skills: uniqueList(skill, 50).optional(),
+  payerGroups: uniqueList(payerGroup, 50).optional(),
+  payerIds: uniqueList(senderPayerId, 200).optional(),
+  active: z.boolean('must be true or false').optional(),
+});
+
+export const createTokenBody = z.strictObject({
+  name: text(100),
+  /** the token stops working after this many (real) days; no expiry when absent */
+  expiresInDays: z.int('must be a whole number').min(1, 'must be at least 1').max(3650, 'must be at most 3650').optional(),
+});
+export type CreateTokenBody = z.output<typeof createTokenBody>;
