@@ -75,9 +75,7 @@ describe('the layering in docs/architecture.md', () => {
     const wrong = [...graph]
       .filter(([from]) => from.startsWith(`${API_SHARED}/`) && !isTest(from))
       .flatMap(([from, targets]) =>
-        targets
-          .filter((t) => t.startsWith('api/') && !t.startsWith(`${API_SHARED}/`))
-          .map((t) => `${from} -> ${t}`),
+        targets.filter((t) => t.startsWith('api/') && !t.startsWith(`${API_SHARED}/`)).map((t) => `${from} -> ${t}`),
       );
     expect(wrong).toEqual([]);
   });

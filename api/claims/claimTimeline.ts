@@ -78,7 +78,8 @@ export function claimTimelineRouter(ctx: ApiContext): Router {
       claimId,
       detail: { view: 'timeline' },
     });
-    res.json({ claimId, state: claim.state, entries, workflowHistory: workflow.status });
+    const timeline: z.output<typeof timelineResponse> = { claimId, state: claim.state, entries, workflowHistory: workflow.status };
+    res.json(timeline);
   });
 
   addRoute(router, MOUNT, routes.addNote, async (req, res) => {
@@ -92,7 +93,8 @@ export function claimTimelineRouter(ctx: ApiContext): Router {
     const event = await prisma.auditEvent.create({
       data: { actor: userId, action: NOTE_ACTION, entity: 'claim', entityId: claimId, claimId, detail: { noteId, text } },
     });
-    res.location(`${MOUNT}/${claimId}/notes`).status(201).json({ id: noteId, claimId, authorId: userId, at: event.at.toISOString(), text });
+    const note: z.output<typeof claimNote> = { id: noteId, claimId, authorId: userId, at: event.at.toISOString(), text };
+    res.location(`${MOUNT}/${claimId}/notes`).status(201).json(note);
   });
 
   addRoute(router, MOUNT, routes.notes, async (req, res) => {
@@ -108,12 +110,13 @@ export function claimTimelineRouter(ctx: ApiContext): Router {
       claimId,
       detail: { view: 'notes' },
     });
-    res.json({
-      items: events.map((e) => {
+    const notes: z.output<typeof claimNotesResponse> = {
+      items: events.map((e): z.output<typeof claimNote> => {
         const d = e.detail as { noteId?: string; text?: string };
         return { id: d.noteId ?? String(e.id), claimId, authorId: e.actor, at: e.at.toISOString(), text: d.text ?? '' };
       }),
-    });
+    };
+    res.json(notes);
   });
 
   return router;

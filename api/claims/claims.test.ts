@@ -3,7 +3,9 @@ import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
 import { coverageIdFor, PATIENT_IDS, PAYER_IDS, PROVIDER_IDS } from '../../app/seed';
 import { TASK_QUEUE, workflowIdForClaim, type ClaimLifecycleInput } from '../../workflows/contract';
+import { patientResponse } from '../patients/schemas';
 import { startApi, useApiFixture } from '../testSupport';
+import { claimCountsResponse, claimDetailResponse, claimListResponse, createdClaimResponse } from './schemas';
 
 const f = useApiFixture();
 
@@ -87,6 +89,8 @@ describe('POST /api/claims', () => {
       balanceCents: 30_300,
       workflowId: workflowIdForClaim(claimId),
     });
+    // Parsing strips what the schema does not name, so equality also says the answer has nothing more.
+    expect(createdClaimResponse.parse(res.body)).toEqual(res.body);
     expect(res.body.lines.map((l: { lineNo: number; procedureCode: string }) => [l.lineNo, l.procedureCode])).toEqual([
       [1, '99214'],
       [2, '36415'],
@@ -215,6 +219,11 @@ describe('reading claims', () => {
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ id: claimId, workflow: null, submissions: [], payments: [], appeals: [], tasks: [] });
     expect(res.body.history).toEqual([{ at: expect.any(String), actor: 'workflow', detail: { from: 'CODING', to: 'SCRUBBING' } }]);
+    expect(claimDetailResponse.parse(res.body)).toEqual(res.body);
+    // the patient the claim page shows beside it
+    const patient = await f.api.request('GET', `/api/patients/${res.body.patientId}`, { user: 'supervisor-1' });
+    expect(patient.status).toBe(200);
+    expect(patientResponse.parse(patient.body)).toEqual(patient.body);
     const reads = await f.db.prisma.auditEvent.findMany({ where: { claimId, action: 'claim.read' } });
     expect(reads.map((r) => r.actor)).toEqual(['supervisor-1']);
   });
@@ -241,6 +250,7 @@ describe('reading claims', () => {
       const page: { status: number; body: any } = await f.api.request('GET', `/api/claims?limit=2${cursor ? `&cursor=${cursor}` : ''}`);
       expect(page.status).toBe(200);
       expect(page.body.items.length).toBeLessThanOrEqual(2);
+      expect(claimListResponse.parse(page.body)).toEqual(page.body);
       seen.push(...page.body.items.map((c: { id: string }) => c.id));
       cursor = page.body.nextCursor;
     } while (cursor);
@@ -273,6 +283,7 @@ describe('reading claims', () => {
     expect(res.body.total).toBe(total);
     expect(res.body.counts.CODING + res.body.counts.SUBMITTED).toBe(total);
     expect(res.body.counts.PAID).toBe(0);
+    expect(claimCountsResponse.parse(res.body)).toEqual(res.body);
   });
 });
 

@@ -4,7 +4,14 @@ import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/cl
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Prisma } from '../../generated/prisma/client';
-import { CLAIM_STATES, claimStatusQuery, voidClaimUpdate, workflowIdForClaim, type ClaimStatusView } from '../../workflows/contract';
+import {
+  CLAIM_STATES,
+  claimStatusQuery,
+  voidClaimUpdate,
+  workflowIdForClaim,
+  type ClaimState,
+  type ClaimStatusView,
+} from '../../workflows/contract';
 import { recordAudit } from '../http/audit';
 import { ROLES } from '../auth/access';
 import { callerId, requireRole } from '../auth/auth';
@@ -13,7 +20,17 @@ import type { ApiContext } from '../http/context';
 import { createClaim } from './createClaim';
 import { ConflictError, NotFoundError, parseInput, TemporalUnavailableError } from '../http/errors';
 import { decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor } from '../http/paging';
-import { claimListQuery, createClaimBody, idempotencyKey, voidClaimBody } from './schemas';
+import {
+  claimListQuery,
+  createClaimBody,
+  idempotencyKey,
+  voidClaimBody,
+  type claimCountsResponse,
+  type claimDetailResponse,
+  type claimListResponse,
+  type createdClaimResponse,
+  type voidClaimResponse,
+} from './schemas';
 import { callTemporal } from '../http/temporal';
 import { claimSummaryInclude, claimSummaryView, loadClaimDetail } from '../http/views';
 
@@ -42,14 +59,18 @@ export function claimsRouter(ctx: ApiContext): Router {
       throw err;
     }
     const claim = await loadClaimDetail(prisma, claimId);
-    res.status(201).json({ ...claim, workflowId: workflowIdForClaim(claimId) });
+    // createClaim has just saved it (or found it by its key), and claims are never deleted: null is a bug, not a 404.
+    if (!claim) throw new Error(`claim ${claimId} was saved but cannot be read back`);
+    const created: z.output<typeof createdClaimResponse> = { ...claim, workflowId: workflowIdForClaim(claimId) };
+    res.status(201).json(created);
   });
 
   router.get('/summary', requireRole(...ROLES.anyone), async (_req, res) => {
     const groups = await prisma.claim.groupBy({ by: ['state'], _count: { _all: true } });
     const counts: Record<string, number> = Object.fromEntries(CLAIM_STATES.map((s) => [s, 0]));
     for (const g of groups) counts[g.state] = g._count._all;
-    res.json({ counts, total: groups.reduce((sum, g) => sum + g._count._all, 0) });
+    const summary: z.output<typeof claimCountsResponse> = { counts, total: groups.reduce((sum, g) => sum + g._count._all, 0) };
+    res.json(summary);
   });
 
   router.get('/', requireRole(...ROLES.anyone), async (req, res) => {
@@ -89,7 +110,8 @@ export function claimsRouter(ctx: ApiContext): Router {
         claimIds: page.map((c) => c.id),
       },
     });
-    res.json({ items: page.map((c) => claimSummaryView(c, now)), nextCursor });
+    const answer: z.output<typeof claimListResponse> = { items: page.map((c) => claimSummaryView(c, now)), nextCursor };
+    res.json(answer);
   });
 
   router.get('/:id', requireRole(...ROLES.anyone), async (req, res) => {
@@ -97,7 +119,8 @@ export function claimsRouter(ctx: ApiContext): Router {
     const [claim, workflow] = await Promise.all([loadClaimDetail(prisma, claimId), queryWorkflow(ctx, claimId)]);
     if (!claim) throw new NotFoundError('claim');
     await recordAudit(prisma, { actor: callerId(res), action: 'claim.read', entity: 'claim', entityId: claimId, claimId });
-    res.json({ ...claim, workflow });
+    const detail: z.output<typeof claimDetailResponse> = { ...claim, workflow };
+    res.json(detail);
   });
 
   router.post('/:id/void', requireRole(...ROLES.billing), async (req, res) => {
@@ -107,7 +130,7 @@ export function claimsRouter(ctx: ApiContext): Router {
     const exists = await prisma.claim.findUnique({ where: { id: claimId }, select: { id: true } });
     if (!exists) throw new NotFoundError('claim');
     const handle = temporal.workflow.getHandle(workflowIdForClaim(claimId));
-    let result: { state: string };
+    let result: { state: ClaimState };
     try {
       result = await callTemporal(temporal, timeouts.updateMs, 'update voidClaim', log, () =>
         handle.executeUpdate(voidClaimUpdate, { args: [{ userId, reason }] }),
@@ -128,7 +151,8 @@ export function claimsRouter(ctx: ApiContext): Router {
       claimId,
       detail: { state: result.state },
     });
-    res.json({ claimId, state: result.state });
+    const voided: z.output<typeof voidClaimResponse> = { claimId, state: result.state };
+    res.json(voided);
   });
 
   return router;

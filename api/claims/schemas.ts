@@ -1,9 +1,10 @@
-// Request schemas of the claim routes. Structure only: whether the patient, provider or coverage exists is
-// checked by the route, against the database.
+// Request and response schemas of the claim routes. Requests: structure only; whether the patient, provider or
+// coverage exists is checked by the route, against the database.
 import { z } from 'zod';
-import { CLAIM_STATES } from '../../workflows/contract';
-import { checkLinesAgainstDiagnoses, diagnoses, id, isoDate, lines, pageSize, text } from '../http/fields';
+import { CLAIM_STATES, type ClaimStatusView } from '../../workflows/contract';
+import { checkLinesAgainstDiagnoses, diagnoses, id, isoDate, lines, pageSize, TASK_KIND_NAMES, text } from '../http/fields';
 import { once } from '../http/queryParams';
+import { claimDetail, claimSummary, pageOf, TASK_QUEUES, type SameType } from '../http/viewSchemas';
 
 export const createClaimBody = z
   .strictObject({
@@ -30,3 +31,40 @@ export const claimListQuery = z.strictObject({
   limit: pageSize.optional(),
   cursor: once.optional(),
 });
+
+// ---- responses ----------------------------------------------------------------------------------
+// The claim itself is built in api/http/views.ts and described beside it (api/http/viewSchemas.ts).
+
+/** The workflow's own view (claimStatusQuery); kept equal to ClaimStatusView by the check below. */
+export const claimStatus = z.object({
+  claimId: z.string(),
+  state: z.enum(CLAIM_STATES),
+  stateEnteredAt: z.string().describe('ISO 8601 instant'),
+  openTasks: z.array(
+    z.object({
+      taskId: z.string(),
+      kind: z.enum(TASK_KIND_NAMES),
+      queue: z.enum(TASK_QUEUES),
+      dueAt: z.string().describe('ISO 8601 instant'),
+      escalated: z.boolean(),
+    }),
+  ),
+  balanceCents: z.int(),
+  patientRespCents: z.int(),
+  attempt: z.int(),
+  frequencyCode: z.string(),
+  followUps: z.int(),
+  appealLevel: z.int(),
+  history: z.array(z.object({ state: z.enum(CLAIM_STATES), at: z.string().describe('ISO 8601 instant'), reason: z.string() })),
+  runs: z.int(),
+});
+// A field added to the workflow's view and not here (or here and not there) fails this line to compile.
+true satisfies SameType<z.output<typeof claimStatus>, ClaimStatusView>;
+
+/** GET /api/claims/:id: the read model's claim and the workflow's view, null when no worker answered in time. */
+export const claimDetailResponse = claimDetail.extend({ workflow: claimStatus.nullable() });
+/** POST /api/claims: the claim as saved, and the id of the workflow started for it. */
+export const createdClaimResponse = claimDetail.extend({ workflowId: z.string() });
+export const claimListResponse = pageOf(claimSummary);
+export const claimCountsResponse = z.object({ counts: z.record(z.string(), z.int()).describe('claims per state'), total: z.int() });
+export const voidClaimResponse = z.object({ claimId: z.string(), state: z.enum(CLAIM_STATES) });

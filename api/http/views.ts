@@ -3,8 +3,17 @@
 import type { Prisma, PrismaClient, Task, TaskNote } from '../../generated/prisma/client';
 import { explainTaskRank, type TaskRankInput } from '../../domain/priority';
 import { isoFromDate } from './dates';
+import type { ClaimDetailView, ClaimSummaryView, PatientView, QueueItemView, TaskNoteView, TaskView } from './viewSchemas';
 
-const iso = (d: Date | null | undefined): string | null => (d ? d.toISOString() : null);
+type ClaimDetailPart<K extends 'lines' | 'diagnoses' | 'submissions' | 'payments' | 'appeals' | 'history'> = ClaimDetailView[K][number];
+type PaymentPart<K extends 'adjustments' | 'lines'> = ClaimDetailPart<'payments'>[K][number];
+
+// Overloaded so that a column that cannot be null stays a string in the views' types.
+function iso(d: Date): string;
+function iso(d: Date | null | undefined): string | null;
+function iso(d: Date | null | undefined): string | null {
+  return d ? d.toISOString() : null;
+}
 
 const claimDetailInclude = {
   encounter: true,
@@ -25,7 +34,7 @@ const claimDetailInclude = {
 type ClaimDetailRow = Prisma.ClaimGetPayload<{ include: typeof claimDetailInclude }>;
 
 /** The claim as the read model knows it, with everything attached to it; null if there is no such claim. */
-export async function loadClaimDetail(prisma: PrismaClient, claimId: string, now = new Date()) {
+export async function loadClaimDetail(prisma: PrismaClient, claimId: string, now = new Date()): Promise<ClaimDetailView | null> {
   const claim = await prisma.claim.findUnique({ where: { id: claimId }, include: claimDetailInclude });
   if (!claim) return null;
   const transitions = await prisma.auditEvent.findMany({
@@ -45,7 +54,7 @@ export async function loadClaimDetail(prisma: PrismaClient, claimId: string, now
     writtenOffCents: claim.writtenOffCents,
     updatedAt: iso(claim.updatedAt),
     closedAt: iso(claim.closedAt),
-    lines: claim.lines.map((l) => ({
+    lines: claim.lines.map((l): ClaimDetailPart<'lines'> => ({
       lineNo: l.lineNo,
       procedureCode: l.procedureCode,
       modifiers: l.modifiers,
@@ -56,8 +65,8 @@ export async function loadClaimDetail(prisma: PrismaClient, claimId: string, now
       adjustedCents: l.adjustedCents,
       patientRespCents: l.patientRespCents,
     })),
-    diagnoses: claim.diagnoses.map((d) => ({ seq: d.seq, code: d.code, suggested: d.suggested })),
-    submissions: claim.submissions.map((s) => ({
+    diagnoses: claim.diagnoses.map((d): ClaimDetailPart<'diagnoses'> => ({ seq: d.seq, code: d.code, suggested: d.suggested })),
+    submissions: claim.submissions.map((s): ClaimDetailPart<'submissions'> => ({
       attempt: s.attempt,
       frequencyCode: s.frequencyCode,
       status: s.status,
@@ -67,7 +76,7 @@ export async function loadClaimDetail(prisma: PrismaClient, claimId: string, now
       respondedAt: iso(s.respondedAt),
     })),
     payments: claim.payments.map((p) => paymentView(p)),
-    appeals: claim.appeals.map((a) => ({
+    appeals: claim.appeals.map((a): ClaimDetailPart<'appeals'> => ({
       level: a.level,
       status: a.status,
       deadline: isoFromDate(a.deadline),
@@ -76,11 +85,11 @@ export async function loadClaimDetail(prisma: PrismaClient, claimId: string, now
       decidedAt: iso(a.decidedAt),
     })),
     tasks: claim.tasks.map((t) => taskView(t, now)),
-    history: transitions.map((e) => ({ at: iso(e.at), actor: e.actor, detail: e.detail })),
+    history: transitions.map((e): ClaimDetailPart<'history'> => ({ at: iso(e.at), actor: e.actor, detail: e.detail })),
   };
 }
 
-function paymentView(p: ClaimDetailRow['payments'][number]) {
+function paymentView(p: ClaimDetailRow['payments'][number]): ClaimDetailPart<'payments'> {
   return {
     id: p.id,
     remittanceId: p.remittanceId,
@@ -93,14 +102,14 @@ function paymentView(p: ClaimDetailRow['payments'][number]) {
     patientRespCents: p.patientRespCents,
     payerClaimControlNo: p.payerClaimControlNo,
     postedAt: iso(p.postedAt),
-    adjustments: p.adjustments.map((a) => ({
+    adjustments: p.adjustments.map((a): PaymentPart<'adjustments'> => ({
       lineNo: a.lineNo,
       groupCode: a.groupCode,
       carc: a.carc,
       rarc: a.rarc,
       amountCents: a.amountCents,
     })),
-    lines: p.lines.map((l) => ({
+    lines: p.lines.map((l): PaymentPart<'lines'> => ({
       lineNo: l.lineNo,
       procedureCode: l.procedureCode,
       chargeCents: l.chargeCents,
@@ -113,7 +122,7 @@ type ClaimSummaryRow = Prisma.ClaimGetPayload<{ include: { encounter: { select: 
 export const claimSummaryInclude = { encounter: { select: { dateOfService: true } } } satisfies Prisma.ClaimInclude;
 
 /** A claim in a list: where it is and what it is worth, without documentation or lines. */
-export function claimSummaryView(claim: ClaimSummaryRow, now = new Date()) {
+export function claimSummaryView(claim: ClaimSummaryRow, now = new Date()): ClaimSummaryView {
   return {
     id: claim.id,
     state: claim.state,
@@ -152,16 +161,20 @@ function rankInput(task: Task): TaskRankInput {
 }
 
 /** A task as a queue lists it: the task, its rank explained, and the claim facts the filters use. */
-export function queueItemView(task: Task & { claim: { payerId: string; balanceCents: number } | null }, now: Date, dayMs: number) {
+export function queueItemView(
+  task: Task & { claim: { payerId: string; balanceCents: number } | null },
+  now: Date,
+  dayMs: number,
+): QueueItemView {
   const { claim, ...row } = task;
   return { ...taskView(row, now, dayMs), claim: claim ? { payerId: claim.payerId, balanceCents: claim.balanceCents } : null };
 }
 
-export function noteView(n: TaskNote) {
+export function noteView(n: TaskNote): TaskNoteView {
   return { id: n.id, taskId: n.taskId, authorId: n.authorId, body: n.body, createdAt: iso(n.createdAt) };
 }
 
-export function taskView(task: Task, now = new Date(), dayMs = 86_400_000) {
+export function taskView(task: Task, now = new Date(), dayMs = 86_400_000): TaskView {
   return {
     id: task.id,
     claimId: task.claimId,
@@ -192,7 +205,7 @@ export const patientInclude = {
   coverages: { orderBy: { priority: 'asc' }, include: { payer: { select: { name: true } } } },
 } satisfies Prisma.PatientInclude;
 
-export function patientView(p: PatientRow) {
+export function patientView(p: PatientRow): PatientView {
   return {
     id: p.id,
     firstName: p.firstName,
@@ -205,7 +218,7 @@ export function patientView(p: PatientRow) {
     postalCode: p.postalCode,
     balanceCents: p.balanceCents,
     createdAt: iso(p.createdAt),
-    coverages: p.coverages.map((c) => ({
+    coverages: p.coverages.map((c): PatientView['coverages'][number] => ({
       id: c.id,
       payerId: c.payerId,
       payerName: c.payer.name,

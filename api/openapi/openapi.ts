@@ -1,7 +1,7 @@
-// The API's OpenAPI 3.1 description, generated from the zod schemas that validate requests. Every route is
-// described once, in one registry: routes added with `addRoute` register their description and take their
-// role check from it; the routes of modules that predate the registry are described at the end of this file
-// with the schemas they validate with (each feature's schemas.ts). The document lists the routes express actually has,
+// The API's OpenAPI 3.1 description, generated from the zod schemas that validate requests and type the answers.
+// Every route is described once, in one registry: routes added with `addRoute` register their description and
+// take their role check from it; the routes of modules that predate the registry are described at the end of this
+// file with the schemas they validate with and answer with (each feature's schemas.ts). The document lists the routes express actually has,
 // with the roles their requireRole middleware actually allows (x-roles); a test checks that every mounted
 // route is described.
 import type { Application } from 'express';
@@ -11,11 +11,40 @@ import { ROLES } from '../auth/access';
 import { ALLOWED_ROLES, AUTHENTICATES, requireRole, type RoleName } from '../auth/auth';
 import { X12_CONTENT_TYPES } from '../inbound/x12';
 import { createTokenBody, createUserBody, updateUserBody } from '../auth/schemas';
-import { claimListQuery, createClaimBody, idempotencyKey, voidClaimBody } from '../claims/schemas';
+import {
+  claimCountsResponse,
+  claimDetailResponse,
+  claimListQuery,
+  claimListResponse,
+  createClaimBody,
+  createdClaimResponse,
+  idempotencyKey,
+  voidClaimBody,
+  voidClaimResponse,
+} from '../claims/schemas';
 import { acknowledgementMessage, appealDecisionMessage, remittanceMessage } from '../inbound/schemas';
-import { createPatientBody } from '../patients/schemas';
-import { routingRuleBody, taskListQuery, taskQueueParam } from '../queues/schemas';
-import { bulkReassignBody, completeTaskBody, reassignBody, taskNoteBody, taskPriorityBody } from '../tasks/schemas';
+import { createPatientBody, patientResponse } from '../patients/schemas';
+import {
+  nextTaskResponse,
+  queuePageResponse,
+  routingRule,
+  routingRuleBody,
+  routingRuleListResponse,
+  taskListQuery,
+  taskQueueParam,
+} from '../queues/schemas';
+import { payerListResponse, providerListResponse } from '../reference/schemas';
+import {
+  bulkReassignBody,
+  completeTaskBody,
+  reassignBody,
+  taskListResponse,
+  taskNoteBody,
+  taskNoteResponse,
+  taskPriorityBody,
+  taskResponse,
+  taskWithNotesResponse,
+} from '../tasks/schemas';
 
 export type { RoleName };
 export const ALL_STAFF: readonly RoleName[] = ROLES.anyone;
@@ -359,23 +388,32 @@ describeRoute({
   status: 201,
   summary: 'Charge capture: create a claim and start its lifecycle workflow',
   body: createClaimBody,
+  response: createdClaimResponse,
   headers: {
     'Idempotency-Key': { schema: idempotencyKey, description: 'a repeated key answers with the claim the first request created' },
   },
 });
-describeRoute({ method: 'get', path: '/api/claims/summary', tag: 'claims', summary: 'Claim counts per state' });
+describeRoute({
+  method: 'get',
+  path: '/api/claims/summary',
+  tag: 'claims',
+  summary: 'Claim counts per state',
+  response: claimCountsResponse,
+});
 describeRoute({
   method: 'get',
   path: '/api/claims',
   tag: 'claims',
   query: claimListQuery,
   summary: 'Claims by state, payer and time in state, oldest in state first (keyset paging)',
+  response: claimListResponse,
 });
 describeRoute({
   method: 'get',
   path: '/api/claims/:id',
   tag: 'claims',
   summary: "A claim with its lines, diagnoses, submissions, payments, appeals, tasks and its workflow's own view",
+  response: claimDetailResponse,
 });
 describeRoute({
   method: 'post',
@@ -383,6 +421,7 @@ describeRoute({
   tag: 'claims',
   body: voidClaimBody,
   summary: 'Void a claim; the workflow decides whether it still can be voided (409 if not)',
+  response: voidClaimResponse,
 });
 
 describeRoute({
@@ -392,8 +431,15 @@ describeRoute({
   status: 201,
   summary: 'Register a patient with coverages',
   body: createPatientBody,
+  response: patientResponse,
 });
-describeRoute({ method: 'get', path: '/api/patients/:id', tag: 'patients', summary: 'A patient with coverages' });
+describeRoute({
+  method: 'get',
+  path: '/api/patients/:id',
+  tag: 'patients',
+  summary: 'A patient with coverages',
+  response: patientResponse,
+});
 
 describeRoute({ method: 'get', path: '/api/me', tag: 'reference', summary: 'The signed-in user: id, name, role, skills and payer groups' });
 describeRoute({
@@ -401,8 +447,15 @@ describeRoute({
   path: '/api/payers',
   tag: 'reference',
   summary: 'Payers with their follow-up, timely-filing and appeal policies',
+  response: payerListResponse,
 });
-describeRoute({ method: 'get', path: '/api/providers', tag: 'reference', summary: 'Providers with their NPIs' });
+describeRoute({
+  method: 'get',
+  path: '/api/providers',
+  tag: 'reference',
+  summary: 'Providers with their NPIs',
+  response: providerListResponse,
+});
 
 describeRoute({
   method: 'get',
@@ -411,6 +464,7 @@ describeRoute({
   params: { queue: taskQueueParam },
   query: taskListQuery,
   summary: 'A work queue, most urgent first (keyset paging)',
+  response: queuePageResponse,
 });
 describeRoute({
   method: 'post',
@@ -418,12 +472,14 @@ describeRoute({
   tag: 'tasks',
   params: { queue: taskQueueParam },
   summary: 'Take the most urgent task of a queue that the caller may work',
+  response: nextTaskResponse,
 });
 describeRoute({
   method: 'get',
   path: '/api/routing-rules',
   tag: 'tasks',
   summary: 'Routing rules: who may take each kind of task, and its SLA',
+  response: routingRuleListResponse,
 });
 describeRoute({
   method: 'put',
@@ -431,15 +487,23 @@ describeRoute({
   tag: 'tasks',
   body: routingRuleBody,
   summary: 'Create or replace the routing rule of a task kind for a payer group ("*" for every payer)',
+  response: routingRule,
 });
 describeRoute({ method: 'delete', path: '/api/routing-rules/:kind/:payerGroup', tag: 'tasks', summary: 'Delete a routing rule' });
-describeRoute({ method: 'get', path: '/api/tasks/:id', tag: 'tasks', summary: 'One task' });
+describeRoute({
+  method: 'get',
+  path: '/api/tasks/:id',
+  tag: 'tasks',
+  summary: 'One task, with its notes',
+  response: taskWithNotesResponse,
+});
 describeRoute({
   method: 'post',
   path: '/api/tasks/reassign',
   tag: 'tasks',
   body: bulkReassignBody,
   summary: 'Reassign several tasks at once',
+  response: taskListResponse,
 });
 describeRoute({
   method: 'post',
@@ -447,17 +511,33 @@ describeRoute({
   tag: 'tasks',
   body: reassignBody,
   summary: 'Reassign a task to another user',
+  response: taskResponse,
 });
-describeRoute({ method: 'post', path: '/api/tasks/:id/claim', tag: 'tasks', summary: 'Take a task' });
-describeRoute({ method: 'post', path: '/api/tasks/:id/release', tag: 'tasks', summary: 'Give a taken task back to its queue' });
+describeRoute({ method: 'post', path: '/api/tasks/:id/claim', tag: 'tasks', summary: 'Take a task', response: taskResponse });
+describeRoute({
+  method: 'post',
+  path: '/api/tasks/:id/release',
+  tag: 'tasks',
+  summary: 'Give a taken task back to its queue',
+  response: taskResponse,
+});
 describeRoute({
   method: 'patch',
   path: '/api/tasks/:id/priority',
   tag: 'tasks',
   body: taskPriorityBody,
   summary: "Override a task's priority",
+  response: taskResponse,
 });
-describeRoute({ method: 'post', path: '/api/tasks/:id/notes', tag: 'tasks', body: taskNoteBody, summary: 'Add a note to a task' });
+describeRoute({
+  method: 'post',
+  path: '/api/tasks/:id/notes',
+  tag: 'tasks',
+  status: 201,
+  body: taskNoteBody,
+  summary: 'Add a note to a task',
+  response: taskNoteResponse,
+});
 describeRoute({
   method: 'post',
   path: '/api/tasks/:id/complete',

@@ -1,7 +1,8 @@
-// Request schemas of the patient routes.
+// Request and response schemas of the patient routes.
 import { z } from 'zod';
 import { todayIso } from '../http/dates';
 import { id, isoDate, text } from '../http/fields';
+import { patient } from '../http/viewSchemas';
 
 const coverageInput = z.strictObject({
   payerId: id,
@@ -44,3 +45,9 @@ export const createPatientBody = z
     if (!seen.has('PRIMARY')) ctx.addIssue({ code: 'custom', path: ['coverages'], message: 'a PRIMARY coverage is required' });
   });
 export type CreatePatientBody = z.output<typeof createPatientBody>;
+
+// ---- responses ----------------------------------------------------------------------------------
+// The patient is built in api/http/views.ts and described beside it (api/http/viewSchemas.ts).
+
+/** A patient with their coverages, primary first: what registering one and reading one answer. */
+export const patientResponse = patient;

@@ -9,7 +9,9 @@ import type { Prisma, TaskQueue, TaskStatus } from '../../generated/prisma/clien
 import { PATIENT_IDS, PAYER_IDS, PROVIDER_IDS, USER_IDS } from '../../app/seed';
 import { startHarness, type Harness } from '../../test/harness';
 import { workflowIdForClaim, type ClaimLifecycleInput, type ClaimState, type TaskOutcome } from '../../workflows/contract';
+import { taskListResponse, taskNoteResponse, taskResponse } from '../tasks/schemas';
 import { createTestDatabase, startApi, startTemporal, testConfig, type TestApi, type TestDatabase } from '../testSupport';
+import { nextTaskResponse, routingRule, routingRuleListResponse } from './schemas';
 
 const DAY = 86_400_000;
 let db: TestDatabase;
@@ -112,6 +114,8 @@ describe('POST /api/queues/:queue/next', () => {
     expect(rows.every((r) => r.status === 'CLAIMED' && r.claimedAt)).toBe(true);
     for (const [i, a] of answers.entries()) {
       expect(a.body).toMatchObject({ status: 'CLAIMED', assigneeId: users[i] });
+      // Parsing strips what the schema does not name, so equality also says the answer has nothing more.
+      expect(nextTaskResponse.parse(a.body)).toEqual(a.body);
       expect(rows.find((r) => r.id === a.body.id)?.assigneeId).toBe(users[i]);
     }
     expect(await db.prisma.auditEvent.count({ where: { action: 'task.claim', entityId: { startsWith: 'n20-' } } })).toBe(20);
@@ -210,6 +214,7 @@ describe('routing rules', () => {
     const res = await api.request('GET', '/api/routing-rules', { user: 'coder-1' });
     expect(res.status).toBe(200);
     expect(res.body.items).toHaveLength(14);
+    expect(routingRuleListResponse.parse(res.body)).toEqual(res.body);
     expect(res.body.items.find((r: { kind: string }) => r.kind === 'DENIAL_REVIEW')).toMatchObject({
       payerGroup: '*',
       queue: 'BILLER',
@@ -224,9 +229,9 @@ describe('routing rules', () => {
   });
 
   it("a rule's SLA reaches the workflow of claims started after the change, when it differs from the default", async () => {
-    expect(
-      (await api.request('PUT', '/api/routing-rules/CODE_REVIEW/COMMERCIAL', { user: 'supervisor-1', body: { slaDays: 4 } })).status,
-    ).toBe(200);
+    const put = await api.request('PUT', '/api/routing-rules/CODE_REVIEW/COMMERCIAL', { user: 'supervisor-1', body: { slaDays: 4 } });
+    expect(put.status).toBe(200);
+    expect(routingRule.parse(put.body)).toEqual(put.body);
     try {
       const claimId = await newClaim(1, 9_000);
       const history = await env.client.workflow.getHandle(workflowIdForClaim(claimId)).fetchHistory();
@@ -251,6 +256,7 @@ describe('claim, release, reassign, priority, notes', () => {
     const first = await api.request('POST', '/api/tasks/c-1/claim', { user: 'coder-1' });
     expect(first.status).toBe(200);
     expect(first.body).toMatchObject({ status: 'CLAIMED', assigneeId: 'coder-1', claimedAt: expect.any(String) });
+    expect(taskResponse.parse(first.body)).toEqual(first.body);
     expect((await api.request('POST', '/api/tasks/c-1/claim', { user: 'coder-1' })).status).toBe(200);
     const other = await api.request('POST', '/api/tasks/c-1/claim', { user: 'coder-2' });
     expect(other.status).toBe(409);
@@ -330,6 +336,7 @@ describe('claim, release, reassign, priority, notes', () => {
       body: { taskIds: ['bulk-1', 'bulk-2'], userId: 'coder-2' },
     });
     expect(done.status).toBe(200);
+    expect(taskListResponse.parse(done.body)).toEqual(done.body);
     expect(done.body.items.map((t: { id: string; assigneeId: string }) => [t.id, t.assigneeId])).toEqual([
       ['bulk-1', 'coder-2'],
       ['bulk-2', 'coder-2'],
@@ -351,6 +358,7 @@ describe('claim, release, reassign, priority, notes', () => {
       prioritySetById: 'supervisor-1',
       rank: { priority: 99, reasons: ['set to 99 by supervisor-1'] },
     });
+    expect(taskResponse.parse(res.body)).toEqual(res.body);
     const list = await api.request('GET', '/api/queues/CODER/tasks', { user: 'coder-1' });
     expect(ids(list.body.items)).toEqual(['p-1', 'p-2']);
     const audit = await db.prisma.auditEvent.findFirstOrThrow({ where: { action: 'task.priority', entityId: 'p-1' } });
@@ -365,6 +373,7 @@ describe('claim, release, reassign, priority, notes', () => {
     });
     expect(note.status).toBe(201);
     expect(note.body).toMatchObject({ taskId: 'note-1', authorId: 'coder-1', body: 'Called Mrs Example about her op report' });
+    expect(taskNoteResponse.parse(note.body)).toEqual(note.body);
     expect((await api.request('POST', '/api/tasks/note-1/notes', { user: 'biller-1', body: { body: 'x' } })).status).toBe(403);
     expect((await api.request('POST', '/api/tasks/note-1/notes', { user: 'coder-1', body: { body: '' } })).status).toBe(400);
     const task = await api.request('GET', '/api/tasks/note-1', { user: 'coder-2' });

@@ -11,7 +11,15 @@ import { callerId, callerRole, callerScope, requireRole } from '../auth/auth';
 import type { ApiContext } from '../http/context';
 import { ApiError, NotFoundError, parseInput, UnprocessableError } from '../http/errors';
 import { decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor } from '../http/paging';
-import { routingRuleBody, routingRuleKey, taskListQuery, taskQueueParam } from './schemas';
+import {
+  routingRuleBody,
+  routingRuleKey,
+  taskListQuery,
+  taskQueueParam,
+  type queuePageResponse,
+  type routingRule,
+  type routingRuleListResponse,
+} from './schemas';
 import { queueItemView, taskView } from '../http/views';
 
 const taskCursor = z.object({ p: z.int(), d: z.iso.datetime(), id: z.string() });
@@ -161,7 +169,8 @@ export function queuesRouter(ctx: ApiContext): Router {
     const page = ids.slice(0, limit).flatMap((id) => byId.get(id) ?? []);
     const last = page.at(-1);
     const nextCursor = ids.length > limit && last ? encodeCursor({ p: last.priority, d: last.dueAt.toISOString(), id: last.id }) : null;
-    res.json({ items: page.map((t) => queueItemView(t, now, config.dayMs)), nextCursor });
+    const answer: z.output<typeof queuePageResponse> = { items: page.map((t) => queueItemView(t, now, config.dayMs)), nextCursor };
+    res.json(answer);
   });
 
   // Get next: 200 with the task now claimed by the caller, or 404 QUEUE_EMPTY.
@@ -176,7 +185,8 @@ export function queuesRouter(ctx: ApiContext): Router {
 
   router.get('/routing-rules', requireRole(...ROLES.anyone), async (_req, res) => {
     const rules = await prisma.routingRule.findMany({ orderBy: [{ kind: 'asc' }, { payerGroup: 'asc' }] });
-    res.json({ items: rules.map(routingRuleView) });
+    const answer: z.output<typeof routingRuleListResponse> = { items: rules.map(routingRuleView) };
+    res.json(answer);
   });
 
   // Creates or changes the rule for a kind and payer group ("*": every payer). The queue is the workflow's.
@@ -240,7 +250,7 @@ function routingRuleView(r: {
   requiredSkill: string | null;
   slaDays: number;
   updatedAt: Date;
-}) {
+}): z.output<typeof routingRule> {
   return {
     kind: r.kind,
     payerGroup: r.payerGroup,

@@ -1,10 +1,11 @@
-// Request schemas of the queue routes: listing a queue's tasks, and the routing rules that say who may take them.
+// Request and response schemas of the queue routes: listing a queue's tasks, taking the next one, and the routing
+// rules that say who may take them.
 import { z } from 'zod';
 import { instant, pageSize, payerGroup, skill, TASK_KIND_NAMES, trueOnly, wholeNumber } from '../http/fields';
 import { enumList, once } from '../http/queryParams';
+import { pageOf, queueItem, task, TASK_QUEUES, TASK_STATUSES } from '../http/viewSchemas';
 
-const TASK_STATUSES = ['OPEN', 'CLAIMED', 'DONE', 'CANCELLED'] as const;
-export const taskQueueParam = z.enum(['CODER', 'BILLER', 'SUPERVISOR'], 'must be CODER, BILLER or SUPERVISOR');
+export const taskQueueParam = z.enum(TASK_QUEUES, 'must be CODER, BILLER or SUPERVISOR');
 export const taskListQuery = z
   .strictObject({
     /** one status or a comma-separated list; OPEN and CLAIMED when absent */
@@ -41,3 +42,21 @@ export const routingRuleKey = z.strictObject({
   kind: z.enum(TASK_KIND_NAMES, 'must be a task kind such as CODE_REVIEW'),
   payerGroup: z.union([z.literal('*'), payerGroup]),
 });
+
+// ---- responses ----------------------------------------------------------------------------------
+// A queue item and a task are built in api/http/views.ts and described beside it (api/http/viewSchemas.ts).
+
+export const queuePageResponse = pageOf(queueItem);
+/** POST /api/queues/:queue/next: the task, now claimed by the caller. */
+export const nextTaskResponse = task;
+
+export const routingRule = z.object({
+  kind: z.string(),
+  /** "*" for every payer */
+  payerGroup: z.string(),
+  queue: z.enum(TASK_QUEUES),
+  requiredSkill: z.string().nullable(),
+  slaDays: z.int(),
+  updatedAt: z.string().describe('ISO 8601 instant'),
+});
+export const routingRuleListResponse = z.object({ items: z.array(routingRule) });

@@ -1,7 +1,8 @@
-// Code-set look-ups over the shipped ICD-10-CM table and the reason-code meanings, through the real app.
+// Code-set look-ups over the shipped ICD-10-CM table and the reason-code meanings, and the payer list, through the real app.
 import { describe, expect, it } from 'vitest';
 import { USER_IDS } from '../../app/seed';
 import { useApiFixture } from '../testSupport';
+import { icd10SearchResponse, payerListResponse, reasonCodesResponse } from './schemas';
 
 const f = useApiFixture();
 const get = (path: string) => f.api.request('GET', path, { user: USER_IDS.coder1 });
@@ -11,6 +12,8 @@ describe('GET /api/codes/icd10', () => {
     const res = await get('/api/codes/icd10?q=e119');
     expect(res.status).toBe(200);
     expect(res.body.results[0]).toEqual({ code: 'E11.9', description: 'Type 2 diabetes mellitus without complications', billable: true });
+    // Parsing strips what the schema does not name, so equality also says the answer has nothing more.
+    expect(icd10SearchResponse.parse(res.body)).toEqual(res.body);
     const header = await get('/api/codes/icd10?q=E11&limit=3');
     expect(header.body.results.map((r: { code: string }) => r.code)).toEqual(['E11', 'E11.0', 'E11.1']);
     expect(header.body.results[0].billable).toBe(false);
@@ -27,6 +30,7 @@ describe('GET /api/codes/icd10', () => {
       matchedWords: ['cough'],
     });
     for (const r of res.body.results) expect(r.description.toLowerCase()).toContain('cough');
+    expect(icd10SearchResponse.parse(res.body)).toEqual(res.body);
   });
 
   it('looks codes up exactly and names the ones the table lacks', async () => {
@@ -59,5 +63,15 @@ describe('GET /api/codes/adjustment-reasons', () => {
     expect(carc('45')).toMatchObject({ routine: true });
     expect(res.body.rarcs.find((x: { code: string }) => x.code === 'N115').meaning).toMatch(/Local Coverage Determination/);
     expect(res.body.groups.map((g: { code: string }) => g.code)).toEqual(expect.arrayContaining(['CO', 'PR', 'OI']));
+    expect(reasonCodesResponse.parse(res.body)).toEqual(res.body);
+  });
+});
+
+describe('GET /api/payers', () => {
+  it('answers every payer with each of its columns, by name', async () => {
+    const res = await get('/api/payers');
+    expect(res.status).toBe(200);
+    expect(payerListResponse.parse(res.body)).toEqual(res.body);
+    expect(res.body.items).toEqual(await f.db.prisma.payer.findMany({ orderBy: { name: 'asc' } }));
   });
 });

@@ -1,43 +1,16 @@
 // Code-set look-ups for the people who code and bill: ICD-10-CM search (by code or by words, over the same
 // table the coding suggestions and the validator use) and the meanings of remittance reason codes.
 import { Router } from 'express';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { loadIcd10, type CodeSetSettings } from '../../infra/codesets';
 import { allReasonCodes } from '../../domain/adjustmentReasons';
 import { suggestCodes, type CodeEntry, type CodeIndex } from '../../domain/codeSearch';
 import { normaliseIcd10cm } from '../../domain/codesets/icd10cm';
 import { parseInput } from '../http/errors';
 import { addRoute, ALL_STAFF } from '../openapi/openapi';
+import { icd10SearchQuery, icd10SearchResponse, reasonCodesResponse, type icd10Result } from './schemas';
 
 const MOUNT = '/api/codes';
-
-const icd10SearchQuery = z
-  .object({
-    q: z.string().trim().max(200).optional().describe('a code or its start (E11, e11.9, E119) or words of a description (type 2 diabetes)'),
-    codes: z.string().max(2000).optional().describe('comma-separated codes to look up exactly (the diagnoses already on a claim)'),
-    limit: z.coerce.number().int().min(1).max(100).default(20),
-  })
-  .strict();
-
-const icd10Result = z.object({
-  code: z.string(),
-  description: z.string(),
-  billable: z.boolean().describe('valid for submission (a header code is not)'),
-  matchedWords: z.array(z.string()).optional(),
-});
-const icd10SearchResponse = z.object({
-  codeSet: z.literal('ICD-10-CM'),
-  results: z.array(icd10Result),
-  /** looked-up codes the table does not have */
-  unknown: z.array(z.string()),
-});
-
-const reasonCode = z.object({ code: z.string(), meaning: z.string() });
-const reasonCodesResponse = z.object({
-  carcs: z.array(reasonCode.extend({ category: z.string(), routine: z.boolean() })),
-  rarcs: z.array(reasonCode),
-  groups: z.array(reasonCode),
-});
 
 const routes = {
   icd10: {
@@ -104,11 +77,13 @@ export function codesRouter(settings: CodeSetSettings): Router {
         });
       }
     }
-    res.json({ codeSet: 'ICD-10-CM', results, unknown });
+    const answer: z.output<typeof icd10SearchResponse> = { codeSet: 'ICD-10-CM', results, unknown };
+    res.json(answer);
   });
 
   addRoute(router, MOUNT, routes.reasons, (_req, res) => {
-    res.json(allReasonCodes());
+    const answer: z.output<typeof reasonCodesResponse> = allReasonCodes();
+    res.json(answer);
   });
 
   return router;

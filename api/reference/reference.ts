@@ -3,7 +3,10 @@
 import { Router } from 'express';
 import { ROLES } from '../auth/access';
 import { requireRole } from '../auth/auth';
+import type { z } from 'zod';
+import type { Payer, Provider } from '../../generated/prisma/client';
 import type { ApiContext } from '../http/context';
+import type { payer, payerListResponse, provider, providerListResponse } from './schemas';
 
 export function referenceRouter({ prisma }: ApiContext): Router {
   const router = Router();
@@ -19,13 +22,34 @@ export function referenceRouter({ prisma }: ApiContext): Router {
 
   router.get('/payers', requireRole(...ROLES.anyone), async (_req, res) => {
     const payers = await prisma.payer.findMany({ orderBy: { name: 'asc' } });
-    res.json({ items: payers });
+    const answer: z.output<typeof payerListResponse> = { items: payers.map(payerView) };
+    res.json(answer);
   });
 
   router.get('/providers', requireRole(...ROLES.anyone), async (_req, res) => {
     const providers = await prisma.provider.findMany({ orderBy: { name: 'asc' } });
-    res.json({ items: providers });
+    const answer: z.output<typeof providerListResponse> = { items: providers.map(providerView) };
+    res.json(answer);
   });
 
   return router;
+}
+
+// Field by field rather than the row as it is: a column added to the table is not answered until the schema says so.
+function payerView(p: Payer): z.output<typeof payer> {
+  return {
+    id: p.id,
+    name: p.name,
+    electronicPayerId: p.electronicPayerId,
+    followUpIntervalDays: p.followUpIntervalDays,
+    maxFollowUps: p.maxFollowUps,
+    timelyFilingDays: p.timelyFilingDays,
+    appealWindowDays: p.appealWindowDays,
+    appealLevels: p.appealLevels,
+    payerGroup: p.payerGroup,
+  };
+}
+
+function providerView(p: Provider): z.output<typeof provider> {
+  return { id: p.id, npi: p.npi, name: p.name, taxonomy: p.taxonomy, taxId: p.taxId };
 }

@@ -1,7 +1,8 @@
-// Request schemas of the task routes: completing, reassigning, prioritising and annotating a task.
+// Request and response schemas of the task routes: reading, completing, reassigning, prioritising and annotating a task.
 import { z } from 'zod';
 import { TASK_KINDS, type TaskAction } from '../../workflows/contract';
 import { checkLinesAgainstDiagnoses, diagnoses, id, lines, text } from '../http/fields';
+import { task, taskNote } from '../http/viewSchemas';
 
 const ALL_TASK_ACTIONS = [...new Set(Object.values(TASK_KINDS).flatMap((k) => k.actions))] as [TaskAction, ...TaskAction[]];
 
@@ -32,3 +33,14 @@ export const taskPriorityBody = z.strictObject({
   priority: z.int('must be a whole number').min(0, 'must be between 0 and 100').max(100, 'must be between 0 and 100'),
 });
 export const taskNoteBody = z.strictObject({ body: text(4000) });
+
+// ---- responses ----------------------------------------------------------------------------------
+// A task and a note are built in api/http/views.ts and described beside it (api/http/viewSchemas.ts).
+
+/** Taking, releasing, reassigning or re-prioritising a task answers it as it now is. */
+export const taskResponse = task;
+/** GET /api/tasks/:id: the task with its notes, oldest first. */
+export const taskWithNotesResponse = task.extend({ notes: z.array(taskNote) });
+export const taskNoteResponse = taskNote;
+/** POST /api/tasks/reassign: the tasks as reassigned, in the order asked. */
+export const taskListResponse = z.object({ items: z.array(task) });

@@ -3,7 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TaskQueue, TaskStatus } from '../../generated/prisma/client';
 import { PATIENT_IDS, PAYER_IDS, PROVIDER_IDS } from '../../app/seed';
 import { workflowIdForClaim } from '../../workflows/contract';
+import { queuePageResponse } from '../queues/schemas';
 import { createTestDatabase, startApi, startTemporal, type TestApi, type TestDatabase } from '../testSupport';
+import { taskWithNotesResponse } from './schemas';
 
 let db: TestDatabase;
 let env: TestWorkflowEnvironment;
@@ -95,6 +97,8 @@ describe('GET /api/queues/:queue/tasks', () => {
       context: { reason: 'codes to confirm' },
     });
     expect(res.body.items[1].overdue).toBe(false);
+    // Parsing strips what the schema does not name, so equality also says the answer has nothing more.
+    expect(queuePageResponse.parse(res.body)).toEqual(res.body);
   });
 
   it('pages with a cursor without skipping or repeating a task', async () => {
@@ -135,6 +139,7 @@ describe('GET /api/tasks/:id', () => {
     const res = await api.request('GET', '/api/tasks/t-mid-a', { user: 'coder-2' });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ id: 't-mid-a', claimId: bluePeakClaim, queue: 'CODER', status: 'OPEN' });
+    expect(taskWithNotesResponse.parse(res.body)).toEqual(res.body);
     expect(
       await db.prisma.auditEvent.count({ where: { action: 'task.read', entityId: 't-mid-a', actor: 'coder-2', claimId: bluePeakClaim } }),
     ).toBe(1);

@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { Router, type Response } from 'express';
+import type { z } from 'zod';
 import type { Prisma, PrismaClient, Task } from '../../generated/prisma/client';
 import { completeTaskUpdate, type CompleteTaskResult } from '../../workflows/contract';
 import { assertEligible, assertMayWorkQueue, isOverseer, mayWorkQueue, whyNotEligible, ROLES } from '../auth/access';
@@ -12,7 +13,15 @@ import { callerId, callerRole, callerScope, requireRole, type RoleName } from '.
 import type { ApiContext } from '../http/context';
 import { ConflictError, isDatabaseUnavailable, NotFoundError, parseInput, UnprocessableError } from '../http/errors';
 import { newNoteId } from '../http/ids';
-import { bulkReassignBody, completeTaskBody, reassignBody, taskNoteBody, taskPriorityBody } from './schemas';
+import {
+  bulkReassignBody,
+  completeTaskBody,
+  reassignBody,
+  taskNoteBody,
+  taskPriorityBody,
+  type taskListResponse,
+  type taskWithNotesResponse,
+} from './schemas';
 import { callTemporal } from '../http/temporal';
 import { completePostingException, POSTING_EXCEPTION_KIND } from './postingExceptions';
 import { noteView, taskView } from '../http/views';
@@ -84,7 +93,8 @@ export function tasksRouter(ctx: ApiContext): Router {
     const task = await taskForCaller(prisma, req.params.id, res);
     const notes = await prisma.taskNote.findMany({ where: { taskId: task.id }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
     await recordAudit(prisma, { actor: callerId(res), action: 'task.read', entity: 'task', entityId: task.id, claimId: task.claimId });
-    res.json({ ...view(task), notes: notes.map(noteView) });
+    const answer: z.output<typeof taskWithNotesResponse> = { ...view(task), notes: notes.map(noteView) };
+    res.json(answer);
   });
 
   // Bulk reassignment: all or nothing, in one transaction.
@@ -102,7 +112,8 @@ export function tasksRouter(ctx: ApiContext): Router {
       }
       return out;
     });
-    res.json({ items: items.map(view) });
+    const answer: z.output<typeof taskListResponse> = { items: items.map(view) };
+    res.json(answer);
   });
 
   router.post('/tasks/:id/reassign', requireRole(...ROLES.oversight), async (req, res) => {
