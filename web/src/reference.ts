@@ -1,12 +1,12 @@
 // Reference data every screen may need, fetched once per page load and shared.
 import { api } from './api';
-import type { Payer, ReasonCodes } from './types';
+import type { Payer, PayerList, ReasonCodes } from './types';
 
 let payers: Promise<Map<string, Payer>> | undefined;
 let reasons: Promise<ReasonCodes> | undefined;
 
 export function loadPayers(): Promise<Map<string, Payer>> {
-  payers ??= api<{ items: Payer[] }>('/api/payers')
+  payers ??= api<PayerList>('/api/payers')
     .then((r) => new Map(r.items.map((p) => [p.id, p])))
     .catch((err) => {
       payers = undefined;

@@ -1,140 +1,30 @@
-// The API's answers as the workspace reads them (api/http/views.ts builds them).
+// The API's answers as the workspace reads them, taken from the API's zod response schemas with `import type`
+// (each feature's schemas.ts; the views themselves in api/http/viewSchemas.ts): when the API changes, this build
+// fails instead of the screen.
+import type { z } from 'zod';
+import type { claimDetailResponse } from '../../api/claims/schemas';
+import type { patientResponse } from '../../api/patients/schemas';
+import type { queuePageResponse } from '../../api/queues/schemas';
+import type { icd10SearchResponse, payerListResponse, reasonCodesResponse } from '../../api/reference/schemas';
+import type { timelineResponse } from '../../api/supervisor/schemas';
+import type { taskNoteResponse, taskResponse, taskWithNotesResponse } from '../../api/tasks/schemas';
 
-export type QueueName = 'CODER' | 'BILLER' | 'SUPERVISOR';
+export type TaskView = z.output<typeof taskResponse>;
+export type QueueName = TaskView['queue'];
+export type TaskWithNotes = z.output<typeof taskWithNotesResponse>;
+export type TaskNote = z.output<typeof taskNoteResponse>;
+export type QueuePage = z.output<typeof queuePageResponse>;
+export type QueueItem = QueuePage['items'][number];
 
-export interface TaskView {
-  id: string;
-  claimId: string | null;
-  queue: QueueName;
-  kind: string;
-  status: 'OPEN' | 'CLAIMED' | 'DONE' | 'CANCELLED' | string;
-  priority: number;
-  rank: { priority: number; reasons: string[] };
-  dueAt: string;
-  overdue: boolean;
-  assigneeId: string | null;
-  context: Record<string, unknown> | null;
-  outcome: Record<string, unknown> | null;
-  escalatedFromId: string | null;
-  createdAt: string;
-  claimedAt: string | null;
-  doneAt: string | null;
-  doneById: string | null;
-}
+export type ClaimDetail = z.output<typeof claimDetailResponse>;
+export type ClaimLine = ClaimDetail['lines'][number];
+export type Adjustment = ClaimDetail['payments'][number]['adjustments'][number];
+export type Timeline = z.output<typeof timelineResponse>;
+export type TimelineEntry = Timeline['entries'][number];
 
-export interface QueueItem extends TaskView {
-  claim: { payerId: string; balanceCents: number } | null;
-}
-
-export interface TaskNote {
-  id: string;
-  authorId: string;
-  body: string;
-  createdAt: string;
-}
-
-export interface ClaimLine {
-  lineNo: number;
-  procedureCode: string;
-  modifiers: string[];
-  units: number;
-  chargeCents: number;
-  diagnosisPointers: number[];
-  paidCents: number;
-  adjustedCents: number;
-  patientRespCents: number;
-}
-
-export interface Adjustment {
-  lineNo: number | null;
-  groupCode: string;
-  carc: string;
-  rarc: string | null;
-  amountCents: number;
-}
-
-export interface ClaimDetail {
-  id: string;
-  state: string;
-  stateEnteredAt: string;
-  patientId: string;
-  providerId: string;
-  payerId: string;
-  dateOfService: string;
-  placeOfService: string;
-  documentation: string;
-  totalChargeCents: number;
-  paidCents: number;
-  adjustedCents: number;
-  patientRespCents: number;
-  writtenOffCents: number;
-  balanceCents: number;
-  frequencyCode: string;
-  payerClaimControlNo: string | null;
-  createdAt: string;
-  closedAt: string | null;
-  lines: ClaimLine[];
-  diagnoses: { seq: number; code: string; suggested: boolean }[];
-  submissions: {
-    attempt: number;
-    frequencyCode: string;
-    status: string;
-    rejectReason: string | null;
-    clearinghouseRef: string | null;
-    submittedAt: string | null;
-    respondedAt: string | null;
-  }[];
-  payments: {
-    id: string;
-    traceNumber: string;
-    paymentDate: string | null;
-    statusCode: string;
-    chargeCents: number;
-    paidCents: number;
-    patientRespCents: number;
-    postedAt: string | null;
-    adjustments: Adjustment[];
-  }[];
-  appeals: { level: number; status: string; deadline: string | null; filedAt: string | null; decidedAt: string | null }[];
-  tasks: TaskView[];
-  history: { at: string; actor: string; detail: { from?: string | null; to?: string; reason?: string } | null }[];
-}
-
-export interface TimelineEntry {
-  at: string;
-  type: string;
-  source: 'audit' | 'record' | 'workflow';
-  actor: string | null;
-  description: string;
-}
-
-export interface Payer {
-  id: string;
-  name: string;
-  payerGroup: string;
-  appealLevels: number;
-  appealWindowDays: number;
-  followUpIntervalDays: number;
-}
-
-export interface Patient {
-  id: string;
-  firstName: string;
-  lastName: string;
-  birthDate: string;
-  sex: string;
-  coverages: { payerName: string; memberId: string; priority: number }[];
-}
-
-export interface CodeResult {
-  code: string;
-  description: string;
-  billable: boolean;
-  matchedWords?: string[];
-}
-
-export interface ReasonCodes {
-  carcs: { code: string; meaning: string; category: string; routine: boolean }[];
-  rarcs: { code: string; meaning: string }[];
-  groups: { code: string; meaning: string }[];
-}
+export type PayerList = z.output<typeof payerListResponse>;
+export type Payer = PayerList['items'][number];
+export type Patient = z.output<typeof patientResponse>;
+export type CodeSearch = z.output<typeof icd10SearchResponse>;
+export type CodeResult = CodeSearch['results'][number];
+export type ReasonCodes = z.output<typeof reasonCodesResponse>;

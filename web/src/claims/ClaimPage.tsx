@@ -5,7 +5,8 @@ import { api } from '../api';
 import { actionLabel, date, dateTime, kindLabel, money, stateLabel } from '../format';
 import { loadPayers, loadReasonCodes } from '../reference';
 import { Link } from '../router';
-import type { ClaimDetail, Patient, ReasonCodes, TimelineEntry } from '../types';
+import { outcomeAction, transitionOf } from '../storedJson';
+import type { ClaimDetail, Patient, ReasonCodes, Timeline } from '../types';
 import { usePoll } from '../usePoll';
 import { ClaimHeader, Documentation, LinesTable } from './ClaimFacts';
 
@@ -19,14 +20,13 @@ const PAYMENT_STATUS: Record<string, string> = {
   '22': 'reversal of a previous payment',
 };
 
+const outcomeCell = (action: string | undefined, doneById: string | null) =>
+  action ? `${actionLabel(action)}${doneById ? ` (${doneById})` : ''}` : '—';
+
 export function ClaimPage({ claimId }: { claimId: string }) {
   const id = encodeURIComponent(claimId);
   const claim = usePoll((signal) => api<ClaimDetail>(`/api/claims/${id}`, { signal }), [claimId], 5000);
-  const timeline = usePoll(
-    (signal) => api<{ entries: TimelineEntry[]; workflowHistory: string }>(`/api/claims/${id}/timeline`, { signal }),
-    [claimId],
-    10000,
-  );
+  const timeline = usePoll((signal) => api<Timeline>(`/api/claims/${id}/timeline`, { signal }), [claimId], 10000);
   const payers = usePoll(loadPayers, [], 0);
   const patientId = claim.data?.patientId;
   const patient = usePoll(
@@ -94,13 +94,16 @@ export function ClaimPage({ claimId }: { claimId: string }) {
         <section className="card" aria-label="States">
           <h2>States</h2>
           <ol className="states">
-            {c.history.map((h, i) => (
-              <li key={i} className={i === c.history.length - 1 ? 'current' : ''}>
-                <span className={`state state-${h.detail?.to ?? ''}`}>{stateLabel(h.detail?.to ?? '?')}</span>
-                <span className="muted small"> {dateTime(h.at)}</span>
-                {h.detail?.reason && <div className="small">{h.detail.reason}</div>}
-              </li>
-            ))}
+            {c.history.map((h, i) => {
+              const { to, reason } = transitionOf(h.detail);
+              return (
+                <li key={i} className={i === c.history.length - 1 ? 'current' : ''}>
+                  <span className={`state state-${to ?? ''}`}>{stateLabel(to ?? '?')}</span>
+                  <span className="muted small"> {dateTime(h.at)}</span>
+                  {reason && <div className="small">{reason}</div>}
+                </li>
+              );
+            })}
           </ol>
         </section>
 
@@ -125,11 +128,7 @@ export function ClaimPage({ claimId }: { claimId: string }) {
                     {t.status.toLowerCase()}
                     {t.overdue && <span className="tag danger">overdue</span>}
                   </td>
-                  <td>
-                    {t.outcome && typeof t.outcome.action === 'string'
-                      ? `${actionLabel(t.outcome.action)}${t.doneById ? ` (${t.doneById})` : ''}`
-                      : '—'}
-                  </td>
+                  <td>{outcomeCell(outcomeAction(t.outcome), t.doneById)}</td>
                   <td className="muted small">{dateTime(t.doneAt ?? t.createdAt)}</td>
                 </tr>
               ))}

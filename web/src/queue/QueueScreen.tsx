@@ -6,7 +6,7 @@ import { kindLabel, money, relative } from '../format';
 import { loadPayers } from '../reference';
 import { navigate } from '../router';
 import { isOverseer, useUser, type Role } from '../session';
-import type { Payer, QueueItem, QueueName } from '../types';
+import type { Payer, QueueName, QueuePage, TaskView } from '../types';
 import { KeyHints, useKeys } from '../useKeys';
 import { usePoll } from '../usePoll';
 
@@ -66,7 +66,7 @@ export function QueueScreen() {
     mine: filters.mine || undefined,
     limit: 50,
   });
-  const list = usePoll((signal) => api<{ items: QueueItem[] }>(`/api/queues/${queue}/tasks${qs}`, { signal }), [queue, qs], 5000);
+  const list = usePoll((signal) => api<QueuePage>(`/api/queues/${queue}/tasks${qs}`, { signal }), [queue, qs], 5000);
   const items = list.data?.items ?? [];
 
   useEffect(() => {
@@ -85,7 +85,7 @@ export function QueueScreen() {
     setTaking(true);
     setNotice(undefined);
     try {
-      const task = await api<QueueItem>(`/api/queues/${queue}/next`, { method: 'POST' });
+      const task = await api<TaskView>(`/api/queues/${queue}/next`, { method: 'POST' });
       navigate(`/tasks/${task.id}`);
     } catch (err) {
       if (err instanceof ApiError && err.code === 'QUEUE_EMPTY') {

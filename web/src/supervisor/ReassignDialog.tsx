@@ -7,7 +7,7 @@ import { usePoll } from '../usePoll';
 import { plural, queueName } from './format';
 import { loadFailure, reassignRefusal, taskLabel } from './plainWords';
 import { mayWorkAll } from './selection';
-import type { AssignableUser, SelectedTask, TaskView } from './types';
+import type { AssignableUser, ReassignedTasks, SelectedTask, TaskView } from './types';
 
 export interface ReassignOutcome {
   tasks: TaskView[];
@@ -52,7 +52,7 @@ export function ReassignDialog({
       const done =
         tasks.length === 1
           ? [await api<TaskView>(`/api/tasks/${encodeURIComponent(tasks[0].id)}/reassign`, { method: 'POST', body: { userId } })]
-          : (await api<{ items: TaskView[] }>('/api/tasks/reassign', { method: 'POST', body: { taskIds: tasks.map((t) => t.id), userId } }))
+          : (await api<ReassignedTasks>('/api/tasks/reassign', { method: 'POST', body: { taskIds: tasks.map((t) => t.id), userId } }))
               .items;
       onDone({ tasks: done, user });
     } catch (err) {

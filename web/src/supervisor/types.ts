@@ -1,7 +1,9 @@
-// The answers the dashboard reads. Those the API describes with zod (api/supervisor/schemas.ts, api/auth/users.ts)
-// are taken from there with `import type`: when the API changes, this build fails instead of the screen.
+// The answers the dashboard reads, taken from the API's zod schemas with `import type` (the supervisor's own in
+// api/supervisor/schemas.ts, the users' and tasks' from their features, the claim's and the task's from ../types):
+// when the API changes, this build fails instead of the screen.
 import type { z } from 'zod';
 import type { userListResponse } from '../../../api/auth/users';
+import type { taskListResponse } from '../../../api/tasks/schemas';
 import type {
   arResponse,
   queueHealthResponse,
@@ -9,7 +11,7 @@ import type {
   stuckClaimsResponse,
   stuckReason,
 } from '../../../api/supervisor/schemas';
-import type { ClaimDetail, TaskView } from '../types';
+import type { ClaimDetail, QueuePage, TaskView } from '../types';
 
 export type StuckClaims = z.output<typeof stuckClaimsResponse>;
 export type StuckClaim = StuckClaims['items'][number];
@@ -22,12 +24,12 @@ export type AgingBucket = AgingRow['buckets'][number];
 export type RetryAnswer = z.output<typeof retryActivityResponse>;
 export type AssignableUser = z.output<typeof userListResponse>['items'][number];
 
+export type ReassignedTasks = z.output<typeof taskListResponse>;
+
 export type { ClaimDetail, TaskView };
 
-export interface TaskPage {
-  items: TaskView[];
-  nextCursor: string | null;
-}
+/** A queue's listing: the supervisor reads it as the queue screen does. */
+export type TaskPage = QueuePage;
 
 /** What the dashboard keeps about a task chosen for reassignment. */
 export interface SelectedTask {

@@ -4,7 +4,7 @@
 import { forwardRef, useEffect, useImperativeHandle, useRef, useState } from 'react';
 import { api, query } from '../api';
 import { money } from '../format';
-import type { CodeResult } from '../types';
+import type { CodeResult, CodeSearch } from '../types';
 
 export interface LineInput {
   procedureCode: string;
@@ -44,7 +44,7 @@ function reorder(codes: Codes, order: number[]): Codes {
 export function describe(codes: string[], known: Map<string, CodeResult>): Promise<Map<string, CodeResult>> {
   const missing = codes.filter((c) => !known.has(norm(c)));
   if (!missing.length) return Promise.resolve(known);
-  return api<{ results: CodeResult[] }>(`/api/codes/icd10${query({ codes: missing.join(',') })}`).then((r) => {
+  return api<CodeSearch>(`/api/codes/icd10${query({ codes: missing.join(',') })}`).then((r) => {
     const next = new Map(known);
     for (const res of r.results) next.set(norm(res.code), res);
     return next;
@@ -267,7 +267,7 @@ function CodeSearch({
     }
     const ctrl = new AbortController();
     const timer = setTimeout(() => {
-      api<{ results: CodeResult[] }>(`/api/codes/icd10${query({ q: term, limit: 10 })}`, { signal: ctrl.signal })
+      api<CodeSearch>(`/api/codes/icd10${query({ q: term, limit: 10 })}`, { signal: ctrl.signal })
         .then((r) => {
           setResults(r.results);
           setActive(0);

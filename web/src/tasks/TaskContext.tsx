@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import { CATEGORY_LABELS, date, dateTime, kindLabel, money } from '../format';
 import { Link } from '../router';
 import { loadReasonCodes } from '../reference';
+import { storedObject } from '../storedJson';
 import type { Adjustment, ClaimDetail, Payer, ReasonCodes, TaskView } from '../types';
 
 /** What a task's context may carry (the workflow writes it per kind); anything may be missing. */
@@ -45,7 +46,7 @@ const ASKS: Record<string, string> = {
 };
 
 export function TaskAsks({ task, claim, payer }: { task: TaskView; claim?: ClaimDetail; payer?: Payer }) {
-  const ctx = (task.context ?? {}) as Ctx;
+  const ctx = storedObject(task.context) as Ctx;
   return (
     <section className="asks" aria-label="What this task asks">
       <p>{ASKS[task.kind] ?? 'Decide the outcome of this task.'}</p>

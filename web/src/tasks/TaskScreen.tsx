@@ -9,7 +9,8 @@ import { ACTION_HINTS, actionLabel, dateTime, kindLabel, relative, stateLabel } 
 import { loadPayers } from '../reference';
 import { Link, navigate } from '../router';
 import { useUser } from '../session';
-import type { ClaimDetail, Patient, TaskNote, TaskView } from '../types';
+import { storedObject, transitionOf } from '../storedJson';
+import type { ClaimDetail, Patient, TaskView, TaskWithNotes } from '../types';
 import { usePoll } from '../usePoll';
 import { KeyHints, useKeys } from '../useKeys';
 import { CodeEditor, type CodeEditorHandle, type Codes, type Suggestion } from './CodeEditor';
@@ -39,7 +40,7 @@ const CODES_OPTIONAL = new Set(['FIXED', 'RESUBMIT']);
 const NOTE_REQUIRED = new Set(['WRITE_OFF', 'REFUSE']);
 
 interface Loaded {
-  task: TaskView & { notes: TaskNote[] };
+  task: TaskWithNotes;
   claim?: ClaimDetail;
   patient?: Patient | null;
 }
@@ -51,6 +52,12 @@ async function loadTask(id: string): Promise<Loaded> {
   // Coders may not read patient records (demographics are the billers'): they see the patient's id.
   const patient = await api<Patient>(`/api/patients/${encodeURIComponent(claim.patientId)}`).catch(() => null);
   return { task, claim, patient };
+}
+
+/** A code review's suggested diagnoses, as the workflow put them in the task's context. */
+function suggestionsOf(task: TaskView): Suggestion[] {
+  const suggestions = storedObject(task.context).suggestions;
+  return Array.isArray(suggestions) ? (suggestions as Suggestion[]) : [];
 }
 
 const codesOf = (claim: ClaimDetail): Codes => ({
@@ -220,7 +227,7 @@ export function TaskScreen({ taskId }: { taskId: string }) {
         value={codes}
         onChange={setCodes}
         original={original}
-        suggestions={task.kind === 'CODE_REVIEW' ? ((task.context?.suggestions as Suggestion[]) ?? []) : undefined}
+        suggestions={task.kind === 'CODE_REVIEW' ? suggestionsOf(task) : undefined}
       />
     ) : null;
   return (
@@ -276,12 +283,15 @@ export function TaskScreen({ taskId }: { taskId: string }) {
               )}
               <h3>History</h3>
               <ol className="history compact-list">
-                {claim.history.map((h, i) => (
-                  <li key={i}>
-                    <span className="muted small">{dateTime(h.at)}</span> {h.detail?.to ? stateLabel(h.detail.to) : ''}
-                    {h.detail?.reason ? <span className="muted small"> — {h.detail.reason}</span> : null}
-                  </li>
-                ))}
+                {claim.history.map((h, i) => {
+                  const { to, reason } = transitionOf(h.detail);
+                  return (
+                    <li key={i}>
+                      <span className="muted small">{dateTime(h.at)}</span> {to ? stateLabel(to) : ''}
+                      {reason ? <span className="muted small"> — {reason}</span> : null}
+                    </li>
+                  );
+                })}
               </ol>
             </>
           ) : (
