@@ -15,6 +15,7 @@ export type ClaimFor837 = Prisma.ClaimGetPayload<{
     encounter: true;
     patient: true;
     coverage: true;
+    organization: true;
   };
 }>;
 
@@ -26,9 +27,13 @@ export const CLAIM_837_INCLUDE = {
   encounter: true,
   patient: true,
   coverage: true,
+  organization: true,
 } as const;
 
-/** Who we are in X12 terms; the practice address is not in the read model yet, so it comes from the configuration. */
+/**
+ * Who we are in X12 terms, from the configuration: the interchange's sender and receiver and the default
+ * submitter. The billing provider (its address, and for a group its NPI and tax id) is the claim's practice.
+ */
 export interface X12Identity {
   sender: EnvelopeParty;
   receiver: EnvelopeParty;
@@ -36,11 +41,10 @@ export interface X12Identity {
   contactName: string;
   contactPhone: string;
   receiverName: string;
-  billingAddress: { line1: string; city: string; state: string; postalCode: string };
   usage: 'T' | 'P';
 }
 
-/** The settings x12Identity reads: Config's CLAIMFLOW_X12_* and CLAIMFLOW_BILLING_* (defaults in infra/config.ts). */
+/** The settings x12Identity reads: Config's CLAIMFLOW_X12_* (defaults in infra/config.ts). */
 export interface X12Settings {
   x12SenderId: string;
   x12ReceiverId: string;
@@ -48,10 +52,6 @@ export interface X12Settings {
   x12ContactName: string;
   x12ContactPhone: string;
   x12ReceiverName: string;
-  billingAddressLine: string;
-  billingCity: string;
-  billingState: string;
-  billingZip9: string;
   x12Usage: 'T' | 'P';
 }
 
@@ -63,7 +63,6 @@ export function x12Identity(s: X12Settings): X12Identity {
     contactName: s.x12ContactName,
     contactPhone: s.x12ContactPhone,
     receiverName: s.x12ReceiverName,
-    billingAddress: { line1: s.billingAddressLine, city: s.billingCity, state: s.billingState, postalCode: s.billingZip9 },
     usage: s.x12Usage,
   };
 }
@@ -85,16 +84,27 @@ export function claim837From(
   const self = claim.coverage.relationship === '18' || !RELATIONSHIPS.has(claim.coverage.relationship);
   const person = { last: p.lastName, first: p.firstName };
   const dateOfService = iso(claim.encounter.dateOfService);
+  const org = claim.organization;
+  const billingAddress = { line1: org.addressLine, city: org.city, state: org.state, postalCode: org.zip9 };
+  // A group with its own NPI and tax id bills as itself and names the provider who saw the patient (2310B);
+  // otherwise the provider bills in their own name.
+  const group = org.npi && org.taxId ? { npi: org.npi, taxId: org.taxId } : null;
   return {
-    submitter: { name: { organization: id.submitterName }, id: id.sender.id, contact: { name: id.contactName, phone: id.contactPhone } },
-    receiver: { name: id.receiverName, id: id.receiver.id },
-    billingProvider: {
-      name: { organization: claim.provider.name },
-      npi: claim.provider.npi,
-      taxId: claim.provider.taxId.replace(/\D/g, ''),
-      ...(claim.provider.taxonomy ? { taxonomy: claim.provider.taxonomy } : {}),
-      address: id.billingAddress,
+    submitter: {
+      name: { organization: org.submitterName ?? id.submitterName },
+      id: org.submitterId ?? id.sender.id,
+      contact: { name: id.contactName, phone: id.contactPhone },
     },
+    receiver: { name: id.receiverName, id: id.receiver.id },
+    billingProvider: group
+      ? { name: { organization: org.name }, npi: group.npi, taxId: group.taxId, address: billingAddress }
+      : {
+          name: { organization: claim.provider.name },
+          npi: claim.provider.npi,
+          taxId: claim.provider.taxId.replace(/\D/g, ''),
+          ...(claim.provider.taxonomy ? { taxonomy: claim.provider.taxonomy } : {}),
+          address: billingAddress,
+        },
     subscriber: {
       memberId: claim.coverage.memberId,
       // The read model has no subscriber demographics apart from the patient's: a dependant's subscriber
@@ -132,6 +142,15 @@ export function claim837From(
       releaseOfInformation: 'Y',
       dateOfService,
       diagnoses: claim.diagnoses.map((d) => d.code),
+      ...(group && claim.provider.npi !== group.npi
+        ? {
+            renderingProvider: {
+              name: { organization: claim.provider.name },
+              npi: claim.provider.npi,
+              ...(claim.provider.taxonomy ? { taxonomy: claim.provider.taxonomy } : {}),
+            },
+          }
+        : {}),
       lines: claim.lines.map((l) => ({
         procedureCode: l.procedureCode,
         modifiers: l.modifiers,

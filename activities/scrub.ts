@@ -17,12 +17,14 @@ export function scrubActivities({ prisma, codeSets }: ActivityDeps) {
           provider: true,
           payer: true,
           encounter: true,
+          organization: true,
         },
       });
       if (!claim) throw ApplicationFailure.nonRetryable(`claim ${claimId} does not exist`, 'NotFound');
       const { failures, editsRun, editsSkipped, codeSetVersions } = scrub(
         {
-          billingNpi: claim.provider.npi,
+          // A group bills under its own NPI (activities/claim837.ts): that is the one the payer checks.
+          billingNpi: claim.organization.npi && claim.organization.taxId ? claim.organization.npi : claim.provider.npi,
           memberId: claim.coverage.memberId,
           dateOfService: claim.encounter.dateOfService.toISOString().slice(0, 10),
           placeOfService: claim.encounter.placeOfService,

@@ -9,10 +9,13 @@ export function taskActivities({ prisma }: ActivityDeps) {
     async openTask(t: OpenTaskInput): Promise<void> {
       await prisma.$transaction(async (tx) => {
         if (await tx.task.findUnique({ where: { id: t.taskId }, select: { id: true } })) return;
+        // The claim's practice owns its tasks: only its people see them in their queues.
+        const claim = await tx.claim.findUnique({ where: { id: t.claimId }, select: { organizationId: true } });
         await tx.task.create({
           data: {
             id: t.taskId,
             claimId: t.claimId,
+            organizationId: claim?.organizationId ?? null,
             workflowId: t.workflowId,
             queue: t.queue,
             kind: t.kind,

@@ -98,6 +98,7 @@ describe('the HTTP surface', () => {
 
   it('seeding twice changes nothing', async () => {
     const counts = async () => [
+      await f.db.prisma.organization.count(),
       await f.db.prisma.payer.count(),
       await f.db.prisma.provider.count(),
       await f.db.prisma.patient.count(),
@@ -107,8 +108,9 @@ describe('the HTTP surface', () => {
     const before = await counts();
     await seedReferenceData(f.db.prisma);
     expect(await counts()).toEqual(before);
-    // six demo staff and the simulator's clearinghouse sender
-    expect(before).toEqual([4, 3, 20, expect.any(Number), 7]);
+    // two practices (Riverbend: 3 providers, 20 patients; Lakeside: 1 provider, 4 patients); six demo staff and
+    // the simulator's clearinghouse sender
+    expect(before).toEqual([2, 4, 4, 24, expect.any(Number), 7]);
   });
 });
 

@@ -59,24 +59,77 @@ const PAYERS = [
   },
 ];
 
+// ---- practices: a billing office serving two clinics. Riverbend's providers bill in their own names;
+// Lakeside is a group that bills as itself (its NPI and tax id) and names the provider who saw the child. ----
+export const ORGANIZATION_IDS = { riverbend: 'org-riverbend', lakeside: 'org-lakeside' } as const;
+
+export const ORGANIZATIONS = [
+  {
+    id: ORGANIZATION_IDS.riverbend,
+    name: 'Riverbend Medical Group',
+    npi: null,
+    taxId: null,
+    addressLine: '100 MAIN ST',
+    city: 'FAIRHAVEN',
+    state: 'OR',
+    zip9: '974010000',
+  },
+  {
+    id: ORGANIZATION_IDS.lakeside,
+    name: 'Lakeside Pediatrics',
+    npi: '1528307469',
+    taxId: '844567890',
+    addressLine: '250 LAKE SHORE DR',
+    city: 'FAIRHAVEN',
+    state: 'OR',
+    zip9: '974020000',
+  },
+];
+
 // ---- providers: NPIs carry a valid Luhn check digit over the 80840 prefix ----
 export const PROVIDER_IDS = {
   familyMedicine: 'prov-family-medicine',
   internalMedicine: 'prov-internal-medicine',
   generalPractice: 'prov-general-practice',
+  lakesidePediatrics: 'prov-lakeside-pediatrics',
 } as const;
 
+/** Riverbend's providers: demoEncounter picks among these. */
 export const PROVIDERS = [
-  { id: PROVIDER_IDS.familyMedicine, npi: '1457293011', name: 'Riverbend Family Medicine', taxonomy: '207Q00000X', taxId: '841234567' },
+  {
+    id: PROVIDER_IDS.familyMedicine,
+    organizationId: ORGANIZATION_IDS.riverbend,
+    npi: '1457293011',
+    name: 'Riverbend Family Medicine',
+    taxonomy: '207Q00000X',
+    taxId: '841234567',
+  },
   {
     id: PROVIDER_IDS.internalMedicine,
+    organizationId: ORGANIZATION_IDS.riverbend,
     npi: '1673840256',
     name: 'Harborview Internal Medicine',
     taxonomy: '207R00000X',
     taxId: '842345678',
   },
-  { id: PROVIDER_IDS.generalPractice, npi: '1982736450', name: 'Oak Hollow General Practice', taxonomy: '208D00000X', taxId: '843456789' },
+  {
+    id: PROVIDER_IDS.generalPractice,
+    organizationId: ORGANIZATION_IDS.riverbend,
+    npi: '1982736450',
+    name: 'Oak Hollow General Practice',
+    taxonomy: '208D00000X',
+    taxId: '843456789',
+  },
 ];
+
+const LAKESIDE_PROVIDER = {
+  id: PROVIDER_IDS.lakesidePediatrics,
+  organizationId: ORGANIZATION_IDS.lakeside,
+  npi: '1384629501',
+  name: 'Lakeside Pediatric Clinicians',
+  taxonomy: '208000000X',
+  taxId: '844567890',
+};
 
 // ---- users: one login per role, two for the busy queues ----
 export const USER_IDS = {
@@ -88,13 +141,19 @@ export const USER_IDS = {
   admin: 'admin',
 } as const;
 
+const RIVERBEND_ONLY = [ORGANIZATION_IDS.riverbend];
+const BOTH_PRACTICES = [ORGANIZATION_IDS.riverbend, ORGANIZATION_IDS.lakeside];
+/**
+ * The billing office's own leads see every practice ("*"), and so does Riley, who posts payments: an unmatched
+ * remittance claim belongs to no practice until someone matches it. Casey and Jordan work Riverbend only.
+ */
 const USERS = [
-  { id: USER_IDS.coder1, name: 'Casey Coder', role: 'CODER' },
-  { id: USER_IDS.coder2, name: 'Morgan Coder', role: 'CODER' },
-  { id: USER_IDS.biller1, name: 'Jordan Biller', role: 'BILLER' },
-  { id: USER_IDS.biller2, name: 'Riley Biller', role: 'BILLER' },
-  { id: USER_IDS.supervisor, name: 'Avery Supervisor', role: 'SUPERVISOR' },
-  { id: USER_IDS.admin, name: 'Demo Administrator', role: 'ADMIN' },
+  { id: USER_IDS.coder1, name: 'Casey Coder', role: 'CODER', organizationIds: RIVERBEND_ONLY },
+  { id: USER_IDS.coder2, name: 'Morgan Coder', role: 'CODER', organizationIds: BOTH_PRACTICES },
+  { id: USER_IDS.biller1, name: 'Jordan Biller', role: 'BILLER', organizationIds: RIVERBEND_ONLY },
+  { id: USER_IDS.biller2, name: 'Riley Biller', role: 'BILLER', organizationIds: ['*'] },
+  { id: USER_IDS.supervisor, name: 'Avery Supervisor', role: 'SUPERVISOR', organizationIds: ['*'] },
+  { id: USER_IDS.admin, name: 'Demo Administrator', role: 'ADMIN', organizationIds: ['*'] },
 ] as const;
 
 /**
@@ -122,6 +181,8 @@ interface DemoPatient {
   postalCode: string;
   primary: PayerKey;
   secondary?: PayerKey;
+  /** X12 individual relationship to the subscriber; 18 (self) when absent, 19 a child on a parent's plan */
+  relationship?: '18' | '19';
 }
 
 const DEMO_PATIENTS: DemoPatient[] = [
@@ -351,7 +412,60 @@ const DEMO_PATIENTS: DemoPatient[] = [
   },
 ];
 
-export const PATIENT_IDS: readonly string[] = DEMO_PATIENTS.map((_, i) => `pat-${String(i + 1).padStart(2, '0')}`);
+/** Lakeside's patients: children, two of them on a parent's plan. */
+const LAKESIDE_PATIENTS: DemoPatient[] = [
+  {
+    firstName: 'Milo',
+    lastName: 'Okafor',
+    birthDate: '2017-04-09',
+    sex: 'M',
+    addressLine: '15 Heron Way',
+    city: 'Fairhaven',
+    state: 'OR',
+    postalCode: '97402',
+    primary: 'bluePeak',
+    relationship: '19',
+  },
+  {
+    firstName: 'Ada',
+    lastName: 'Lindqvist',
+    birthDate: '2019-09-30',
+    sex: 'F',
+    addressLine: '88 Reed Cove Ct',
+    city: 'Fairhaven',
+    state: 'OR',
+    postalCode: '97402',
+    primary: 'cascade',
+    relationship: '19',
+  },
+  {
+    firstName: 'Theo',
+    lastName: 'Ramirez',
+    birthDate: '2012-01-17',
+    sex: 'M',
+    addressLine: '301 Shoreline Blvd',
+    city: 'Millbrook',
+    state: 'OR',
+    postalCode: '97404',
+    primary: 'unity',
+  },
+  {
+    firstName: 'Nora',
+    lastName: 'Castellanos',
+    birthDate: '2015-07-05',
+    sex: 'F',
+    addressLine: '9 Tidewater Pl',
+    city: 'Fairhaven',
+    state: 'OR',
+    postalCode: '97401',
+    primary: 'bluePeak',
+  },
+];
+
+const patientIdAt = (i: number) => `pat-${String(i + 1).padStart(2, '0')}`;
+/** Riverbend's patients (demoEncounter's). */
+export const PATIENT_IDS: readonly string[] = DEMO_PATIENTS.map((_, i) => patientIdAt(i));
+export const LAKESIDE_PATIENT_IDS: readonly string[] = LAKESIDE_PATIENTS.map((_, i) => patientIdAt(DEMO_PATIENTS.length + i));
 
 /** Member ids in each payer's made-up house format (never a real MBI or subscriber id). */
 function memberId(payer: PayerKey, n: number): string {
@@ -391,14 +505,22 @@ export async function seedRoutingRules(prisma: PrismaClient): Promise<void> {
 
 export async function seedReferenceData(prisma: PrismaClient): Promise<void> {
   await seedRoutingRules(prisma);
+  for (const org of ORGANIZATIONS) {
+    await prisma.organization.upsert({ where: { id: org.id }, create: org, update: org });
+  }
   for (const payer of PAYERS) {
     await prisma.payer.upsert({ where: { id: payer.id }, create: payer, update: payer });
   }
-  for (const provider of PROVIDERS) {
+  for (const provider of [...PROVIDERS, LAKESIDE_PROVIDER]) {
     await prisma.provider.upsert({ where: { id: provider.id }, create: provider, update: provider });
   }
   for (const user of USERS) {
-    await prisma.user.upsert({ where: { id: user.id }, create: user, update: { name: user.name, role: user.role } });
+    const data = { ...user, organizationIds: [...user.organizationIds] };
+    await prisma.user.upsert({
+      where: { id: user.id },
+      create: data,
+      update: { name: data.name, role: data.role, organizationIds: data.organizationIds },
+    });
   }
   const sender = { ...SIMULATOR_SENDER, payerIds: [...SIMULATOR_SENDER.payerIds] };
   await prisma.user.upsert({
@@ -406,9 +528,14 @@ export async function seedReferenceData(prisma: PrismaClient): Promise<void> {
     create: sender,
     update: { name: sender.name, role: sender.role, payerIds: sender.payerIds },
   });
-  for (const [i, p] of DEMO_PATIENTS.entries()) {
-    const id = PATIENT_IDS[i];
+  const patients = [
+    ...DEMO_PATIENTS.map((p) => ({ ...p, organizationId: ORGANIZATION_IDS.riverbend })),
+    ...LAKESIDE_PATIENTS.map((p) => ({ ...p, organizationId: ORGANIZATION_IDS.lakeside })),
+  ];
+  for (const [i, p] of patients.entries()) {
+    const id = patientIdAt(i);
     const person = {
+      organizationId: p.organizationId,
       firstName: p.firstName,
       lastName: p.lastName,
       birthDate: new Date(`${p.birthDate}T00:00:00.000Z`),
@@ -429,7 +556,7 @@ export async function seedReferenceData(prisma: PrismaClient): Promise<void> {
         memberId: memberId(c.payer, i + 1),
         groupNumber: GROUP_NUMBERS[c.payer],
         priority: c.priority,
-        relationship: '18',
+        relationship: p.relationship ?? '18',
       };
       const coverageId = coverageIdFor(i, c.priority);
       await prisma.coverage.upsert({ where: { id: coverageId }, create: { id: coverageId, ...coverage }, update: coverage });
@@ -572,5 +699,28 @@ export function demoEncounter(rng: Rng, i: number, today = new Date()): CreateCl
     documentation: scenario.documentation,
     lines,
     diagnoses: [...scenario.diagnoses],
+  };
+}
+
+/** What brings children to Lakeside: the respiratory scenarios. */
+const PEDIATRIC_SCENARIOS = SCENARIOS.filter((s) => s.diagnoses.some((d) => d.startsWith('J') || d.startsWith('R05')));
+
+/**
+ * A demo charge capture of either practice: every fourth one is Lakeside's (a child's respiratory visit with its
+ * group's clinician), the rest Riverbend's as demoEncounter makes them. The demo script loads these, so queues
+ * show both practices and users assigned to one practice see only its work.
+ */
+export function demoPracticeEncounter(rng: Rng, i: number, today = new Date()): CreateClaimBody {
+  if (i % 4 !== 3) return demoEncounter(rng, i, today);
+  const body = demoEncounter(rng, i, today);
+  const scenario = pick(rng, PEDIATRIC_SCENARIOS);
+  const pointers = scenario.diagnoses.map((_, k) => k + 1).slice(0, 4);
+  return {
+    ...body,
+    patientId: LAKESIDE_PATIENT_IDS[Math.floor(i / 4) % LAKESIDE_PATIENT_IDS.length],
+    providerId: PROVIDER_IDS.lakesidePediatrics,
+    documentation: scenario.documentation,
+    diagnoses: [...scenario.diagnoses],
+    lines: [{ procedureCode: scenario.visit, units: 1, chargeCents: DEMO_CHARGES_CENTS[scenario.visit], diagnosisPointers: pointers }],
   };
 }

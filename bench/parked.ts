@@ -20,7 +20,7 @@ import { newClaimId, newEncounterId } from '../api/http/ids';
 import type { Prisma, PrismaClient } from '../generated/prisma/client';
 import type { Config } from '../infra/config';
 import { mapLimit } from '../infra/process';
-import { demoEncounter, type Rng } from '../app/seed';
+import { demoEncounter, ORGANIZATION_IDS, type Rng } from '../app/seed';
 import { taskPriority } from '../domain/priority';
 import { workflowIdForClaim, type ClaimLifecycleInput, type ClaimRunMemory, type PayerPolicy } from '../workflows/contract';
 
@@ -84,6 +84,7 @@ export async function parkedSeeder(
       const icn = `PCN${claimId.slice(2)}`;
       encounters.push({
         id: encounterId,
+        organizationId: ORGANIZATION_IDS.riverbend,
         patientId: body.patientId,
         providerId: body.providerId,
         dateOfService: new Date(`${body.dateOfService}T00:00:00Z`),
@@ -93,6 +94,7 @@ export async function parkedSeeder(
       });
       claims.push({
         id: claimId,
+        organizationId: ORGANIZATION_IDS.riverbend,
         encounterId,
         patientId: body.patientId,
         payerId: coverage.payer.payerId,
@@ -131,6 +133,7 @@ export async function parkedSeeder(
       tasks.push({
         id: crypto.randomUUID(),
         claimId,
+        organizationId: ORGANIZATION_IDS.riverbend,
         workflowId: workflowIdForClaim(claimId),
         queue: 'CODER',
         kind: 'CODE_REVIEW',

@@ -15,12 +15,15 @@ import { Prisma } from '../generated/prisma/client';
 import { issueToken } from '../api/auth/accounts';
 import { createApp } from '../api/app';
 import { encodeCursor } from '../api/http/paging';
+import { practiceScope } from '../api/auth/practices';
 import { listFilters, nextTaskSql, queuePageSql } from '../api/queues/queues';
 import { loadConfig } from '../infra/config';
 import { openDatabase } from '../infra/db';
 import { seedReferenceData } from '../app/seed';
 import { TASK_KINDS, workflowIdForClaim } from '../workflows/contract';
 import { describeMachine, machineTag } from './machine';
+
+const EVERY_PRACTICE = practiceScope(['*']);
 
 const { values: args } = parseArgs({
   options: {
@@ -75,25 +78,27 @@ async function main(): Promise<void> {
     const t0 = performance.now();
     const kinds = Object.entries(TASK_KINDS).map(([kind, k]) => ({ kind, queue: k.queue }));
     await prisma.$executeRawUnsafe(`
-      INSERT INTO "Encounter" (id, "patientId", "providerId", "dateOfService", "placeOfService", documentation)
-      SELECT 'BE' || lpad(g::text, 8, '0'), cov."patientId", 'prov-family-medicine', DATE '2026-10-01' - (g % 60), '11', 'bench encounter'
+      INSERT INTO "Encounter" (id, "organizationId", "patientId", "providerId", "dateOfService", "placeOfService", documentation)
+      SELECT 'BE' || lpad(g::text, 8, '0'), 'org-riverbend', cov."patientId", 'prov-family-medicine', DATE '2026-10-01' - (g % 60), '11', 'bench encounter'
       FROM generate_series(1, ${TASKS}) g
-      JOIN (SELECT row_number() OVER (ORDER BY id) - 1 AS k, "patientId" FROM "Coverage" WHERE priority = 'PRIMARY') cov
-        ON cov.k = g % (SELECT count(*) FROM "Coverage" WHERE priority = 'PRIMARY')`);
+      JOIN (SELECT row_number() OVER (ORDER BY c.id) - 1 AS k, "patientId" FROM "Coverage" c JOIN "Patient" p ON p.id = c."patientId"
+            WHERE priority = 'PRIMARY' AND p."organizationId" = 'org-riverbend') cov
+        ON cov.k = g % (SELECT count(*) FROM "Patient" WHERE "organizationId" = 'org-riverbend')`);
     await prisma.$executeRawUnsafe(`
-      INSERT INTO "Claim" (id, "encounterId", "patientId", "payerId", "coverageId", "providerId", state, "stateEnteredAt",
+      INSERT INTO "Claim" (id, "organizationId", "encounterId", "patientId", "payerId", "coverageId", "providerId", state, "stateEnteredAt",
                            "totalChargeCents", "balanceCents", "updatedAt")
-      SELECT 'BC' || lpad(g::text, 8, '0'), 'BE' || lpad(g::text, 8, '0'), cov."patientId", cov."payerId", cov.id, 'prov-family-medicine',
+      SELECT 'BC' || lpad(g::text, 8, '0'), 'org-riverbend', 'BE' || lpad(g::text, 8, '0'), cov."patientId", cov."payerId", cov.id, 'prov-family-medicine',
              'DENIED', now() - (g % 40) * interval '1 day', 1000 + (g * 7919) % 100000, 1000 + (g * 7919) % 100000, now()
       FROM generate_series(1, ${TASKS}) g
-      JOIN (SELECT row_number() OVER (ORDER BY id) - 1 AS k, id, "patientId", "payerId" FROM "Coverage" WHERE priority = 'PRIMARY') cov
-        ON cov.k = g % (SELECT count(*) FROM "Coverage" WHERE priority = 'PRIMARY')`);
+      JOIN (SELECT row_number() OVER (ORDER BY c.id) - 1 AS k, c.id, "patientId", "payerId" FROM "Coverage" c JOIN "Patient" p ON p.id = c."patientId"
+            WHERE priority = 'PRIMARY' AND p."organizationId" = 'org-riverbend') cov
+        ON cov.k = g % (SELECT count(*) FROM "Patient" WHERE "organizationId" = 'org-riverbend')`);
     // Kinds in proportion to how often the lifecycle opens them would be nicer; an even spread over the 13
     // kinds gives CODER 3/13, BILLER 6/13, SUPERVISOR 4/13 of the tasks. One in ten is already claimed.
     const kindValues = kinds.map((k, i) => `(${i}, '${k.kind}', '${k.queue}')`).join(', ');
     await prisma.$executeRawUnsafe(`
-      INSERT INTO "Task" (id, "claimId", "workflowId", queue, kind, status, priority, "dueAt", "assigneeId", "claimedAt", context, "createdAt")
-      SELECT 'BT' || lpad(g::text, 8, '0'), 'BC' || lpad(g::text, 8, '0'), '${workflowIdForClaim('BC')}' || lpad(g::text, 8, '0'),
+      INSERT INTO "Task" (id, "claimId", "organizationId", "workflowId", queue, kind, status, priority, "dueAt", "assigneeId", "claimedAt", context, "createdAt")
+      SELECT 'BT' || lpad(g::text, 8, '0'), 'BC' || lpad(g::text, 8, '0'), 'org-riverbend', '${workflowIdForClaim('BC')}' || lpad(g::text, 8, '0'),
              k.queue::"TaskQueue", k.kind,
              (CASE WHEN g % 10 = 0 THEN 'CLAIMED' ELSE 'OPEN' END)::"TaskStatus",
              20 + (g * 31) % 81,
@@ -120,8 +125,13 @@ async function main(): Promise<void> {
     });
     const base = `http://127.0.0.1:${port}`;
     const callers = Array.from({ length: MAX_USERS }, (_, i) => `bench-biller-${i}`);
-    await prisma.user.createMany({ data: callers.map((id) => ({ id, name: 'Bench Biller', role: 'BILLER' as const })) });
-    await prisma.user.create({ data: { id: 'bench-medicare', name: 'Medicare Biller', role: 'BILLER', payerGroups: ['MEDICARE'] } });
+    const riverbend = ['org-riverbend'];
+    await prisma.user.createMany({
+      data: callers.map((id) => ({ id, name: 'Bench Biller', role: 'BILLER' as const, organizationIds: riverbend })),
+    });
+    await prisma.user.create({
+      data: { id: 'bench-medicare', name: 'Medicare Biller', role: 'BILLER', payerGroups: ['MEDICARE'], organizationIds: riverbend },
+    });
     const token: Record<string, string> = {};
     for (const id of [...callers, 'bench-medicare', 'biller-1'])
       token[id] = (await issueToken(prisma, id, { name: 'bench' }, 'bench')).token;
@@ -246,8 +256,8 @@ async function main(): Promise<void> {
       for (const r of rows) console.log(`   ${r['QUERY PLAN']}`);
     };
     const biller = { role: 'BILLER' as const, skills: [], payerGroups: [] };
-    await explain('get next, a biller (routing-rule join)', nextTaskSql('BILLER', biller));
-    await explain('get next, MEDICARE payer group only', nextTaskSql('BILLER', { ...biller, payerGroups: ['MEDICARE'] }));
+    await explain('get next, a biller (routing-rule join)', nextTaskSql('BILLER', biller, EVERY_PRACTICE));
+    await explain('get next, MEDICARE payer group only', nextTaskSql('BILLER', { ...biller, payerGroups: ['MEDICARE'] }, EVERY_PRACTICE));
     const noFilters = { filters: [], needsClaim: false };
     const [deepRow] = await prisma.$queryRaw<{ id: string; priority: number; dueAt: Date }[]>`
       SELECT id, priority, "dueAt" FROM "Task" WHERE queue = 'BILLER' AND status IN ('OPEN', 'CLAIMED')
@@ -271,7 +281,13 @@ async function main(): Promise<void> {
     console.log(
       `-- for comparison, the same deep page as one OR'ed keyset query: ${plan['Execution Time'].toFixed(2)} ms: ${shape.join(' > ')}  ${tag()}`,
     );
-    const filtered = listFilters({ payerId: 'payer-blue-peak', minBalanceCents: 50_000 }, 'biller-1', new Date(), 86_400_000);
+    const filtered = listFilters(
+      { payerId: 'payer-blue-peak', minBalanceCents: 50_000 },
+      'biller-1',
+      new Date(),
+      86_400_000,
+      EVERY_PRACTICE,
+    );
     await explain('first page, payer + minimum balance', queuePageSql('BILLER', ['OPEN', 'CLAIMED'], filtered, undefined, 51));
   } finally {
     if (api && api.exitCode === null) {

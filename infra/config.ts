@@ -279,14 +279,6 @@ export const SETTINGS = {
     doc: "the submitter's contact telephone (loop 1000A PER) of the 837P",
   },
   x12ReceiverName: { env: 'CLAIMFLOW_X12_RECEIVER_NAME', ...text('CLEARINGHOUSE'), doc: 'the receiver (loop 1000B) of the 837P' },
-  billingAddressLine: {
-    env: 'CLAIMFLOW_BILLING_ADDRESS_LINE',
-    ...text('100 MAIN ST'),
-    doc: 'the billing provider address (loop 2010AA) of the 837P, a demo address by default (the address is not in the read model yet): street',
-  },
-  billingCity: { env: 'CLAIMFLOW_BILLING_CITY', ...text('FAIRHAVEN'), doc: 'the billing provider address: city' },
-  billingState: { env: 'CLAIMFLOW_BILLING_STATE', ...text('OR'), doc: 'the billing provider address: state' },
-  billingZip9: { env: 'CLAIMFLOW_BILLING_ZIP9', ...text('974010000'), doc: 'the billing provider address: ZIP+4, nine digits' },
   dayMs: {
     env: 'CLAIMFLOW_DAY_MS',
     ...wholeNumber(86_400_000),

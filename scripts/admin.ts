@@ -1,7 +1,7 @@
 // `npx tsx scripts/admin.ts`: users and API tokens from the command line, against DATABASE_URL (or the
 // embedded PGlite database under .data/, while claimflow is not running: it can be open in one process only).
 //
-//   user create --id jane --name "Jane Doe" --role BILLER [--skills a,b] [--payer-groups MEDICARE,COMMERCIAL]
+//   user create --id jane --name "Jane Doe" --role BILLER [--practices org-a,org-b | '*'] [--skills a,b] [--payer-groups MEDICARE,COMMERCIAL]
 //   user create --id availity --name "Availity" --role CLEARINGHOUSE --payers payer-blue-peak,payer-unity-mutual
 //   user list
 //   user deactivate --id jane
@@ -20,7 +20,8 @@ import { describeError, lockHolder, StartupError } from '../infra/process';
 const ACTOR = 'admin-cli';
 
 const USAGE = `usage:
-  admin.ts user create --id <id> --name <name> --role CODER|BILLER|SUPERVISOR|ADMIN [--skills a,b] [--payer-groups G1,G2]
+  admin.ts user create --id <id> --name <name> --role CODER|BILLER|SUPERVISOR|ADMIN [--practices <practice id>,... or *]
+           [--skills a,b] [--payer-groups G1,G2]   (--practices may be left out when there is one practice)
   admin.ts user create --id <id> --name <name> --role CLEARINGHOUSE --payers <payer id>,... (or * for every payer)
   admin.ts user list
   admin.ts user deactivate --id <id>
@@ -47,6 +48,7 @@ async function main(argv: string[]): Promise<void> {
       skills: { type: 'string' },
       'payer-groups': { type: 'string' },
       payers: { type: 'string' },
+      practices: { type: 'string' },
       user: { type: 'string' },
       'expires-days': { type: 'string' },
     },
@@ -75,6 +77,7 @@ async function main(argv: string[]): Promise<void> {
           skills: list(values.skills),
           payerGroups: list(values['payer-groups']),
           payerIds: list(values.payers),
+          organizationIds: list(values.practices),
         });
         const user = await createUser(prisma, body, ACTOR);
         console.log(`created user ${user.id} (${user.role})`);
@@ -90,6 +93,7 @@ async function main(argv: string[]): Promise<void> {
             u.skills.length ? `skills ${u.skills.join(',')}` : '',
             u.payerGroups.length ? `payer groups ${u.payerGroups.join(',')}` : '',
             u.payerIds.length ? `sends for ${u.payerIds.join(',')}` : '',
+            u.organizationIds.length ? `practices ${u.organizationIds.join(',')}` : '',
           ]
             .filter(Boolean)
             .join('; ');

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { loadConfig, showStacks, type Config } from '../infra/config';
 import { startMainJob, type MainJob } from '../app/mainJob';
 import { describeError, freePorts, lockHolder, mapLimit, sleep, StartupError, stopLeftover } from '../infra/process';
-import { demoEncounter, USER_IDS } from '../app/seed';
+import { demoPracticeEncounter, USER_IDS } from '../app/seed';
 import { CLAIM_STATES, type TaskQueueName } from '../workflows/contract';
 import { DemoApi, errorText } from './demo/api';
 import { Desk, DeskMemory } from './demo/desks';
@@ -147,14 +147,15 @@ async function main(): Promise<number> {
 
     // Charge capture: N encounters through POST /api/claims, a few in flight at a time.
     const rng = mulberry32(args.seed);
-    const bodies = Array.from({ length: args.claims }, (_, i) => demoEncounter(rng, i));
+    const bodies = Array.from({ length: args.claims }, (_, i) => demoPracticeEncounter(rng, i));
     const claimIds: string[] = [];
     const creating = mapLimit(bodies, args.concurrency, async (body, i) => {
       for (let attempt = 1; ; attempt++) {
         if (interrupted || fatal) return;
         try {
           // The same Idempotency-Key on a retry: the claim is created once, and its workflow started.
-          const r = await api.post('/api/claims', 'biller-1', body, { 'Idempotency-Key': `demo-${args.seed}-${i}` });
+          // biller-2 works for both demo practices; biller-1 for Riverbend only.
+          const r = await api.post('/api/claims', 'biller-2', body, { 'Idempotency-Key': `demo-${args.seed}-${i}` });
           if (r.status === 201) {
             claimIds.push(r.body.id);
             created++;

@@ -2,7 +2,7 @@
 // and its correction in one remittance, an unmatched 835 claim as a biller exception (matched later), and
 // provider-level adjustments (PLB).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PATIENT_IDS } from '../app/seed';
+import { PATIENT_IDS, USER_IDS } from '../app/seed';
 import { write835 } from '../domain/x12/write835';
 import type { RemittanceMessage } from '../domain/clearinghouse';
 import { claimAwaitingAdjudication, startHarness, type Harness } from './harness';
@@ -222,11 +222,14 @@ describe('posting', () => {
       ['WO', 'OVP-2026-1', 1_000, '1234567893', '2026-12-31'],
     ]);
 
-    // the biller's queue shows it; outcomes are validated, naming the field
-    const queue = await h.api('GET', '/api/queues/BILLER/tasks?kind=POSTING_EXCEPTION');
+    // the queue of a biller who works every practice shows it (a claim we do not know belongs to no practice, so
+    // a biller of one practice does not); outcomes are validated, naming the field
+    const queue = await h.api('GET', '/api/queues/BILLER/tasks?kind=POSTING_EXCEPTION', undefined, USER_IDS.biller2);
     expect(queue.status).toBe(200);
     expect(queue.body.items.map((t: { id: string }) => t.id)).toContain(taskId);
-    const complete = (outcome: Record<string, unknown>) => h.api('POST', `/api/tasks/${taskId}/complete`, { outcome });
+    const practiceOnly = await h.api('GET', '/api/queues/BILLER/tasks?kind=POSTING_EXCEPTION', undefined, USER_IDS.biller1);
+    expect(practiceOnly.body.items.map((t: { id: string }) => t.id)).not.toContain(taskId);
+    const complete = (outcome: Record<string, unknown>) => h.api('POST', `/api/tasks/${taskId}/complete`, { outcome }, USER_IDS.biller2);
     expect((await complete({ action: 'MATCH' })).body.error).toMatchObject({ code: 'VALIDATION_FAILED', field: 'outcome.claimId' });
     expect((await complete({ action: 'RESOLVED_NO_ACTION' })).body.error).toMatchObject({ field: 'outcome.note' });
     expect((await complete({ action: 'APPROVE' })).body.error).toMatchObject({ field: 'outcome.action' });

@@ -1,10 +1,11 @@
 // Users and their API tokens: creating and changing users, issuing a token (its text is returned once and
 // only its hash kept) and revoking one. The admin routes and scripts/admin.ts both call these.
-import type { ApiToken, PrismaClient, User } from '../../generated/prisma/client';
+import type { ApiToken, Prisma, PrismaClient, User } from '../../generated/prisma/client';
 import { recordAudit } from '../http/audit';
-import { ConflictError, isUniqueViolation, NotFoundError } from '../http/errors';
+import { ConflictError, isUniqueViolation, NotFoundError, UnprocessableError } from '../http/errors';
 import { newTokenId } from '../http/ids';
 import type { CreateTokenBody, CreateUserBody } from './schemas';
+import { ALL_PRACTICES } from './practices';
 import { hashToken, newApiToken } from './tokens';
 
 const DAY_MS = 86_400_000;
@@ -17,6 +18,7 @@ export function userView(u: User) {
     active: u.active,
     skills: u.skills,
     payerGroups: u.payerGroups,
+    organizationIds: u.organizationIds,
     ...(u.role === 'CLEARINGHOUSE' ? { payerIds: u.payerIds } : {}),
     createdAt: u.createdAt.toISOString(),
   };
@@ -38,6 +40,7 @@ export function tokenView(t: ApiToken) {
 export async function createUser(prisma: PrismaClient, body: CreateUserBody, actor: string): Promise<User> {
   try {
     return await prisma.$transaction(async (tx) => {
+      const organizationIds = await practicesOf(tx, body.role, body.organizationIds);
       const user = await tx.user.create({
         data: {
           id: body.id,
@@ -46,6 +49,7 @@ export async function createUser(prisma: PrismaClient, body: CreateUserBody, act
           skills: body.skills ?? [],
           payerGroups: body.payerGroups ?? [],
           payerIds: body.payerIds ?? [],
+          organizationIds,
         },
       });
       // The name is a person's name: the audit keeps the role and the routing attributes only.
@@ -54,7 +58,13 @@ export async function createUser(prisma: PrismaClient, body: CreateUserBody, act
         action: 'user.create',
         entity: 'user',
         entityId: user.id,
-        detail: { role: user.role, skills: user.skills, payerGroups: user.payerGroups, payerIds: user.payerIds },
+        detail: {
+          role: user.role,
+          skills: user.skills,
+          payerGroups: user.payerGroups,
+          payerIds: user.payerIds,
+          organizationIds: user.organizationIds,
+        },
       });
       return user;
     });
@@ -67,12 +77,13 @@ export async function createUser(prisma: PrismaClient, body: CreateUserBody, act
 export async function updateUser(
   prisma: PrismaClient,
   id: string,
-  changes: Partial<Pick<User, 'name' | 'role' | 'skills' | 'payerGroups' | 'payerIds' | 'active'>>,
+  changes: Partial<Pick<User, 'name' | 'role' | 'skills' | 'payerGroups' | 'payerIds' | 'organizationIds' | 'active'>>,
   actor: string,
 ): Promise<User> {
   return prisma.$transaction(async (tx) => {
     const found = await tx.user.findUnique({ where: { id }, select: { id: true } });
     if (!found) throw new NotFoundError('user');
+    if (changes.organizationIds) await assertPracticesExist(tx, changes.organizationIds);
     const user = await tx.user.update({ where: { id }, data: changes });
     const { name: _name, ...audited } = changes;
     await recordAudit(tx, {
@@ -140,4 +151,31 @@ export async function reissueToken(prisma: PrismaClient, userId: string, name: s
   const earlier = await prisma.apiToken.findMany({ where: { userId, name, revokedAt: null }, select: { id: true } });
   for (const t of earlier) await revokeToken(prisma, t.id, actor);
   return (await issueToken(prisma, userId, { name }, actor)).token;
+}
+
+/**
+ * The practices a new user works for: those named (each must exist), or, when none are named, the only practice
+ * there is. A machine sender works for payers, not practices.
+ */
+async function practicesOf(tx: Prisma.TransactionClient, role: string, named: string[] | undefined): Promise<string[]> {
+  if (named) {
+    await assertPracticesExist(tx, named);
+    return named;
+  }
+  if (role === 'CLEARINGHOUSE') return [];
+  const practices = await tx.organization.findMany({ select: { id: true }, take: 2 });
+  if (practices.length === 1) return [practices[0].id];
+  throw new UnprocessableError(
+    'PRACTICE_REQUIRED',
+    practices.length === 0 ? 'there is no practice yet: create one first, or give "*"' : 'name the practices the user works for, or "*"',
+    'organizationIds',
+  );
+}
+
+async function assertPracticesExist(tx: Prisma.TransactionClient, ids: string[]): Promise<void> {
+  const wanted = ids.filter((id) => id !== ALL_PRACTICES);
+  const found = new Set((await tx.organization.findMany({ where: { id: { in: wanted } }, select: { id: true } })).map((o) => o.id));
+  const missing = wanted.findIndex((id) => !found.has(id));
+  if (missing >= 0)
+    throw new UnprocessableError('UNKNOWN_REFERENCE', 'no such practice', `organizationIds[${ids.indexOf(wanted[missing])}]`);
 }

@@ -58,12 +58,24 @@ describe('authentication', () => {
   it('an admin creates a user and a token; the token is shown once and acts as that user, in that role', async () => {
     const created = await strict.request('POST', '/api/admin/users', {
       token: adminToken,
-      body: { id: 'jane', name: 'Jane Doe', role: 'BILLER', skills: ['appeals'], payerGroups: ['COMMERCIAL'] },
+      body: {
+        id: 'jane',
+        name: 'Jane Doe',
+        role: 'BILLER',
+        skills: ['appeals'],
+        payerGroups: ['COMMERCIAL'],
+        organizationIds: ['org-riverbend'],
+      },
     });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ id: 'jane', role: 'BILLER', active: true, skills: ['appeals'], payerGroups: ['COMMERCIAL'] });
     expect(
-      (await strict.request('POST', '/api/admin/users', { token: adminToken, body: { id: 'jane', name: 'J', role: 'BILLER' } })).status,
+      (
+        await strict.request('POST', '/api/admin/users', {
+          token: adminToken,
+          body: { id: 'jane', name: 'J', role: 'BILLER', organizationIds: ['*'] },
+        })
+      ).status,
     ).toBe(409);
 
     const issued = await strict.request('POST', '/api/admin/users/jane/tokens', {
@@ -216,6 +228,8 @@ describe('scripts/admin.ts', () => {
       'BILLER',
       '--skills',
       'appeals,posting',
+      '--practices',
+      'org-riverbend',
     );
     expect(created.stdout).toContain('created user cli-jane (BILLER)');
     const issued = await admin('token', 'create', '--user', 'cli-jane', '--name', 'laptop');
@@ -223,7 +237,9 @@ describe('scripts/admin.ts', () => {
     expect(token).toMatch(/^cf_[A-Za-z0-9_-]{43}$/);
     expect(issued.stderr).toContain('shown this once');
     expect((await strict.request('GET', '/api/claims/summary', { token })).status).toBe(200);
-    expect((await admin('user', 'list')).stdout).toMatch(/cli-jane\tBILLER\tactive\t1 token\(s\)\tJane Doe\tskills appeals,posting/);
+    expect((await admin('user', 'list')).stdout).toMatch(
+      /cli-jane\tBILLER\tactive\t1 token\(s\)\tJane Doe\tskills appeals,posting; practices org-riverbend/,
+    );
     const tokenId = (await f.db.prisma.apiToken.findFirstOrThrow({ where: { userId: 'cli-jane' } })).id;
     expect((await admin('token', 'revoke', '--id', tokenId)).stdout).toContain(`revoked ${tokenId}`);
     expect((await strict.request('GET', '/api/claims/summary', { token })).status).toBe(401);

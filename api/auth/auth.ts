@@ -55,6 +55,7 @@ export function requireUser(prisma: PrismaClient, config: Pick<Config, 'trustUse
     res.locals.userSkills = user.skills ?? [];
     res.locals.userPayerGroups = user.payerGroups ?? [];
     res.locals.senderPayerIds = user.payerIds ?? [];
+    res.locals.userOrganizationIds = user.organizationIds ?? [];
     // The rest of the request runs with its origin, which every audit row it writes records.
     withOrigin({ actor: user.id, address, ...(tokenId ? { tokenId } : {}) }, next);
   };
@@ -67,9 +68,18 @@ interface Caller {
   skills: string[];
   payerGroups: string[];
   payerIds: string[];
+  organizationIds: string[];
 }
 
-const callerSelect = { id: true, active: true, role: true, skills: true, payerGroups: true, payerIds: true } as const;
+const callerSelect = {
+  id: true,
+  active: true,
+  role: true,
+  skills: true,
+  payerGroups: true,
+  payerIds: true,
+  organizationIds: true,
+} as const;
 
 /** sha256 of the bearer token, or undefined when the header holds no well-formed token. */
 function presentedTokenHash(authorization: string): string | undefined {

@@ -8,6 +8,8 @@ const userId = z
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be 1-64 letters, digits, dots, dashes or underscores');
 /** a Payer.id a CLEARINGHOUSE sender may deliver for, or "*" for every payer */
 const senderPayerId = z.string('must be a string').regex(/^(\*|[A-Za-z0-9][A-Za-z0-9._-]{0,63})$/, 'must be a payer id or *');
+/** an Organization.id the user works for, or "*" for every practice (the billing company's own staff) */
+const practiceId = z.string('must be a string').regex(/^(\*|[A-Za-z0-9][A-Za-z0-9._-]{0,63})$/, 'must be a practice id or *');
 const uniqueList = <T extends z.ZodType<string>>(item: T, max: number) =>
   z
     .array(item)
@@ -22,6 +24,8 @@ export const createUserBody = z
     skills: uniqueList(skill, 50).optional(),
     payerGroups: uniqueList(payerGroup, 50).optional(),
     payerIds: uniqueList(senderPayerId, 200).optional(),
+    /** the practices whose work the user sees; the only practice when there is just one */
+    organizationIds: uniqueList(practiceId, 500).optional(),
   })
   .refine((u) => u.role === 'CLEARINGHOUSE' || !u.payerIds?.length, {
     message: 'only a CLEARINGHOUSE sender speaks for payers',
@@ -35,6 +39,7 @@ export const updateUserBody = z.strictObject({
   skills: uniqueList(skill, 50).optional(),
   payerGroups: uniqueList(payerGroup, 50).optional(),
   payerIds: uniqueList(senderPayerId, 200).optional(),
+  organizationIds: uniqueList(practiceId, 500).optional(),
   active: z.boolean('must be true or false').optional(),
 });
 

@@ -14,9 +14,11 @@ import type { AuditEvent } from '../../generated/prisma/client';
 import { workflowIdForClaim } from '../../workflows/contract';
 import { recordAudit } from '../http/audit';
 import { callerId } from '../auth/auth';
+import { callerPractices } from '../auth/practices';
+import { visibleClaim } from './visibleClaim';
 import type { ApiContext } from '../http/context';
 import { isoFromDate } from '../http/dates';
-import { NotFoundError, parseInput } from '../http/errors';
+import { parseInput } from '../http/errors';
 import { addRoute, ALL_STAFF, describeRoute } from '../openapi/openapi';
 import { addClaimNoteBody, claimNote, claimNotesResponse, timelineResponse, type timelineEntry } from '../supervisor/schemas';
 import { grpcCode, isTemporalUnavailable } from '../http/temporal';
@@ -63,8 +65,7 @@ export function claimTimelineRouter(ctx: ApiContext): Router {
 
   addRoute(router, MOUNT, routes.timeline, async (req, res) => {
     const claimId = req.params.id as string;
-    const claim = await prisma.claim.findUnique({ where: { id: claimId }, select: { id: true, state: true } });
-    if (!claim) throw new NotFoundError('claim');
+    const claim = await visibleClaim(prisma, callerPractices(res), claimId);
     const [recorded, workflow] = await Promise.all([recordedEntries(ctx, claimId), workflowEntries(ctx, claimId)]);
     const entries = [...recorded, ...workflow.entries]
       .map((e, i) => ({ e, i }))
@@ -86,8 +87,7 @@ export function claimTimelineRouter(ctx: ApiContext): Router {
     const claimId = req.params.id as string;
     const { text } = parseInput(addClaimNoteBody, req.body);
     const userId = callerId(res);
-    const claim = await prisma.claim.findUnique({ where: { id: claimId }, select: { id: true } });
-    if (!claim) throw new NotFoundError('claim');
+    await visibleClaim(prisma, callerPractices(res), claimId);
     // The note is the event: its text lives in this one audit row's detail and nowhere else (never in a log).
     const noteId = randomUUID();
     const event = await prisma.auditEvent.create({
@@ -99,8 +99,7 @@ export function claimTimelineRouter(ctx: ApiContext): Router {
 
   addRoute(router, MOUNT, routes.notes, async (req, res) => {
     const claimId = req.params.id as string;
-    const claim = await prisma.claim.findUnique({ where: { id: claimId }, select: { id: true } });
-    if (!claim) throw new NotFoundError('claim');
+    await visibleClaim(prisma, callerPractices(res), claimId);
     const events = await prisma.auditEvent.findMany({ where: { claimId, action: NOTE_ACTION }, orderBy: { id: 'asc' } });
     await recordAudit(prisma, {
       actor: callerId(res),

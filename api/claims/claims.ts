@@ -15,6 +15,7 @@ import {
 import { recordAudit } from '../http/audit';
 import { ROLES } from '../auth/access';
 import { callerId, requireRole } from '../auth/auth';
+import { assertMaySee, callerPractices, inPractices } from '../auth/practices';
 import { startClaimWorkflow } from './claimWorkflow';
 import type { ApiContext } from '../http/context';
 import { createClaim } from './createClaim';
@@ -33,6 +34,7 @@ import {
 } from './schemas';
 import { callTemporal } from '../http/temporal';
 import { claimSummaryInclude, claimSummaryView, loadClaimDetail } from '../http/views';
+import { visibleClaim } from './visibleClaim';
 
 const claimCursor = z.object({ t: z.iso.datetime(), id: z.string() });
 
@@ -44,7 +46,7 @@ export function claimsRouter(ctx: ApiContext): Router {
     const body = parseInput(createClaimBody, req.body);
     const rawKey = req.get('Idempotency-Key');
     const key = rawKey === undefined ? undefined : parseInput(idempotencyKey, rawKey, ['Idempotency-Key']);
-    const { claimId, replayed } = await createClaim(prisma, body, callerId(res), key);
+    const { claimId, replayed } = await createClaim(prisma, body, callerId(res), callerPractices(res), key);
     res.location(`/api/claims/${claimId}`);
     if (replayed) res.set('Idempotent-Replayed', 'true');
     // A replay starts again too: if the first start failed, the retried request is what gets it going.
@@ -66,7 +68,7 @@ export function claimsRouter(ctx: ApiContext): Router {
   });
 
   router.get('/summary', requireRole(...ROLES.anyone), async (_req, res) => {
-    const groups = await prisma.claim.groupBy({ by: ['state'], _count: { _all: true } });
+    const groups = await prisma.claim.groupBy({ by: ['state'], where: inPractices(callerPractices(res)), _count: { _all: true } });
     const counts: Record<string, number> = Object.fromEntries(CLAIM_STATES.map((s) => [s, 0]));
     for (const g of groups) counts[g.state] = g._count._all;
     const summary: z.output<typeof claimCountsResponse> = { counts, total: groups.reduce((sum, g) => sum + g._count._all, 0) };
@@ -78,7 +80,7 @@ export function claimsRouter(ctx: ApiContext): Router {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     const after = decodeCursor(claimCursor, query.cursor);
     const now = new Date();
-    const where: Prisma.ClaimWhereInput[] = [];
+    const where: Prisma.ClaimWhereInput[] = [inPractices(callerPractices(res))];
     if (query.state) where.push({ state: query.state });
     if (query.payerId) where.push({ payerId: query.payerId });
     // Days are lifecycle days (config.dayMs), so a compressed demo ages claims at the speed its timers run.
@@ -118,6 +120,7 @@ export function claimsRouter(ctx: ApiContext): Router {
     const claimId = req.params.id;
     const [claim, workflow] = await Promise.all([loadClaimDetail(prisma, claimId), queryWorkflow(ctx, claimId)]);
     if (!claim) throw new NotFoundError('claim');
+    assertMaySee(callerPractices(res), claim.organizationId, 'claim');
     await recordAudit(prisma, { actor: callerId(res), action: 'claim.read', entity: 'claim', entityId: claimId, claimId });
     const detail: z.output<typeof claimDetailResponse> = { ...claim, workflow };
     res.json(detail);
@@ -127,8 +130,7 @@ export function claimsRouter(ctx: ApiContext): Router {
     const claimId = req.params.id;
     const { reason } = parseInput(voidClaimBody, req.body);
     const userId = callerId(res);
-    const exists = await prisma.claim.findUnique({ where: { id: claimId }, select: { id: true } });
-    if (!exists) throw new NotFoundError('claim');
+    await visibleClaim(prisma, callerPractices(res), claimId);
     const handle = temporal.workflow.getHandle(workflowIdForClaim(claimId));
     let result: { state: ClaimState };
     try {

@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import type { Prisma, PrismaClient } from '../../generated/prisma/client';
 import type { ClaimState } from '../../workflows/contract';
+import { inPractices, type PracticeScope } from '../auth/practices';
 import { recordAudit } from '../http/audit';
 import { dateFromIso } from '../http/dates';
 import { ConflictError, isUniqueViolation, UnprocessableError } from '../http/errors';
@@ -22,22 +23,23 @@ export async function createClaim(
   prisma: PrismaClient,
   body: CreateClaimBody,
   userId: string,
+  scope: PracticeScope,
   idempotencyKey?: string,
 ): Promise<CreatedClaim> {
   const requestHash = createHash('sha256').update(JSON.stringify(body)).digest('hex');
   if (idempotencyKey) {
-    const earlier = await findByIdempotencyKey(prisma, idempotencyKey, requestHash);
+    const earlier = await findByIdempotencyKey(prisma, idempotencyKey, requestHash, scope);
     if (earlier) return { claimId: earlier, replayed: true };
   }
   // A fresh claim id can, very rarely, collide; a concurrent request can take the same key first.
   for (let attempt = 1; ; attempt++) {
     try {
-      const claimId = await prisma.$transaction((tx) => writeClaim(tx, body, userId, idempotencyKey, requestHash));
+      const claimId = await prisma.$transaction((tx) => writeClaim(tx, body, userId, scope, idempotencyKey, requestHash));
       return { claimId, replayed: false };
     } catch (err) {
       if (!isUniqueViolation(err)) throw err;
       if (idempotencyKey) {
-        const earlier = await findByIdempotencyKey(prisma, idempotencyKey, requestHash);
+        const earlier = await findByIdempotencyKey(prisma, idempotencyKey, requestHash, scope);
         if (earlier) return { claimId: earlier, replayed: true };
       }
       if (attempt >= 3) throw err;
@@ -45,7 +47,7 @@ export async function createClaim(
   }
 }
 
-async function findByIdempotencyKey(prisma: PrismaClient, key: string, requestHash: string): Promise<string | null> {
+async function findByIdempotencyKey(prisma: PrismaClient, key: string, requestHash: string, scope: PracticeScope): Promise<string | null> {
   const seen = await prisma.inboundMessage.findUnique({
     where: { kind_externalId: { kind: CLAIM_CREATE_KIND, externalId: key } },
   });
@@ -53,6 +55,9 @@ async function findByIdempotencyKey(prisma: PrismaClient, key: string, requestHa
   if ((seen.body as { requestSha256?: string } | null)?.requestSha256 !== requestHash) {
     throw new ConflictError('IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was used for a different claim');
   }
+  // The same key and body from someone who may not see the first claim's practice get nothing of it.
+  const visible = await prisma.claim.findFirst({ where: { id: seen.claimId, ...inPractices(scope) }, select: { id: true } });
+  if (!visible) throw new ConflictError('IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was used for a different claim');
   return seen.claimId;
 }
 
@@ -60,13 +65,22 @@ async function writeClaim(
   tx: Prisma.TransactionClient,
   body: CreateClaimBody,
   userId: string,
+  scope: PracticeScope,
   idempotencyKey: string | undefined,
   requestHash: string,
 ): Promise<string> {
-  const patient = await tx.patient.findUnique({ where: { id: body.patientId }, include: { coverages: true } });
+  const patient = await tx.patient.findFirst({ where: { id: body.patientId, ...inPractices(scope) }, include: { coverages: true } });
   if (!patient) throw new UnprocessableError('UNKNOWN_REFERENCE', 'no such patient', 'patientId');
-  const provider = await tx.provider.findUnique({ where: { id: body.providerId }, select: { id: true } });
+  const provider = await tx.provider.findFirst({
+    where: { id: body.providerId, ...inPractices(scope) },
+    select: { id: true, organizationId: true },
+  });
   if (!provider) throw new UnprocessableError('UNKNOWN_REFERENCE', 'no such provider', 'providerId');
+  // The claim is the practice's: it bills under the practice's providers for the practice's patients.
+  if (provider.organizationId !== patient.organizationId) {
+    throw new UnprocessableError('PRACTICE_MISMATCH', "the provider does not work for the patient's practice", 'providerId');
+  }
+  const organizationId = patient.organizationId;
   const coverage = body.coverageId
     ? patient.coverages.find((c) => c.id === body.coverageId)
     : patient.coverages.find((c) => c.priority === 'PRIMARY');
@@ -82,6 +96,7 @@ async function writeClaim(
   await tx.encounter.create({
     data: {
       id: encounterId,
+      organizationId,
       patientId: patient.id,
       providerId: provider.id,
       dateOfService: dateFromIso(body.dateOfService),
@@ -94,6 +109,7 @@ async function writeClaim(
   await tx.claim.create({
     data: {
       id: claimId,
+      organizationId,
       encounterId,
       patientId: patient.id,
       payerId: coverage.payerId,

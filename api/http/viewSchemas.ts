@@ -31,6 +31,8 @@ export const task = z.object({
   id: z.string(),
   /** null for a POSTING_EXCEPTION, which is about no claim of ours */
   claimId: z.string().nullable(),
+  /** the claim's practice; null for a posting exception of no claim of ours */
+  organizationId: z.string().nullable(),
   workflowId: z.string().nullable(),
   queue: z.enum(TASK_QUEUES),
   kind: z.string(),
@@ -64,6 +66,7 @@ export type TaskNoteView = z.output<typeof taskNote>;
 
 export const claimSummary = z.object({
   id: z.string(),
+  organizationId: z.string().describe('the practice the claim is billed for'),
   state: z.string(),
   stateEnteredAt: instant,
   msInState: z.number(),
@@ -162,6 +165,7 @@ export type ClaimDetailView = z.output<typeof claimDetail>;
 
 export const patient = z.object({
   id: z.string(),
+  organizationId: z.string().describe('the practice the patient is registered with'),
   firstName: z.string(),
   lastName: z.string(),
   birthDate: isoDate,

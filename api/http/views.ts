@@ -125,6 +125,7 @@ export const claimSummaryInclude = { encounter: { select: { dateOfService: true 
 export function claimSummaryView(claim: ClaimSummaryRow, now = new Date()): ClaimSummaryView {
   return {
     id: claim.id,
+    organizationId: claim.organizationId,
     state: claim.state,
     stateEnteredAt: iso(claim.stateEnteredAt),
     msInState: Math.max(0, now.getTime() - claim.stateEnteredAt.getTime()),
@@ -178,6 +179,7 @@ export function taskView(task: Task, now = new Date(), dayMs = 86_400_000): Task
   return {
     id: task.id,
     claimId: task.claimId,
+    organizationId: task.organizationId,
     workflowId: task.workflowId,
     queue: task.queue,
     kind: task.kind,
@@ -208,6 +210,7 @@ export const patientInclude = {
 export function patientView(p: PatientRow): PatientView {
   return {
     id: p.id,
+    organizationId: p.organizationId,
     firstName: p.firstName,
     lastName: p.lastName,
     birthDate: isoFromDate(p.birthDate),

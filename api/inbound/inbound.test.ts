@@ -273,17 +273,17 @@ describe('POST /api/inbound/remittances', () => {
     // the claim is billed to Blue Peak, the remittance came from another payer
     const taskId = res.body.exceptionTaskIds[0];
     const refused = await f.api.request('POST', `/api/tasks/${taskId}/complete`, {
-      user: 'biller-1',
+      user: 'biller-2',
       body: { outcome: { action: 'MATCH', claimId } },
     });
     expect(refused.status).toBe(409);
     expect(refused.body.error).toMatchObject({ code: 'PAYER_MISMATCH', field: 'outcome.claimId' });
     const resolved = await f.api.request('POST', `/api/tasks/${taskId}/complete`, {
-      user: 'biller-1',
+      user: 'biller-2',
       body: { outcome: { action: 'RESOLVED_NO_ACTION', note: 'another practice; refund requested' } },
     });
     expect(resolved.status).toBe(200);
-    expect(await f.db.prisma.task.findUniqueOrThrow({ where: { id: taskId } })).toMatchObject({ status: 'DONE', doneById: 'biller-1' });
+    expect(await f.db.prisma.task.findUniqueOrThrow({ where: { id: taskId } })).toMatchObject({ status: 'DONE', doneById: 'biller-2' });
     expect(await f.db.prisma.claimPayment.count({ where: { claimId } })).toBe(0);
   });
 

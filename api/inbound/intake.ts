@@ -286,7 +286,7 @@ async function storeRemittance(ctx: ApiContext, sender: Sender, payerId: string,
         });
         const known = await tx.claim.findMany({
           where: { id: { in: message.claims.map((c) => c.claimId) } },
-          select: { id: true, payerId: true, totalChargeCents: true, lines: { select: { chargeCents: true } } },
+          select: { id: true, organizationId: true, payerId: true, totalChargeCents: true, lines: { select: { chargeCents: true } } },
         });
         const byId = new Map(known.map((c) => [c.id, c]));
         const numbered = message.claims.map((c, sequence) => ({
@@ -294,6 +294,8 @@ async function storeRemittance(ctx: ApiContext, sender: Sender, payerId: string,
           sequence,
           paymentId: randomUUID(),
           mismatch: mismatchOf(c, payerId, byId.get(c.claimId)),
+          // A claim of ours that the payment does not fit: its practice's billers work the exception.
+          organizationId: byId.get(c.claimId)?.organizationId ?? null,
         }));
         const matched = numbered.filter((c) => c.mismatch === undefined);
         const unmatched = numbered.filter((c) => c.mismatch !== undefined);
@@ -428,7 +430,7 @@ async function openPostingExceptions(
     remittanceId: string;
     payerId: string;
     message: RemittanceInput;
-    unmatched: (RemittanceInput['claims'][number] & { sequence: number; mismatch?: PostingMismatch })[];
+    unmatched: (RemittanceInput['claims'][number] & { sequence: number; mismatch?: PostingMismatch; organizationId: string | null })[];
   },
 ): Promise<string[]> {
   if (unmatched.length === 0) return [];
@@ -455,6 +457,7 @@ async function openPostingExceptions(
     data: rows.map((c) => ({
       id: exceptionTaskId(c.unmatchedId),
       claimId: null,
+      organizationId: c.organizationId,
       workflowId: null,
       queue: TASK_KINDS[POSTING_EXCEPTION].queue,
       kind: POSTING_EXCEPTION,

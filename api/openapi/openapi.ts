@@ -453,7 +453,7 @@ describeRoute({
   method: 'get',
   path: '/api/providers',
   tag: 'reference',
-  summary: 'Providers with their NPIs',
+  summary: "The providers of the caller's practices, with their NPIs",
   response: providerListResponse,
 });
 

@@ -3,6 +3,8 @@ import { Router } from 'express';
 import { recordAudit } from '../http/audit';
 import { ROLES } from '../auth/access';
 import { callerId, requireRole } from '../auth/auth';
+import { callerPractices, inPractices } from '../auth/practices';
+import { practiceFor } from './practiceFor';
 import type { ApiContext } from '../http/context';
 import { dateFromIso } from '../http/dates';
 import { NotFoundError, parseInput, UnprocessableError } from '../http/errors';
@@ -18,6 +20,7 @@ export function patientsRouter({ prisma }: ApiContext): Router {
     const userId = callerId(res);
     const patientId = newPatientId();
     const patient = await prisma.$transaction(async (tx) => {
+      const organizationId = await practiceFor(tx, callerPractices(res), body.organizationId);
       const payerIds = [...new Set(body.coverages.map((c) => c.payerId))];
       const known = new Set((await tx.payer.findMany({ where: { id: { in: payerIds } }, select: { id: true } })).map((p) => p.id));
       const unknownAt = body.coverages.findIndex((c) => !known.has(c.payerId));
@@ -25,6 +28,7 @@ export function patientsRouter({ prisma }: ApiContext): Router {
       const created = await tx.patient.create({
         data: {
           id: patientId,
+          organizationId,
           firstName: body.firstName,
           lastName: body.lastName,
           birthDate: dateFromIso(body.birthDate),
@@ -51,7 +55,7 @@ export function patientsRouter({ prisma }: ApiContext): Router {
         action: 'patient.create',
         entity: 'patient',
         entityId: patientId,
-        detail: { coverages: body.coverages.length },
+        detail: { coverages: body.coverages.length, organizationId },
       });
       return created;
     });
@@ -59,7 +63,10 @@ export function patientsRouter({ prisma }: ApiContext): Router {
   });
 
   router.get('/:id', requireRole(...ROLES.billing), async (req, res) => {
-    const patient = await prisma.patient.findUnique({ where: { id: req.params.id }, include: patientInclude });
+    const patient = await prisma.patient.findFirst({
+      where: { id: req.params.id, ...inPractices(callerPractices(res)) },
+      include: patientInclude,
+    });
     if (!patient) throw new NotFoundError('patient');
     await recordAudit(prisma, { actor: callerId(res), action: 'patient.read', entity: 'patient', entityId: patient.id });
     res.json(patientView(patient));

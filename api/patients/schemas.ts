@@ -19,6 +19,8 @@ const PRIORITY_BY_POSITION = ['PRIMARY', 'SECONDARY', 'TERTIARY'] as const;
 
 export const createPatientBody = z
   .strictObject({
+    /** the practice the patient is registered with; may be left out by someone who works for one practice only */
+    organizationId: id.optional(),
     firstName: text(60),
     lastName: text(60),
     birthDate: isoDate.refine((d) => d <= todayIso(), 'must not be in the future'),

@@ -6,7 +6,9 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Prisma, TaskQueue, TaskStatus } from '../../generated/prisma/client';
-import { PATIENT_IDS, PAYER_IDS, PROVIDER_IDS, USER_IDS } from '../../app/seed';
+import { ORGANIZATION_IDS, PATIENT_IDS, PAYER_IDS, PROVIDER_IDS, USER_IDS } from '../../app/seed';
+
+const RIVERBEND = [ORGANIZATION_IDS.riverbend];
 import { startHarness, type Harness } from '../../test/harness';
 import { workflowIdForClaim, type ClaimLifecycleInput, type ClaimState, type TaskOutcome } from '../../workflows/contract';
 import { taskListResponse, taskNoteResponse, taskResponse } from '../tasks/schemas';
@@ -58,6 +60,7 @@ async function tasks(...specs: TaskSpec[]): Promise<void> {
       return {
         id: s.id,
         claimId,
+        organizationId: ORGANIZATION_IDS.riverbend,
         workflowId: workflowIdForClaim(claimId),
         queue: s.queue ?? 'CODER',
         kind: s.kind ?? 'CODE_REVIEW',
@@ -88,9 +91,9 @@ beforeAll(async () => {
   bluePeakClaim = await newClaim(1, 42_000);
   await db.prisma.user.createMany({
     data: [
-      ...range(20, (i) => `load-coder-${i}`).map((id) => ({ id, name: 'Load Coder', role: 'CODER' as const })),
-      { id: 'auditor-1', name: 'Audit Coder', role: 'CODER', skills: ['chart-audit'] },
-      { id: 'medicare-biller', name: 'Medicare Biller', role: 'BILLER', payerGroups: ['MEDICARE'] },
+      ...range(20, (i) => `load-coder-${i}`).map((id) => ({ id, name: 'Load Coder', role: 'CODER' as const, organizationIds: RIVERBEND })),
+      { id: 'auditor-1', name: 'Audit Coder', role: 'CODER', skills: ['chart-audit'], organizationIds: RIVERBEND },
+      { id: 'medicare-biller', name: 'Medicare Biller', role: 'BILLER', payerGroups: ['MEDICARE'], organizationIds: RIVERBEND },
     ],
   });
 }, 180_000);
@@ -394,7 +397,9 @@ describe('POST /api/tasks/:id/complete on tasks the claim workflow opened: who m
 
   beforeAll(async () => {
     h = await startHarness({ timeSkipping: true });
-    await h.db.prisma.user.create({ data: { id: 'auditor-1', name: 'Audit Coder', role: 'CODER', skills: ['chart-audit'] } });
+    await h.db.prisma.user.create({
+      data: { id: 'auditor-1', name: 'Audit Coder', role: 'CODER', skills: ['chart-audit'], organizationIds: [ORGANIZATION_IDS.riverbend] },
+    });
   }, 180_000);
   afterAll(async () => {
     await h?.shutdown();

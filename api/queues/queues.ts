@@ -8,6 +8,7 @@ import { DEFAULT_TASK_SLA_DAYS, TASK_KINDS, type TaskKind } from '../../workflow
 import { ANY_PAYER_GROUP, assertMayWorkQueue, isOverseer, ROLES, type TakerScope } from '../auth/access';
 import { recordAudit } from '../http/audit';
 import { callerId, callerRole, callerScope, requireRole } from '../auth/auth';
+import { callerPractices, type PracticeScope } from '../auth/practices';
 import type { ApiContext } from '../http/context';
 import { ApiError, NotFoundError, parseInput, UnprocessableError } from '../http/errors';
 import { decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor } from '../http/paging';
@@ -76,8 +77,13 @@ export interface ListFilters {
   needsClaim: boolean;
 }
 
-export function listFilters(query: ListQuery, caller: string, now: Date, dayMs: number): ListFilters {
-  const f: Prisma.Sql[] = [];
+/** Tasks of the practices the caller sees; a task of no practice only for those who see every practice. */
+export function practiceSql(scope: PracticeScope): Prisma.Sql[] {
+  return scope.all ? [] : [Prisma.sql`t."organizationId" = ANY(${[...scope.ids]}::text[])`];
+}
+
+export function listFilters(query: ListQuery, caller: string, now: Date, dayMs: number, scope: PracticeScope): ListFilters {
+  const f: Prisma.Sql[] = [...practiceSql(scope)];
   if (query.kind) f.push(Prisma.sql`t.kind = ${query.kind}`);
   if (query.payerId) f.push(Prisma.sql`c."payerId" = ${query.payerId}`);
   if (query.createdAfter) f.push(Prisma.sql`t."createdAt" >= ${query.createdAfter}`);
@@ -98,10 +104,11 @@ export function listFilters(query: ListQuery, caller: string, now: Date, dayMs: 
  * The most urgent OPEN task in `queue` that `who` may take, locked; rows other transactions hold are skipped.
  * Overseers take anything in the queue; others only what their skills and payer groups allow (routing rules).
  */
-export function nextTaskSql(queue: TaskQueue, who: TakerScope): Prisma.Sql {
+export function nextTaskSql(queue: TaskQueue, who: TakerScope, scope: PracticeScope): Prisma.Sql {
+  const practices = Prisma.join([Prisma.sql`TRUE`, ...practiceSql(scope)], ' AND ');
   if (isOverseer(who.role)) {
     return Prisma.sql`SELECT t.id FROM "Task" t
-      WHERE t.queue = ${queue}::"TaskQueue" AND t.status = 'OPEN'::"TaskStatus"
+      WHERE t.queue = ${queue}::"TaskQueue" AND t.status = 'OPEN'::"TaskStatus" AND ${practices}
       ORDER BY t.priority DESC, t."dueAt" ASC, t.id ASC
       LIMIT 1 FOR UPDATE OF t SKIP LOCKED`;
   }
@@ -113,7 +120,7 @@ export function nextTaskSql(queue: TaskQueue, who: TakerScope): Prisma.Sql {
       WHERE r.kind = t.kind AND r."payerGroup" IN (COALESCE(p."payerGroup", ${ANY_PAYER_GROUP}), ${ANY_PAYER_GROUP})
       ORDER BY r."payerGroup" = ${ANY_PAYER_GROUP} ASC LIMIT 1
     ) rule ON TRUE
-    WHERE t.queue = ${queue}::"TaskQueue" AND t.status = 'OPEN'::"TaskStatus"
+    WHERE t.queue = ${queue}::"TaskQueue" AND t.status = 'OPEN'::"TaskStatus" AND ${practices}
       AND (rule."requiredSkill" IS NULL OR rule."requiredSkill" = ANY(${who.skills}::text[]))
       AND (cardinality(${who.payerGroups}::text[]) = 0 OR t."claimId" IS NULL OR p."payerGroup" = ANY(${who.payerGroups}::text[]))
     ORDER BY t.priority DESC, t."dueAt" ASC, t.id ASC
@@ -125,9 +132,9 @@ export function nextTaskSql(queue: TaskQueue, who: TakerScope): Prisma.Sql {
  * callers hold are skipped (FOR UPDATE SKIP LOCKED), so concurrent callers never get the same task and never
  * wait on each other. Null when there is none.
  */
-export async function claimNextTask(prisma: PrismaClient, queue: TaskQueue, who: TakerScope & { id: string }) {
+export async function claimNextTask(prisma: PrismaClient, queue: TaskQueue, who: TakerScope & { id: string }, scope: PracticeScope) {
   return prisma.$transaction(async (tx) => {
-    const rows = await tx.$queryRaw<{ id: string }[]>(nextTaskSql(queue, who));
+    const rows = await tx.$queryRaw<{ id: string }[]>(nextTaskSql(queue, who, scope));
     if (rows.length === 0) return null;
     const task = await tx.task.update({
       where: { id: rows[0].id },
@@ -159,7 +166,7 @@ export function queuesRouter(ctx: ApiContext): Router {
     const after = cursor && { p: cursor.p, d: new Date(cursor.d), id: cursor.id };
     const now = new Date();
     const statuses = [...new Set(query.status ?? WORKABLE)];
-    const sql = queuePageSql(queue, statuses, listFilters(query, callerId(res), now, config.dayMs), after, limit + 1);
+    const sql = queuePageSql(queue, statuses, listFilters(query, callerId(res), now, config.dayMs, callerPractices(res)), after, limit + 1);
     const ids = (await prisma.$queryRaw<{ id: string }[]>(sql)).map((r) => r.id);
     const rows = await prisma.task.findMany({
       where: { id: { in: ids.slice(0, limit) } },
@@ -178,7 +185,7 @@ export function queuesRouter(ctx: ApiContext): Router {
     const queue = parseInput(taskQueueParam, req.params.queue, ['queue']);
     const role = callerRole(res);
     assertMayWorkQueue(role, queue);
-    const task = await claimNextTask(prisma, queue, { id: callerId(res), role, ...callerScope(res) });
+    const task = await claimNextTask(prisma, queue, { id: callerId(res), role, ...callerScope(res) }, callerPractices(res));
     if (!task) throw new QueueEmptyError(queue);
     res.json(taskView(task, new Date(), config.dayMs));
   });

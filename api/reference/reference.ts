@@ -1,10 +1,12 @@
-// Reference data a client needs to build a claim: payers (with their follow-up and appeal policies) and providers.
+// Reference data a client needs to build a claim: payers (with their follow-up and appeal policies) and the
+// providers of the caller's practices.
 // No PHI: every signed-in role may read it (coders see payers and providers on the claims they code).
 import { Router } from 'express';
 import { ROLES } from '../auth/access';
 import { requireRole } from '../auth/auth';
 import type { z } from 'zod';
 import type { Payer, Provider } from '../../generated/prisma/client';
+import { callerPractices, inPractices } from '../auth/practices';
 import type { ApiContext } from '../http/context';
 import type { payer, payerListResponse, provider, providerListResponse } from './schemas';
 
@@ -15,7 +17,7 @@ export function referenceRouter({ prisma }: ApiContext): Router {
   router.get('/me', requireRole(...ROLES.anyone), async (_req, res) => {
     const user = await prisma.user.findUnique({
       where: { id: res.locals.userId as string },
-      select: { id: true, name: true, role: true, skills: true, payerGroups: true },
+      select: { id: true, name: true, role: true, skills: true, payerGroups: true, organizationIds: true },
     });
     res.json(user);
   });
@@ -27,7 +29,7 @@ export function referenceRouter({ prisma }: ApiContext): Router {
   });
 
   router.get('/providers', requireRole(...ROLES.anyone), async (_req, res) => {
-    const providers = await prisma.provider.findMany({ orderBy: { name: 'asc' } });
+    const providers = await prisma.provider.findMany({ where: inPractices(callerPractices(res)), orderBy: { name: 'asc' } });
     const answer: z.output<typeof providerListResponse> = { items: providers.map(providerView) };
     res.json(answer);
   });
@@ -51,5 +53,5 @@ function payerView(p: Payer): z.output<typeof payer> {
 }
 
 function providerView(p: Provider): z.output<typeof provider> {
-  return { id: p.id, npi: p.npi, name: p.name, taxonomy: p.taxonomy, taxId: p.taxId };
+  return { id: p.id, organizationId: p.organizationId, npi: p.npi, name: p.name, taxonomy: p.taxonomy, taxId: p.taxId };
 }

@@ -25,7 +25,14 @@ export const payer = z.object({
 });
 export const payerListResponse = z.object({ items: z.array(payer) });
 
-export const provider = z.object({ id: z.string(), npi: z.string(), name: z.string(), taxonomy: z.string(), taxId: z.string() });
+export const provider = z.object({
+  id: z.string(),
+  organizationId: z.string().describe('the practice the provider works for'),
+  npi: z.string(),
+  name: z.string(),
+  taxonomy: z.string(),
+  taxId: z.string(),
+});
 export const providerListResponse = z.object({ items: z.array(provider) });
 
 export const icd10Result = z.object({

@@ -2,6 +2,7 @@
 // domain/metrics.ts; this module loads their rows).
 import { z } from 'zod';
 import { agingReport, CALENDAR_DAY_MS, cleanClaimRate, daysInAr, denialRates, type FirstSubmissionFacts } from '../../domain/metrics';
+import { inPractices, type PracticeScope } from '../auth/practices';
 import type { ApiContext } from '../http/context';
 import { dateFromIso, isoFromDate } from '../http/dates';
 import { arQuery } from './schemas';
@@ -9,7 +10,7 @@ import { CLOSED_STATES } from './shared';
 
 const CHARGE_PERIOD_DAYS = 90;
 
-export async function arMeasures(ctx: ApiContext, q: z.output<typeof arQuery>) {
+export async function arMeasures(ctx: ApiContext, q: z.output<typeof arQuery>, scope: PracticeScope) {
   const { prisma } = ctx;
   const now = q.asOf ? new Date(q.asOf) : new Date();
   const windowDays = q.windowDays ?? 90;
@@ -17,23 +18,33 @@ export async function arMeasures(ctx: ApiContext, q: z.output<typeof arQuery>) {
   const daysBefore = (n: number) => isoFromDate(new Date(dateFromIso(today).getTime() - n * CALENDAR_DAY_MS));
   const windowFrom = daysBefore(windowDays - 1);
   const chargesFrom = daysBefore(CHARGE_PERIOD_DAYS - 1);
+  const mine = inPractices(scope);
 
   const [open, payers, charges, payments, firstSubmissions] = await Promise.all([
     prisma.claim.findMany({
-      where: { state: { notIn: CLOSED_STATES }, balanceCents: { gt: 0 }, encounter: { dateOfService: { lte: dateFromIso(today) } } },
+      where: {
+        ...mine,
+        state: { notIn: CLOSED_STATES },
+        balanceCents: { gt: 0 },
+        encounter: { dateOfService: { lte: dateFromIso(today) } },
+      },
       select: { payerId: true, balanceCents: true, encounter: { select: { dateOfService: true } } },
     }),
     prisma.payer.findMany({ select: { id: true, name: true } }),
     prisma.claim.aggregate({
-      where: { state: { not: 'VOIDED' }, encounter: { dateOfService: { gte: dateFromIso(chargesFrom), lte: dateFromIso(today) } } },
+      where: {
+        ...mine,
+        state: { not: 'VOIDED' },
+        encounter: { dateOfService: { gte: dateFromIso(chargesFrom), lte: dateFromIso(today) } },
+      },
       _sum: { totalChargeCents: true },
     }),
     prisma.claimPayment.findMany({
-      where: { remittance: { paymentDate: { gte: dateFromIso(windowFrom), lte: dateFromIso(today) } } },
+      where: { claim: mine, remittance: { paymentDate: { gte: dateFromIso(windowFrom), lte: dateFromIso(today) } } },
       select: { statusCode: true, adjustments: { select: { carc: true } } },
     }),
     prisma.submission.findMany({
-      where: { attempt: 1, submittedAt: { gte: dateFromIso(windowFrom), lte: now } },
+      where: { claim: mine, attempt: 1, submittedAt: { gte: dateFromIso(windowFrom), lte: now } },
       select: { claimId: true, status: true, submittedAt: true },
     }),
   ]);

@@ -1,13 +1,14 @@
 // Queue health: depth, oldest open task, overdue tasks, tasks done per user per day, handling time per kind.
 import { z } from 'zod';
 import { handlingTimeByKind, throughputByUserDay } from '../../domain/metrics';
+import { inPractices, type PracticeScope } from '../auth/practices';
 import type { ApiContext } from '../http/context';
 import { queueHealthQuery } from './schemas';
 import { round1 } from './shared';
 
 const QUEUES = ['CODER', 'BILLER', 'SUPERVISOR'] as const;
 
-export async function queueHealth(ctx: ApiContext, q: z.output<typeof queueHealthQuery>) {
+export async function queueHealth(ctx: ApiContext, q: z.output<typeof queueHealthQuery>, scope: PracticeScope) {
   const { prisma, config } = ctx;
   const dayMs = config.dayMs;
   const now = q.asOf ? new Date(q.asOf) : new Date();
@@ -15,14 +16,15 @@ export async function queueHealth(ctx: ApiContext, q: z.output<typeof queueHealt
   // Whole day buckets: today's (so far) and the days before it.
   const from = new Date((Math.floor(now.getTime() / dayMs) - (days - 1)) * dayMs);
   const workable = { in: ['OPEN', 'CLAIMED'] as ('OPEN' | 'CLAIMED')[] };
+  const mine = inPractices(scope);
 
   const [depth, oldest, overdue, claimedBy, done] = await Promise.all([
-    prisma.task.groupBy({ by: ['queue', 'status'], where: { status: workable }, _count: { _all: true } }),
-    prisma.task.groupBy({ by: ['queue'], where: { status: 'OPEN' }, _min: { createdAt: true } }),
-    prisma.task.groupBy({ by: ['queue'], where: { status: workable, dueAt: { lt: now } }, _count: { _all: true } }),
-    prisma.task.groupBy({ by: ['queue', 'assigneeId'], where: { status: 'CLAIMED' }, _count: { _all: true } }),
+    prisma.task.groupBy({ by: ['queue', 'status'], where: { status: workable, ...mine }, _count: { _all: true } }),
+    prisma.task.groupBy({ by: ['queue'], where: { status: 'OPEN', ...mine }, _min: { createdAt: true } }),
+    prisma.task.groupBy({ by: ['queue'], where: { status: workable, dueAt: { lt: now }, ...mine }, _count: { _all: true } }),
+    prisma.task.groupBy({ by: ['queue', 'assigneeId'], where: { status: 'CLAIMED', ...mine }, _count: { _all: true } }),
     prisma.task.findMany({
-      where: { status: 'DONE', doneAt: { gte: from, lte: now } },
+      where: { status: 'DONE', doneAt: { gte: from, lte: now }, ...mine },
       select: { kind: true, doneById: true, createdAt: true, claimedAt: true, doneAt: true },
     }),
   ]);

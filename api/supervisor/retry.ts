@@ -1,19 +1,26 @@
 // The one repair a supervisor makes to a claim: run its failing workflow step again now (ResetActivity).
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { workflowIdForClaim } from '../../workflows/contract';
+import type { PracticeScope } from '../auth/practices';
+import { visibleClaim } from '../claims/visibleClaim';
 import { recordAudit } from '../http/audit';
 import type { ApiContext } from '../http/context';
-import { ApiError, ConflictError, NotFoundError } from '../http/errors';
+import { ApiError, ConflictError } from '../http/errors';
 import { callTemporal, grpcCode } from '../http/temporal';
 import { pendingActivityView } from './stuckClaims';
 
 const GRPC_NOT_FOUND = 5;
 const GRPC_UNIMPLEMENTED = 12;
 
-export async function retryFailingActivity(ctx: ApiContext, claimId: string, activityId: string | undefined, userId: string) {
+export async function retryFailingActivity(
+  ctx: ApiContext,
+  claimId: string,
+  activityId: string | undefined,
+  userId: string,
+  scope: PracticeScope,
+) {
   const { prisma, temporal, log, timeouts } = ctx;
-  const claim = await prisma.claim.findUnique({ where: { id: claimId }, select: { id: true } });
-  if (!claim) throw new NotFoundError('claim');
+  await visibleClaim(prisma, scope, claimId);
   const handle = temporal.workflow.getHandle(workflowIdForClaim(claimId));
   const description = await callTemporal(temporal, timeouts.callMs, 'describe', log, () => handle.describe()).catch((err: unknown) => {
     if (err instanceof WorkflowNotFoundError) throw new ConflictError('WORKFLOW_NOT_RUNNING', "the claim's workflow is not running");

@@ -4,6 +4,7 @@ import { Router } from 'express';
 import { stateThresholds } from '../../domain/metrics';
 import { recordAudit } from '../http/audit';
 import { callerId } from '../auth/auth';
+import { callerPractices } from '../auth/practices';
 import type { ApiContext } from '../http/context';
 import { parseInput } from '../http/errors';
 import { addRoute, describeRoute, SUPERVISORS } from '../openapi/openapi';
@@ -89,7 +90,7 @@ export function supervisorRouter(
 
   addRoute(router, MOUNT, routes.stuckClaims, async (req, res) => {
     const query = parseInput(stuckClaimsQuery, req.query);
-    const answer = await findStuckClaims(ctx, thresholds, query);
+    const answer = await findStuckClaims(ctx, thresholds, query, callerPractices(res));
     await recordAudit(ctx.prisma, {
       actor: callerId(res),
       action: 'claim.list',
@@ -101,16 +102,16 @@ export function supervisorRouter(
   });
 
   addRoute(router, MOUNT, routes.queues, async (req, res) => {
-    res.json(await queueHealth(ctx, parseInput(queueHealthQuery, req.query)));
+    res.json(await queueHealth(ctx, parseInput(queueHealthQuery, req.query), callerPractices(res)));
   });
 
   addRoute(router, MOUNT, routes.ar, async (req, res) => {
-    res.json(await arMeasures(ctx, parseInput(arQuery, req.query)));
+    res.json(await arMeasures(ctx, parseInput(arQuery, req.query), callerPractices(res)));
   });
 
   addRoute(router, MOUNT, routes.retry, async (req, res) => {
     const body = parseInput(retryActivityBody, req.body ?? {});
-    const answer = await retryFailingActivity(ctx, req.params.id as string, body.activityId, callerId(res));
+    const answer = await retryFailingActivity(ctx, req.params.id as string, body.activityId, callerId(res), callerPractices(res));
     res.status(202).json(answer);
   });
 

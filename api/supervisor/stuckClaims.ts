@@ -18,6 +18,7 @@ import {
   workflowIdForClaim,
   type TaskKind,
 } from '../../workflows/contract';
+import { inPractices, type PracticeScope } from '../auth/practices';
 import type { ApiContext } from '../http/context';
 import { isoFromDate } from '../http/dates';
 import { decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor } from '../http/paging';
@@ -46,7 +47,9 @@ interface StuckScan {
   thresholds: Record<string, number>;
   now: Date;
   dayMs: number;
-  payerFilter: Prisma.ClaimWhereInput;
+  /** the payer asked for, and the practices the caller sees */
+  claimFilter: Prisma.ClaimWhereInput;
+  scope: PracticeScope;
   /** one deadline for every call into Temporal during the request */
   deadline: number;
   found: Map<string, StuckReason[]>;
@@ -66,7 +69,7 @@ function capped<T>(scan: StuckScan, rows: T[]): T[] {
   return rows.slice(0, SOURCE_CAP);
 }
 
-export async function findStuckClaims(ctx: ApiContext, thresholds: Record<string, number>, q: StuckQuery) {
+export async function findStuckClaims(ctx: ApiContext, thresholds: Record<string, number>, q: StuckQuery, scope: PracticeScope) {
   const now = q.asOf ? new Date(q.asOf) : new Date();
   const scan: StuckScan = {
     ctx,
@@ -74,7 +77,8 @@ export async function findStuckClaims(ctx: ApiContext, thresholds: Record<string
     thresholds,
     now,
     dayMs: ctx.config.dayMs,
-    payerFilter: q.payerId ? { payerId: q.payerId } : {},
+    claimFilter: { ...(q.payerId ? { payerId: q.payerId } : {}), ...inPractices(scope) },
+    scope,
     deadline: Date.now() + ctx.timeouts.callMs,
     found: new Map(),
     truncated: false,
@@ -93,7 +97,7 @@ export async function findStuckClaims(ctx: ApiContext, thresholds: Record<string
 
   // One item per claim that exists in the read model, the longest-standing first.
   const claims = await ctx.prisma.claim.findMany({
-    where: { id: { in: [...scan.found.keys()] } },
+    where: { id: { in: [...scan.found.keys()] }, ...inPractices(scope) },
     select: {
       id: true,
       state: true,
@@ -149,7 +153,7 @@ async function addStateTooLong(scan: StuckScan): Promise<void> {
     await ctx.prisma.claim.findMany({
       where: {
         AND: [
-          scan.payerFilter,
+          scan.claimFilter,
           { OR: Object.entries(thresholds).map(([state, days]) => ({ state, stateEnteredAt: { lt: enteredBefore(days) } })) },
         ],
       },
@@ -196,7 +200,12 @@ async function addOverdueTasks(scan: StuckScan): Promise<void> {
   const tasks = capped(
     scan,
     await ctx.prisma.task.findMany({
-      where: { status: { in: ['OPEN', 'CLAIMED'] }, dueAt: { lt: now }, ...(q.payerId ? { claim: { payerId: q.payerId } } : {}) },
+      where: {
+        status: { in: ['OPEN', 'CLAIMED'] },
+        dueAt: { lt: now },
+        ...(q.payerId ? { claim: { payerId: q.payerId } } : {}),
+        ...inPractices(scan.scope),
+      },
       orderBy: [{ dueAt: 'asc' }, { id: 'asc' }],
       take: SOURCE_CAP + 1,
     }),
@@ -235,6 +244,7 @@ async function addTimelyFilingRisks(scan: StuckScan, withinDays: number): Promis
       where: {
         state: { in: PRE_ACCEPTANCE_STATES },
         submissions: { none: { status: 'ACCEPTED' } },
+        ...inPractices(scan.scope),
         OR: payers.map((p) => ({
           payerId: p.id,
           encounter: { dateOfService: { lte: timelyFilingDosCutoff(p.timelyFilingDays, { withinDays, dayMs, now }) } },
@@ -302,13 +312,21 @@ async function addFailingActivities(scan: StuckScan, limit: number, minAttempts:
     if (claimId && (!q.payerId || wf.typedSearchAttributes.get(ClaimPayerKey) === q.payerId)) ordered.add(claimId);
   }
   const automated = await ctx.prisma.claim.findMany({
-    where: { ...scan.payerFilter, state: { in: AUTOMATED_STATES } },
+    where: { ...scan.claimFilter, state: { in: AUTOMATED_STATES } },
     select: { id: true },
     orderBy: [{ stateEnteredAt: 'asc' }, { id: 'asc' }],
     take: limit,
   });
   for (const c of automated) ordered.add(c.id);
-  const ids = [...ordered];
+  // Temporal's list is of every practice: describe only the workflows of claims the caller may see.
+  const visible = scan.scope.all
+    ? null
+    : new Set(
+        (await ctx.prisma.claim.findMany({ where: { id: { in: [...ordered] }, ...inPractices(scan.scope) }, select: { id: true } })).map(
+          (c) => c.id,
+        ),
+      );
+  const ids = [...ordered].filter((id) => !visible || visible.has(id));
   const pending = await describePendingActivities(ctx, ids.slice(0, limit), scan.deadline);
   for (const [claimId, activities] of pending.byClaim) {
     for (const a of activities) {

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { PrismaClient } from '../../generated/prisma/client';
-import { coverageIdFor, PATIENT_IDS, PAYER_IDS, PROVIDER_IDS, USER_IDS } from '../../app/seed';
+import { coverageIdFor, ORGANIZATION_IDS, PATIENT_IDS, PAYER_IDS, PROVIDER_IDS, USER_IDS } from '../../app/seed';
 import { startHarness, type Harness } from '../../test/harness';
 import { workflowIdForClaim } from '../../workflows/contract';
 import { dateFromIso } from '../http/dates';
@@ -34,6 +34,7 @@ async function seedClaim(
   await prisma.encounter.create({
     data: {
       id: `E-${o.id}`,
+      organizationId: ORGANIZATION_IDS.riverbend,
       patientId: PATIENT_IDS[patient],
       providerId: PROVIDER_IDS.familyMedicine,
       dateOfService: dateFromIso(o.dos),
@@ -45,6 +46,7 @@ async function seedClaim(
   await prisma.claim.create({
     data: {
       id: o.id,
+      organizationId: ORGANIZATION_IDS.riverbend,
       encounterId: `E-${o.id}`,
       patientId: PATIENT_IDS[patient],
       payerId: o.payerId,

@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { Prisma, Task } from '../../generated/prisma/client';
 import { FINAL_STATES, remittanceSignal, type ClaimState, type TaskOutcome } from '../../workflows/contract';
 import type { RemittanceAdjustment, RemittanceLine } from '../../domain/clearinghouse';
+import { inPractices, type PracticeScope } from '../auth/practices';
 import { recordAudit } from '../http/audit';
 import { signalClaimWorkflow, type SignalOutcome } from '../claims/claimSignals';
 import type { ApiContext } from '../http/context';
@@ -32,6 +33,7 @@ export async function completePostingException(
   task: Task,
   userId: string,
   outcome: TaskOutcome,
+  scope: PracticeScope,
 ): Promise<PostingExceptionResult> {
   const action = outcome.action as (typeof ACTIONS)[number];
   if (!(ACTIONS as readonly string[]).includes(action)) {
@@ -66,7 +68,10 @@ export async function completePostingException(
   if (!claimId) throw new ValidationError('MATCH needs the claimId the payment belongs to', 'outcome.claimId');
   const payment = await ctx.prisma.$transaction(async (tx) => {
     const unmatched = await tx.unmatchedClaimPayment.findUniqueOrThrow({ where: { id: unmatchedId }, include: { remittance: true } });
-    const claim = await tx.claim.findUnique({ where: { id: claimId }, select: { id: true, payerId: true, state: true } });
+    const claim = await tx.claim.findFirst({
+      where: { id: claimId, ...inPractices(scope) },
+      select: { id: true, payerId: true, state: true },
+    });
     if (!claim) throw new UnprocessableError('UNKNOWN_REFERENCE', 'no such claim', 'outcome.claimId');
     if (claim.payerId !== unmatched.remittance.payerId) {
       throw new ApiError(409, 'PAYER_MISMATCH', `claim ${claimId} is billed to another payer than the remittance's`, 'outcome.claimId');

@@ -1,7 +1,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TaskQueue, TaskStatus } from '../../generated/prisma/client';
-import { PATIENT_IDS, PAYER_IDS, PROVIDER_IDS } from '../../app/seed';
+import { ORGANIZATION_IDS, PATIENT_IDS, PAYER_IDS, PROVIDER_IDS } from '../../app/seed';
 import { workflowIdForClaim } from '../../workflows/contract';
 import { queuePageResponse } from '../queues/schemas';
 import { createTestDatabase, startApi, startTemporal, type TestApi, type TestDatabase } from '../testSupport';
@@ -42,6 +42,7 @@ async function task(
     data: {
       id,
       claimId,
+      organizationId: ORGANIZATION_IDS.riverbend,
       workflowId: workflowIdForClaim(claimId),
       queue: fields.queue ?? 'CODER',
       kind: fields.kind ?? 'CODE_REVIEW',

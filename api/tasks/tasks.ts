@@ -10,6 +10,7 @@ import { completeTaskUpdate, type CompleteTaskResult } from '../../workflows/con
 import { assertEligible, assertMayWorkQueue, isOverseer, mayWorkQueue, whyNotEligible, ROLES } from '../auth/access';
 import { recordAudit } from '../http/audit';
 import { callerId, callerRole, callerScope, requireRole, type RoleName } from '../auth/auth';
+import { callerPractices, inPractices, maySee, practiceScope } from '../auth/practices';
 import type { ApiContext } from '../http/context';
 import { ConflictError, isDatabaseUnavailable, NotFoundError, parseInput, UnprocessableError } from '../http/errors';
 import { newNoteId } from '../http/ids';
@@ -34,9 +35,9 @@ function assertWorkable(t: Task): void {
   if (!isWorkable(t)) throw new ConflictError('TASK_NOT_OPEN', `the task is ${t.status.toLowerCase()}`);
 }
 
-/** The task, if it exists and the caller's role works its queue (404, then 403). */
+/** The task, if it exists in a practice the caller sees and the caller's role works its queue (404, then 403). */
 async function taskForCaller(db: Db, id: string, res: Response): Promise<Task> {
-  const task = await db.task.findUnique({ where: { id } });
+  const task = await db.task.findFirst({ where: { id, ...inPractices(callerPractices(res)) } });
   if (!task) throw new NotFoundError('task');
   assertMayWorkQueue(callerRole(res), task.queue);
   return task;
@@ -66,6 +67,9 @@ async function reassign(tx: Prisma.TransactionClient, task: Task, userId: string
   if (!user || !user.active) throw new UnprocessableError('UNKNOWN_REFERENCE', 'no such active user', 'userId');
   if (!mayWorkQueue(user.role as RoleName, task.queue)) {
     throw new UnprocessableError('ASSIGNEE_NOT_ELIGIBLE', `${user.id} (${user.role}) does not work the ${task.queue} queue`, field);
+  }
+  if (!maySee(practiceScope(user.organizationIds), task.organizationId)) {
+    throw new UnprocessableError('ASSIGNEE_NOT_ELIGIBLE', `${user.id} does not work for this task's practice`, field);
   }
   const why = await whyNotEligible(tx, { role: user.role as RoleName, skills: user.skills, payerGroups: user.payerGroups }, task);
   if (why) throw new UnprocessableError('ASSIGNEE_NOT_ELIGIBLE', `${user.id}: ${why}`, field);
@@ -102,7 +106,7 @@ export function tasksRouter(ctx: ApiContext): Router {
     const body = parseInput(bulkReassignBody, req.body);
     const actor = callerId(res);
     const items = await prisma.$transaction(async (tx) => {
-      const found = await tx.task.findMany({ where: { id: { in: body.taskIds } } });
+      const found = await tx.task.findMany({ where: { id: { in: body.taskIds }, ...inPractices(callerPractices(res)) } });
       const byId = new Map(found.map((t) => [t.id, t]));
       const out: Task[] = [];
       for (const [i, id] of body.taskIds.entries()) {
@@ -119,7 +123,7 @@ export function tasksRouter(ctx: ApiContext): Router {
   router.post('/tasks/:id/reassign', requireRole(...ROLES.oversight), async (req, res) => {
     const { userId } = parseInput(reassignBody, req.body);
     const task = await prisma.$transaction(async (tx) => {
-      const found = await tx.task.findUnique({ where: { id: req.params.id } });
+      const found = await tx.task.findFirst({ where: { id: req.params.id, ...inPractices(callerPractices(res)) } });
       if (!found) throw new NotFoundError('task');
       return reassign(tx, found, userId, callerId(res), 'userId');
     });
@@ -192,7 +196,7 @@ export function tasksRouter(ctx: ApiContext): Router {
     const { priority } = parseInput(taskPriorityBody, req.body);
     const actor = callerId(res);
     const task = await prisma.$transaction(async (tx) => {
-      const found = await tx.task.findUnique({ where: { id: req.params.id } });
+      const found = await tx.task.findFirst({ where: { id: req.params.id, ...inPractices(callerPractices(res)) } });
       if (!found) throw new NotFoundError('task');
       assertWorkable(found);
       const updated = await tx.task.update({
@@ -248,7 +252,8 @@ export function tasksRouter(ctx: ApiContext): Router {
       }
       if (task.status === 'OPEN') await assertEligible(prisma, who, task);
       // A posting exception has no workflow: the API completes it itself (api/tasks/postingExceptions.ts).
-      if (task.kind === POSTING_EXCEPTION_KIND) return void res.json(await completePostingException(ctx, task, who.id, outcome));
+      if (task.kind === POSTING_EXCEPTION_KIND)
+        return void res.json(await completePostingException(ctx, task, who.id, outcome, callerPractices(res)));
     }
     if (!task.workflowId) throw new ConflictError('WORKFLOW_NOT_RUNNING', 'the task has no workflow');
     // Whether the outcome fits the task (its kind's actions, the claim's current codes) is the workflow

@@ -43,7 +43,8 @@ export class DeskMemory {
   }
 }
 
-export const DESK_USERS: Record<TaskQueueName, string> = { CODER: 'coder-1', BILLER: 'biller-1', SUPERVISOR: 'supervisor-1' };
+/** The desks work both demo practices' queues: coder-2 and biller-2 are assigned to both. */
+export const DESK_USERS: Record<TaskQueueName, string> = { CODER: 'coder-2', BILLER: 'biller-2', SUPERVISOR: 'supervisor-1' };
 
 const ICD = /^[A-TV-Z][0-9][0-9A-Z](\.?[0-9A-Z]{1,4})?$/;
 

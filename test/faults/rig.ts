@@ -18,7 +18,7 @@ import { clientDataConverter, parsePayloadKeys } from '../../infra/codec';
 import { loadConfig, type Config } from '../../infra/config';
 import { openDatabase, type OpenedDb } from '../../infra/db';
 import { freePorts } from '../../infra/process';
-import { PATIENT_IDS, PROVIDER_IDS, seedReferenceData, SIMULATOR_SENDER_ID, USER_IDS } from '../../app/seed';
+import { PATIENT_IDS, PROVIDERS, seedReferenceData, SIMULATOR_SENDER_ID, USER_IDS } from '../../app/seed';
 import { reissueToken } from '../../api/auth/accounts';
 import { ensureSearchAttributes, startDevServer } from '../../infra/temporal';
 import { createSimulator, type RunningSimulator, type Simulator } from '../../simulator/server';
@@ -241,7 +241,8 @@ export async function startRig(o: RigOptions): Promise<Rig> {
       return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };
     };
 
-    const providers = Object.values(PROVIDER_IDS);
+    // Riverbend's providers: the patients below are Riverbend's, and a claim bills one practice.
+    const providers = PROVIDERS.map((p) => p.id);
     const today = new Date().toISOString().slice(0, 10);
     let created = 0;
     const runId = crypto.randomBytes(4).toString('hex');

@@ -446,7 +446,7 @@ describe('text that looks like SQL or HTML', () => {
 
       const user = await api.request('POST', '/api/admin/users', {
         user: USER_IDS.admin,
-        body: { id: `fuzz-${i}`, name: text, role: 'CODER' },
+        body: { id: `fuzz-${i}`, name: text, role: 'CODER', organizationIds: ['org-riverbend'] },
       });
       expect(user.status, user.text).toBe(201);
       expect(user.body.name).toBe(text);
