@@ -10,6 +10,8 @@ import { createMetrics, type Metrics } from '../infra/metrics';
 import { adminRouter } from './auth/admin';
 import { ROLES } from './auth/access';
 import { requireRole, requireUser } from './auth/auth';
+import { sessionRouter } from './auth/sessionRoutes';
+import { sessionPolicy } from './auth/sessions';
 import { claimsRouter } from './claims/claims';
 import { claimTimelineRouter } from './claims/claimTimeline';
 import { codesRouter } from './reference/codes';
@@ -52,6 +54,8 @@ export interface AppDeps {
   signInRateLimit?: RateLimit;
   /** requests per address to /api/inbound, before authentication; config.inboundRateLimitPerMinute otherwise */
   inboundRateLimit?: RateLimit;
+  /** the clock of workspace sessions and sign-in locks (ms since the epoch); tests move it */
+  now?: () => number;
 }
 
 export function createApp(deps: AppDeps): express.Express {
@@ -78,6 +82,7 @@ export function createApp(deps: AppDeps): express.Express {
     res.json({ ok: true });
   });
   const signIns = new SignInLimiter(deps.signInRateLimit ?? DEFAULT_SIGN_IN_RATE_LIMIT);
+  const sessions = sessionPolicy(deps.config, deps.now);
   // What clearinghouses and payers deliver. Nothing of a body is read before the sender is known: the rate
   // limit counts by address, the token names a CLEARINGHOUSE sender, and only then do the routes parse (up to
   // 50 MB for an 835). Staff tokens are refused here as senders' tokens are refused everywhere else.
@@ -90,9 +95,13 @@ export function createApp(deps: AppDeps): express.Express {
   );
   app.use('/api/inbound', inbound);
 
-  // Everyone else is a person: authenticated before their body is parsed. Staff requests are small (the
-  // largest, a claim's documentation, is 100,000 characters), so they get 1 MB.
-  app.use('/api', requireUser(ctx.prisma, ctx.config, signIns), express.json({ limit: '1mb' }), refuseUnstorableText);
+  // The workspace's sign-in, session and sign-out: before authentication, since signing in is how one gets it.
+  app.use('/api/auth', sessionRouter(ctx, sessions, signIns));
+
+  // Everyone else is a person: authenticated (a bearer token or the workspace's session cookie) before their
+  // body is parsed. Staff requests are small (the largest, a claim's documentation, is 100,000 characters), so
+  // they get 1 MB.
+  app.use('/api', requireUser(ctx.prisma, ctx.config, signIns, sessions), express.json({ limit: '1mb' }), refuseUnstorableText);
   app.use('/api/claims', claimsRouter(ctx));
   app.use('/api/claims', claimTimelineRouter(ctx));
   app.use('/api/patients', patientsRouter(ctx));
@@ -102,7 +111,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use('/api', tasksRouter(ctx));
   app.use('/api/codes', codesRouter(ctx.config));
   app.use('/api/users', usersRouter(ctx));
-  app.use('/api/admin', adminRouter(ctx, deps.tokenRateLimit ?? DEFAULT_TOKEN_RATE_LIMIT));
+  app.use('/api/admin', adminRouter(ctx, deps.tokenRateLimit ?? DEFAULT_TOKEN_RATE_LIMIT, sessions));
 
   app.use('/api/supervisor', supervisorRouter(ctx));
   app.use('/api', openApiRouter());

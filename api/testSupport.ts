@@ -70,6 +70,7 @@ export async function startApi(deps: {
   tokenRateLimit?: RateLimit;
   signInRateLimit?: RateLimit;
   inboundRateLimit?: RateLimit;
+  now?: () => number;
 }): Promise<TestApi> {
   const logs: TestApi['logs'] = [];
   const app = createApp({
@@ -81,6 +82,7 @@ export async function startApi(deps: {
     tokenRateLimit: deps.tokenRateLimit,
     signInRateLimit: deps.signInRateLimit,
     inboundRateLimit: deps.inboundRateLimit,
+    now: deps.now,
   });
   const server = await new Promise<ReturnType<typeof app.listen>>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));

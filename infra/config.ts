@@ -58,6 +58,12 @@ const wholeNumber = (fallback: number) => ({
   parse: (raw: string | undefined, name: string) => int(raw, name, fallback),
 });
 
+/** A whole number of at least 1 with its default, shown in the README as it is used. */
+const countOfAtLeastOne = (fallback: number) => ({
+  default: code(fallback),
+  parse: (raw: string | undefined, name: string) => positive(raw, name, fallback),
+});
+
 /** Free text, its default taken when unset or empty. */
 const text = (fallback: string) => ({ default: code(fallback), parse: (raw: string | undefined) => raw || fallback });
 
@@ -309,6 +315,28 @@ export const SETTINGS = {
       'or addresses, subnets and `loopback`/`linklocal`/`uniquelocal` (`loopback,10.0.0.0/8`); `true` is refused. Behind a proxy without it, every user ' +
       "shares the proxy's address and one office's 20 failed sign-ins lock everyone out for a minute",
     parse: trustProxy,
+  },
+  sessionIdleMinutes: {
+    env: 'CLAIMFLOW_SESSION_IDLE_MINUTES',
+    ...countOfAtLeastOne(30),
+    doc: 'a workspace session (signed in with a password, kept in a cookie) ends after this many minutes without a request',
+  },
+  sessionMaxHours: {
+    env: 'CLAIMFLOW_SESSION_MAX_HOURS',
+    ...countOfAtLeastOne(12),
+    doc: 'a workspace session ends this many hours after its sign-in, however active it is',
+  },
+  signInMaxFailures: {
+    env: 'CLAIMFLOW_SIGN_IN_MAX_FAILURES',
+    ...countOfAtLeastOne(5),
+    doc:
+      "failed password sign-ins in a row that lock a user's password sign-in for `CLAIMFLOW_SIGN_IN_LOCK_MINUTES` (an administrator's password " +
+      'reset lifts the lock). API tokens are not affected; the per-address limit on failed sign-ins holds as well',
+  },
+  signInLockMinutes: {
+    env: 'CLAIMFLOW_SIGN_IN_LOCK_MINUTES',
+    ...countOfAtLeastOne(15),
+    doc: 'how long a lock after `CLAIMFLOW_SIGN_IN_MAX_FAILURES` failed password sign-ins lasts',
   },
   stuckThresholdDays: {
     env: 'CLAIMFLOW_STUCK_THRESHOLD_DAYS',

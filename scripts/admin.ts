@@ -5,11 +5,12 @@
 //   user create --id availity --name "Availity" --role CLEARINGHOUSE --payers payer-blue-peak,payer-unity-mutual
 //   user list
 //   user deactivate --id jane
+//   user password --id jane        reads the new password from standard input (asked twice, unechoed, on a terminal)
 //   token create --user jane --name laptop [--expires-days 90]     prints the token once
 //   token list --user jane
 //   token revoke --id TK...
 import { parseArgs } from 'node:util';
-import { createUser, issueToken, revokeToken, tokenView, updateUser } from '../api/auth/accounts';
+import { createUser, issueToken, revokeToken, setPassword, tokenView, updateUser } from '../api/auth/accounts';
 import { ApiError, parseInput } from '../api/http/errors';
 import { createTokenBody, createUserBody } from '../api/auth/schemas';
 import { loadConfig, showStacks } from '../infra/config';
@@ -25,6 +26,7 @@ const USAGE = `usage:
   admin.ts user create --id <id> --name <name> --role CLEARINGHOUSE --payers <payer id>,... (or * for every payer)
   admin.ts user list
   admin.ts user deactivate --id <id>
+  admin.ts user password --id <id>          (the password from standard input: never on the command line, where ps shows it)
   admin.ts token create --user <id> --name <name> [--expires-days N]
   admin.ts token list --user <id>
   admin.ts token revoke --id <token id>`;
@@ -55,7 +57,7 @@ async function main(argv: string[]): Promise<void> {
     strict: true,
   });
   const command = `${noun ?? ''} ${verb ?? ''}`;
-  const known = ['user create', 'user list', 'user deactivate', 'token create', 'token list', 'token revoke'];
+  const known = ['user create', 'user list', 'user deactivate', 'user password', 'token create', 'token list', 'token revoke'];
   if (!known.includes(command)) throw new StartupError(USAGE);
 
   const config = loadConfig();
@@ -109,6 +111,15 @@ async function main(argv: string[]): Promise<void> {
         console.log(`deactivated ${values.id}: their tokens stop working`);
         break;
       }
+      case 'user password': {
+        if (!values.id) throw new StartupError('user password needs --id');
+        const password = await readPassword(`new password for ${values.id}: `);
+        const done = await setPassword(prisma, values.id, password, ACTOR);
+        console.log(
+          `password set for ${values.id}${done.sessionsEnded ? `; ${done.sessionsEnded} session(s) ended` : ''}${done.unlocked ? '; sign-in unlocked' : ''}`,
+        );
+        break;
+      }
       case 'token create': {
         if (!values.user) throw new StartupError('token create needs --user');
         const body = parseInput(createTokenBody, {
@@ -142,6 +153,54 @@ async function main(argv: string[]): Promise<void> {
   } finally {
     await db.close();
   }
+}
+
+/**
+ * A password from standard input: the first line when it is a file or a pipe; on a terminal, typed twice without
+ * echo. Taken as typed (no trimming): spaces may belong to it.
+ */
+async function readPassword(prompt: string): Promise<string> {
+  if (!process.stdin.isTTY) {
+    let text = '';
+    for await (const chunk of process.stdin) text += String(chunk);
+    return text.split(/\r?\n/)[0];
+  }
+  const first = await typeUnechoed(prompt);
+  if ((await typeUnechoed('again: ')) !== first) throw new StartupError('the two passwords differ; nothing was changed');
+  return first;
+}
+
+function typeUnechoed(prompt: string): Promise<string> {
+  const stdin = process.stdin;
+  process.stderr.write(prompt);
+  stdin.setRawMode(true);
+  stdin.setEncoding('utf8');
+  stdin.resume();
+  return new Promise((resolve, reject) => {
+    let typed = '';
+    const finish = () => {
+      stdin.off('data', onData);
+      stdin.setRawMode(false);
+      stdin.pause();
+      process.stderr.write('\n');
+    };
+    const onData = (chunk: string) => {
+      for (const ch of chunk) {
+        if (ch === '\r' || ch === '\n') {
+          finish();
+          resolve(typed);
+          return;
+        }
+        if (ch === '\u0003') {
+          finish();
+          reject(new StartupError('cancelled; nothing was changed'));
+          return;
+        }
+        typed = ch === '\u007f' || ch === '\b' ? [...typed].slice(0, -1).join('') : typed + ch;
+      }
+    };
+    stdin.on('data', onData);
+  });
 }
 
 // Exits at once when done: the migration step at open leaves an idle connection pool that would hold the

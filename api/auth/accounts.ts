@@ -1,11 +1,14 @@
-// Users and their API tokens: creating and changing users, issuing a token (its text is returned once and
-// only its hash kept) and revoking one. The admin routes and scripts/admin.ts both call these.
+// Users, their API tokens and passwords: creating and changing users, issuing a token (its text is returned
+// once and only its hash kept) and revoking one, setting a password. The admin routes and scripts/admin.ts
+// both call these.
 import type { ApiToken, Prisma, PrismaClient, User } from '../../generated/prisma/client';
 import { recordAudit } from '../http/audit';
-import { ConflictError, isUniqueViolation, NotFoundError, UnprocessableError } from '../http/errors';
+import { ConflictError, isUniqueViolation, NotFoundError, UnprocessableError, ValidationError } from '../http/errors';
 import { newTokenId } from '../http/ids';
+import { hashPassword, passwordProblem } from './passwords';
 import type { CreateTokenBody, CreateUserBody } from './schemas';
 import { ALL_PRACTICES } from './practices';
+import { revokeUserSessions } from './sessions';
 import { hashToken, newApiToken } from './tokens';
 
 const DAY_MS = 86_400_000;
@@ -151,6 +154,43 @@ export async function reissueToken(prisma: PrismaClient, userId: string, name: s
   const earlier = await prisma.apiToken.findMany({ where: { userId, name, revokedAt: null }, select: { id: true } });
   for (const t of earlier) await revokeToken(prisma, t.id, actor);
   return (await issueToken(prisma, userId, { name }, actor)).token;
+}
+
+export interface PasswordSet {
+  /** sessions of the user that the new password ended */
+  sessionsEnded: number;
+  /** whether a sign-in lock was lifted */
+  unlocked: boolean;
+}
+
+/**
+ * Sets (or resets) a user's password: checked against the policy, stored as Argon2id. Everything the old
+ * password opened ends with it (the user's sessions), and a sign-in lock and its failure count are cleared.
+ * API tokens are untouched: they are credentials of their own, revoked on their own.
+ */
+export async function setPassword(
+  prisma: PrismaClient,
+  userId: string,
+  password: string,
+  actor: string,
+  now = new Date(),
+): Promise<PasswordSet> {
+  const problem = passwordProblem(password, userId);
+  if (problem) throw new ValidationError(`the password ${problem}`, 'password');
+  const user = await prisma.user.findUnique({ where: { id: userId }, select: { role: true } });
+  if (!user) throw new NotFoundError('user');
+  if (user.role === 'CLEARINGHOUSE') {
+    throw new ConflictError('SENDER_HAS_NO_PASSWORD', 'a CLEARINGHOUSE sender signs in with an API token only');
+  }
+  const passwordHash = await hashPassword(password);
+  return prisma.$transaction(async (tx) => {
+    const before = await tx.user.findUniqueOrThrow({ where: { id: userId }, select: { lockedUntil: true } });
+    await tx.user.update({ where: { id: userId }, data: { passwordHash, passwordChangedAt: now, failedSignIns: 0, lockedUntil: null } });
+    const sessionsEnded = await revokeUserSessions(tx, userId, now);
+    const unlocked = before.lockedUntil !== null && before.lockedUntil > now;
+    await recordAudit(tx, { actor, action: 'user.setPassword', entity: 'user', entityId: userId, detail: { sessionsEnded, unlocked } });
+    return { sessionsEnded, unlocked };
+  });
 }
 
 /**

@@ -1,15 +1,16 @@
-// /api/admin: users and their API tokens, for administrators. A token's text is in the answer that issues
-// it and nowhere else; token routes are rate-limited per address.
+// /api/admin: users, their API tokens and passwords, for administrators. A token's text is in the answer that
+// issues it and nowhere else; token and password routes are rate-limited per address.
 import { Router } from 'express';
-import { createUser, issueToken, revokeToken, tokenView, updateUser, userView } from './accounts';
+import { createUser, issueToken, revokeToken, setPassword, tokenView, updateUser, userView } from './accounts';
 import { ROLES } from './access';
 import { callerId, requireRole } from './auth';
 import type { ApiContext } from '../http/context';
 import { NotFoundError, parseInput } from '../http/errors';
 import { fixedWindowLimit, type RateLimit } from '../http/rateLimit';
-import { createTokenBody, createUserBody, updateUserBody } from './schemas';
+import { createTokenBody, createUserBody, setPasswordBody, updateUserBody } from './schemas';
+import type { SessionPolicy } from './sessions';
 
-export function adminRouter({ prisma }: ApiContext, tokenRateLimit: RateLimit): Router {
+export function adminRouter({ prisma }: ApiContext, tokenRateLimit: RateLimit, sessions: SessionPolicy): Router {
   const router = Router();
   const admin = requireRole(...ROLES.admin);
   const limited = fixedWindowLimit(tokenRateLimit);
@@ -29,6 +30,13 @@ export function adminRouter({ prisma }: ApiContext, tokenRateLimit: RateLimit): 
     const changes = parseInput(updateUserBody, req.body);
     const user = await updateUser(prisma, req.params.id, changes, callerId(res));
     res.json(userView(user));
+  });
+
+  // Sets or resets a password: the user's sessions end and a sign-in lock is lifted (accounts.ts setPassword).
+  router.put('/users/:id/password', limited, admin, async (req, res) => {
+    const { password } = parseInput(setPasswordBody, req.body);
+    const done = await setPassword(prisma, req.params.id, password, callerId(res), new Date(sessions.now()));
+    res.json({ userId: req.params.id, ...done });
   });
 
   router.get('/users/:id/tokens', limited, admin, async (req, res) => {

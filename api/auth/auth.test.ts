@@ -1,6 +1,6 @@
 // Authentication with bearer tokens, the admin API and command for users and tokens, and the X-User-Id
 // header that only a trusting configuration (tests, harness, demo) accepts.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -245,6 +245,35 @@ describe('scripts/admin.ts', () => {
     expect((await strict.request('GET', '/api/claims/summary', { token })).status).toBe(401);
     const audit = await f.db.prisma.auditEvent.findMany({ where: { actor: 'admin-cli' }, orderBy: { id: 'asc' } });
     expect(audit.map((a) => a.action)).toEqual(['user.create', 'token.create', 'token.revoke']);
+  });
+
+  it('sets a password read from standard input (never from the command line), with which the user signs in', async () => {
+    const setWith = (stdin: string) =>
+      new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+        const child = spawn(path.join(root, 'node_modules/.bin/tsx'), ['scripts/admin.ts', 'user', 'password', '--id', 'coder-2'], {
+          cwd: root,
+          env: { ...process.env, DATABASE_URL: f.db.url },
+        });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+        child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+        child.on('exit', (code) => resolve({ code, stdout, stderr }));
+        child.stdin.end(stdin);
+      });
+    const tooShort = await setWith('short\n');
+    expect(tooShort.code).toBe(1);
+    expect(tooShort.stderr).toContain('the password must be at least 12 characters (password)');
+    const done = await setWith('a passphrase set from the CLI\n');
+    expect(done.stdout).toContain('password set for coder-2');
+    expect(done.stdout + done.stderr).not.toContain('passphrase');
+    const signIn = await strict.request('POST', '/api/auth/session', {
+      user: null,
+      body: { userId: 'coder-2', password: 'a passphrase set from the CLI' },
+    });
+    expect(signIn.status).toBe(201);
+    const audit = await f.db.prisma.auditEvent.findFirstOrThrow({ where: { actor: 'admin-cli', action: 'user.setPassword' } });
+    expect(audit.entityId).toBe('coder-2');
   });
 
   it('explains a mistake and exits 1', async () => {

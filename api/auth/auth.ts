@@ -1,15 +1,20 @@
 // Who is calling. `Authorization: Bearer <token>` names an active user through an unrevoked, unexpired
-// ApiToken; `X-User-Id` is accepted only when config.trustUserHeader is on (tests, the harness, the demo).
-// Everything downstream reads the caller through callerId() and callerRole().
+// ApiToken (machines, scripts); the session cookie names the person signed in to the workspace with a password,
+// and a request it authenticates that changes anything must also pass the CSRF checks (csrf.ts); `X-User-Id` is
+// accepted only when config.trustUserHeader is on (tests, the harness, the demo). A bearer token wins over a
+// cookie. Everything downstream reads the caller through callerId() and callerRole().
 import type { RequestHandler, Response } from 'express';
 import type { PrismaClient } from '../../generated/prisma/client';
 import type { Config } from '../../infra/config';
 import { ForbiddenError, UnauthenticatedError } from '../http/errors';
 import type { SignInLimiter } from '../http/rateLimit';
-import { withOrigin } from '../http/requestContext';
+import { clientAddress, withOrigin } from '../http/requestContext';
+import { callerSelect, type Caller, type RoleName } from './caller';
+import { assertNotForged } from './csrf';
+import { clearSessionCookie, findLiveSession, presentedSessionId, type SessionPolicy } from './sessions';
 import { hashesMatch, hashToken, looksLikeToken } from './tokens';
 
-export type RoleName = 'CODER' | 'BILLER' | 'SUPERVISOR' | 'ADMIN' | 'CLEARINGHOUSE';
+export type { RoleName };
 /** People. A CLEARINGHOUSE sender is a machine: it may use the inbound routes and nothing else. */
 export const STAFF_ROLES = ['CODER', 'BILLER', 'SUPERVISOR', 'ADMIN'] as const satisfies readonly RoleName[];
 export const ALL_ROLES: readonly RoleName[] = [...STAFF_ROLES, 'CLEARINGHOUSE'];
@@ -20,18 +25,37 @@ const LAST_USED_RESOLUTION_MS = 60_000;
 /** Marks the middleware so that tests can find where authentication starts in the router stack. */
 export const AUTHENTICATES = Symbol('authenticates');
 
+/** The 401 for a session cookie that no longer opens anything. */
+const SESSION_ENDED = 'your session has ended (signed out, idle too long, past its lifetime, or the password was reset): sign in again';
+
 /**
  * `signIns` limits failed bearer authentications per address. X-User-Id is not limited: a configuration that
- * trusts it lets anyone name any user, so there is nothing to guess.
+ * trusts it lets anyone name any user, so there is nothing to guess. Nor is a stale session cookie (a session id
+ * is not guessable, and counting them would lock out a workspace that polls after its session ended). Session
+ * cookies are accepted only when `sessions` is given: the clearinghouse's routes take tokens alone.
  */
-export function requireUser(prisma: PrismaClient, config: Pick<Config, 'trustUserHeader'>, signIns?: SignInLimiter): RequestHandler {
+export function requireUser(
+  prisma: PrismaClient,
+  config: Pick<Config, 'trustUserHeader'>,
+  signIns?: SignInLimiter,
+  sessions?: SessionPolicy,
+): RequestHandler {
   const handler: RequestHandler = async (req, res, next) => {
-    const address = req.ip ?? req.socket.remoteAddress ?? '?';
+    const address = clientAddress(req);
     signIns?.assertAllowed(address);
     const authorization = req.get('Authorization');
+    const sessionId = sessions && authorization === undefined ? presentedSessionId(req) : undefined;
     let user: Caller | null = null;
     let tokenId: string | undefined;
-    if (authorization !== undefined) {
+    if (sessions && sessionId !== undefined) {
+      const live = await findLiveSession(prisma, sessionId, sessions);
+      if (!live) {
+        clearSessionCookie(req, res);
+        throw new UnauthenticatedError(SESSION_ENDED);
+      }
+      assertNotForged(req, sessionId);
+      user = live.user;
+    } else if (authorization !== undefined) {
       const presented = presentedTokenHash(authorization);
       const attempt = signIns?.begin(address, presented);
       try {
@@ -61,25 +85,6 @@ export function requireUser(prisma: PrismaClient, config: Pick<Config, 'trustUse
   };
   return Object.assign(handler, { [AUTHENTICATES]: true });
 }
-
-interface Caller {
-  id: string;
-  role: RoleName;
-  skills: string[];
-  payerGroups: string[];
-  payerIds: string[];
-  organizationIds: string[];
-}
-
-const callerSelect = {
-  id: true,
-  active: true,
-  role: true,
-  skills: true,
-  payerGroups: true,
-  payerIds: true,
-  organizationIds: true,
-} as const;
 
 /** sha256 of the bearer token, or undefined when the header holds no well-formed token. */
 function presentedTokenHash(authorization: string): string | undefined {

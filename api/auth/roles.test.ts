@@ -86,6 +86,7 @@ const EXPECTED: Record<string, readonly RoleName[]> = {
   'GET /api/admin/users/:id/tokens': ['ADMIN'],
   'POST /api/admin/users/:id/tokens': ['ADMIN'],
   'DELETE /api/admin/tokens/:id': ['ADMIN'],
+  'PUT /api/admin/users/:id/password': ['ADMIN'],
   // what clearinghouses and payers deliver: senders only, never a person's token
   'POST /api/inbound/acknowledgements': ['CLEARINGHOUSE'],
   'POST /api/inbound/remittances': ['CLEARINGHOUSE'],
@@ -93,8 +94,11 @@ const EXPECTED: Record<string, readonly RoleName[]> = {
   'POST /api/inbound/x12': ['CLEARINGHOUSE'],
 };
 
-/** What may answer without a token: the health check and the API docs. The inbound routes want a sender's token. */
-const PUBLIC_PATH = /^\/api\/(health$|openapi)/;
+/**
+ * What may answer without a token: the health check, the API docs, and the workspace's sign-in (which reads the
+ * session cookie itself). The inbound routes want a sender's token.
+ */
+const PUBLIC_PATH = /^\/api\/(health$|openapi|auth\/session$)/;
 
 const f = useApiFixture();
 let strict: TestApi;

@@ -1,4 +1,4 @@
-// Request schemas of the user, token and sign-in administration routes.
+// Request schemas of the user, token, password and sign-in routes, and the answer of the session routes.
 import { z } from 'zod';
 import { payerGroup, skill, text } from '../http/fields';
 
@@ -49,3 +49,40 @@ export const createTokenBody = z.strictObject({
   expiresInDays: z.int('must be a whole number').min(1, 'must be at least 1').max(3650, 'must be at most 3650').optional(),
 });
 export type CreateTokenBody = z.output<typeof createTokenBody>;
+
+/**
+ * A password as typed: not trimmed (spaces may be part of it) and bounded so that no request makes the server
+ * hash megabytes. The policy (length, not the user id) is checked where a password is set, with the user id at hand.
+ */
+const password = z.string('must be a string').min(1, 'must not be empty').max(1_024, 'must be at most 1024 characters');
+
+export const signInBody = z.strictObject({ userId, password });
+
+export const setPasswordBody = z.strictObject({
+  password: password.describe('at least 12 characters, not the user id; ends every session of the user and lifts a sign-in lock'),
+});
+
+export const setPasswordResponse = z.object({
+  userId: z.string(),
+  sessionsEnded: z.int().describe("the user's sessions that the new password ended"),
+  unlocked: z.boolean().describe('whether a lock after failed sign-ins was lifted'),
+});
+
+/** What the workspace learns about its session: who, the CSRF token to echo, and when the session ends. */
+export const sessionResponse = z.object({
+  user: z.object({
+    id: z.string(),
+    name: z.string(),
+    role: z.enum(['CODER', 'BILLER', 'SUPERVISOR', 'ADMIN']),
+    skills: z.array(z.string()),
+    payerGroups: z.array(z.string()),
+  }),
+  csrfToken: z.string().describe('send it back in X-CSRF-Token on every POST, PUT, PATCH and DELETE made with the session cookie'),
+  expiresAt: z.iso.datetime().describe('when the session ends however active it is'),
+  idleTimeoutS: z.int().describe('the session ends after this many seconds without a request'),
+});
+export type SessionView = z.output<typeof sessionResponse>;
+
+/** GET /api/auth/session: the session, or `{ user: null }` when the browser has none (not an error: it is how the workspace starts). */
+export const currentSessionResponse = z.union([sessionResponse, z.object({ user: z.null() })]);
+export type CurrentSession = z.output<typeof currentSessionResponse>;

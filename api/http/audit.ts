@@ -5,7 +5,7 @@ import { originColumns } from './requestContext';
 export interface AuditEntry {
   actor: string;
   action: string;
-  entity: 'claim' | 'patient' | 'task' | 'user' | 'apiToken' | 'routingRule' | 'organization';
+  entity: 'claim' | 'patient' | 'task' | 'user' | 'apiToken' | 'routingRule' | 'organization' | 'session';
   entityId: string;
   claimId?: string | null;
   detail?: Prisma.InputJsonObject;

@@ -2,6 +2,7 @@
 // client the trusted proxies name) and the token they presented. Set once by requireUser; recordAudit reads
 // it, so that no audit row written while handling a request can forget where it came from.
 import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Request } from 'express';
 
 export interface RequestOrigin {
   actor: string;
@@ -26,4 +27,9 @@ export function currentOrigin(): RequestOrigin | undefined {
 export function originColumns(): { address: string | null; tokenId: string | null } {
   const o = store.getStore();
   return { address: o?.address ?? null, tokenId: o?.tokenId ?? null };
+}
+
+/** The client's address: the one the trusted proxies name (CLAIMFLOW_TRUST_PROXY), else the connecting one. */
+export function clientAddress(req: Request): string {
+  return req.ip ?? req.socket.remoteAddress ?? '?';
 }

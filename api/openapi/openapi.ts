@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { ROLES } from '../auth/access';
 import { ALLOWED_ROLES, AUTHENTICATES, requireRole, type RoleName } from '../auth/auth';
 import { X12_CONTENT_TYPES } from '../inbound/x12';
-import { createTokenBody, createUserBody, updateUserBody } from '../auth/schemas';
+import { createTokenBody, createUserBody, setPasswordBody, setPasswordResponse, updateUserBody } from '../auth/schemas';
 import {
   claimCountsResponse,
   claimDetailResponse,
@@ -301,6 +301,14 @@ export function openApiDocument(mounted?: readonly MountedRoute[]): Record<strin
           scheme: 'bearer',
           description: "an API token: `Authorization: Bearer <token>`; a person's for /api, a CLEARINGHOUSE sender's for /api/inbound",
         },
+        sessionCookie: {
+          type: 'apiKey',
+          in: 'cookie',
+          name: 'claimflow_session',
+          description:
+            "the web workspace's session (POST /api/auth/session; `__Host-claimflow_session` over TLS), accepted wherever a person's bearer token is; " +
+            'POST, PUT, PATCH and DELETE made with it need its CSRF token in X-CSRF-Token',
+        },
       },
       schemas: { Error: jsonSchema(errorBody, 'output') },
     },
@@ -560,6 +568,15 @@ describeRoute({
   tag: 'admin',
   body: updateUserBody,
   summary: "Change a user's role, skills, payer groups or active flag",
+});
+describeRoute({
+  method: 'put',
+  path: '/api/admin/users/:id/password',
+  tag: 'admin',
+  body: setPasswordBody,
+  response: setPasswordResponse,
+  summary: "Set or reset a user's password (at least 12 characters, not the user id): the user's sessions end and a sign-in lock is lifted",
+  description: 'API tokens are not touched. A CLEARINGHOUSE sender has no password (409 SENDER_HAS_NO_PASSWORD).',
 });
 describeRoute({
   method: 'get',

@@ -1,0 +1,24 @@
+// The user behind a request as every way of authenticating finds it (bearer token, session cookie, X-User-Id):
+// one shape and one select, so that no path can forget the active flag or the routing attributes.
+
+export type RoleName = 'CODER' | 'BILLER' | 'SUPERVISOR' | 'ADMIN' | 'CLEARINGHOUSE';
+
+export interface Caller {
+  id: string;
+  role: RoleName;
+  skills: string[];
+  payerGroups: string[];
+  payerIds: string[];
+  /** the practices whose work the user sees; "*" every practice */
+  organizationIds: string[];
+}
+
+export const callerSelect = {
+  id: true,
+  active: true,
+  role: true,
+  skills: true,
+  payerGroups: true,
+  payerIds: true,
+  organizationIds: true,
+} as const;
