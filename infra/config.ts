@@ -311,7 +311,8 @@ export const SETTINGS = {
     env: 'CLAIMFLOW_TRUST_PROXY',
     default: 'unset: the connecting address is the client',
     doc:
-      'the reverse proxies in front of the API, whose `X-Forwarded-For` then names the client for the sign-in and token rate limits: a hop count (`1`) ' +
+      'the reverse proxies in front of the API, whose `X-Forwarded-For` then names the client for the sign-in and token rate limits (and whose ' +
+      '`X-Forwarded-Proto`/`-Host` say whether the session cookie is `Secure` and which host the workspace is served as): a hop count (`1`) ' +
       'or addresses, subnets and `loopback`/`linklocal`/`uniquelocal` (`loopback,10.0.0.0/8`); `true` is refused. Behind a proxy without it, every user ' +
       "shares the proxy's address and one office's 20 failed sign-ins lock everyone out for a minute",
     parse: trustProxy,

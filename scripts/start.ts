@@ -1,8 +1,9 @@
 // `npm start`: the whole of claimflow on this machine (see app/mainJob.ts), until Ctrl-C.
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { PrismaClient } from '../generated/prisma/client';
-import { issueToken } from '../api/auth/accounts';
+import { issueToken, setPassword } from '../api/auth/accounts';
 import { USER_IDS } from '../app/seed';
 import { loadConfig, showStacks } from '../infra/config';
 import { startMainJob, type MainJob } from '../app/mainJob';
@@ -60,10 +61,16 @@ async function main(): Promise<void> {
   if (signalled) return shutdown('signal during start', 0);
 
   const tokensFile = await ensureLocalTokens(job.prisma, job.dataDir, config.databaseUrl);
+  const passwordsFile = await ensureLocalPasswords(job.prisma, job.dataDir, config.databaseUrl);
   const lines = [
     '',
     'claimflow is running',
-    `  Workspace       ${job.apiUrl}/   (web workspace for coders, billers and supervisors: sign in with a token)`,
+    `  Workspace       ${job.apiUrl}/   (web workspace for coders, billers and supervisors: sign in with a user id and password)`,
+    ...(passwordsFile
+      ? [
+          `  Passwords       ${passwordsFile}   (the demo users' passwords, e.g. node -p "require('${path.resolve(passwordsFile)}')['biller-1']")`,
+        ]
+      : []),
     `  API             ${job.apiUrl}   (OpenAPI at ${job.apiUrl}/api/openapi.json)`,
     ...(tokensFile
       ? [
@@ -100,6 +107,26 @@ async function ensureLocalTokens(prisma: PrismaClient, dataDir: string, database
   const tokens: Record<string, string> = {};
   for (const userId of Object.values(USER_IDS)) tokens[userId] = (await issueToken(prisma, userId, { name: 'local' }, 'npm start')).token;
   fs.writeFileSync(file, `${JSON.stringify(tokens, null, 2)}\n`, { mode: 0o600 });
+  return file;
+}
+
+/**
+ * Likewise a password per demo user, for the web workspace: made once at random (never a fixed, published one: the
+ * API may be reachable from elsewhere), set on users that have none, and kept beside the tokens, readable by
+ * this user only. With a real database, passwords come from `npx tsx scripts/admin.ts user password`.
+ */
+async function ensureLocalPasswords(prisma: PrismaClient, dataDir: string, databaseUrl: string): Promise<string | undefined> {
+  if (/^postgres(ql)?:\/\//.test(databaseUrl)) return undefined;
+  const file = path.join(dataDir, 'demo-passwords.json');
+  if (fs.existsSync(file)) return file;
+  const passwords: Record<string, string> = {};
+  for (const userId of Object.values(USER_IDS)) {
+    const user = await prisma.user.findUnique({ where: { id: userId }, select: { passwordHash: true } });
+    if (!user || user.passwordHash) continue;
+    passwords[userId] = crypto.randomBytes(12).toString('base64url');
+    await setPassword(prisma, userId, passwords[userId], 'npm start');
+  }
+  fs.writeFileSync(file, `${JSON.stringify(passwords, null, 2)}\n`, { mode: 0o600 });
   return file;
 }
 

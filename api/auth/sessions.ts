@@ -131,7 +131,7 @@ export async function findLiveSession(prisma: PrismaClient, sessionId: string, p
   if (!found || !hashesMatch(found.idHash, presented)) return null;
   const now = policy.now();
   if (!isLive(found, now, policy)) {
-    // Ended by time: recorded, so that the session stays ended and a listing shows when.
+    // Ended by time: recorded, so that it stays ended whatever the clock does later, and the row says when.
     if (found.revokedAt === null) await revokeSession(prisma, found.id, policy);
     return null;
   }

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PATIENT_IDS, PROVIDER_IDS } from '../../app/seed';
-import { deliver, forceScenario, startWorkspace, waitForClaimState, waitForOpenTask, type Workspace } from './support';
+import { deliver, forceScenario, PEOPLE, signIn, startWorkspace, waitForClaimState, waitForOpenTask, type Workspace } from './support';
 
 let ws: Workspace;
 beforeAll(async () => {
@@ -74,30 +74,67 @@ async function deniedClaim(): Promise<{ claimId: string; taskId: string }> {
 }
 
 describe('the biller workspace', () => {
-  it('refuses a bad token at sign-in, shows each role only its screens, and signs out', async () => {
+  it('refuses a wrong password at sign-in, shows each role only its screens, and signs out: the session ends', async () => {
     const page = await ws.newPage();
-    await page.getByLabel('API token').fill('cf_not-a-real-token');
+    await page.getByLabel('User id').fill(PEOPLE.biller.userId);
+    await page.getByLabel('Password').fill('not the right password');
     await page.getByRole('button', { name: 'Sign in' }).click();
     const alert = page.getByRole('alert');
     await alert.waitFor();
-    expect(await alert.textContent()).toMatch(/not accepted: it is unknown, revoked or expired/);
+    expect(await alert.textContent()).toMatch(/Not accepted: the user id or password is wrong/);
     expect(await page.locator('header.topbar').count()).toBe(0);
+    expect(await page.context().cookies()).toEqual([]);
     await ws.shot(page, 'biller-01-sign-in-refused');
 
-    await page.getByLabel('API token').fill(ws.tokens.biller);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.locator('header.topbar').waitFor();
+    await signIn(page, 'biller');
     expect(await navTexts(page)).toEqual(['My queue']);
     expect(await page.locator('header .who').textContent()).toMatch(/Jordan Biller · biller/);
+    // The session is an HttpOnly cookie the page's script cannot read, and nothing is left in the tab's storage.
+    const [cookie] = await page.context().cookies();
+    expect(cookie).toMatchObject({ name: 'claimflow_session', httpOnly: true, sameSite: 'Strict', path: '/' });
+    expect(await page.evaluate(() => document.cookie)).toBe('');
+    expect(await page.evaluate(() => sessionStorage.length + localStorage.length)).toBe(0);
     // Typing the dashboard's address is no way round the navigation.
     await page.goto(`${ws.baseUrl}/#/supervisor`);
     await page.getByText('The supervisor dashboard is for supervisors and administrators.').waitFor();
+    // A reload keeps the session (the cookie), and the CSRF token comes back with it: a change still goes through.
+    await page.reload();
+    await page.locator('header.topbar').waitFor();
+    const note = await page.evaluate(async () => {
+      const s = (await (await fetch('/api/auth/session')).json()) as { csrfToken: string };
+      const res = await fetch('/api/tasks/NO-SUCH-TASK/notes', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': s.csrfToken },
+        body: JSON.stringify({ body: 'x' }),
+      });
+      const forged = await fetch('/api/tasks/NO-SUCH-TASK/notes', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ body: 'x' }),
+      });
+      return [res.status, forged.status];
+    });
+    expect(note).toEqual([404, 403]);
+
+    // An administrator's password reset ends the session: the next call answers 401 and the workspace asks again.
+    const reset = await ws.api('PUT', `/api/admin/users/${PEOPLE.biller.userId}/password`, { password: PEOPLE.biller.password });
+    expect(reset.body).toMatchObject({ sessionsEnded: 1 });
+    await page.goto(`${ws.baseUrl}/#/queue`);
+    await page.getByText('Your session ended').waitFor();
+    expect(await page.locator('header.topbar').count()).toBe(0);
+    await signIn(page, 'biller');
+    const [again] = await page.context().cookies();
+    expect(again.value).not.toBe(cookie.value);
 
     await page.getByRole('button', { name: 'Sign out' }).click();
-    await page.getByLabel('API token').waitFor();
-    expect(await page.evaluate(() => sessionStorage.getItem('claimflow.token'))).toBeNull();
+    await page.getByLabel('Password').waitFor();
+    expect(await page.context().cookies()).toEqual([]);
+    for (const value of [cookie.value, again.value]) {
+      const withOldCookie = await fetch(`${ws.baseUrl}/api/me`, { headers: { Cookie: `claimflow_session=${value}` } });
+      expect(withOldCookie.status).toBe(401);
+    }
 
-    const supervisor = await ws.newPage(ws.tokens.supervisor);
+    const supervisor = await ws.newPage('supervisor');
     expect(await navTexts(supervisor)).toEqual(['My queue', 'Supervisor']);
     await supervisor.context().close();
     await page.context().close();
@@ -106,7 +143,7 @@ describe('the biller workspace', () => {
   it('a biller sees what the denial codes mean, appeals, and the claim is APPEALED; a second appeal is refused in words', async () => {
     const { claimId, taskId } = await deniedClaim();
 
-    const page = await ws.newPage(ws.tokens.biller);
+    const page = await ws.newPage('biller');
     await page.goto(`${ws.baseUrl}/#/queue`);
     const row = page.locator(`tr[data-task-id="${taskId}"]`);
     await row.waitFor();

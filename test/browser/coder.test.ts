@@ -2,9 +2,8 @@
 // takes the next task, `/` searches ICD-10-CM and Enter adds the code the note documents but the claim lacks,
 // Ctrl+Enter confirms; the claim's workflow then scrubs and submits it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
 import { PATIENT_IDS, PROVIDER_IDS } from '../../app/seed';
-import { startWorkspace, waitForClaimState, waitForOpenTask, type Workspace } from './support';
+import { signIn, startWorkspace, waitForClaimState, waitForOpenTask, type Workspace } from './support';
 
 let ws: Workspace;
 beforeAll(async () => {
@@ -31,12 +30,6 @@ async function createClaim(): Promise<string> {
   return res.body.id;
 }
 
-async function signInWithToken(page: Page, token: string) {
-  await page.getByLabel('API token').fill(token);
-  await page.keyboard.press('Enter');
-  await page.locator('header.topbar').waitFor();
-}
-
 describe('the coder workspace', () => {
   it('is served by the API process at /, and npm start says where', async () => {
     expect(ws.output()).toContain(`Workspace       ${ws.baseUrl}/`);
@@ -57,9 +50,9 @@ describe('the coder workspace', () => {
     const review = await waitForOpenTask(ws, claimId, 'CODE_REVIEW');
 
     const page = await ws.newPage();
-    await page.getByLabel('API token').waitFor();
+    await page.getByLabel('Password').waitFor();
     await ws.shot(page, 'coder-01-sign-in');
-    await signInWithToken(page, ws.tokens.coder);
+    await signIn(page, 'coder');
 
     // A coder's navigation: their queue only.
     await expect.poll(() => page.locator('header nav a').allTextContents()).toEqual(['My queue']);

@@ -118,7 +118,7 @@ describe('the supervisor dashboard', () => {
     });
     expect(stuck.items.find((i: any) => i.claimId === nearLimit).reasons.map((r: any) => r.code)).toContain('TIMELY_FILING');
 
-    const page = await ws.newPage(ws.tokens.supervisor);
+    const page = await ws.newPage('supervisor');
     await page.getByRole('heading', { name: 'Supervisor dashboard' }).waitFor();
     // The supervisor lands on the dashboard; every claim shows up with its reasons.
     for (const id of claims) await page.locator(`tr[data-claim="${id}"]`).waitFor({ timeout: 30_000 });

@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { inject } from 'vitest';
-import { issueToken } from '../../api/auth/accounts';
+import { issueToken, setPassword } from '../../api/auth/accounts';
 import { freePorts } from '../../infra/process';
 import { seedReferenceData, USER_IDS } from '../../app/seed';
 import { createTestDatabase, type TestDatabase } from '../database';
@@ -19,11 +19,22 @@ import { createTestDatabase, type TestDatabase } from '../database';
 export const ROOT = path.resolve(import.meta.dirname, '..', '..');
 export const SCREENSHOT_DIR = path.join(ROOT, 'test-results', 'screenshots');
 const CHROMIUM = '/usr/bin/chromium';
-const TOKEN_KEY = 'claimflow.token';
+
+/** The people the tests play: coder-1, biller-1, supervisor-1 and admin. */
+export type Person = 'coder' | 'biller' | 'supervisor' | 'admin';
+
+/** Who signs in as whom, with which password: set on the seeded users before the main job starts. */
+export const PEOPLE: Record<Person, { userId: string; password: string }> = {
+  coder: { userId: USER_IDS.coder1, password: 'coder one browser password' },
+  biller: { userId: USER_IDS.biller1, password: 'biller one browser password' },
+  supervisor: { userId: USER_IDS.supervisor, password: 'supervisor browser password' },
+  admin: { userId: USER_IDS.admin, password: 'admin browser password' },
+};
 
 export interface Workspace {
   baseUrl: string;
-  tokens: { coder: string; biller: string; supervisor: string; admin: string };
+  /** API tokens for the test's own calls (machines keep using tokens); people in the browser sign in with PEOPLE's passwords */
+  tokens: Record<Person, string>;
   /** the API with a bearer token (the admin's when none is given); body is parsed JSON, or text when not JSON */
   api(method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; body: any }>;
   /** the payer simulator the main job runs (scheduled delivery): /admin/scenarios, /admin/deliver, ... */
@@ -33,8 +44,8 @@ export interface Workspace {
   /** the main job's CLAIMFLOW_DATA_DIR (handed to it open to others, 0755) */
   dataDir: string;
   browser: Browser;
-  /** a page in its own browser context (own sessionStorage), on the workspace; signed in when a token is given */
-  newPage(token?: string): Promise<Page>;
+  /** a page in its own browser context (own cookies), on the workspace; signed in through the form when a person is given */
+  newPage(as?: Person): Promise<Page>;
   /** saves test-results/screenshots/<name>.png (whole page) and returns its path */
   shot(page: Page, name: string): Promise<string>;
   stop(): Promise<void>;
@@ -67,10 +78,11 @@ export async function startWorkspace(opts: WorkspaceOptions = {}): Promise<Works
   };
 
   try {
-    // Users first (the main job's own seeding is idempotent), so the tokens exist before the API does.
+    // Users first (the main job's own seeding is idempotent), so the tokens and passwords exist before the API does.
     await seedReferenceData(db.prisma);
+    for (const { userId, password } of Object.values(PEOPLE)) await setPassword(db.prisma, userId, password, 'browser-test');
     const issue = async (userId: string) => (await issueToken(db.prisma, userId, { name: 'browser test' }, 'browser-test')).token;
-    const tokens = {
+    const tokens: Record<Person, string> = {
       coder: await issue(USER_IDS.coder1),
       biller: await issue(USER_IDS.biller1),
       supervisor: await issue(USER_IDS.supervisor),
@@ -161,13 +173,12 @@ export async function startWorkspace(opts: WorkspaceOptions = {}): Promise<Works
         }
         return { status: res.status, body: parsed };
       },
-      async newPage(token) {
+      async newPage(as) {
         const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
         contexts.push(context);
-        if (token) await context.addInitScript(([key, value]) => sessionStorage.setItem(key, value), [TOKEN_KEY, token] as const);
         const page = await context.newPage();
         await page.goto(`${baseUrl}/`);
-        if (token) await page.locator('header.topbar').waitFor({ timeout: 15_000 });
+        if (as) await signIn(page, as);
         return page;
       },
       async shot(page, name) {
@@ -198,6 +209,14 @@ export async function startWorkspace(opts: WorkspaceOptions = {}): Promise<Works
 }
 
 // ---- helpers the browser tests share -----------------------------------------------------------------
+
+/** Signs in through the workspace's form, as a person would: user id, password, Enter. */
+export async function signIn(page: Page, as: Person): Promise<void> {
+  await page.getByLabel('User id').fill(PEOPLE[as].userId);
+  await page.getByLabel('Password').fill(PEOPLE[as].password);
+  await page.keyboard.press('Enter');
+  await page.locator('header.topbar').waitFor({ timeout: 15_000 });
+}
 
 export type Scenario =
   | 'PAY_IN_FULL'

@@ -39,7 +39,7 @@ export function App() {
         <span className="who">
           {user.name} · {user.role.toLowerCase()}
         </span>
-        <button onClick={signOut}>Sign out</button>
+        <button onClick={() => void signOut()}>Sign out</button>
       </header>
       <main>{route(path, user.role) ?? <NotFound />}</main>
     </div>

@@ -1,59 +1,80 @@
-// Sign in by pasting an API token (from an administrator, `scripts/admin.ts token create`, or the demo
-// tokens `npm start` writes). The token is checked against GET /api/me before it is kept.
+// Sign in with a user id and a password (an administrator sets them: the admin API or `scripts/admin.ts user
+// password`; a local `npm start` writes the demo users' passwords to .data/demo-passwords.json). The API answers
+// every refusal the same way, so this form cannot say more than "not accepted" either.
 import { useState, type FormEvent } from 'react';
 import { ApiError } from './api';
 import { useSession } from './session';
 
 function refusal(err: unknown): string {
   if (err instanceof ApiError) {
-    if (err.status === 401) return 'That token was not accepted: it is unknown, revoked or expired. Ask an administrator for a new one.';
-    if (err.status === 429) return 'Too many attempts: wait a minute and try again.';
+    if (err.status === 401)
+      return 'Not accepted: the user id or password is wrong, or the account is locked after too many attempts. An administrator can reset your password.';
+    if (err.status === 429) return 'Too many attempts from here: wait a minute and try again.';
     return err.message;
   }
   return 'Signing in failed; try again.';
 }
 
 export function SignIn() {
-  const { signIn } = useSession();
-  const [token, setToken] = useState('');
+  const { signIn, ended } = useSession();
+  const [userId, setUserId] = useState('');
+  const [password, setPassword] = useState('');
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    if (!token.trim()) {
-      setError('Paste your token first.');
+    if (!userId.trim() || !password) {
+      setError('Enter your user id and password.');
       return;
     }
     setBusy(true);
     setError(undefined);
     try {
-      await signIn(token);
+      await signIn(userId, password);
       if (!window.location.hash || window.location.hash === '#/' || window.location.hash === '#') window.location.hash = '/';
     } catch (err) {
       setError(refusal(err));
+      setPassword('');
     } finally {
       setBusy(false);
     }
   };
 
+  const described = error ? 'signin-error' : undefined;
   return (
     <div className="signin">
       <form className="card signin-card" onSubmit={submit} aria-label="Sign in">
         <h1>claimflow</h1>
         <p className="muted">The work queues for coders, billers and supervisors.</p>
-        <label htmlFor="token">API token</label>
+        {ended && !error && (
+          <p className="muted" role="status">
+            Your session ended (idle too long, or signed out elsewhere). Sign in again to go on.
+          </p>
+        )}
+        <label htmlFor="userId">User id</label>
         <input
-          id="token"
-          name="token"
-          type="password"
-          autoComplete="off"
+          id="userId"
+          name="username"
+          autoComplete="username"
+          autoCapitalize="off"
+          spellCheck={false}
           autoFocus
-          placeholder="paste your token"
-          value={token}
-          onChange={(e) => setToken(e.target.value)}
+          value={userId}
+          onChange={(e) => setUserId(e.target.value)}
           aria-invalid={error ? true : undefined}
-          aria-describedby={error ? 'signin-error' : undefined}
+          aria-describedby={described}
+        />
+        <label htmlFor="password">Password</label>
+        <input
+          id="password"
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          aria-invalid={error ? true : undefined}
+          aria-describedby={described}
         />
         {error && (
           <p id="signin-error" className="error" role="alert">
@@ -64,8 +85,8 @@ export function SignIn() {
           {busy ? 'Checking…' : 'Sign in'}
         </button>
         <p className="muted small">
-          No token? An administrator issues one (<code>npx tsx scripts/admin.ts token create</code>); on a local <code>npm start</code> the
-          demo users&rsquo; tokens are in <code>.data/demo-tokens.json</code>. The token stays in this tab only.
+          Forgot your password, or locked out? An administrator resets it. On a local <code>npm start</code> the demo users&rsquo; passwords
+          are in <code>.data/demo-passwords.json</code>. Scripts and machines use API tokens instead.
         </p>
       </form>
     </div>

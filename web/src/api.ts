@@ -1,15 +1,19 @@
-// The one way screens talk to the API: bearer token from the session, JSON in and out, and every
-// failure as an ApiError carrying the API's own { code, message, field } so screens can say it plainly.
+// The one way screens talk to the API: the session cookie (the browser sends it: same origin, HttpOnly, never
+// seen by this code) and the session's CSRF token on every request that changes something, JSON in and out, and
+// every failure as an ApiError carrying the API's own { code, message, field } so screens can say it plainly. A
+// 401 means the session has ended: the workspace goes back to sign-in.
 
-const TOKEN_KEY = 'claimflow.token';
+/** The session's CSRF token, in memory only: GET /api/auth/session hands it out again after a reload. */
+let csrfToken: string | null = null;
+let onSessionEnded: (() => void) | undefined;
 
-export function storedToken(): string | null {
-  return sessionStorage.getItem(TOKEN_KEY);
+export function setCsrfToken(token: string | null): void {
+  csrfToken = token;
 }
 
-export function storeToken(token: string | null): void {
-  if (token) sessionStorage.setItem(TOKEN_KEY, token);
-  else sessionStorage.removeItem(TOKEN_KEY);
+/** Called when the API answers 401 to a signed-in call: the session ended (idle, lifetime, signed out elsewhere). */
+export function whenSessionEnds(handler: (() => void) | undefined): void {
+  onSessionEnded = handler;
 }
 
 export class ApiError extends Error {
@@ -28,23 +32,24 @@ export class ApiError extends Error {
 export interface RequestOptions {
   method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   body?: unknown;
-  /** a token other than the stored one (sign-in checks a token before keeping it) */
-  token?: string;
   signal?: AbortSignal;
+  /** a 401 is the answer itself (signing in), not the end of the session */
+  expect401?: boolean;
 }
 
 export async function api<T>(path: string, options: RequestOptions = {}): Promise<T> {
-  const token = options.token ?? storedToken();
+  const method = options.method ?? (options.body === undefined ? 'GET' : 'POST');
   const headers: Record<string, string> = { Accept: 'application/json' };
-  if (token) headers.Authorization = `Bearer ${token}`;
   if (options.body !== undefined) headers['Content-Type'] = 'application/json';
+  if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
   let res: Response;
   try {
     res = await fetch(path, {
-      method: options.method ?? (options.body === undefined ? 'GET' : 'POST'),
+      method,
       headers,
       body: options.body === undefined ? undefined : JSON.stringify(options.body),
       signal: options.signal,
+      credentials: 'same-origin',
     });
   } catch (err) {
     if ((err as Error).name === 'AbortError') throw err;
@@ -52,6 +57,7 @@ export async function api<T>(path: string, options: RequestOptions = {}): Promis
   }
   const text = await res.text();
   const body = text ? safeJson(text) : undefined;
+  if (res.status === 401 && !options.expect401) onSessionEnded?.();
   if (!res.ok) {
     const e = (body as { error?: { code?: string; message?: string; field?: string } } | undefined)?.error;
     throw new ApiError(res.status, e?.code ?? `HTTP_${res.status}`, e?.message ?? res.statusText, e?.field, body);
