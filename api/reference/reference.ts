@@ -13,7 +13,7 @@ import type { payer, payerListResponse, provider, providerListResponse } from '.
 export function referenceRouter({ prisma }: ApiContext): Router {
   const router = Router();
 
-  // Who the bearer token belongs to: the web workspace signs in with a token and shows only that role's screens.
+  // Who is calling (the bearer token's or the session's user), with what they may take beyond their role.
   router.get('/me', requireRole(...ROLES.anyone), async (_req, res) => {
     const user = await prisma.user.findUnique({
       where: { id: res.locals.userId as string },
