@@ -20,6 +20,7 @@ import { DatabaseUnavailableError, errorHandler, unknownRoute, type Log } from '
 import { inboundRouter } from './inbound/router';
 import { openApiRouter } from './openapi/openapi';
 import { organizationsRouter } from './organizations/organizations';
+import { searchRouter } from './search/search';
 import { patientsRouter } from './patients/patients';
 import { queuesRouter } from './queues/queues';
 import { DEFAULT_SIGN_IN_RATE_LIMIT, DEFAULT_TOKEN_RATE_LIMIT, fixedWindowLimit, SignInLimiter, type RateLimit } from './http/rateLimit';
@@ -106,6 +107,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use('/api/claims', claimTimelineRouter(ctx));
   app.use('/api/patients', patientsRouter(ctx));
   app.use('/api/organizations', organizationsRouter(ctx));
+  app.use('/api/search', searchRouter(ctx));
   app.use('/api', referenceRouter(ctx));
   app.use('/api', queuesRouter(ctx));
   app.use('/api', tasksRouter(ctx));

@@ -2,6 +2,7 @@
 // captures for them. Every name, address, member id and NPI here is made up; re-running changes nothing.
 import type { PrismaClient } from '../generated/prisma/client';
 import type { CreateClaimBody } from '../api/claims/schemas';
+import { memberIdKey, nameKey } from '../domain/search';
 import { DEFAULT_TASK_SLA_DAYS, TASK_KINDS, type TaskKind } from '../workflows/contract';
 
 // ---- payers: one Medicare-like, three commercial, each with its own follow-up and appeal rules ----
@@ -538,6 +539,8 @@ export async function seedReferenceData(prisma: PrismaClient): Promise<void> {
       organizationId: p.organizationId,
       firstName: p.firstName,
       lastName: p.lastName,
+      firstNameKey: nameKey(p.firstName),
+      lastNameKey: nameKey(p.lastName),
       birthDate: new Date(`${p.birthDate}T00:00:00.000Z`),
       sex: p.sex,
       addressLine: p.addressLine,
@@ -554,6 +557,7 @@ export async function seedReferenceData(prisma: PrismaClient): Promise<void> {
         patientId: id,
         payerId: PAYER_IDS[c.payer],
         memberId: memberId(c.payer, i + 1),
+        memberIdKey: memberIdKey(memberId(c.payer, i + 1)),
         groupNumber: GROUP_NUMBERS[c.payer],
         priority: c.priority,
         relationship: p.relationship ?? '18',

@@ -1,5 +1,6 @@
 // /api/patients: registering a patient with their coverages, and reading one back (audited).
 import { Router } from 'express';
+import { memberIdKey, nameKey } from '../../domain/search';
 import { recordAudit } from '../http/audit';
 import { ROLES } from '../auth/access';
 import { callerId, requireRole } from '../auth/auth';
@@ -31,6 +32,8 @@ export function patientsRouter({ prisma }: ApiContext): Router {
           organizationId,
           firstName: body.firstName,
           lastName: body.lastName,
+          firstNameKey: nameKey(body.firstName),
+          lastNameKey: nameKey(body.lastName),
           birthDate: dateFromIso(body.birthDate),
           sex: body.sex,
           addressLine: body.addressLine,
@@ -42,6 +45,7 @@ export function patientsRouter({ prisma }: ApiContext): Router {
               id: newCoverageId(),
               payerId: c.payerId,
               memberId: c.memberId,
+              memberIdKey: memberIdKey(c.memberId),
               groupNumber: c.groupNumber ?? null,
               priority: c.priority,
               relationship: c.relationship ?? '18',
