@@ -73,6 +73,31 @@ describe('loadConfig', () => {
     expect(() => loadConfig()).toThrow(/CLAIMFLOW_SIMULATOR must be 1 or 0/);
   });
 
+  it('loads demo claims on the embedded demo only, never into a real database or Temporal unless asked', () => {
+    for (const n of [
+      'DATABASE_URL',
+      'TEMPORAL_ADDRESS',
+      'TEMPORAL_PROFILE',
+      'TEMPORAL_CONFIG_FILE',
+      'SIMULATOR_URL',
+      'CLAIMFLOW_DEMO_CLAIMS',
+    ])
+      delete process.env[n];
+    expect(loadConfig().demoClaims).toBe(40);
+    process.env.DATABASE_URL = 'postgresql://db.example/claims';
+    expect(loadConfig().demoClaims).toBe(0);
+    delete process.env.DATABASE_URL;
+    process.env.TEMPORAL_ADDRESS = 'temporal.example:7233';
+    expect(loadConfig().demoClaims).toBe(0);
+    process.env.CLAIMFLOW_DEMO_CLAIMS = '12';
+    expect(loadConfig().demoClaims).toBe(12);
+    delete process.env.TEMPORAL_ADDRESS;
+    process.env.CLAIMFLOW_DEMO_CLAIMS = '0';
+    expect(loadConfig().demoClaims).toBe(0);
+    process.env.CLAIMFLOW_DEMO_CLAIMS = 'some';
+    expect(() => loadConfig()).toThrow(/CLAIMFLOW_DEMO_CLAIMS must be a whole number/);
+  });
+
   it('reads the settings that used to be read where they were used, with the same defaults and the same looseness', () => {
     for (const n of [
       'CLAIMFLOW_SUBMISSION_FORMAT',

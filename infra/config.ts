@@ -176,6 +176,8 @@ function stuckThresholds(raw: string | undefined, name: string): Record<string, 
   }
 }
 
+const DEFAULT_DEMO_CLAIMS = 40;
+
 /**
  * Every setting, in the README's order, keyed by its Config field; a Documented entry is a README row only.
  * Parsers keep the looseness each variable always had (`||` or `??`, exact matches such as `=== '1'`).
@@ -474,6 +476,15 @@ export const SETTINGS = {
     doc: 'path to a bundle made by `bundleWorkflowCode` with `infra/failureConverter.cjs` (the tests pass theirs to the main jobs they start)',
     parse: (raw: string | undefined) => raw?.trim() || undefined,
   },
+  demoClaims: {
+    env: 'CLAIMFLOW_DEMO_CLAIMS',
+    default: `${code(DEFAULT_DEMO_CLAIMS)} on the embedded demo (no \`DATABASE_URL\`, \`TEMPORAL_ADDRESS\`/profile or \`SIMULATOR_URL\`), else \`0\``,
+    doc:
+      'demo claims `npm start` creates through `POST /api/claims` (as `biller-2`, both demo practices), in the background once everything is up, so ' +
+      "that the coders' queues have work on a first run; only into a database without claims of its own (a load cut short is finished at the next " +
+      'start, never doubled). `0`: none. Set it with a real database only to fill a test installation',
+    parse: (raw: string | undefined, name: string) => (raw ? int(raw, name, 0) : undefined),
+  },
   demoDataDir: {
     env: 'CLAIMFLOW_DEMO_DATA_DIR',
     default: code('.data/demo'),
@@ -509,11 +520,12 @@ export type Settings = { [K in keyof Table as Table[K] extends Setting<unknown> 
  * What the code is given: every setting, paths resolved, and the defaults that depend on other settings filled in.
  * `simulatorUrlSet` says whether SIMULATOR_URL named the clearinghouse (simulatorUrl always has a value).
  */
-export type Config = Omit<Settings, 'databaseUrl' | 'simulatorUrl' | 'runSimulator'> & {
+export type Config = Omit<Settings, 'databaseUrl' | 'simulatorUrl' | 'runSimulator' | 'demoClaims'> & {
   databaseUrl: string;
   simulatorUrl: string;
   simulatorUrlSet: boolean;
   runSimulator: boolean;
+  demoClaims: number;
 };
 
 const isSetting = (entry: Setting<unknown> | Documented): entry is Setting<unknown> => 'parse' in entry;
@@ -551,6 +563,8 @@ export function loadConfig(root = process.cwd()): Config {
     simulatorUrl: s.simulatorUrl ?? `http://127.0.0.1:${s.simulatorPort}`,
     simulatorUrlSet: s.simulatorUrl !== undefined,
     runSimulator: s.runSimulator ?? embeddedDemo(s),
+    // Demo claims in an office's own database would be billed like real ones: only the embedded demo gets them unasked.
+    demoClaims: s.demoClaims ?? (embeddedDemo(s) ? DEFAULT_DEMO_CLAIMS : 0),
   };
 }
 

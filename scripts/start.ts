@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { PrismaClient } from '../generated/prisma/client';
 import { issueToken, setPassword } from '../api/auth/accounts';
+import { loadDemoClaims, planDemoClaims, type DemoClaimsPlan } from '../app/demoClaims';
 import { USER_IDS } from '../app/seed';
 import { loadConfig, showStacks } from '../infra/config';
 import { startMainJob, type MainJob } from '../app/mainJob';
@@ -20,6 +21,8 @@ async function main(): Promise<void> {
   const config = loadConfig();
   let job: MainJob | undefined;
   let stopping: Promise<void> | undefined;
+  const demoAbort = new AbortController();
+  let demoLoad: Promise<void> | undefined;
   const shutdown = (why: string, code: number) => {
     if (stopping) return;
     say(`${why}: shutting down ...`);
@@ -30,6 +33,8 @@ async function main(): Promise<void> {
       }, 60_000);
       hardStop.unref();
       try {
+        demoAbort.abort();
+        await demoLoad;
         await job?.stop();
       } catch (err) {
         console.error(`claimflow: ${describeError(err)}`);
@@ -62,6 +67,7 @@ async function main(): Promise<void> {
 
   const tokensFile = await ensureLocalTokens(job.prisma, job.dataDir, config.databaseUrl);
   const passwordsFile = await ensureLocalPasswords(job.prisma, job.dataDir, config.databaseUrl);
+  const demoPlan = await planDemoClaims(job.prisma, config.demoClaims);
   const lines = [
     '',
     'claimflow is running',
@@ -87,12 +93,45 @@ async function main(): Promise<void> {
       : []),
     ...(job.tracing ? ['  Tracing         on (OpenTelemetry, OTEL_* variables)'] : []),
     `  Data dir        ${job.dataDir}`,
+    ...(demoPlan.toLoad.length
+      ? [
+          `  Demo claims     loading ${demoPlan.toLoad.length} in the background (CLAIMFLOW_DEMO_CLAIMS): sign in as coder-1 (Riverbend) or coder-2 (both practices) to work them`,
+        ]
+      : []),
     '',
     'Demo: in another terminal, `npm run demo -- --claims 200` drives synthetic claims end to end (own data dir and ports).',
     'Ctrl-C stops everything; `npm start` again resumes every claim in flight.',
     '',
   ];
   console.log(lines.join('\n'));
+
+  const reason = skippedDemoClaims(demoPlan);
+  if (reason) say(reason);
+  // After the banner: the claims go through the API and their workflows, which take a few seconds.
+  demoLoad = loadDemoClaims({ prisma: job.prisma, apiUrl: job.apiUrl }, demoPlan, { signal: demoAbort.signal }).then(
+    (r) => {
+      if (r.created + r.replayed === 0) return;
+      const practices = Object.entries(r.byPractice)
+        .map(([org, n]) => `${n} ${org}`)
+        .join(', ');
+      say(`loaded ${r.created + r.replayed} demo claims (${practices}): sign in as coder-1 or coder-2 to work them`);
+    },
+    (err: unknown) => {
+      if (!demoAbort.signal.aborted)
+        say(`warning: loading the demo claims failed: ${describeError(err)}; \`npm start\` again goes on with them`);
+    },
+  );
+}
+
+/** Why this start loads no demo claims, when a person might have expected some. */
+function skippedDemoClaims(plan: DemoClaimsPlan): string | undefined {
+  if (plan.skipped === 'has-claims')
+    return `demo claims: none loaded, the database has ${plan.claimsBefore} claim(s) of its own (CLAIMFLOW_DEMO_CLAIMS)`;
+  if (plan.skipped === 'loaded-earlier')
+    return `demo claims: none loaded, the database has ${plan.claimsBefore} claim(s) already (the ${plan.loadedEarlier} demo claims of an earlier start)`;
+  if (plan.loadedEarlier > 0)
+    return `demo claims: ${plan.loadedEarlier} loaded by an earlier start; adding the ${plan.toLoad.length} missing`;
+  return undefined;
 }
 
 /**
