@@ -36,6 +36,8 @@ export const task = z.object({
   workflowId: z.string().nullable(),
   queue: z.enum(TASK_QUEUES),
   kind: z.string(),
+  /** the outcomes a task of this kind takes (workflows/contract.ts TASK_KINDS), for the outcome form */
+  actions: z.array(z.string()),
   status: z.enum(TASK_STATUSES),
   priority: z.int(),
   rank: z.object({ priority: z.number(), reasons: z.array(z.string()) }).describe('the priority broken into its components'),

@@ -2,6 +2,7 @@
 // instants as ISO strings, money as integer cents.
 import type { Prisma, PrismaClient, Task, TaskNote } from '../../generated/prisma/client';
 import { explainTaskRank, type TaskRankInput } from '../../domain/priority';
+import { TASK_KINDS, type TaskKind } from '../../workflows/contract';
 import { isoFromDate } from './dates';
 import type { ClaimDetailView, ClaimSummaryView, PatientView, QueueItemView, TaskNoteView, TaskView } from './viewSchemas';
 
@@ -183,6 +184,7 @@ export function taskView(task: Task, now = new Date(), dayMs = 86_400_000): Task
     workflowId: task.workflowId,
     queue: task.queue,
     kind: task.kind,
+    actions: [...(TASK_KINDS[task.kind as TaskKind]?.actions ?? [])],
     status: task.status,
     priority: task.priority,
     rank: explainTaskRank(rankInput(task), now, dayMs),

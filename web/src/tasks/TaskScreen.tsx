@@ -16,24 +16,6 @@ import { KeyHints, useKeys } from '../useKeys';
 import { CodeEditor, type CodeEditorHandle, type Codes, type Suggestion } from './CodeEditor';
 import { TaskAsks } from './TaskContext';
 
-/** The actions each kind takes (workflows/contract.ts TASK_KINDS). */
-const ACTIONS: Record<string, string[]> = {
-  CODE_REVIEW: ['CONFIRM_CODES'],
-  SCRUB_FIX_CODING: ['FIXED', 'VOID'],
-  SCRUB_FIX_BILLING: ['FIXED', 'VOID'],
-  FIX_REJECTION: ['RESUBMIT', 'VOID'],
-  FOLLOW_UP: ['KEEP_WAITING', 'RESUBMIT'],
-  CHART_AUDIT: ['CORRECTED_CLAIM', 'APPEAL', 'WRITE_OFF'],
-  DENIAL_REVIEW: ['CORRECTED_CLAIM', 'APPEAL', 'WRITE_OFF'],
-  APPEAL_UPHELD_REVIEW: ['APPEAL', 'WRITE_OFF'],
-  APPEAL_DECISION_OVERDUE: ['KEEP_WAITING', 'WRITE_OFF'],
-  WRITE_OFF_APPROVAL: ['APPROVE', 'REFUSE'],
-  FOLLOW_UP_ESCALATION: ['KEEP_WAITING', 'RESUBMIT', 'WRITE_OFF'],
-  OVERDUE_TASK: ['ACKNOWLEDGE'],
-  TIMELY_FILING_RISK: ['ACKNOWLEDGE'],
-  POSTING_EXCEPTION: ['MATCH', 'RESOLVED_NO_ACTION'],
-};
-
 /** Actions that carry codes: always (the codes are the decision) or only when the person changed them. */
 const CODES_REQUIRED = new Set(['CONFIRM_CODES', 'CORRECTED_CLAIM']);
 const CODES_OPTIONAL = new Set(['FIXED', 'RESUBMIT']);
@@ -110,7 +92,8 @@ export function TaskScreen({ taskId }: { taskId: string }) {
   const task = loaded.data?.task;
   const claim = loaded.data?.claim;
   const payer = claim ? payers.data?.get(claim.payerId) : undefined;
-  const actions = useMemo(() => (task ? (ACTIONS[task.kind] ?? []) : []), [task]);
+  // The task says which outcomes its kind takes (the workflow contract's TASK_KINDS, through the API).
+  const actions = useMemo(() => task?.actions ?? [], [task]);
   // A coder's write-off is a request: a supervisor approves it whatever the amount (claimLifecycle's writeOff step).
   const hint = (a: string) =>
     a === 'WRITE_OFF' && user.role === 'CODER' ? 'Asks a supervisor to approve the write-off.' : ACTION_HINTS[a];
