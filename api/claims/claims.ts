@@ -18,10 +18,12 @@ import { callerId, requireRole } from '../auth/auth';
 import { assertMaySee, callerPractices, inPractices } from '../auth/practices';
 import { startClaimWorkflow } from './claimWorkflow';
 import type { ApiContext } from '../http/context';
+import { checkClaim } from './checkClaim';
 import { createClaim } from './createClaim';
 import { ConflictError, NotFoundError, parseInput, TemporalUnavailableError } from '../http/errors';
 import { decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor } from '../http/paging';
 import {
+  claimCheckResponse,
   claimListQuery,
   createClaimBody,
   idempotencyKey,
@@ -35,12 +37,37 @@ import {
 import { callTemporal } from '../http/temporal';
 import { claimSummaryInclude, claimSummaryView, loadClaimDetail } from '../http/views';
 import { visibleClaim } from './visibleClaim';
+import { addRoute, describeRoute } from '../openapi/openapi';
+
+const MOUNT = '/api/claims';
+
+const routes = {
+  check: describeRoute({
+    method: 'post',
+    path: `${MOUNT}/check`,
+    roles: ROLES.billing,
+    tag: 'claims',
+    summary: "The scrubber's findings on a claim before it is sent, nothing saved",
+    description:
+      'Takes the body POST /api/claims takes, resolves its patient, provider and coverage the same way (within the ' +
+      "caller's practices; 422 naming the field otherwise) and runs the claim edits the workflow's scrub step runs, with " +
+      'the same code sets, as of today. Writes nothing: no encounter, claim or audit row.',
+    body: createClaimBody,
+    response: claimCheckResponse,
+  }),
+};
 
 const claimCursor = z.object({ t: z.iso.datetime(), id: z.string() });
 
 export function claimsRouter(ctx: ApiContext): Router {
   const { prisma, temporal, config, log, timeouts } = ctx;
   const router = Router();
+
+  // Before the /:id routes; a POST to /check would not reach them anyway (they are GET, or POST /:id/void).
+  addRoute(router, MOUNT, routes.check, async (req, res) => {
+    const body = parseInput(createClaimBody, req.body);
+    res.json(await checkClaim(prisma, config, body, callerPractices(res)));
+  });
 
   router.post('/', requireRole(...ROLES.billing), async (req, res) => {
     const body = parseInput(createClaimBody, req.body);

@@ -61,19 +61,17 @@ async function findByIdempotencyKey(prisma: PrismaClient, key: string, requestHa
   return seen.claimId;
 }
 
-async function writeClaim(
-  tx: Prisma.TransactionClient,
-  body: CreateClaimBody,
-  userId: string,
+/** Who a claim is for, by whom and billed to which coverage; all of them of one of the caller's practices, or 422 naming the field. */
+export async function claimParties(
+  db: PrismaClient | Prisma.TransactionClient,
+  body: Pick<CreateClaimBody, 'patientId' | 'providerId' | 'coverageId'>,
   scope: PracticeScope,
-  idempotencyKey: string | undefined,
-  requestHash: string,
-): Promise<string> {
-  const patient = await tx.patient.findFirst({ where: { id: body.patientId, ...inPractices(scope) }, include: { coverages: true } });
+) {
+  const patient = await db.patient.findFirst({ where: { id: body.patientId, ...inPractices(scope) }, include: { coverages: true } });
   if (!patient) throw new UnprocessableError('UNKNOWN_REFERENCE', 'no such patient', 'patientId');
-  const provider = await tx.provider.findFirst({
+  const provider = await db.provider.findFirst({
     where: { id: body.providerId, ...inPractices(scope) },
-    select: { id: true, organizationId: true },
+    select: { id: true, organizationId: true, npi: true },
   });
   if (!provider) throw new UnprocessableError('UNKNOWN_REFERENCE', 'no such provider', 'providerId');
   // The claim is the practice's: it bills under the practice's providers for the practice's patients.
@@ -91,6 +89,18 @@ async function writeClaim(
       'coverageId',
     );
   }
+  return { patient, provider, coverage, organizationId };
+}
+
+async function writeClaim(
+  tx: Prisma.TransactionClient,
+  body: CreateClaimBody,
+  userId: string,
+  scope: PracticeScope,
+  idempotencyKey: string | undefined,
+  requestHash: string,
+): Promise<string> {
+  const { patient, provider, coverage, organizationId } = await claimParties(tx, body, scope);
 
   const encounterId = newEncounterId();
   await tx.encounter.create({

@@ -68,3 +68,23 @@ export const createdClaimResponse = claimDetail.extend({ workflowId: z.string() 
 export const claimListResponse = pageOf(claimSummary);
 export const claimCountsResponse = z.object({ counts: z.record(z.string(), z.int()).describe('claims per state'), total: z.int() });
 export const voidClaimResponse = z.object({ claimId: z.string(), state: z.enum(CLAIM_STATES) });
+
+const editFailure = z.object({
+  editId: z.string().describe('the edit that failed, e.g. DX-002 (domain/scrub.ts lists them)'),
+  severity: z.enum(['ERROR', 'WARNING']).describe('an ERROR stops the claim; a WARNING is for a person to look at'),
+  message: z.string(),
+  route: z.enum(['CODER', 'BILLER']).describe('whose queue fixes it'),
+  field: z.string().optional().describe('the request field it is about, e.g. diagnoses[0] or lines[1].procedureCode'),
+});
+
+/** POST /api/claims/check: what the scrubber would say of the claim, nothing saved. */
+export const claimCheckResponse = z.object({
+  passed: z.boolean().describe('no ERROR: the scrub step would send it on'),
+  failures: z.array(editFailure),
+  editsRun: z.array(z.string()),
+  editsSkipped: z.array(z.object({ editId: z.string(), reason: z.string() })),
+  codeSetVersions: z.array(z.string()).describe('the code-set versions the edits answered from, e.g. ICD-10-CM FY2024'),
+  payer: z.object({ id: z.string(), name: z.string() }).describe('who the claim would be billed to'),
+  coverage: z.object({ id: z.string(), priority: z.enum(['PRIMARY', 'SECONDARY', 'TERTIARY']), memberId: z.string() }),
+  totalChargeCents: z.int(),
+});
