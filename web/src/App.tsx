@@ -1,12 +1,14 @@
 // The shell: sign-in, the navigation a role may use, and the route table. Screens live in their own folders.
 import { useEffect } from 'react';
-import { useSession, isOverseer, type Role } from './session';
-import { Link, match, navigate, usePath } from './router';
+import { useSession, isBilling, isOverseer, type Role } from './session';
+import { Link, match, navigate, queryParam, usePath } from './router';
 import { SignIn } from './SignIn';
 import { QueueScreen } from './queue/QueueScreen';
 import { TaskScreen } from './tasks/TaskScreen';
 import { ClaimPage } from './claims/ClaimPage';
 import { SupervisorDashboard } from './supervisor/Dashboard';
+import { RegisterPatient } from './intake/RegisterPatient';
+import { ChargeEntry } from './intake/ChargeEntry';
 
 /** Where a role starts: its own queue, or the dashboard for those who oversee. */
 const home = (role: Role) => (isOverseer(role) ? '/supervisor' : '/queue');
@@ -21,7 +23,8 @@ export function App() {
 
   if (checking) return <p className="muted page-pad">Checking your session…</p>;
   if (!user) return <SignIn />;
-  const active = (prefix: string) => (path === prefix || path.startsWith(`${prefix}/`) ? 'active' : undefined);
+  const bare = path.split('?')[0];
+  const active = (prefix: string) => (bare === prefix || bare.startsWith(`${prefix}/`) ? 'active' : undefined);
   return (
     <div className="shell">
       <header className="topbar">
@@ -30,6 +33,16 @@ export function App() {
           <Link to="/queue" className={active('/queue')}>
             My queue
           </Link>
+          {isBilling(user.role) && (
+            <>
+              <Link to="/patients/new" className={active('/patients/new')}>
+                Register patient
+              </Link>
+              <Link to="/claims/new" className={active('/claims/new')}>
+                New claim
+              </Link>
+            </>
+          )}
           {isOverseer(user.role) && (
             <Link to="/supervisor" className={active('/supervisor')}>
               Supervisor
@@ -51,6 +64,14 @@ function route(path: string, role: Role) {
   if (match('/queue', path)) return <QueueScreen />;
   let m = match('/tasks/:id', path);
   if (m) return <TaskScreen key={m.id} taskId={m.id} />;
+  // before /claims/:id, which "new" would match too
+  if (match('/patients/new', path) || match('/claims/new', path)) {
+    if (!isBilling(role))
+      return <p className="card">Registering patients and entering charges is for billers, supervisors and administrators.</p>;
+    if (match('/patients/new', path)) return <RegisterPatient />;
+    const patientId = queryParam(path, 'patient');
+    return <ChargeEntry key={patientId ?? ''} patientId={patientId} />;
+  }
   m = match('/claims/:id', path);
   if (m) return <ClaimPage key={m.id} claimId={m.id} />;
   if (match('/supervisor', path)) {

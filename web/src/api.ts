@@ -35,11 +35,13 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** a 401 is the answer itself (signing in), not the end of the session */
   expect401?: boolean;
+  /** more request headers, e.g. Idempotency-Key */
+  headers?: Record<string, string>;
 }
 
 export async function api<T>(path: string, options: RequestOptions = {}): Promise<T> {
   const method = options.method ?? (options.body === undefined ? 'GET' : 'POST');
-  const headers: Record<string, string> = { Accept: 'application/json' };
+  const headers: Record<string, string> = { ...options.headers, Accept: 'application/json' };
   if (options.body !== undefined) headers['Content-Type'] = 'application/json';
   if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
   let res: Response;

@@ -34,6 +34,12 @@ export function match(pattern: string, path: string): Record<string, string> | n
   return params;
 }
 
+/** A query parameter of a path: queryParam('/claims/new?patient=pat-1', 'patient') → 'pat-1'. */
+export function queryParam(path: string, name: string): string | undefined {
+  const i = path.indexOf('?');
+  return i < 0 ? undefined : (new URLSearchParams(path.slice(i + 1)).get(name) ?? undefined);
+}
+
 export function Link({ to, children, className }: { to: string; children: React.ReactNode; className?: string }) {
   return (
     <a href={`#${to}`} className={className}>

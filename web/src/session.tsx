@@ -81,3 +81,6 @@ export function useUser(): User {
 }
 
 export const isOverseer = (role: Role) => role === 'SUPERVISOR' || role === 'ADMIN';
+
+/** Roles that capture charges: register patients and send claims (the API's ROLES.billing). */
+export const isBilling = (role: Role) => role === 'BILLER' || role === 'SUPERVISOR' || role === 'ADMIN';

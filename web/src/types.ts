@@ -2,10 +2,11 @@
 // (each feature's schemas.ts; the views themselves in api/http/viewSchemas.ts): when the API changes, this build
 // fails instead of the screen.
 import type { z } from 'zod';
-import type { claimDetailResponse } from '../../api/claims/schemas';
-import type { patientResponse } from '../../api/patients/schemas';
+import type { claimCheckResponse, claimDetailResponse, createClaimBody, createdClaimResponse } from '../../api/claims/schemas';
+import type { organizationListResponse } from '../../api/organizations/schemas';
+import type { createPatientBody, patientResponse } from '../../api/patients/schemas';
 import type { queuePageResponse } from '../../api/queues/schemas';
-import type { icd10SearchResponse, payerListResponse, reasonCodesResponse } from '../../api/reference/schemas';
+import type { icd10SearchResponse, payerListResponse, providerListResponse, reasonCodesResponse } from '../../api/reference/schemas';
 import type { timelineResponse } from '../../api/supervisor/schemas';
 import type { taskNoteResponse, taskResponse, taskWithNotesResponse } from '../../api/tasks/schemas';
 
@@ -28,3 +29,15 @@ export type Patient = z.output<typeof patientResponse>;
 export type CodeSearch = z.output<typeof icd10SearchResponse>;
 export type CodeResult = CodeSearch['results'][number];
 export type ReasonCodes = z.output<typeof reasonCodesResponse>;
+
+// Charge entry: what registering a patient and sending a claim take (the request schemas' input) and answer.
+export type OrganizationList = z.output<typeof organizationListResponse>;
+export type Organization = OrganizationList['items'][number];
+export type ProviderList = z.output<typeof providerListResponse>;
+export type Provider = ProviderList['items'][number];
+export type NewPatient = z.input<typeof createPatientBody>;
+export type NewCoverage = NewPatient['coverages'][number];
+export type NewClaim = z.input<typeof createClaimBody>;
+export type CreatedClaim = z.output<typeof createdClaimResponse>;
+export type ClaimCheck = z.output<typeof claimCheckResponse>;
+export type CheckFinding = ClaimCheck['failures'][number];

@@ -5,6 +5,7 @@ import { api } from '../api';
 import { actionLabel, date, dateTime, kindLabel, money, stateLabel } from '../format';
 import { loadPayers, loadReasonCodes } from '../reference';
 import { Link } from '../router';
+import { isBilling, useUser } from '../session';
 import { outcomeAction, transitionOf } from '../storedJson';
 import type { ClaimDetail, Patient, ReasonCodes, Timeline } from '../types';
 import { usePoll } from '../usePoll';
@@ -24,6 +25,7 @@ const outcomeCell = (action: string | undefined, doneById: string | null) =>
   action ? `${actionLabel(action)}${doneById ? ` (${doneById})` : ''}` : '—';
 
 export function ClaimPage({ claimId }: { claimId: string }) {
+  const { role } = useUser();
   const id = encodeURIComponent(claimId);
   const claim = usePoll((signal) => api<ClaimDetail>(`/api/claims/${id}`, { signal }), [claimId], 5000);
   const timeline = usePoll((signal) => api<Timeline>(`/api/claims/${id}/timeline`, { signal }), [claimId], 10000);
@@ -60,6 +62,11 @@ export function ClaimPage({ claimId }: { claimId: string }) {
       </h1>
       <div className="card">
         <ClaimHeader claim={c} patient={patient.data} payer={payer} withMoney={false} />
+        {isBilling(role) && (
+          <p className="small">
+            <Link to={`/claims/new?patient=${encodeURIComponent(c.patientId)}`}>New claim for this patient</Link>
+          </p>
+        )}
         <dl className="facts money-facts" aria-label="Balance">
           <div>
             <dt>Charged</dt>

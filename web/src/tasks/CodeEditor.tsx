@@ -244,8 +244,8 @@ function PointerInput({ value, onCommit, label }: { value: number[]; onCommit(te
   );
 }
 
-/** ICD-10-CM search: by code start or words; arrows move, Enter adds, Escape clears. */
-function CodeSearch({
+/** ICD-10-CM search: by code start or words; arrows move, Enter adds, Escape clears. Charge entry uses it too. */
+export function CodeSearch({
   inputRef,
   onPick,
   isAdded,
