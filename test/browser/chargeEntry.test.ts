@@ -2,7 +2,8 @@
 // id left empty is refused beside its field first), enters an encounter with a diagnosis found through the
 // ICD-10-CM search and one line, sees the scrubber's findings before sending (a future date of service, then a
 // clean pass), sends it with a double click, lands on the claim page, and the one claim it made waits in the
-// coders' queue as a CODE_REVIEW task (the main job runs the worker).
+// coders' queue as a CODE_REVIEW task (the main job runs the worker). The header's search box then finds the
+// patient (New claim for a biller, not for a coder) and the claim.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PAYER_IDS, PROVIDER_IDS } from '../../app/seed';
 import { startWorkspace, waitForOpenTask, type Workspace } from './support';
@@ -137,6 +138,34 @@ describe('charge entry in the workspace', () => {
     const queue = await ws.api('GET', '/api/queues/CODER/tasks', undefined, ws.tokens.coder);
     expect(JSON.stringify(queue.body)).toContain(task.id);
 
+    // ---- the header's search box finds the patient (with New claim for a biller) and the claim ----
+    const search = page.getByRole('searchbox', { name: 'Search patients and claims' });
+    await search.fill('quintero marisol');
+    const results = page.getByRole('region', { name: 'Search results' });
+    const patientHit = results.locator(`[data-patient-id="${patientId}"]`);
+    await patientHit.waitFor();
+    expect(await patientHit.textContent()).toMatch(/Quintero, Marisol.*Unity Mutual Insurance UMI-5520193/s);
+    const claimHit = results.locator(`[data-claim-id="${claimId}"]`);
+    await claimHit.waitFor();
+    await ws.shot(page, 'charge-entry-05-search');
+    await patientHit.getByRole('button', { name: 'New claim' }).click();
+    await page.waitForURL(`**/#/claims/new?patient=${patientId}`);
+    await expect.poll(() => page.getByTestId('patient').textContent()).toMatch(/Quintero, Marisol/);
+    await search.fill(claimId);
+    await results.locator(`[data-claim-id="${claimId}"] a`).click();
+    await page.waitForURL(`**/#/claims/${claimId}`);
+    await page.getByRole('heading', { name: new RegExp(`Claim ${claimId}`) }).waitFor();
+
+    // A coder searches too, but is offered no New claim, nor the charge-entry links.
+    const coder = await ws.newPage('coder');
+    expect((await coder.locator('header nav a').allTextContents()).map((t) => t.trim())).toEqual(['My queue']);
+    await coder.getByRole('searchbox', { name: 'Search patients and claims' }).fill('quintero');
+    const coderHit = coder.getByRole('region', { name: 'Search results' }).locator(`[data-patient-id="${patientId}"]`);
+    await coderHit.waitFor();
+    expect(await coderHit.getByRole('button', { name: 'New claim' }).count()).toBe(0);
+    await coder.goto(`${ws.baseUrl}/#/claims/new`);
+    await coder.getByText('Registering patients and entering charges is for billers, supervisors and administrators.').waitFor();
+    await coder.context().close();
     await page.context().close();
   });
 });

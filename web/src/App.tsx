@@ -2,6 +2,7 @@
 import { useEffect } from 'react';
 import { useSession, isBilling, isOverseer, type Role } from './session';
 import { Link, match, navigate, queryParam, usePath } from './router';
+import { SearchBox } from './SearchBox';
 import { SignIn } from './SignIn';
 import { QueueScreen } from './queue/QueueScreen';
 import { TaskScreen } from './tasks/TaskScreen';
@@ -49,6 +50,7 @@ export function App() {
             </Link>
           )}
         </nav>
+        <SearchBox />
         <span className="who">
           {user.name} · {user.role.toLowerCase()}
         </span>

@@ -7,6 +7,7 @@ import type { organizationListResponse } from '../../api/organizations/schemas';
 import type { createPatientBody, patientResponse } from '../../api/patients/schemas';
 import type { queuePageResponse } from '../../api/queues/schemas';
 import type { icd10SearchResponse, payerListResponse, providerListResponse, reasonCodesResponse } from '../../api/reference/schemas';
+import type { searchResponse } from '../../api/search/schemas';
 import type { timelineResponse } from '../../api/supervisor/schemas';
 import type { taskNoteResponse, taskResponse, taskWithNotesResponse } from '../../api/tasks/schemas';
 
@@ -41,3 +42,6 @@ export type NewClaim = z.input<typeof createClaimBody>;
 export type CreatedClaim = z.output<typeof createdClaimResponse>;
 export type ClaimCheck = z.output<typeof claimCheckResponse>;
 export type CheckFinding = ClaimCheck['failures'][number];
+
+/** GET /api/search: the header's search box. */
+export type SearchAnswer = z.output<typeof searchResponse>;
