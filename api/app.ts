@@ -17,6 +17,7 @@ import { claimTimelineRouter } from './claims/claimTimeline';
 import { codesRouter } from './reference/codes';
 import type { ApiContext } from './http/context';
 import { DatabaseUnavailableError, errorHandler, unknownRoute, type Log } from './http/errors';
+import { importsRouter } from './imports/router';
 import { inboundRouter } from './inbound/router';
 import { openApiRouter } from './openapi/openapi';
 import { organizationsRouter } from './organizations/organizations';
@@ -106,6 +107,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use('/api/claims', claimsRouter(ctx));
   app.use('/api/claims', claimTimelineRouter(ctx));
   app.use('/api/patients', patientsRouter(ctx));
+  app.use('/api/imports', importsRouter(ctx));
   app.use('/api/organizations', organizationsRouter(ctx));
   app.use('/api/search', searchRouter(ctx));
   app.use('/api', referenceRouter(ctx));

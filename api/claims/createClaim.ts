@@ -78,7 +78,6 @@ export async function claimParties(
   if (provider.organizationId !== patient.organizationId) {
     throw new UnprocessableError('PRACTICE_MISMATCH', "the provider does not work for the patient's practice", 'providerId');
   }
-  const organizationId = patient.organizationId;
   const coverage = body.coverageId
     ? patient.coverages.find((c) => c.id === body.coverageId)
     : patient.coverages.find((c) => c.priority === 'PRIMARY');
@@ -89,7 +88,7 @@ export async function claimParties(
       'coverageId',
     );
   }
-  return { patient, provider, coverage, organizationId };
+  return { patient, provider, coverage, organizationId: patient.organizationId };
 }
 
 async function writeClaim(
@@ -101,14 +100,42 @@ async function writeClaim(
   requestHash: string,
 ): Promise<string> {
   const { patient, provider, coverage, organizationId } = await claimParties(tx, body, scope);
+  const claimId = await writeClaimRows(tx, {
+    organizationId,
+    patientId: patient.id,
+    providerId: provider.id,
+    coverage,
+    claim: body,
+    userId,
+  });
+  if (idempotencyKey) {
+    await tx.inboundMessage.create({
+      data: { kind: CLAIM_CREATE_KIND, externalId: idempotencyKey, claimId, body: { requestSha256: requestHash, userId } },
+    });
+  }
+  return claimId;
+}
 
+/** A claim whose patient, provider and coverage are settled (and of one practice): what charge capture and the CSV import share. */
+export interface ClaimRows {
+  organizationId: string;
+  patientId: string;
+  providerId: string;
+  coverage: { id: string; payerId: string };
+  claim: Pick<CreateClaimBody, 'dateOfService' | 'placeOfService' | 'documentation' | 'lines' | 'diagnoses'>;
+  userId: string;
+}
+
+/** Writes the encounter, the claim with its lines and diagnoses, and its audit row, inside the caller's transaction. */
+export async function writeClaimRows(tx: Prisma.TransactionClient, c: ClaimRows): Promise<string> {
+  const { organizationId, claim: body, coverage } = c;
   const encounterId = newEncounterId();
   await tx.encounter.create({
     data: {
       id: encounterId,
       organizationId,
-      patientId: patient.id,
-      providerId: provider.id,
+      patientId: c.patientId,
+      providerId: c.providerId,
       dateOfService: dateFromIso(body.dateOfService),
       placeOfService: body.placeOfService,
       documentation: body.documentation,
@@ -121,10 +148,10 @@ async function writeClaim(
       id: claimId,
       organizationId,
       encounterId,
-      patientId: patient.id,
+      patientId: c.patientId,
       payerId: coverage.payerId,
       coverageId: coverage.id,
-      providerId: provider.id,
+      providerId: c.providerId,
       state: INITIAL_STATE,
       stateEnteredAt: new Date(),
       totalChargeCents,
@@ -142,13 +169,8 @@ async function writeClaim(
       diagnoses: { create: (body.diagnoses ?? []).map((code, i) => ({ seq: i + 1, code })) },
     },
   });
-  if (idempotencyKey) {
-    await tx.inboundMessage.create({
-      data: { kind: CLAIM_CREATE_KIND, externalId: idempotencyKey, claimId, body: { requestSha256: requestHash, userId } },
-    });
-  }
   await recordAudit(tx, {
-    actor: userId,
+    actor: c.userId,
     action: 'claim.create',
     entity: 'claim',
     entityId: claimId,
