@@ -48,13 +48,28 @@ type Db = PrismaClient | Prisma.TransactionClient;
 
 /** Any payer group: the rule that applies when no rule names the claim payer's group. */
 export const ANY_PAYER_GROUP = '*';
+/** Every practice: the rule that applies when the claim's practice has none of its own. */
+export const ANY_PRACTICE = '*';
+
+/**
+ * The rule that applies among `rules` (one kind's, for the task's practice or every practice, its payer group or
+ * every payer): the practice's own before every practice's, then the payer group's before every payer's.
+ */
+export function mostSpecificRule<R extends { organizationId: string; payerGroup: string }>(rules: R[]): R | undefined {
+  const rank = (r: R) => (r.organizationId === ANY_PRACTICE ? 2 : 0) + (r.payerGroup === ANY_PAYER_GROUP ? 1 : 0);
+  return [...rules].sort((a, b) => rank(a) - rank(b))[0];
+}
 
 /**
  * Why `who` may not take task `taskId` under the routing rules, or null if they may. Overseers may take
  * anything their role's queues hold. The most specific rule applies: the one for the claim payer's group, else
  * the one for every payer; no rule means no constraint.
  */
-export async function whyNotEligible(db: Db, who: TakerScope, task: { kind: string; claimId: string | null }): Promise<string | null> {
+export async function whyNotEligible(
+  db: Db,
+  who: TakerScope,
+  task: { kind: string; claimId: string | null; organizationId: string | null },
+): Promise<string | null> {
   if (isOverseer(who.role)) return null;
   // A posting exception has no claim: no payer group applies to it.
   const claim = task.claimId
@@ -65,16 +80,24 @@ export async function whyNotEligible(db: Db, who: TakerScope, task: { kind: stri
     return `this claim's payer group (${group ?? 'none'}) is not among yours (${who.payerGroups.join(', ')})`;
   }
   const rules = await db.routingRule.findMany({
-    where: { kind: task.kind, payerGroup: { in: group ? [group, ANY_PAYER_GROUP] : [ANY_PAYER_GROUP] } },
+    where: {
+      kind: task.kind,
+      payerGroup: { in: group ? [group, ANY_PAYER_GROUP] : [ANY_PAYER_GROUP] },
+      organizationId: { in: task.organizationId ? [task.organizationId, ANY_PRACTICE] : [ANY_PRACTICE] },
+    },
   });
-  const rule = rules.find((r) => r.payerGroup !== ANY_PAYER_GROUP) ?? rules[0];
+  const rule = mostSpecificRule(rules);
   if (rule?.requiredSkill && !who.skills.includes(rule.requiredSkill)) {
     return `${task.kind} tasks${rule.payerGroup === ANY_PAYER_GROUP ? '' : ` for ${rule.payerGroup} payers`} need the skill "${rule.requiredSkill}"`;
   }
   return null;
 }
 
-export async function assertEligible(db: Db, who: TakerScope, task: { kind: string; claimId: string | null }): Promise<void> {
+export async function assertEligible(
+  db: Db,
+  who: TakerScope,
+  task: { kind: string; claimId: string | null; organizationId: string | null },
+): Promise<void> {
   const why = await whyNotEligible(db, who, task);
   if (why) throw new ForbiddenError(why, 'NOT_ELIGIBLE');
 }

@@ -309,3 +309,43 @@ describe('practices and users, administered', () => {
     expect((await f.api.request('GET', `/api/claims/${riverClaim}`, { user: 'new-coder' })).status).toBe(200);
   });
 });
+
+describe('routing rules per practice', () => {
+  it("a practice's supervisor changes its own practice's rules only; its rule overrides every practice's for its tasks", async () => {
+    const put = (user: string, query: string, body: object) =>
+      f.api.request('PUT', `/api/routing-rules/FOLLOW_UP/*${query}`, { user, body });
+    const everyPractice = await put(LAKE_SUPERVISOR, '', { requiredSkill: 'lake-follow-up' });
+    expect(everyPractice.status).toBe(403);
+    const other = await put(LAKE_SUPERVISOR, `?organizationId=${ORGANIZATION_IDS.riverbend}`, { requiredSkill: 'lake-follow-up' });
+    expect(other.status).toBe(422);
+    expect(other.body.error.field).toBe('organizationId');
+    const own = await put(LAKE_SUPERVISOR, `?organizationId=${ORGANIZATION_IDS.lakeside}`, { requiredSkill: 'lake-follow-up' });
+    expect(own.status).toBe(200);
+    expect(own.body).toMatchObject({ organizationId: ORGANIZATION_IDS.lakeside, kind: 'FOLLOW_UP', requiredSkill: 'lake-follow-up' });
+
+    // Riverbend's people do not see Lakeside's rule; Lakeside's do.
+    const rulesOf = async (user: string) =>
+      (await f.api.request('GET', '/api/routing-rules', { user })).body.items.filter((r: { kind: string }) => r.kind === 'FOLLOW_UP');
+    expect((await rulesOf(USER_IDS.biller1)).map((r: { organizationId: string }) => r.organizationId)).toEqual(['*']);
+    expect((await rulesOf(LAKE_BILLER)).map((r: { organizationId: string }) => r.organizationId).sort()).toEqual(['*', 'org-lakeside']);
+
+    // The rule binds Lakeside's FOLLOW_UP tasks, not Riverbend's: biller-2 works both practices without the skill.
+    await openTask('task-lake-rule', lakeClaim);
+    await openTask('task-river-rule', riverClaim);
+    const lake = await f.api.request('POST', '/api/tasks/task-lake-rule/claim', { user: USER_IDS.biller2 });
+    expect(lake.status).toBe(403);
+    expect(lake.body.error.code).toBe('NOT_ELIGIBLE');
+    expect((await f.api.request('POST', '/api/tasks/task-river-rule/claim', { user: USER_IDS.biller2 })).status).toBe(200);
+    const next = await f.api.request('POST', '/api/queues/BILLER/next', { user: LAKE_BILLER });
+    expect(next.status).toBe(404);
+    expect((await f.db.prisma.task.findUniqueOrThrow({ where: { id: 'task-lake-rule' } })).status).toBe('OPEN');
+
+    // A practice's rule for every payer may go (the practice falls back to every practice's); every practice's may not.
+    const gone = await f.api.request('DELETE', `/api/routing-rules/FOLLOW_UP/*?organizationId=${ORGANIZATION_IDS.lakeside}`, {
+      user: LAKE_SUPERVISOR,
+    });
+    expect(gone.status).toBe(204);
+    expect((await f.api.request('POST', '/api/tasks/task-lake-rule/claim', { user: USER_IDS.biller2 })).status).toBe(200);
+    expect((await f.api.request('DELETE', '/api/routing-rules/FOLLOW_UP/*', { user: USER_IDS.supervisor })).status).toBe(422);
+  });
+});

@@ -19,6 +19,7 @@ import {
   type TaskKind,
 } from '../../workflows/contract';
 import type { claimLifecycle } from '../../workflows/claimLifecycle';
+import { mostSpecificRule } from '../auth/access';
 import { isoFromDate } from '../http/dates';
 
 export interface ClaimWorkflowStart {
@@ -48,7 +49,7 @@ export async function startClaimWorkflow(
       dayMs: config.dayMs,
       writeOffApprovalThresholdCents: config.writeOffApprovalThresholdCents,
       ...(config.continueAsNewAfterEvents ? { continueAsNewAfterEvents: config.continueAsNewAfterEvents } : {}),
-      ...(await slaOverrides(prisma, claim.payer.payerGroup)),
+      ...(await slaOverrides(prisma, claim.payer.payerGroup, claim.organizationId)),
     },
   };
   return startLifecycle(temporal, input, claim.state as ClaimState, claim.stateEnteredAt);
@@ -98,14 +99,22 @@ export async function startLifecycle(
 }
 
 /**
- * Task SLAs from the routing rules that differ from the workflow's defaults: the rule for the payer's group,
- * else the one for every payer. A claim keeps the SLAs it started with; a changed rule applies to new claims.
+ * Task SLAs from the routing rules that differ from the workflow's defaults: per kind the most specific rule
+ * (the claim's practice before every practice, the payer's group before every payer). A claim keeps the SLAs it
+ * started with; a changed rule applies to new claims.
  */
-async function slaOverrides(prisma: PrismaClient, payerGroup: string | null): Promise<Pick<LifecycleOptions, 'taskSlaDays'> | {}> {
-  const rules = await prisma.routingRule.findMany({ where: { payerGroup: { in: payerGroup ? ['*', payerGroup] : ['*'] } } });
+async function slaOverrides(
+  prisma: PrismaClient,
+  payerGroup: string | null,
+  organizationId: string,
+): Promise<Pick<LifecycleOptions, 'taskSlaDays'> | {}> {
+  const rules = await prisma.routingRule.findMany({
+    where: { payerGroup: { in: payerGroup ? ['*', payerGroup] : ['*'] }, organizationId: { in: [organizationId, '*'] } },
+  });
   const taskSlaDays: Partial<Record<TaskKind, number>> = {};
-  for (const rule of [...rules].sort((a, b) => (a.payerGroup === '*' ? -1 : 0) - (b.payerGroup === '*' ? -1 : 0))) {
-    if (rule.kind in TASK_KINDS) taskSlaDays[rule.kind as TaskKind] = rule.slaDays;
+  for (const kind of Object.keys(TASK_KINDS) as TaskKind[]) {
+    const rule = mostSpecificRule(rules.filter((r) => r.kind === kind));
+    if (rule) taskSlaDays[kind] = rule.slaDays;
   }
   for (const kind of Object.keys(taskSlaDays) as TaskKind[]) {
     if (taskSlaDays[kind] === DEFAULT_TASK_SLA_DAYS[kind]) delete taskSlaDays[kind];

@@ -21,7 +21,7 @@ import { dateFromIso } from '../http/dates';
 import { ApiError, ForbiddenError, isUniqueViolation, UnprocessableError } from '../http/errors';
 import type { InboundOutcome } from '../../infra/metrics';
 import { findImbalance } from './remittanceBalance';
-import { ANY_PAYER_GROUP } from '../auth/access';
+import { ANY_PAYER_GROUP, ANY_PRACTICE } from '../auth/access';
 import { taskPriority } from '../../domain/priority';
 import { DEFAULT_TASK_SLA_DAYS, TASK_KINDS } from '../../workflows/contract';
 import type { acknowledgementMessage, appealDecisionMessage, RemittanceInput } from './schemas';
@@ -434,7 +434,10 @@ async function openPostingExceptions(
   },
 ): Promise<string[]> {
   if (unmatched.length === 0) return [];
-  const rule = await tx.routingRule.findUnique({ where: { kind_payerGroup: { kind: POSTING_EXCEPTION, payerGroup: ANY_PAYER_GROUP } } });
+  // The billing office's rule: an exception belongs to a practice only when it names one of its claims.
+  const rule = await tx.routingRule.findUnique({
+    where: { organizationId_kind_payerGroup: { organizationId: ANY_PRACTICE, kind: POSTING_EXCEPTION, payerGroup: ANY_PAYER_GROUP } },
+  });
   const slaDays = rule?.slaDays ?? DEFAULT_TASK_SLA_DAYS[POSTING_EXCEPTION];
   const dueAt = new Date(Date.now() + slaDays * ctx.config.dayMs);
   const rows = unmatched.map((c) => ({ ...c, unmatchedId: randomUUID() }));

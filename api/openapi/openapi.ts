@@ -29,6 +29,7 @@ import {
   queuePageResponse,
   routingRule,
   routingRuleBody,
+  routingRuleQuery,
   routingRuleListResponse,
   taskListQuery,
   taskQueueParam,
@@ -493,11 +494,18 @@ describeRoute({
   method: 'put',
   path: '/api/routing-rules/:kind/:payerGroup',
   tag: 'tasks',
+  query: routingRuleQuery,
   body: routingRuleBody,
-  summary: 'Create or replace the routing rule of a task kind for a payer group ("*" for every payer)',
+  summary: 'Create or replace the routing rule of a task kind for a payer group ("*" for every payer), of a practice or every practice',
   response: routingRule,
 });
-describeRoute({ method: 'delete', path: '/api/routing-rules/:kind/:payerGroup', tag: 'tasks', summary: 'Delete a routing rule' });
+describeRoute({
+  method: 'delete',
+  path: '/api/routing-rules/:kind/:payerGroup',
+  tag: 'tasks',
+  query: routingRuleQuery,
+  summary: 'Delete a routing rule (of a practice with organizationId)',
+});
 describeRoute({
   method: 'get',
   path: '/api/tasks/:id',

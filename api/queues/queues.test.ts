@@ -242,7 +242,7 @@ describe('routing rules', () => {
       const input = defaultPayloadConverter.fromPayload(started!.input!.payloads![0] as Payload) as ClaimLifecycleInput;
       expect(input.options?.taskSlaDays).toEqual({ CODE_REVIEW: 4 });
       const audit = await db.prisma.auditEvent.findFirstOrThrow({
-        where: { action: 'routingRule.update', entityId: 'CODE_REVIEW/COMMERCIAL' },
+        where: { action: 'routingRule.update', entityId: '*/CODE_REVIEW/COMMERCIAL' },
       });
       expect(audit).toMatchObject({ actor: 'supervisor-1', detail: { slaDays: 4, requiredSkill: null } });
     } finally {

@@ -5,16 +5,17 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { Prisma, type PrismaClient, type TaskQueue, type TaskStatus } from '../../generated/prisma/client';
 import { DEFAULT_TASK_SLA_DAYS, TASK_KINDS, type TaskKind } from '../../workflows/contract';
-import { ANY_PAYER_GROUP, assertMayWorkQueue, isOverseer, ROLES, type TakerScope } from '../auth/access';
+import { ANY_PAYER_GROUP, ANY_PRACTICE, assertMayWorkQueue, isOverseer, mostSpecificRule, ROLES, type TakerScope } from '../auth/access';
 import { recordAudit } from '../http/audit';
 import { callerId, callerRole, callerScope, requireRole } from '../auth/auth';
-import { callerPractices, type PracticeScope } from '../auth/practices';
+import { callerPractices, maySee, type PracticeScope } from '../auth/practices';
 import type { ApiContext } from '../http/context';
-import { ApiError, NotFoundError, parseInput, UnprocessableError } from '../http/errors';
+import { ApiError, ForbiddenError, NotFoundError, parseInput, UnprocessableError } from '../http/errors';
 import { decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor } from '../http/paging';
 import {
   routingRuleBody,
   routingRuleKey,
+  routingRuleQuery,
   taskListQuery,
   taskQueueParam,
   type queuePageResponse,
@@ -118,7 +119,8 @@ export function nextTaskSql(queue: TaskQueue, who: TakerScope, scope: PracticeSc
     LEFT JOIN LATERAL (
       SELECT r."requiredSkill" FROM "RoutingRule" r
       WHERE r.kind = t.kind AND r."payerGroup" IN (COALESCE(p."payerGroup", ${ANY_PAYER_GROUP}), ${ANY_PAYER_GROUP})
-      ORDER BY r."payerGroup" = ${ANY_PAYER_GROUP} ASC LIMIT 1
+        AND r."organizationId" IN (COALESCE(t."organizationId", ${ANY_PRACTICE}), ${ANY_PRACTICE})
+      ORDER BY r."organizationId" = ${ANY_PRACTICE} ASC, r."payerGroup" = ${ANY_PAYER_GROUP} ASC LIMIT 1
     ) rule ON TRUE
     WHERE t.queue = ${queue}::"TaskQueue" AND t.status = 'OPEN'::"TaskStatus" AND ${practices}
       AND (rule."requiredSkill" IS NULL OR rule."requiredSkill" = ANY(${who.skills}::text[]))
@@ -191,7 +193,11 @@ export function queuesRouter(ctx: ApiContext): Router {
   });
 
   router.get('/routing-rules', requireRole(...ROLES.anyone), async (_req, res) => {
-    const rules = await prisma.routingRule.findMany({ orderBy: [{ kind: 'asc' }, { payerGroup: 'asc' }] });
+    const scope = callerPractices(res);
+    const rules = await prisma.routingRule.findMany({
+      where: scope.all ? {} : { organizationId: { in: [ANY_PRACTICE, ...scope.ids] } },
+      orderBy: [{ organizationId: 'asc' }, { kind: 'asc' }, { payerGroup: 'asc' }],
+    });
     const answer: z.output<typeof routingRuleListResponse> = { items: rules.map(routingRuleView) };
     res.json(answer);
   });
@@ -200,12 +206,18 @@ export function queuesRouter(ctx: ApiContext): Router {
   router.put('/routing-rules/:kind/:payerGroup', requireRole(...ROLES.oversight), async (req, res) => {
     const key = parseInput(routingRuleKey, { kind: req.params.kind, payerGroup: req.params.payerGroup });
     const body = parseInput(routingRuleBody, req.body);
+    const organizationId = await rulePractice(prisma, callerPractices(res), parseInput(routingRuleQuery, req.query).organizationId);
     const kind = key.kind as TaskKind;
-    const fallback = await prisma.routingRule.findUnique({ where: { kind_payerGroup: { kind, payerGroup: ANY_PAYER_GROUP } } });
+    const fallback = mostSpecificRule(
+      await prisma.routingRule.findMany({
+        where: { kind, payerGroup: ANY_PAYER_GROUP, organizationId: { in: [organizationId, ANY_PRACTICE] } },
+      }),
+    );
     const rule = await prisma.$transaction(async (tx) => {
       const saved = await tx.routingRule.upsert({
-        where: { kind_payerGroup: { kind, payerGroup: key.payerGroup } },
+        where: { organizationId_kind_payerGroup: { organizationId, kind, payerGroup: key.payerGroup } },
         create: {
+          organizationId,
           kind,
           payerGroup: key.payerGroup,
           queue: TASK_KINDS[kind].queue,
@@ -218,7 +230,7 @@ export function queuesRouter(ctx: ApiContext): Router {
         actor: callerId(res),
         action: 'routingRule.update',
         entity: 'routingRule',
-        entityId: `${kind}/${key.payerGroup}`,
+        entityId: `${organizationId}/${kind}/${key.payerGroup}`,
         detail: { requiredSkill: saved.requiredSkill, slaDays: saved.slaDays },
       });
       return saved;
@@ -228,17 +240,18 @@ export function queuesRouter(ctx: ApiContext): Router {
 
   router.delete('/routing-rules/:kind/:payerGroup', requireRole(...ROLES.oversight), async (req, res) => {
     const key = parseInput(routingRuleKey, { kind: req.params.kind, payerGroup: req.params.payerGroup });
-    if (key.payerGroup === ANY_PAYER_GROUP) {
+    const organizationId = await rulePractice(prisma, callerPractices(res), parseInput(routingRuleQuery, req.query).organizationId);
+    if (key.payerGroup === ANY_PAYER_GROUP && organizationId === ANY_PRACTICE) {
       throw new UnprocessableError('DEFAULT_RULE', 'the rule for every payer stays; change it with PUT instead', 'payerGroup');
     }
     const removed = await prisma.$transaction(async (tx) => {
-      const gone = await tx.routingRule.deleteMany({ where: { kind: key.kind, payerGroup: key.payerGroup } });
+      const gone = await tx.routingRule.deleteMany({ where: { organizationId, kind: key.kind, payerGroup: key.payerGroup } });
       if (gone.count) {
         await recordAudit(tx, {
           actor: callerId(res),
           action: 'routingRule.delete',
           entity: 'routingRule',
-          entityId: `${key.kind}/${key.payerGroup}`,
+          entityId: `${organizationId}/${key.kind}/${key.payerGroup}`,
         });
       }
       return gone.count;
@@ -250,7 +263,27 @@ export function queuesRouter(ctx: ApiContext): Router {
   return router;
 }
 
+/**
+ * The practice a rule change is for. A practice's supervisor changes that practice's rules; the rules for every
+ * practice are changed only by someone who works for every practice, since they route every practice's work.
+ */
+async function rulePractice(prisma: PrismaClient, scope: PracticeScope, named: string | undefined): Promise<string> {
+  const organizationId = named ?? ANY_PRACTICE;
+  if (organizationId === ANY_PRACTICE) {
+    if (!scope.all) {
+      throw new ForbiddenError(
+        'the rules for every practice are changed by someone who works for every practice; name your practice (organizationId)',
+      );
+    }
+    return ANY_PRACTICE;
+  }
+  const found = maySee(scope, organizationId) ? await prisma.organization.findUnique({ where: { id: organizationId } }) : null;
+  if (!found) throw new UnprocessableError('UNKNOWN_REFERENCE', 'no such practice among yours', 'organizationId');
+  return organizationId;
+}
+
 function routingRuleView(r: {
+  organizationId: string;
   kind: string;
   payerGroup: string;
   queue: TaskQueue;
@@ -259,6 +292,7 @@ function routingRuleView(r: {
   updatedAt: Date;
 }): z.output<typeof routingRule> {
   return {
+    organizationId: r.organizationId,
     kind: r.kind,
     payerGroup: r.payerGroup,
     queue: r.queue,

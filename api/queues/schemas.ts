@@ -38,6 +38,10 @@ export const routingRuleBody = z.strictObject({
   requiredSkill: skill.nullable().optional(),
   slaDays: z.int('must be a whole number').min(1, 'must be at least 1').max(365, 'must be at most 365').optional(),
 });
+/** The practice a rule is for: "*" (or absent) for every practice. */
+export const routingRuleQuery = z.strictObject({
+  organizationId: once.describe('the practice the rule is for; "*" or absent: every practice').optional(),
+});
 export const routingRuleKey = z.strictObject({
   kind: z.enum(TASK_KIND_NAMES, 'must be a task kind such as CODE_REVIEW'),
   payerGroup: z.union([z.literal('*'), payerGroup]),
@@ -51,6 +55,8 @@ export const queuePageResponse = pageOf(queueItem);
 export const nextTaskResponse = task;
 
 export const routingRule = z.object({
+  /** "*" for every practice */
+  organizationId: z.string(),
   kind: z.string(),
   /** "*" for every payer */
   payerGroup: z.string(),
