@@ -205,8 +205,9 @@ export function queuesRouter(ctx: ApiContext): Router {
   // Creates or changes the rule for a kind and payer group ("*": every payer). The queue is the workflow's.
   router.put('/routing-rules/:kind/:payerGroup', requireRole(...ROLES.oversight), async (req, res) => {
     const key = parseInput(routingRuleKey, { kind: req.params.kind, payerGroup: req.params.payerGroup });
+    const query = parseInput(routingRuleQuery, req.query);
     const body = parseInput(routingRuleBody, req.body);
-    const organizationId = await rulePractice(prisma, callerPractices(res), parseInput(routingRuleQuery, req.query).organizationId);
+    const organizationId = await rulePractice(prisma, callerPractices(res), query.organizationId);
     const kind = key.kind as TaskKind;
     const fallback = mostSpecificRule(
       await prisma.routingRule.findMany({
