@@ -25,6 +25,7 @@ import v8 from 'node:v8';
 import { mapLimit, sleep } from '../infra/process';
 import { demoEncounter } from '../app/seed';
 import { mulberry32 } from '../simulator/random';
+import { percentile } from './stats';
 import { describeMachine, machineTag } from './machine';
 import { cpuSeconds, memoryMb } from './procstats';
 import { parkedSeeder } from './parked';
@@ -68,10 +69,6 @@ const stopAt = args['stop-at']
 const t0 = performance.now();
 const say = (line: string) => console.log(`[idle ${((performance.now() - t0) / 1000).toFixed(0).padStart(5)}s] ${line}`);
 
-function pct(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
-}
-
 async function timeCalls(
   stack: Stack,
   user: string,
@@ -86,7 +83,7 @@ async function timeCalls(
     if (i >= 2) samples.push(performance.now() - started);
   }
   samples.sort((a, b) => a - b);
-  return { p50: pct(samples, 50), p99: pct(samples, 99), status: last.status, body: last.body };
+  return { p50: percentile(samples, 50), p99: percentile(samples, 99), status: last.status, body: last.body };
 }
 
 /** Claims per state. The machine is shared with tests that restart PostgreSQL: retry until it answers. */

@@ -4,23 +4,21 @@
 // Run: npx tsx bench/queues.ts [--tasks 100000] [--calls 500] [--users 1,8,32]
 //   BENCH_DATABASE_URL (default TEST_DATABASE_URL, else postgresql://postgres@127.0.0.1:5432/postgres) names the
 //   server; a database claimflow_bench_<random> is created there and dropped at the end.
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
-import type { Client } from '@temporalio/client';
 import pg from 'pg';
 import { Prisma } from '../generated/prisma/client';
 import { issueToken } from '../api/auth/accounts';
-import { createApp } from '../api/app';
 import { encodeCursor } from '../api/http/paging';
 import { practiceScope } from '../api/auth/practices';
 import { listFilters, nextTaskSql, queuePageSql } from '../api/queues/queues';
-import { loadConfig } from '../infra/config';
 import { openDatabase } from '../infra/db';
 import { seedReferenceData } from '../app/seed';
 import { TASK_KINDS, workflowIdForClaim } from '../workflows/contract';
+import { forkApi, serveApi } from './apiProcess';
+import { percentile } from './stats';
 import { describeMachine, machineTag } from './machine';
 
 const EVERY_PRACTICE = practiceScope(['*']);
@@ -48,13 +46,10 @@ const MAX_USERS = Math.max(8, ...LEVELS);
 /** The machine beside every figure, with the load average: on a shared machine the load moves the figures. */
 const tag = machineTag;
 
-function pct(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
 function report(label: string, samples: number[], extra = ''): void {
   const s = [...samples].sort((a, b) => a - b);
   console.log(
-    `${label.padEnd(58)} p50 ${pct(s, 50).toFixed(2).padStart(6)} ms  p99 ${pct(s, 99).toFixed(2).padStart(6)} ms  n=${s.length}${extra}  ${tag()}`,
+    `${label.padEnd(58)} p50 ${percentile(s, 50).toFixed(2).padStart(6)} ms  p99 ${percentile(s, 99).toFixed(2).padStart(6)} ms  n=${s.length}${extra}  ${tag()}`,
   );
 }
 
@@ -118,11 +113,9 @@ async function main(): Promise<void> {
     );
 
     // ---- the API in its own process, over loopback, with bearer tokens ----
-    api = fork(process.argv[1], ['--serve', url.toString()], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    const port = await new Promise<number>((resolve, reject) => {
-      api!.once('message', (m) => resolve((m as { port: number }).port));
-      api!.once('exit', (code) => reject(new Error(`the API process exited (${code})`)));
-    });
+    const forked = await forkApi(process.argv[1], url.toString());
+    api = forked.child;
+    const port = forked.port;
     const base = `http://127.0.0.1:${port}`;
     const callers = Array.from({ length: MAX_USERS }, (_, i) => `bench-biller-${i}`);
     const riverbend = ['org-riverbend'];
@@ -305,20 +298,7 @@ async function main(): Promise<void> {
   }
 }
 
-/** The API alone, as `npm start` runs it (without Temporal, which these routes do not use). */
-async function serve(databaseUrl: string): Promise<void> {
-  const db = await openDatabase(databaseUrl, { migrate: false });
-  const app = createApp({
-    prisma: db.prisma,
-    temporal: {} as Client,
-    config: { ...loadConfig(), databaseUrl, trustUserHeader: false },
-    log: (msg, fields) => console.error(JSON.stringify({ msg, ...fields })),
-  });
-  const server = app.listen(0, '127.0.0.1', () => process.send!({ port: (server.address() as AddressInfo).port }));
-  process.once('SIGTERM', () => server.close(() => db.close().then(() => process.exit(0))));
-}
-
-(args.serve ? serve(args.serve).then(() => new Promise(() => {})) : main()).then(
+(args.serve ? serveApi(args.serve).then(() => new Promise(() => {})) : main()).then(
   () => process.exit(0),
   (err) => {
     console.error(err);

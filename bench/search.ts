@@ -4,18 +4,17 @@
 // Run: npx tsx bench/search.ts [--claims 100000] [--patients 25000] [--calls 300]
 //   BENCH_DATABASE_URL (default TEST_DATABASE_URL, else postgresql://postgres@127.0.0.1:5432/postgres) names the
 //   server; a database claimflow_bench_<random> is created there and dropped at the end.
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import type { Client } from '@temporalio/client';
 import pg from 'pg';
 import { issueToken } from '../api/auth/accounts';
-import { createApp } from '../api/app';
 import { seedReferenceData } from '../app/seed';
-import { loadConfig } from '../infra/config';
 import { openDatabase } from '../infra/db';
+import { forkApi, serveApi } from './apiProcess';
+import { percentile } from './stats';
+import { adminDatabaseUrl } from './stack';
 import { describeMachine, machineTag } from './machine';
 
 const { values: args } = parseArgs({
@@ -51,13 +50,8 @@ const FIRST = (
   'George Melissa Timothy Deborah Ronald Stephanie Edward Rebecca Jason Sharon Jeffrey Laura Ryan Cynthia'
 ).split(' ');
 
-function pct(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
 async function main(): Promise<void> {
-  // the benchmark's own flag (BENCH_DATABASE_URL, else the tests' TEST_DATABASE_URL), not claimflow's configuration
-  const admin = new URL(process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres');
+  const admin = new URL(adminDatabaseUrl());
   const name = `claimflow_bench_${crypto.randomBytes(4).toString('hex')}`;
   const url = new URL(admin);
   url.pathname = `/${name}`;
@@ -100,11 +94,9 @@ async function main(): Promise<void> {
     await prisma.$executeRawUnsafe('VACUUM ANALYZE');
     console.log(`inserted ${PATIENTS} patients and ${CLAIMS} claims in ${((performance.now() - t0) / 1000).toFixed(1)} s  ${machineTag()}`);
 
-    api = fork(process.argv[1], ['--serve', url.toString()], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    const port = await new Promise<number>((resolve, reject) => {
-      api!.once('message', (m) => resolve((m as { port: number }).port));
-      api!.once('exit', (code) => reject(new Error(`the API process exited (${code})`)));
-    });
+    const forked = await forkApi(process.argv[1], url.toString());
+    api = forked.child;
+    const port = forked.port;
     const token = {
       riverbend: (await issueToken(prisma, 'biller-1', { name: 'bench' }, 'bench')).token,
       every: (await issueToken(prisma, 'supervisor-1', { name: 'bench' }, 'bench')).token,
@@ -143,10 +135,10 @@ async function main(): Promise<void> {
           hits += r.patients + r.claims;
         }
         samples.sort((a, b) => a - b);
-        worst = Math.max(worst, pct(samples, 99));
+        worst = Math.max(worst, percentile(samples, 99));
         console.log(
           `  ${`${label}, ${who === 'riverbend' ? 'a user of one practice' : 'a user of every practice'}`.padEnd(62)} ` +
-            `p50 ${pct(samples, 50).toFixed(1).padStart(6)} ms  p99 ${pct(samples, 99).toFixed(1).padStart(6)} ms  ` +
+            `p50 ${percentile(samples, 50).toFixed(1).padStart(6)} ms  p99 ${percentile(samples, 99).toFixed(1).padStart(6)} ms  ` +
             `${(hits / CALLS).toFixed(1)} results/call  ${machineTag()}`,
         );
       }
@@ -186,19 +178,7 @@ async function main(): Promise<void> {
   }
 }
 
-async function serve(databaseUrl: string): Promise<void> {
-  const db = await openDatabase(databaseUrl, { migrate: false });
-  const app = createApp({
-    prisma: db.prisma,
-    temporal: {} as Client,
-    config: { ...loadConfig(), databaseUrl, trustUserHeader: false },
-    log: (msg, fields) => console.error(JSON.stringify({ msg, ...fields })),
-  });
-  const server = app.listen(0, '127.0.0.1', () => process.send!({ port: (server.address() as AddressInfo).port }));
-  process.once('SIGTERM', () => server.close(() => db.close().then(() => process.exit(0))));
-}
-
-(args.serve ? serve(args.serve).then(() => new Promise(() => {})) : main()).then(
+(args.serve ? serveApi(args.serve).then(() => new Promise(() => {})) : main()).then(
   () => process.exit(0),
   (err: unknown) => {
     console.error(err);
