@@ -55,9 +55,10 @@ function patientWhere(terms: SearchTerms, scope: PracticeScope): Prisma.PatientW
   } else if (a) {
     and.push({ OR: [{ lastNameKey: startsWith(a) }, { firstNameKey: startsWith(a) }] });
   }
-  if (terms.memberId && !terms.claimId) and.push({ coverages: { some: { memberIdKey: terms.memberId } } });
+  if (terms.memberId) and.push({ coverages: { some: { memberIdKey: terms.memberId } } });
   if (terms.date) and.push({ birthDate: dateFromIso(terms.date) });
-  // A date alone is a birth date here and a date of service for claims; a claim id alone is no patient.
+  // A date alone is a birth date here and a date of service for claims. A claim id is also read as the member id
+  // it could be: the two formats overlap.
   if (and.length === 0) return null;
   return { AND: [inPractices(scope), ...and] };
 }
@@ -80,24 +81,18 @@ async function findPatients(prisma: PrismaClient, where: Prisma.PatientWhereInpu
   return { hits, more: rows.length > limit };
 }
 
-/** A member id token that is also a claim id is looked up both ways. */
-async function memberIdPatients(prisma: PrismaClient, terms: SearchTerms, scope: PracticeScope, limit: number) {
-  if (!terms.memberId || !terms.claimId) return null;
-  return findPatients(prisma, { AND: [inPractices(scope), { coverages: { some: { memberIdKey: terms.memberId } } }] }, limit);
-}
-
 async function findClaims(
   prisma: PrismaClient,
   terms: SearchTerms,
   scope: PracticeScope,
-  patientIds: string[] | null,
+  patientIds: string[],
   limit: number,
 ): Promise<{ hits: ClaimHit[]; more: boolean }> {
   // Each meaning is its own index range (claim id, patients' claims, a date of service's claims), read apart and
   // merged here: one query ORing them makes PostgreSQL walk every claim by creation time.
   const meanings: Prisma.ClaimWhereInput[] = [];
   if (terms.claimId) meanings.push({ id: terms.claimId });
-  if (patientIds?.length) meanings.push({ patientId: { in: patientIds } });
+  if (patientIds.length) meanings.push({ patientId: { in: patientIds } });
   if (terms.date && !terms.names.length && !terms.memberId) meanings.push({ encounter: { dateOfService: dateFromIso(terms.date) } });
   const include = {
     encounter: { select: { dateOfService: true } },
@@ -133,12 +128,14 @@ export function searchRouter({ prisma }: ApiContext): Router {
     const limit = query.limit ?? DEFAULT_LIMIT;
     const scope = callerPractices(res);
     const where = patientWhere(terms, scope);
-    const [byTerms, byMemberId] = await Promise.all([
-      where ? findPatients(prisma, where, limit) : Promise.resolve(null),
-      memberIdPatients(prisma, terms, scope, limit),
-    ]);
-    const patients = byTerms ?? byMemberId ?? { hits: [], more: false };
-    const claims = await findClaims(prisma, terms, scope, byTerms || byMemberId ? patients.hits.map((p) => p.id) : null, limit);
+    const patients = where ? await findPatients(prisma, where, limit) : { hits: [], more: false };
+    const claims = await findClaims(
+      prisma,
+      terms,
+      scope,
+      patients.hits.map((p) => p.id),
+      limit,
+    );
     await recordAudit(prisma, {
       actor: callerId(res),
       action: 'patient.search',
