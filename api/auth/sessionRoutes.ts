@@ -40,6 +40,8 @@ const routes = {
       'Every refusal is the same 401 SIGN_IN_FAILED, whether the user is unknown, the password wrong or the account locked after too many ' +
       'failures; 429 when the address made too many failed attempts. A session cookie the browser already had is ended.',
     body: signInBody,
+    // no user id or password comes near this; a small limit keeps an unauthenticated body small
+    bodyLimitBytes: 16 * 1024,
     response: sessionResponse,
   }),
   current: describeRoute({
@@ -66,7 +68,7 @@ const local = (path: string): string => path.slice(MOUNT.length);
 export function sessionRouter({ prisma }: ApiContext, policy: SessionPolicy, signIns: SignInLimiter): Router {
   const router = Router();
   // Nothing else parses these bodies: the routes sit before the /api authentication and its body parser.
-  router.use(express.json({ limit: '16kb' }));
+  router.use(express.json({ limit: routes.signIn.bodyLimitBytes }));
 
   router.post(local(routes.signIn.path), async (req, res) => {
     // Login CSRF: another site's page must not sign this browser in as someone else.

@@ -77,6 +77,8 @@ export interface RouteDescription {
   bodyMediaTypes?: readonly string[];
   headers?: Record<string, { schema: z.ZodType; description: string }>;
   response?: z.ZodType;
+  /** the route's own JSON body limit in bytes, when it parses its body itself (the API's is 1 MB) */
+  bodyLimitBytes?: number;
   /** success status; 200 when absent */
   status?: number;
   responseDescription?: string;
