@@ -18,6 +18,8 @@ import { codesRouter } from './reference/codes';
 import type { ApiContext } from './http/context';
 import { DatabaseUnavailableError, errorHandler, unknownRoute, type Log } from './http/errors';
 import { importsRouter } from './imports/router';
+import { fhirRouter } from './fhir/router';
+import { FHIR_JSON, renderOperationOutcome } from './fhir/errors';
 import { inboundRouter } from './inbound/router';
 import { openApiRouter } from './openapi/openapi';
 import { organizationsRouter } from './organizations/organizations';
@@ -119,6 +121,19 @@ export function createApp(deps: AppDeps): express.Express {
 
   app.use('/api/supervisor', supervisorRouter(ctx));
   app.use('/api', openApiRouter());
+
+  // FHIR R4 for EHRs (docs/fhir.md): tokens only (an EHR is a machine; people use their own tokens), bodies as
+  // application/fhir+json or application/json, and every answer, errors too, a FHIR resource.
+  const fhir = express.Router();
+  fhir.use(
+    requireUser(ctx.prisma, ctx.config, signIns),
+    express.json({ type: [FHIR_JSON, 'application/json'], limit: '1mb' }),
+    refuseUnstorableText,
+    fhirRouter(ctx),
+    unknownRoute,
+    errorHandler(ctx.log, renderOperationOutcome),
+  );
+  app.use('/fhir', fhir);
 
   // The web workspace (web/dist): / and its assets; never /api/*.
   app.use(webWorkspace());

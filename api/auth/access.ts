@@ -16,6 +16,8 @@ export const ROLES = {
   admin: ['ADMIN'],
   /** what clearinghouses and payers deliver: machines only, each for the payers it speaks for */
   inbound: ['CLEARINGHOUSE'],
+  /** FHIR claims in and results out (/fhir): an EHR of the practice, and the people who capture charges */
+  fhir: ['EHR', 'BILLER', 'SUPERVISOR', 'ADMIN'],
 } as const satisfies Record<string, readonly RoleName[]>;
 
 /** Which roles may work each queue. Supervisors and admins may work any queue. */

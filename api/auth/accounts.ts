@@ -179,8 +179,8 @@ export async function setPassword(
   if (problem) throw new ValidationError(`the password ${problem}`, 'password');
   const user = await prisma.user.findUnique({ where: { id: userId }, select: { role: true } });
   if (!user) throw new NotFoundError('user');
-  if (user.role === 'CLEARINGHOUSE') {
-    throw new ConflictError('SENDER_HAS_NO_PASSWORD', 'a CLEARINGHOUSE sender signs in with an API token only');
+  if (user.role === 'CLEARINGHOUSE' || user.role === 'EHR') {
+    throw new ConflictError('SENDER_HAS_NO_PASSWORD', `a ${user.role} machine signs in with an API token only`);
   }
   const passwordHash = await hashPassword(password);
   return prisma.$transaction(async (tx) => {

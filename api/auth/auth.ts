@@ -9,15 +9,18 @@ import type { Config } from '../../infra/config';
 import { ForbiddenError, UnauthenticatedError } from '../http/errors';
 import type { SignInLimiter } from '../http/rateLimit';
 import { clientAddress, withOrigin } from '../http/requestContext';
-import { callerSelect, type Caller, type RoleName } from './caller';
+import { callerSelect, MACHINE_ROLES, type Caller, type RoleName } from './caller';
 import { assertNotForged } from './csrf';
 import { clearSessionCookie, findLiveSession, presentedSessionId, type SessionPolicy } from './sessions';
 import { hashesMatch, hashToken, looksLikeToken } from './tokens';
 
 export type { RoleName };
-/** People. A CLEARINGHOUSE sender is a machine: it may use the inbound routes and nothing else. */
+/**
+ * People. Machines hold tokens only, never a password or a session: a CLEARINGHOUSE sender may use the inbound
+ * routes and nothing else, an EHR the /fhir routes of its practices and nothing else.
+ */
 export const STAFF_ROLES = ['CODER', 'BILLER', 'SUPERVISOR', 'ADMIN'] as const satisfies readonly RoleName[];
-export const ALL_ROLES: readonly RoleName[] = [...STAFF_ROLES, 'CLEARINGHOUSE'];
+export const ALL_ROLES: readonly RoleName[] = [...STAFF_ROLES, ...MACHINE_ROLES];
 
 /** lastUsedAt is written at most this often per token, so that reads do not each cost a write. */
 const LAST_USED_RESOLUTION_MS = 60_000;

@@ -18,8 +18,9 @@ interface RouteEntry {
 }
 
 const STAFF: RoleName[] = ['CODER', 'BILLER', 'SUPERVISOR', 'ADMIN'];
-/** every role, the clearinghouse sender included: each is tried on every route */
-const ALL: RoleName[] = [...STAFF, 'CLEARINGHOUSE'];
+/** every role, the machines (clearinghouse sender, EHR) included: each is tried on every route */
+const ALL: RoleName[] = [...STAFF, 'CLEARINGHOUSE', 'EHR'];
+const FHIR: RoleName[] = ['EHR', 'BILLER', 'SUPERVISOR', 'ADMIN'];
 
 type Layer = {
   route?: { path: string; methods: Record<string, boolean>; stack: Layer[] };
@@ -92,6 +93,15 @@ const EXPECTED: Record<string, readonly RoleName[]> = {
   'POST /api/inbound/remittances': ['CLEARINGHOUSE'],
   'POST /api/inbound/appeal-decisions': ['CLEARINGHOUSE'],
   'POST /api/inbound/x12': ['CLEARINGHOUSE'],
+  // FHIR for EHRs: an EHR's token and the people who capture charges, and an EHR's token nowhere else
+  'GET /fhir/metadata': FHIR,
+  'POST /fhir': FHIR,
+  'POST /fhir/Claim': FHIR,
+  'GET /fhir/Claim/:id': FHIR,
+  'GET /fhir/ClaimResponse': FHIR,
+  'GET /fhir/ClaimResponse/:id': FHIR,
+  'GET /fhir/ExplanationOfBenefit': FHIR,
+  'GET /fhir/ExplanationOfBenefit/:id': FHIR,
 };
 
 /**
@@ -109,11 +119,13 @@ const USERS: Record<RoleName, string> = {
   SUPERVISOR: 'supervisor-1',
   ADMIN: 'admin',
   CLEARINGHOUSE: SIMULATOR_SENDER_ID,
+  EHR: 'ehr-matrix',
 };
 const table = routeTable(createApp({ prisma: {} as never, temporal: {} as never, config: testConfig() }));
 
 beforeAll(async () => {
   strict = await startApi({ prisma: f.db.prisma, temporal: f.env.client, config: { ...testConfig(), trustUserHeader: false } });
+  await f.db.prisma.user.create({ data: { id: USERS.EHR, name: 'An EHR', role: 'EHR', organizationIds: ['*'] } });
   for (const role of ALL) tokens[role] = (await issueToken(f.db.prisma, USERS[role], { name: 'matrix' }, 'test')).token;
 });
 afterAll(() => strict?.close());

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { payerGroup, skill, text } from '../http/fields';
 
-const ROLE_NAMES = ['CODER', 'BILLER', 'SUPERVISOR', 'ADMIN', 'CLEARINGHOUSE'] as const;
+const ROLE_NAMES = ['CODER', 'BILLER', 'SUPERVISOR', 'ADMIN', 'CLEARINGHOUSE', 'EHR'] as const;
 const userId = z
   .string('must be a string')
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be 1-64 letters, digits, dots, dashes or underscores');

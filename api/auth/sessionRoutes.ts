@@ -132,7 +132,7 @@ async function userName(prisma: ApiContext['prisma'], userId: string): Promise<s
 
 function sessionView(sessionId: string, session: Session, user: Caller, name: string, policy: SessionPolicy): SessionView {
   // Sign-in and findLiveSession never let a machine in; this keeps the type honest.
-  if (user.role === 'CLEARINGHOUSE') throw new UnauthenticatedError();
+  if (user.role === 'CLEARINGHOUSE' || user.role === 'EHR') throw new UnauthenticatedError();
   return {
     user: { id: user.id, name, role: user.role, skills: user.skills, payerGroups: user.payerGroups },
     csrfToken: csrfTokenFor(sessionId),

@@ -7,7 +7,7 @@ import type { Request, Response } from 'express';
 import type { Prisma, PrismaClient, Session } from '../../generated/prisma/client';
 import type { Config } from '../../infra/config';
 import { readCookie, serializeCookie } from '../http/cookies';
-import { callerSelect, type Caller } from './caller';
+import { callerSelect, isMachine, type Caller, type RoleName } from './caller';
 import { hashesMatch, hashToken } from './tokens';
 
 /**
@@ -135,7 +135,7 @@ export async function findLiveSession(prisma: PrismaClient, sessionId: string, p
     if (found.revokedAt === null) await revokeSession(prisma, found.id, policy);
     return null;
   }
-  if (!found.user.active || found.user.role === 'CLEARINGHOUSE') return null;
+  if (!found.user.active || isMachine(found.user.role as RoleName)) return null;
   const { user, ...record } = found;
   if (now - record.lastSeenAt.getTime() >= Math.min(LAST_SEEN_RESOLUTION_MS, policy.idleMs / 10)) {
     record.lastSeenAt = new Date(now);

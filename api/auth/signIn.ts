@@ -7,7 +7,7 @@ import type { PrismaClient, Session } from '../../generated/prisma/client';
 import { recordAudit } from '../http/audit';
 import { ApiError } from '../http/errors';
 import { withOrigin } from '../http/requestContext';
-import { callerSelect, type Caller } from './caller';
+import { callerSelect, isMachine, type Caller, type RoleName } from './caller';
 import { passwordMatches, spendPasswordCheck } from './passwords';
 import { openSession, type SessionPolicy } from './sessions';
 
@@ -43,8 +43,8 @@ export async function signInWithPassword(
     where: { id: attempt.userId },
     select: { ...callerSelect, passwordHash: true },
   });
-  // A machine (CLEARINGHOUSE) never has a password; treated like a user without one.
-  if (!user || user.role === 'CLEARINGHOUSE' || !user.passwordHash) {
+  // A machine (CLEARINGHOUSE, EHR) never has a password; treated like a user without one.
+  if (!user || isMachine(user.role as RoleName) || !user.passwordHash) {
     await spendPasswordCheck(attempt.password);
     await refused(prisma, user ? user.id : null, address, user ? 'no-password' : 'unknown-user');
     throw new SignInFailedError();

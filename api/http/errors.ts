@@ -1,6 +1,6 @@
 // The API's one error model: every failure a caller can act on is an ApiError with an HTTP status and a
 // code, and one express handler turns it (or anything unexpected) into { error: { code, message, field? } }.
-import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import type { z } from 'zod';
 import { Prisma } from '../../generated/prisma/client';
 import { routePattern } from './routes';
@@ -158,11 +158,20 @@ export const unknownRoute: RequestHandler = (req, _res, next) => {
 /** An event and its fields (ids, codes, counts: never PHI), at `warn` unless `level` says otherwise. */
 export type Log = (msg: string, fields?: object, level?: 'info' | 'warn' | 'error') => void;
 
+/** Writes an error's answer: claimflow's { error } body, or another shape (the /fhir routes' OperationOutcome). */
+export type ErrorRenderer = (error: ApiError, res: Response) => void;
+
+const renderErrorBody: ErrorRenderer = (apiError, res) => {
+  const body: ErrorBody = { error: { code: apiError.code, message: apiError.message } };
+  if (apiError.field) body.error.field = apiError.field;
+  res.status(apiError.status).json(body);
+};
+
 /**
  * Maps every error to the error body. Unexpected errors are logged by name and Prisma code only:
  * their messages and stacks can carry request values (PHI), so neither leaves the process.
  */
-export function errorHandler(log: Log): ErrorRequestHandler {
+export function errorHandler(log: Log, render: ErrorRenderer = renderErrorBody): ErrorRequestHandler {
   return (err, req, res, next) => {
     if (res.headersSent) return next(err);
     const apiError = toApiError(err);
@@ -181,9 +190,7 @@ export function errorHandler(log: Log): ErrorRequestHandler {
       );
     }
     if (apiError.retryAfterS !== undefined) res.set('Retry-After', String(apiError.retryAfterS));
-    const body: ErrorBody = { error: { code: apiError.code, message: apiError.message } };
-    if (apiError.field) body.error.field = apiError.field;
-    res.status(apiError.status).json(body);
+    render(apiError, res);
   };
 }
 

@@ -81,6 +81,8 @@ export interface RouteDescription {
   bodyLimitBytes?: number;
   /** success status; 200 when absent */
   status?: number;
+  /** a /fhir route: answers application/fhir+json, and its errors are OperationOutcomes */
+  fhir?: boolean;
   responseDescription?: string;
 }
 
@@ -169,6 +171,19 @@ export function mountedRoutes(app: Application): MountedRoute[] {
 const errorBody = z.object({
   error: z.object({ code: z.string(), message: z.string(), field: z.string().optional() }),
 });
+/** The error of the /fhir routes: issue.expression is the FHIRPath of the element at fault. */
+const operationOutcomeBody = z.object({
+  resourceType: z.literal('OperationOutcome'),
+  issue: z.array(
+    z.object({
+      severity: z.enum(['fatal', 'error', 'warning', 'information']),
+      code: z.string(),
+      details: z.object({ coding: z.array(z.object({ system: z.string(), code: z.string() })) }).optional(),
+      diagnostics: z.string(),
+      expression: z.array(z.string()).optional(),
+    }),
+  ),
+});
 
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
   const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' }) as Record<
@@ -211,14 +226,15 @@ function operation(d: RouteDescription, roles: readonly RoleName[]): Record<stri
       schema: jsonSchema(h.schema, 'input'),
     })),
   ];
+  const mediaType = d.fhir ? 'application/fhir+json' : 'application/json';
   const error = (description: string) => ({
     description,
-    content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+    content: { [mediaType]: { schema: { $ref: `#/components/schemas/${d.fhir ? 'OperationOutcome' : 'Error'}` } } },
   });
   const responses: Record<string, unknown> = {
     [String(d.status ?? 200)]: {
       description: d.responseDescription ?? d.summary,
-      content: { 'application/json': { schema: d.response ? jsonSchema(d.response, 'output') : { type: 'object' } } },
+      content: { [mediaType]: { schema: d.response ? jsonSchema(d.response, 'output') : { type: 'object' } } },
     },
   };
   if (parameters.length > 0 || d.body) responses['400'] = error('the request is malformed; `field` names the offending input');
@@ -302,7 +318,8 @@ export function openApiDocument(mounted?: readonly MountedRoute[]): Record<strin
         bearerAuth: {
           type: 'http',
           scheme: 'bearer',
-          description: "an API token: `Authorization: Bearer <token>`; a person's for /api, a CLEARINGHOUSE sender's for /api/inbound",
+          description:
+            "an API token: `Authorization: Bearer <token>`; a person's for /api, a CLEARINGHOUSE sender's for /api/inbound, an EHR's (or a biller's) for /fhir",
         },
         sessionCookie: {
           type: 'apiKey',
@@ -313,7 +330,7 @@ export function openApiDocument(mounted?: readonly MountedRoute[]): Record<strin
             'POST, PUT, PATCH and DELETE made with it need its CSRF token in X-CSRF-Token',
         },
       },
-      schemas: { Error: jsonSchema(errorBody, 'output') },
+      schemas: { Error: jsonSchema(errorBody, 'output'), OperationOutcome: jsonSchema(operationOutcomeBody, 'output') },
     },
   };
 }
