@@ -24,6 +24,7 @@ const USAGE = `usage:
   admin.ts user create --id <id> --name <name> --role CODER|BILLER|SUPERVISOR|ADMIN [--practices <practice id>,... or *]
            [--skills a,b] [--payer-groups G1,G2]   (--practices may be left out when there is one practice)
   admin.ts user create --id <id> --name <name> --role CLEARINGHOUSE --payers <payer id>,... (or * for every payer)
+  admin.ts user create --id <id> --name <name> --role EHR --practices <practice id>,...   (an EHR: /fhir only, for these practices)
   admin.ts user list
   admin.ts user deactivate --id <id>
   admin.ts user password --id <id>          (the password from standard input: never on the command line, where ps shows it)

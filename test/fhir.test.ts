@@ -21,8 +21,17 @@ beforeAll(async () => {
     ['riverbend', ORGANIZATION_IDS.riverbend],
     ['lakeside', ORGANIZATION_IDS.lakeside],
   ] as const) {
-    await h.db.prisma.user.create({ data: { id: `ehr-${key}`, name: `EHR of ${key}`, role: 'EHR', organizationIds: [organizationId] } });
-    tokens[key] = (await issueToken(h.db.prisma, `ehr-${key}`, { name: 'fhir test' }, 'test')).token;
+    // An administrator makes each EHR and its token through the admin routes, as for any user.
+    const user = await h.api(
+      'POST',
+      '/api/admin/users',
+      { id: `ehr-${key}`, name: `EHR of ${key}`, role: 'EHR', organizationIds: [organizationId] },
+      USER_IDS.admin,
+    );
+    expect(user.status, JSON.stringify(user.body)).toBe(201);
+    const token = await h.api('POST', `/api/admin/users/ehr-${key}/tokens`, { name: 'fhir test' }, USER_IDS.admin);
+    expect(token.status).toBe(201);
+    tokens[key] = token.body.token;
   }
 }, 120_000);
 afterAll(async () => {
