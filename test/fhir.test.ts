@@ -225,6 +225,46 @@ describe('a transaction Bundle in', () => {
   });
 });
 
+describe('malformed FHIR', () => {
+  it('answers every malformed message with a 4xx OperationOutcome, never a 5xx, writing nothing', async () => {
+    const before = await counts();
+    const claimAt = (mutate: (claim: any) => void) => {
+      const b = bundle('HAR-5001');
+      mutate(b.entry[CLAIM_ENTRY].resource);
+      return b;
+    };
+    const bodies: unknown[] = [
+      [],
+      null,
+      'null',
+      { resourceType: 'Bundle', type: 'transaction', entry: [null] },
+      { resourceType: 'Bundle', type: 'batch', entry: [] },
+      { resourceType: 'Bundle', type: 'transaction', entry: [{ resource: { resourceType: 'Medication' } }] },
+      claimAt((c) => (c.item = 'everything')),
+      claimAt((c) => (c.item = [null])),
+      claimAt((c) => (c.item[0].quantity = { value: 1.5 })),
+      claimAt((c) => (c.item[0].diagnosisSequence = [7])),
+      claimAt((c) => (c.diagnosis = [{ sequence: 'one' }])),
+      claimAt((c) => (c.patient = { reference: 'urn:uuid:nobody' })),
+      claimAt((c) => (c.patient = { reference: 'Patient/x\u0000' })),
+      claimAt((c) => (c.identifier = [{ system: 'urn:x', value: 'v'.repeat(500) }])),
+      claimAt((c) => (c.item[0].net = { value: -5, currency: 'USD' })),
+      claimAt((c) => (c.item[0].net = { value: 1e12, currency: 'USD' })),
+      claimAt((c) => (c.item[0].net = { value: 145, currency: 'EUR' })),
+      claimAt((c) => (c.item[1].servicedDate = '2026-01-01')),
+      claimAt((c) => (c.use = 'preauthorization')),
+    ];
+    for (const body of bodies) {
+      const res = await fhir('POST', '/fhir', { body });
+      const input = JSON.stringify(body).slice(0, 120);
+      expect(res.status, `${input}: ${JSON.stringify(res.body)}`).toBeGreaterThanOrEqual(400);
+      expect(res.status, input).toBeLessThan(500);
+      expect(res.body?.resourceType, input).toBe('OperationOutcome');
+    }
+    expect(await counts()).toEqual(before);
+  });
+});
+
 describe('ClaimResponse and ExplanationOfBenefit out', () => {
   /** A claim from the example Bundle, coded, submitted and acknowledged: waiting for the payer's 835. */
   async function adjudicationPending(claimNumber: string): Promise<string> {

@@ -171,13 +171,29 @@ async function send(r: RouteUnderTest, path: string, body: string | undefined, i
   } catch {
     parsed = undefined;
   }
-  return { input, status: res.status, headers: res.headers, text, body: parsed };
+  return { input, status: res.status, headers: res.headers, text, body: asErrorBody(parsed) };
+}
+
+/**
+ * The /fhir routes refuse with an OperationOutcome: read as the error body the checks below expect, its code
+ * from issue.details, its message the diagnostics, its field the FHIRPath (or parameter) in issue.expression.
+ */
+function asErrorBody(parsed: any): any {
+  if (parsed?.resourceType !== 'OperationOutcome') return parsed;
+  const issue = parsed.issue?.[0];
+  return {
+    error: {
+      code: issue?.details?.coding?.[0]?.code,
+      message: issue?.diagnostics,
+      ...(issue?.expression ? { field: issue.expression[0] } : {}),
+    },
+  };
 }
 
 /** Never a 5xx; JSON with nosniff when the header is set; the error body shape; nothing internal. */
 function expectHarmlessAnswer(s: Sent): void {
   expect(s.status, `${s.input}: ${s.status} ${s.text.slice(0, 400)}`).toBeLessThan(500);
-  expect(s.headers.get('content-type'), s.input).toMatch(/^application\/json/);
+  expect(s.headers.get('content-type'), s.input).toMatch(/^application\/(fhir\+)?json/);
   const nosniff = s.headers.get('x-content-type-options');
   if (nosniff !== null) expect(nosniff, s.input).toBe('nosniff');
   assertNoLeak(s.text, s.input);
