@@ -279,7 +279,7 @@ describe('scripts/admin.ts', () => {
   it('explains a mistake and exits 1', async () => {
     await expect(admin('user', 'create', '--id', 'x', '--name', 'X', '--role', 'JANITOR')).rejects.toMatchObject({
       code: 1,
-      stderr: expect.stringContaining('must be one of CODER, BILLER, SUPERVISOR, ADMIN, CLEARINGHOUSE (role)'),
+      stderr: expect.stringContaining('must be one of CODER, BILLER, SUPERVISOR, ADMIN, CLEARINGHOUSE, EHR (role)'),
     });
     await expect(admin('token', 'launch')).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('usage:') });
   });
