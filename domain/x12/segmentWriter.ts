@@ -10,8 +10,8 @@ export function writeDelimiters(given: Delimiters | undefined): Required<Delimit
   return { ...DEFAULT_WRITE_DELIMITERS, ...given, repetition: given?.repetition ?? DEFAULT_WRITE_DELIMITERS.repetition };
 }
 
-/** An element: text, or a composite written with the component separator. */
-export type X12Element = string | readonly string[];
+/** An element: text, a composite written with the component separator, or repeats written with ISA11 (EB03, EQ01). */
+export type X12Element = string | readonly string[] | { readonly repeats: readonly string[] };
 
 /**
  * The first character of `value` that X12 cannot carry: a separator (X12 has no escape character, so it would
@@ -70,6 +70,7 @@ export class SegmentWriter {
 
   private render(e: X12Element, id: string, n: number): string {
     if (typeof e === 'string') return this.check(e, id, n);
+    if ('repeats' in e) return e.repeats.map((r) => this.check(r, id, n)).join(this.d.repetition);
     let end = e.length;
     while (end > 0 && e[end - 1] === '') end--;
     const parts = e.slice(0, end);
@@ -94,5 +95,6 @@ export class SegmentWriter {
 }
 
 function isEmpty(e: X12Element): boolean {
-  return typeof e === 'string' ? e === '' : e.every((c) => c === '');
+  if (typeof e === 'string') return e === '';
+  return 'repeats' in e ? e.repeats.every((c) => c === '') : e.every((c) => c === '');
 }
