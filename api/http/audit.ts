@@ -5,7 +5,7 @@ import { originColumns } from './requestContext';
 export interface AuditEntry {
   actor: string;
   action: string;
-  entity: 'claim' | 'patient' | 'task' | 'user' | 'apiToken' | 'routingRule' | 'organization' | 'session';
+  entity: 'claim' | 'patient' | 'task' | 'user' | 'apiToken' | 'routingRule' | 'organization' | 'session' | 'provider';
   entityId: string;
   claimId?: string | null;
   detail?: Prisma.InputJsonObject;

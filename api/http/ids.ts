@@ -14,5 +14,6 @@ export const newClaimId = (): string => `CF${randomBase36(10)}`;
 export const newEncounterId = (): string => `EN${randomBase36(10)}`;
 export const newPatientId = (): string => `PT${randomBase36(10)}`;
 export const newCoverageId = (): string => `CV${randomBase36(10)}`;
+export const newProviderId = (): string => `PV${randomBase36(10)}`;
 export const newTokenId = (): string => `TK${randomBase36(10)}`;
 export const newNoteId = (): string => `NT${randomBase36(10)}`;

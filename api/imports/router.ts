@@ -1,35 +1,35 @@
-// /api/imports: charges from a practice system's CSV export (docs/charge-import.md). A dry run reports what the
-// file would do and every row's problems; the import writes all of it in one transaction or nothing, then starts
-// each new claim's workflow as POST /api/claims does.
+// /api/imports: charges from a practice system, as a CSV export (docs/charge-import.md) or an 837P file
+// (docs/837p-intake.md). A dry run reports what the file would do and every problem; the import writes all of
+// it in one transaction or nothing, then starts each new claim's workflow as POST /api/claims does. Both
+// formats go through one path (runImport.ts) and answer alike.
 import express, { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { ApiContext } from '../http/context';
 import { ROLES } from '../auth/access';
 import { callerId } from '../auth/auth';
 import { callerPractices } from '../auth/practices';
-import { startClaimWorkflow } from '../claims/claimWorkflow';
-import { ApiError, isUniqueViolation, parseInput, TemporalUnavailableError, ValidationError } from '../http/errors';
+import { ApiError, parseInput, ValidationError } from '../http/errors';
 import { isStorableText } from '../http/storableText';
-import { callTemporal } from '../http/temporal';
 import { addRoute, describeRoute } from '../openapi/openapi';
 import { practiceFor } from '../patients/practiceFor';
-import { figuresOf, planChargeImport, writeChargeImport, type ChargeImportResult, type ChargePlan } from './chargeImport';
+import { planChargeImport } from './chargeImport';
+import { Unreadable837Error } from './import837p';
+import { import837pFile, runImport } from './runImport';
 import {
   chargeImportAnswer,
   CSV_CONTENT_TYPE,
+  import837pQuery,
   importChargesQuery,
-  type chargeDryRunResponse,
-  type chargeImportRefusal,
-  type chargeImportResponse,
+  X12_IMPORT_CONTENT_TYPES,
+  type x12ImportRefusal,
 } from './schemas';
 
 const MOUNT = '/api/imports';
 
 /** 5 MB: tens of thousands of charge lines, more than a practice's month; a bigger export is split. */
-const readCsv = express.text({ type: CSV_CONTENT_TYPE, limit: '5mb' });
-
-/** A file of thousands of claims is written in one transaction: more than the default 5 s. */
-const IMPORT_TRANSACTION = { timeout: 120_000, maxWait: 10_000 };
+const CSV_LIMIT_BYTES = 5 * 1024 * 1024;
+/** 10 MB: some 30,000 claims of a few lines each (the 820-claim test file is 330 kB); a bigger file is split. */
+const X12_LIMIT_BYTES = 10 * 1024 * 1024;
 
 const routes = {
   charges: describeRoute({
@@ -47,105 +47,98 @@ const routes = {
     query: importChargesQuery,
     body: z.string().describe('the CSV file (UTF-8, a byte order mark allowed)'),
     bodyMediaTypes: [CSV_CONTENT_TYPE],
+    bodyLimitBytes: CSV_LIMIT_BYTES,
+    response: chargeImportAnswer,
+  }),
+  x12: describeRoute({
+    method: 'post',
+    path: `${MOUNT}/837p`,
+    roles: ROLES.billing,
+    tag: 'claims',
+    summary: "Charge import: claims from a practice system's 837P file, checked by a dry run, then written all or nothing",
+    description:
+      'docs/837p-intake.md: every 2300 claim of every ISA/GS/ST envelope becomes a claim of the practice, its patient, coverage and ' +
+      "provider matched or registered. The answer is the CSV import's; a problem names its segment, the segment's position in the " +
+      'file (1-based) and the claim (CLM01). A file whose envelopes do not check out is a 400 X12_SYNTAX naming segment and position; ' +
+      'anything but 837P (005010X222) a 422 X12_UNSUPPORTED; nothing of either is written. A claim imported before (same submitter and ' +
+      'CLM01, 1000A NM109) is skipped and listed in duplicates as submitter:CLM01.',
+    query: import837pQuery,
+    body: z.string().describe('the X12 file'),
+    bodyMediaTypes: X12_IMPORT_CONTENT_TYPES,
+    bodyLimitBytes: X12_LIMIT_BYTES,
     response: chargeImportAnswer,
   }),
 };
+
+const readCsv = express.text({ type: CSV_CONTENT_TYPE, limit: CSV_LIMIT_BYTES });
+const readX12 = express.text({ type: X12_IMPORT_CONTENT_TYPES, limit: X12_LIMIT_BYTES });
 
 export function importsRouter(ctx: ApiContext): Router {
   const router = Router();
   addRoute(router, MOUNT, routes.charges, async (req, res) => {
     const query = parseInput(importChargesQuery, req.query);
-    const text = await csvBody(req, res);
-    const userId = callerId(res);
+    const text = await textBody(req, res, [CSV_CONTENT_TYPE], readCsv, 'a charge file', 'a CSV file');
     const organizationId = await practiceFor(ctx.prisma, callerPractices(res), query.organizationId);
-    if (query.dryRun) {
-      const plan = await planChargeImport(ctx.prisma, organizationId, text);
-      const answer: z.output<typeof chargeDryRunResponse> = { dryRun: true, ...figuresOf(plan) };
-      res.json(answer);
-      return;
-    }
-    const outcome = await importOnce(ctx, organizationId, text, userId);
-    if ('refused' in outcome) {
-      const plan = outcome.refused;
-      const refusal: z.output<typeof chargeImportRefusal> = {
+    const answer = await runImport(ctx, {
+      organizationId,
+      actor: callerId(res),
+      dryRun: query.dryRun,
+      plan: (db) => planChargeImport(db, organizationId, text),
+    });
+    res.status(answer.status).json(answer.body);
+  });
+  addRoute(router, MOUNT, routes.x12, async (req, res) => {
+    const query = parseInput(import837pQuery, req.query);
+    const text = await textBody(req, res, X12_IMPORT_CONTENT_TYPES, readX12, 'an 837P file', 'an X12 file');
+    // The practice first: a file for a practice that is not the caller's is not read at all.
+    const organizationId = await practiceFor(ctx.prisma, callerPractices(res), query.organizationId);
+    try {
+      const answer = await import837pFile(ctx, {
+        organizationId,
+        text,
+        sourceName: 'POST /api/imports/837p',
+        actor: callerId(res),
+        dryRun: query.dryRun,
+        controlTotals: query.controlTotals,
+      });
+      res.status(answer.status).json(answer.body);
+    } catch (err) {
+      if (!(err instanceof Unreadable837Error)) throw err;
+      const body: z.output<typeof x12ImportRefusal> = {
         error: {
-          code: 'IMPORT_REFUSED',
-          message: `the file has ${plan.problems.length} problem(s); nothing was imported`,
+          code: err.code,
+          message: err.message,
+          segment: err.first.segment,
+          position: err.first.position,
+          ...(err.first.element !== undefined ? { element: err.first.element } : {}),
+          errors: err.errors,
         },
-        dryRun: false,
-        ...figuresOf(plan),
       };
-      res.status(422).json(refusal);
-      return;
+      res.status(err.status).json(body);
     }
-    const workflowsPending = await startWorkflows(ctx, outcome.result.created);
-    const answer: z.output<typeof chargeImportResponse> = { dryRun: false, ...outcome.result, workflowsPending };
-    res.json(answer);
   });
   return router;
 }
 
-/** The body as text: text/csv only (never a type a web page may post without a CORS preflight); anything else is a 415, unread. */
-async function csvBody(req: Request, res: Response): Promise<string> {
+/** The body as text, of the route's types only (anything else is a 415, unread); empty or unstorable text is a 400. */
+async function textBody(
+  req: Request,
+  res: Response,
+  types: string[],
+  read: ReturnType<typeof express.text>,
+  what: string,
+  required: string,
+): Promise<string> {
   // false: a body of another type; null: no body at all, answered below
-  if (req.is(CSV_CONTENT_TYPE) === false) {
-    throw new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', `a charge file is sent as ${CSV_CONTENT_TYPE}`, 'Content-Type');
+  if (req.is(types) === false) {
+    throw new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', `${what} is sent as ${types.join(' or ')}`, 'Content-Type');
   }
-  await new Promise<void>((resolve, reject) => readCsv(req, res, (err?: unknown) => (err ? reject(err) : resolve())));
+  await new Promise<void>((resolve, reject) => read(req, res, (err?: unknown) => (err ? reject(err) : resolve())));
   const text: unknown = req.body;
   if (typeof text !== 'string' || text.trim() === '') {
-    throw new ValidationError(`a CSV file is required (Content-Type: ${CSV_CONTENT_TYPE})`);
+    throw new ValidationError(`${required} is required (Content-Type: ${types.join(' or ')})`);
   }
   // PostgreSQL stores no NUL and no lone surrogate: refused here rather than failing mid-transaction.
   if (!isStorableText(text)) throw new ValidationError('the file holds a NUL character or text that is not valid UTF-8');
   return text;
-}
-
-/**
- * Plans and writes inside one transaction, so what was checked is what is written. A unique violation is a
- * concurrent import of the same encounters (or a rare id collision): planned again, those are duplicates now.
- */
-async function importOnce(
-  ctx: ApiContext,
-  organizationId: string,
-  text: string,
-  userId: string,
-): Promise<{ result: ChargeImportResult } | { refused: ChargePlan }> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await ctx.prisma.$transaction(async (tx) => {
-        const plan = await planChargeImport(tx, organizationId, text);
-        if (plan.problems.length > 0) return { refused: plan };
-        return { result: await writeChargeImport(tx, plan, userId) };
-      }, IMPORT_TRANSACTION);
-    } catch (err) {
-      if (!isUniqueViolation(err) || attempt >= 3) throw err;
-    }
-  }
-}
-
-/**
- * Starts each claim's workflow. The claims are committed already: a start that fails leaves the claim for
- * the start sweep (app/mainJob.ts) or its first signal (claimSignals.ts), and is reported, not thrown.
- */
-async function startWorkflows(ctx: ApiContext, claimIds: string[]): Promise<string[]> {
-  const pending: string[] = [];
-  let reachable = true;
-  for (const claimId of claimIds) {
-    // Once Temporal is unreachable, each further start would wait out its own deadline for the same answer.
-    if (!reachable) {
-      pending.push(claimId);
-      continue;
-    }
-    try {
-      await callTemporal(ctx.temporal, ctx.timeouts.callMs, 'start', ctx.log, () =>
-        startClaimWorkflow(ctx.temporal, ctx.prisma, ctx.config, claimId),
-      );
-    } catch (err) {
-      if (err instanceof TemporalUnavailableError) reachable = false;
-      pending.push(claimId);
-      ctx.log('charge import: workflow not started', { claimId, error: err instanceof Error ? err.name : typeof err });
-    }
-  }
-  return pending;
 }

@@ -55,9 +55,52 @@ export interface Warning837 {
   message: string;
 }
 
+/**
+ * Where each part of a claim was read from: 1-based segment numbers of the file (Segment.index), so that a
+ * report about a value can point at the segment it came from. Absent: the file has no such segment.
+ */
+export interface Claim837Sources {
+  /** 1000A NM1*41 */
+  submitter?: number;
+  /** 2010AA NM1*85 */
+  billingProvider?: number;
+  /** 2000B SBR (group number, payer responsibility) */
+  subscriberLevel?: number;
+  /** 2010BA NM1*IL, and its N3, N4 and DMG */
+  subscriber?: number;
+  subscriberAddress?: number;
+  subscriberPlace?: number;
+  subscriberDemographics?: number;
+  /** 2010BB NM1*PR */
+  payer?: number;
+  /** 2000C PAT, 2010CA NM1*QC, and its N3, N4 and DMG: present when the patient is not the subscriber */
+  patientLevel?: number;
+  patient?: number;
+  patientAddress?: number;
+  patientPlace?: number;
+  patientDemographics?: number;
+  /** 2300 CLM */
+  claim: number;
+  /** the first 2300 HI that carries diagnoses */
+  diagnoses?: number;
+  /** a claim-level DTP*472, which some practice systems write instead of (or besides) the lines' */
+  serviceDate?: number;
+  /** 2310B NM1*82 */
+  renderingProvider?: number;
+  /** each line's SV1 and DTP*472, in line order */
+  lines: { service?: number; serviceDate?: number }[];
+  /**
+   * The [first, last] segments of the levels the claim was read from: its billing provider (HL 20), subscriber
+   * (HL 22) and patient (HL 23) levels and the claim itself; a warning inside one of them concerns this claim.
+   */
+  ranges: [number, number][];
+}
+
 export interface Read837P {
   claims: Claim837[];
   warnings: Warning837[];
+  /** parallel to `claims` */
+  sources: Claim837Sources[];
 }
 
 /** The claims of an 837P transaction, ignoring what read837P would warn about. */
@@ -93,9 +136,14 @@ interface LineDates {
 interface OpenClaim {
   claim: Claim837;
   dates: LineDates[];
+  /** a claim-level DTP*472 */
+  claimDate?: LineDates;
   segment: Segment;
   system?: 'ICD-10-CM' | 'ICD-9-CM';
+  sources: Claim837Sources;
 }
+
+type LevelSources = Omit<Claim837Sources, 'claim' | 'lines' | 'ranges' | 'diagnoses' | 'serviceDate' | 'renderingProvider'>;
 
 interface HlRecord {
   id: string;
@@ -127,6 +175,9 @@ class Reader837P {
   /** Other payers whose AMT*D was present; the rest are read as paying 0, with a warning. */
   private readonly paidGiven = new Set<OtherPayer>();
   private readonly openHl = new Map<string, HlRecord>();
+  /** positions read in each open HL level ('20', '22', '23') and the segments it spans */
+  private readonly levelSources = new Map<string, { at: LevelSources; range: [number, number] }>();
+  private submitterAt: number | undefined;
 
   /** The delimiters composites are split with: the declared ones, unless the file's composites say otherwise. */
   private readonly delimiters: Delimiters;
@@ -164,9 +215,30 @@ class Reader837P {
       const s = this.t.segments[0];
       this.warn('IMPLEMENTATION', s, `implementation ${impl} is not 005010X222 (837 professional)`);
     }
-    for (const s of this.t.segments) this.segment(s);
+    for (const s of this.t.segments) {
+      this.segment(s);
+      this.extendRange(s);
+    }
     this.checkLastHl();
-    return { claims: this.open.map((o) => this.finish(o)), warnings: this.warnings };
+    return { claims: this.open.map((o) => this.finish(o)), warnings: this.warnings, sources: this.open.map((o) => o.sources) };
+  }
+
+  /** Every segment belongs to the level or claim it was read in: its range grows to take it in. */
+  private extendRange(s: Segment): void {
+    if (s.id === 'SE') return;
+    if (this.zone === 'hierarchy') {
+      const level = this.levelSources.get(this.level);
+      if (level) level.range[1] = s.index;
+    } else if (this.zone !== 'header' && this.current) {
+      const ranges = this.current.sources.ranges;
+      ranges[ranges.length - 1][1] = s.index;
+    }
+  }
+
+  /** Records where a value of the current HL level was read. */
+  private levelAt(key: keyof LevelSources, s: Segment): void {
+    const level = this.levelSources.get(this.level);
+    if (level) level.at[key] ??= s.index;
   }
 
   private warn(code: Warning837Code, s: Segment | undefined, message: string): void {
@@ -255,6 +327,9 @@ class Reader837P {
     this.entity = '';
     this.level = rec.level;
     this.openHl.set(rec.level, rec);
+    this.levelSources.set(rec.level, { at: {}, range: [s.index, s.index] });
+    if (rec.level === '20') this.levelSources.delete('22');
+    if (rec.level !== '23') this.levelSources.delete('23');
     if (rec.level === '20') {
       this.provider = { name: { organization: '' }, npi: '', taxId: '', address: emptyAddress() };
       this.subscriber = this.payer = this.patient = undefined;
@@ -288,22 +363,28 @@ class Reader837P {
     const code = this.el(s, 1);
     this.entity = code;
     if (this.zone === 'header') {
-      if (code === '41') this.submitter = { ...this.submitter, name: this.partyName(s), id: this.el(s, 9) };
-      else if (code === '40') this.receiver = { name: this.el(s, 3), id: this.el(s, 9) };
+      if (code === '41') {
+        this.submitter = { ...this.submitter, name: this.partyName(s), id: this.el(s, 9) };
+        this.submitterAt = s.index;
+      } else if (code === '40') this.receiver = { name: this.el(s, 3), id: this.el(s, 9) };
       return;
     }
     if (this.zone === 'hierarchy') {
       if (this.level === '20' && code === '85' && this.provider) {
         this.provider.name = this.partyName(s);
         this.provider.npi = this.el(s, 9);
+        this.levelAt('billingProvider', s);
       } else if (this.level === '22' && code === 'IL' && this.subscriber) {
         this.subscriber.name = this.personName(s);
         this.subscriber.memberId = this.el(s, 9);
+        this.levelAt('subscriber', s);
       } else if (this.level === '22' && code === 'PR' && this.payer) {
         this.payer.name = this.el(s, 3);
         this.payer.id = this.el(s, 9);
+        this.levelAt('payer', s);
       } else if (this.level === '23' && code === 'QC' && this.patient) {
         this.patient.name = this.personName(s);
+        this.levelAt('patient', s);
       }
       return;
     }
@@ -311,6 +392,7 @@ class Reader837P {
     const k = this.current.claim.claim;
     if (this.zone === 'claim' && code === '82') {
       k.renderingProvider = { name: this.partyName(s), npi: this.el(s, 9) };
+      this.current.sources.renderingProvider = s.index;
     } else if (this.zone === 'otherPayer' && this.other) {
       if (code === 'IL') this.other.subscriber = { name: this.personName(s), memberId: this.el(s, 9) };
       else if (code === 'PR') this.other.payer = { name: this.el(s, 3), id: this.el(s, 9) };
@@ -368,14 +450,17 @@ class Reader837P {
     } else if (this.level === '22' && this.subscriber && this.payer) {
       const sub = this.subscriber;
       if (s.id === 'SBR') {
+        this.levelAt('subscriberLevel', s);
         sub.payerResponsibility = this.el(s, 1) as PayerResponsibility;
         if (this.el(s, 3)) sub.groupNumber = this.el(s, 3);
         if (this.el(s, 4)) sub.groupName = this.el(s, 4);
         sub.claimFilingIndicator = this.el(s, 9);
       } else if ((s.id === 'N3' || s.id === 'N4') && e === 'IL') {
+        this.levelAt(s.id === 'N3' ? 'subscriberAddress' : 'subscriberPlace', s);
         sub.address ??= emptyAddress();
         this.address(s, sub.address);
       } else if (s.id === 'DMG' && e === 'IL') {
+        this.levelAt('subscriberDemographics', s);
         sub.birthDate = this.date(s, 2, 'subscriber birth date');
         sub.sex = this.el(s, 3) as Sex;
       } else if ((s.id === 'N3' || s.id === 'N4') && e === 'PR') {
@@ -384,9 +469,14 @@ class Reader837P {
       }
     } else if (this.level === '23' && this.patient) {
       const p = this.patient;
-      if (s.id === 'PAT') p.relationship = this.el(s, 1) as Patient['relationship'];
-      else if ((s.id === 'N3' || s.id === 'N4') && e === 'QC') this.address(s, p.address);
-      else if (s.id === 'DMG' && e === 'QC') {
+      if (s.id === 'PAT') {
+        p.relationship = this.el(s, 1) as Patient['relationship'];
+        this.levelAt('patientLevel', s);
+      } else if ((s.id === 'N3' || s.id === 'N4') && e === 'QC') {
+        this.address(s, p.address);
+        this.levelAt(s.id === 'N3' ? 'patientAddress' : 'patientPlace', s);
+      } else if (s.id === 'DMG' && e === 'QC') {
+        this.levelAt('patientDemographics', s);
         p.birthDate = this.date(s, 2, 'patient birth date');
         p.sex = this.el(s, 3) as Sex;
       }
@@ -427,7 +517,18 @@ class Reader837P {
       claim: details,
     };
     if (this.level === '23' && this.patient) claim.patient = structuredClone(this.patient);
-    this.current = { claim, dates: [], segment: s };
+    const levels = ['20', '22', ...(claim.patient ? ['23'] : [])].flatMap((l) => {
+      const level = this.levelSources.get(l);
+      return level ? [level] : [];
+    });
+    const sources: Claim837Sources = {
+      ...Object.assign({}, ...levels.map((l) => l.at)),
+      ...(this.submitterAt !== undefined ? { submitter: this.submitterAt } : {}),
+      claim: s.index,
+      lines: [],
+      ranges: [...levels.map((l): [number, number] => [...l.range]), [s.index, s.index]],
+    };
+    this.current = { claim, dates: [], segment: s, sources };
     this.open.push(this.current);
     this.zone = 'claim';
     this.entity = '';
@@ -439,6 +540,7 @@ class Reader837P {
     this.line = { procedureCode: '', modifiers: [], chargeCents: 0, units: 0, diagnosisPointers: [] };
     this.current.claim.claim.lines.push(this.line);
     this.current.dates.push({ from: '' });
+    this.current.sources.lines.push({});
     this.zone = 'line';
     this.entity = '';
     this.adjudication = undefined;
@@ -467,7 +569,10 @@ class Reader837P {
       case 'claim':
         if (s.id === 'REF' && this.el(s, 1) === 'F8') k.originalPayerClaimControlNumber = this.el(s, 2);
         else if (s.id === 'HI') this.hi(s, open);
-        else if (s.id === 'PRV' && this.entity === '82' && k.renderingProvider && this.el(s, 1) === 'PE')
+        else if (s.id === 'DTP' && this.el(s, 1) === '472') {
+          open.sources.serviceDate ??= s.index;
+          open.claimDate = this.dates(s);
+        } else if (s.id === 'PRV' && this.entity === '82' && k.renderingProvider && this.el(s, 1) === 'PE')
           k.renderingProvider.taxonomy = this.el(s, 3);
         return;
       case 'otherPayer': {
@@ -481,9 +586,13 @@ class Reader837P {
         return;
       }
       case 'line':
-        if (s.id === 'SV1') this.sv1(s, this.line as ServiceLine);
-        else if (s.id === 'DTP' && this.el(s, 1) === '472') this.serviceDate(s, open);
-        else if (s.id === 'SVD') this.svd(s);
+        if (s.id === 'SV1') {
+          open.sources.lines[open.sources.lines.length - 1].service = s.index;
+          this.sv1(s, this.line as ServiceLine);
+        } else if (s.id === 'DTP' && this.el(s, 1) === '472') {
+          open.sources.lines[open.sources.lines.length - 1].serviceDate = s.index;
+          this.serviceDate(s, open);
+        } else if (s.id === 'SVD') this.svd(s);
         return;
       case 'lineAdjudication': {
         const a = this.adjudication as LineAdjudication;
@@ -514,6 +623,7 @@ class Reader837P {
       if (system === 'ICD-9-CM' && !open.system)
         this.warn('ICD9', s, 'diagnoses are ICD-9-CM (BK/BF); read as such, but claims are sent as ICD-10-CM only');
       open.system ??= system;
+      open.sources.diagnoses ??= s.index;
       if (k.diagnoses.length >= 12) {
         this.warn('INVALID', s, `more than 12 diagnoses; ${code} ignored`);
         continue;
@@ -548,13 +658,17 @@ class Reader837P {
   }
 
   private serviceDate(s: Segment, open: OpenClaim): void {
+    open.dates[open.dates.length - 1] = this.dates(s);
+  }
+
+  private dates(s: Segment): LineDates {
     const format = this.el(s, 2);
     const value = this.el(s, 3);
     const [from, to] = format === 'RD8' ? value.split('-') : [value];
     const dates: LineDates = { from: isoFromD8(from ?? '') };
     if (!dates.from) this.warn('INVALID', s, `service date ${JSON.stringify(value)} is not a ${format || 'D8'} date`);
     if (format === 'RD8') dates.to = isoFromD8(to ?? '');
-    open.dates[open.dates.length - 1] = dates;
+    return dates;
   }
 
   private svd(s: Segment): void {
@@ -583,13 +697,19 @@ class Reader837P {
     return out;
   }
 
-  /** The claim's date of service is its earliest line date; lines on that date carry no date of their own. */
+  /**
+   * The claim's date of service is its earliest line date; lines on that date carry no date of their own. A
+   * line without a DTP*472 of its own takes the claim-level one, when the file has it.
+   */
   private finish(open: OpenClaim): Claim837 {
     const c = open.claim;
     const k = c.claim;
     c.submitter = structuredClone(this.submitter);
     c.receiver = structuredClone(this.receiver);
+    if (this.submitterAt !== undefined) open.sources.submitter = this.submitterAt;
     if (open.system === 'ICD-9-CM') k.diagnosisCodeSystem = 'ICD-9-CM';
+    const claimDate = open.claimDate;
+    if (claimDate?.from) open.dates = open.dates.map((d) => (d.from ? d : claimDate));
     const starts = open.dates.map((d) => d.from).filter((d) => d !== '');
     k.dateOfService = starts.length ? starts.reduce((a, b) => (b < a ? b : a)) : '';
     if (!k.dateOfService) this.warn('MISSING', open.segment, `claim ${k.patientControlNumber} has no service line dates (DTP*472)`);
