@@ -216,6 +216,7 @@ function sourceOf(c: Claim837, src: Claim837Sources): SourceClaim {
         diagnosisPointers: l.diagnosisPointers,
       })),
     },
+    billedCents: k.totalChargeCents,
     complete: true,
     at,
   };

@@ -63,6 +63,8 @@ export interface SourceClaim {
     diagnoses: string[];
     lines: LineInputs;
   };
+  /** the claim's own total when the file states one (837P CLM02): what the figures add up; a claim whose lines disagree is refused by its format */
+  billedCents?: number;
   /** false when some of the source's lines could not be read (and are reported): checks over the rest would mislead */
   complete: boolean;
   /** where the file holds a field; `line` is the 0-based line for line fields */
@@ -183,7 +185,7 @@ export async function planImport(
     }
     plan.claimCount++;
     plan.lines += src.claim.lines.length;
-    plan.totalCents += src.claim.lines.reduce((sum, l) => sum + l.chargeCents, 0);
+    plan.totalCents += src.billedCents ?? src.claim.lines.reduce((sum, l) => sum + l.chargeCents, 0);
     // A practice system's claim is taken once: the same id twice in one file is two claims under one key.
     if (inFile.has(src.sourceId)) {
       problems.add({ ...src.at('sourceId'), message: `${format.claimWord} ${src.sourceId} is in the file more than once` });

@@ -149,7 +149,7 @@ export async function handleX12(ctx: ApiContext, sender: Sender, req: Request, r
           errors.push({
             transaction: t.controlNumber,
             code: 'X12_UNSUPPORTED',
-            message: `transaction set ${t.setId} is not one claimflow receives (999, 277CA, 835)`,
+            message: `transaction set ${t.setId} is not one claimflow receives here (999, 277CA, 835)${t.setId === '837' ? "; a practice's 837P claims go to POST /api/imports/837p" : ''}`,
             segmentIndex: t.segments[0].index,
             segmentId: 'ST',
             element: 1,
