@@ -176,6 +176,45 @@ function stuckThresholds(raw: string | undefined, name: string): Record<string, 
   }
 }
 
+/** A TCP port: 1 to 65535. */
+function port(raw: string | undefined, name: string, fallback: number): number {
+  const n = positive(raw, name, fallback);
+  if (n > 65_535) throw new Error(`configuration: ${name} must be a port (1-65535), got "${raw}"`);
+  return n;
+}
+
+/** `SHA256:` and 43 characters of unpadded base64: the SHA-256 of a host key as `ssh-keygen -l` prints it. */
+const SSH_FINGERPRINT = /^SHA256:[A-Za-z0-9+/]{43}=?$/;
+
+/** One or more host key fingerprints, comma-separated (a server has a key per algorithm, and a new one while it rotates). */
+function hostKeyFingerprints(value: string | undefined, name: string): string[] | undefined {
+  const items = (value ?? '')
+    .split(',')
+    .map((i) => i.trim())
+    .filter(Boolean);
+  if (items.length === 0) return undefined;
+  const bad = items.find((i) => !SSH_FINGERPRINT.test(i));
+  if (bad !== undefined) {
+    throw new Error(
+      `configuration: ${name} must be SHA256 fingerprints as \`ssh-keygen -l\` prints them (SHA256:<43 characters>), comma-separated; "${bad}" is not one`,
+    );
+  }
+  return items.map((i) => i.replace(/=$/, ''));
+}
+
+/** A folder of the mailbox, relative to the SFTP user's login folder: no `..`, no empty parts. */
+const mailboxFolder = (fallback: string) => ({
+  default: code(fallback),
+  parse: (value: string | undefined, name: string): string => {
+    const raw = value?.trim() || fallback;
+    const parts = raw.replace(/^\/+|\/+$/g, '').split('/');
+    if (parts.some((p) => p === '' || p === '.' || p === '..')) {
+      throw new Error(`configuration: ${name} must be a folder path like from-payer/archive (no "..", no "//"), got "${raw}"`);
+    }
+    return raw.startsWith('/') ? `/${parts.join('/')}` : parts.join('/');
+  },
+});
+
 const DEFAULT_DEMO_CLAIMS = 40;
 
 /**
@@ -287,6 +326,56 @@ export const SETTINGS = {
     doc: "the submitter's contact telephone (loop 1000A PER) of the 837P",
   },
   x12ReceiverName: { env: 'CLAIMFLOW_X12_RECEIVER_NAME', ...text('CLEARINGHOUSE'), doc: 'the receiver (loop 1000B) of the 837P' },
+  sftpHost: {
+    env: 'CLAIMFLOW_SFTP_HOST',
+    default: 'unset: no SFTP mailbox',
+    doc:
+      "the clearinghouse's SFTP server (docs/sftp-mailbox.md): claimflow fetches its inbound files (999, TA1, 277CA, 835, ...) from there; " +
+      'setting it requires `CLAIMFLOW_SFTP_USER`, `CLAIMFLOW_SFTP_PRIVATE_KEY_FILE` and `CLAIMFLOW_SFTP_HOST_KEY_FINGERPRINTS`',
+    parse: optionalText,
+  },
+  sftpPort: {
+    env: 'CLAIMFLOW_SFTP_PORT',
+    default: code(22),
+    doc: "the SFTP server's port",
+    parse: (raw: string | undefined, name: string) => port(raw, name, 22),
+  },
+  sftpUser: { env: 'CLAIMFLOW_SFTP_USER', default: 'unset', doc: "claimflow's user name at the SFTP server", parse: optionalText },
+  sftpPrivateKeyFile: {
+    env: 'CLAIMFLOW_SFTP_PRIVATE_KEY_FILE',
+    default: 'unset',
+    doc: 'the private key (OpenSSH or PEM, unencrypted; readable by claimflow only) claimflow logs in with: keys only, never a password',
+    parse: optionalText,
+  },
+  sftpHostKeyFingerprints: {
+    env: 'CLAIMFLOW_SFTP_HOST_KEY_FINGERPRINTS',
+    default: 'unset',
+    doc:
+      "the server's host key fingerprints, `SHA256:...` as `ssh-keygen -l` prints them, comma-separated: a server offering any other key is refused " +
+      '(`SftpHostKeyMismatchError`), never trusted on first use',
+    parse: hostKeyFingerprints,
+  },
+  sftpOutboundDir: {
+    env: 'CLAIMFLOW_SFTP_OUTBOUND_DIR',
+    ...mailboxFolder('to-payer'),
+    doc: 'where claimflow puts the files it sends (837P), relative to the login folder',
+  },
+  sftpInboundDir: {
+    env: 'CLAIMFLOW_SFTP_INBOUND_DIR',
+    ...mailboxFolder('from-payer'),
+    doc: 'where the clearinghouse leaves files for claimflow',
+  },
+  sftpArchiveDir: {
+    env: 'CLAIMFLOW_SFTP_ARCHIVE_DIR',
+    ...mailboxFolder('from-payer/archive'),
+    doc: 'where claimflow moves an inbound file once it is stored in the database (same file system as the inbound folder: a rename)',
+  },
+  sftpPollSeconds: { env: 'CLAIMFLOW_SFTP_POLL_SECONDS', ...countOfAtLeastOne(300), doc: 'how often the inbound folder is fetched' },
+  sftpTimeoutSeconds: {
+    env: 'CLAIMFLOW_SFTP_TIMEOUT_SECONDS',
+    ...countOfAtLeastOne(30),
+    doc: 'how long connecting (with the key exchange and login), or one SFTP operation, may take before the connection is given up',
+  },
   dayMs: {
     env: 'CLAIMFLOW_DAY_MS',
     ...wholeNumber(86_400_000),
@@ -554,6 +643,14 @@ function embeddedDemo(s: Settings): boolean {
 /** Reads the environment once; relative paths are taken from `root`. Throws, naming the variable, on a bad value. */
 export function loadConfig(root = process.cwd()): Config {
   const s = readSettings(process.env);
+  if (s.sftpHost) {
+    const missing = (['sftpUser', 'sftpPrivateKeyFile', 'sftpHostKeyFingerprints'] as const).filter((k) => s[k] === undefined);
+    if (missing.length) {
+      throw new Error(
+        `configuration: ${SETTINGS.sftpHost.env} is set, so ${missing.map((k) => SETTINGS[k].env).join(', ')} must be set too`,
+      );
+    }
+  }
   const dataDir = path.resolve(root, s.dataDir);
   return {
     ...s,

@@ -15,6 +15,7 @@ import { issueToken, setPassword } from '../../api/auth/accounts';
 import { freePorts } from '../../infra/process';
 import { seedReferenceData, USER_IDS } from '../../app/seed';
 import { createTestDatabase, type TestDatabase } from '../database';
+import { ensureAptPackage, run, tail, withLock } from '../support/install';
 
 export const ROOT = path.resolve(import.meta.dirname, '..', '..');
 export const SCREENSHOT_DIR = path.join(ROOT, 'test-results', 'screenshots');
@@ -295,58 +296,9 @@ export async function waitForOpenTask(ws: Workspace, claimId: string, kind: stri
 
 // ---- set-up: Chromium and the built workspace, once for all test files -----------------------------
 
-/** Runs `fn` while holding a lock directory, so two test files (two processes) never do it at once. */
-async function withLock<T>(name: string, fn: () => Promise<T>): Promise<T> {
-  const dir = path.join(os.tmpdir(), `claimflow-${name}.lock`);
-  const started = Date.now();
-  for (;;) {
-    try {
-      fs.mkdirSync(dir);
-      break;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      // A holder killed mid-way leaves its lock behind; ten minutes is longer than any install.
-      const held = fs.statSync(dir, { throwIfNoEntry: false });
-      if (held && Date.now() - held.mtimeMs > 600_000) fs.rmSync(dir, { recursive: true, force: true });
-      if (Date.now() - started > 900_000) throw new Error(`waited 15 min for ${dir}`);
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  }
-  try {
-    return await fn();
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-function run(cmd: string, args: string[], cwd = ROOT): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve) => {
-    // a child process's environment: this one's, non-interactive
-    const p = spawn(cmd, args, { cwd, env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    p.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    p.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    p.on('error', (err) => resolve({ code: -1, output: `${output}\n${err.message}` }));
-    p.on('exit', (code) => resolve({ code, output }));
-  });
-}
-
 /** Debian's chromium package, installed once if missing (the tests run as root in CI). */
 export async function ensureChromium(): Promise<void> {
-  if (fs.existsSync(CHROMIUM)) return;
-  await withLock('chromium', async () => {
-    if (fs.existsSync(CHROMIUM)) return;
-    const install = ['install', '-y', '--no-install-recommends', 'chromium'];
-    let r = await run('apt-get', install);
-    if (r.code !== 0) {
-      // A fresh image has no package lists yet.
-      await run('apt-get', ['update']);
-      r = await run('apt-get', install);
-    }
-    if (r.code !== 0 || !fs.existsSync(CHROMIUM)) {
-      throw new Error(`browser tests need ${CHROMIUM}; \`apt-get install -y --no-install-recommends chromium\` failed:\n${tail(r.output)}`);
-    }
-  });
+  await ensureAptPackage('chromium', CHROMIUM);
 }
 
 function newestMtime(dir: string): number {
@@ -400,8 +352,4 @@ async function stopChild(child: ChildProcess, dataDir: string): Promise<void> {
       // already gone
     }
   }
-}
-
-function tail(text: string, lines = 40): string {
-  return text.split('\n').slice(-lines).join('\n');
 }
