@@ -8,7 +8,7 @@ import { createTestDatabase, type TestDatabase } from '../test/database';
 import { FIXTURES_DIR } from '../test/fixtures';
 import { LAYOUT, startSshd, type TestSshd } from '../test/support/sshd';
 import { MailboxFiles } from './mailboxFiles';
-import { fetchInbound, type InboundStore, type ReceivedFile } from './mailboxInbound';
+import { fetchInbound, MAX_FILE_BYTES, type InboundMailbox, type InboundStore, type ReceivedFile } from './mailboxInbound';
 import { SftpMailbox } from './sftpMailbox';
 
 const fixture = (folder: string, name: string) => fs.readFileSync(path.join(FIXTURES_DIR, 'x12', folder, name));
@@ -204,6 +204,42 @@ describe('fetchInbound', () => {
     expect(sshd.filesIn(LAYOUT.inbound)).toEqual([]);
     // archived once each: a name with a hash suffix would mean a file was archived twice
     expect(sshd.filesIn(LAYOUT.archive)).toEqual(names);
+  });
+
+  it('leaves a file the partner is still writing for the next run, then takes it whole', async () => {
+    const half = ACK_277CA.subarray(0, 400);
+    const file = sshd.drop('growing.277', half);
+    const real = mailbox();
+    // the partner writes on between our listing and our download
+    const partnerStillWriting: InboundMailbox = {
+      name: real.name,
+      folders: real.folders,
+      list: (folder) => real.list(folder),
+      async download(folder, name) {
+        if (fs.statSync(file).size < ACK_277CA.length) fs.appendFileSync(file, ACK_277CA.subarray(400));
+        return real.download(folder, name);
+      },
+      archive: (name, tag) => real.archive(name, tag),
+    };
+    const first = await fetchInbound(partnerStillWriting, files);
+    expect(first.skipped).toEqual([{ name: 'growing.277', reason: expect.stringContaining('size changed') }]);
+    expect(await db.prisma.mailboxFile.count()).toBe(0);
+    expect(sshd.filesIn(LAYOUT.inbound)).toEqual(['growing.277']);
+
+    const second = await fetchInbound(partnerStillWriting, files);
+    expect(second.stored).toMatchObject([{ name: 'growing.277', kind: '277CA', size: ACK_277CA.length }]);
+  });
+
+  it('leaves a file over the size limit on the server, reported, and fetches the rest', async () => {
+    sshd.drop('ack.999', ACK_999);
+    // sparse: as large as it says, without the disk
+    const huge = sshd.drop('huge.835', '');
+    fs.truncateSync(huge, MAX_FILE_BYTES + 1);
+    const report = await fetchInbound(mailbox(), files);
+    expect(report.stored.map((s) => s.name)).toEqual(['ack.999']);
+    expect(report.skipped).toEqual([{ name: 'huge.835', reason: expect.stringContaining('over the') }]);
+    expect(sshd.filesIn(LAYOUT.inbound)).toEqual(['huge.835']);
+    expect(await db.prisma.mailboxFile.count()).toBe(1);
   });
 
   it('keeps large and binary files byte for byte (820-claim 837P, 156-interchange 835, every byte value)', async () => {

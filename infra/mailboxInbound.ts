@@ -46,6 +46,12 @@ export interface FetchReport {
   skipped: { name: string; reason: string }[];
 }
 
+/**
+ * Files larger than this stay on the server, reported as skipped: the whole file is held in memory and in one
+ * bytea value, and a remittance of this size is not one a clearinghouse sends (its 835s run to a few MB).
+ */
+export const MAX_FILE_BYTES = 64 * 1024 * 1024;
+
 export const sha256Hex = (content: Buffer): string => crypto.createHash('sha256').update(content).digest('hex');
 
 /**
@@ -57,6 +63,10 @@ export async function fetchInbound(mailbox: InboundMailbox, store: InboundStore)
   const entries = await mailbox.list(folder);
   const report: FetchReport = { listed: entries.length, stored: [], alreadyStored: [], skipped: [] };
   for (const entry of entries) {
+    if (entry.size > MAX_FILE_BYTES) {
+      report.skipped.push({ name: entry.name, reason: `${entry.size} bytes, over the ${MAX_FILE_BYTES}-byte limit: left on the server` });
+      continue;
+    }
     let content: Buffer;
     try {
       content = await mailbox.download(folder, entry.name);
