@@ -330,8 +330,9 @@ export const SETTINGS = {
     env: 'CLAIMFLOW_SFTP_HOST',
     default: 'unset: no SFTP mailbox',
     doc:
-      "the clearinghouse's SFTP server (docs/sftp-mailbox.md): claimflow fetches its inbound files (999, TA1, 277CA, 835, ...) from there; " +
-      'setting it requires `CLAIMFLOW_SFTP_USER`, `CLAIMFLOW_SFTP_PRIVATE_KEY_FILE` and `CLAIMFLOW_SFTP_HOST_KEY_FINGERPRINTS`',
+      "the clearinghouse's SFTP mailbox (docs/sftp-mailbox.md), where its files (999, TA1, 277CA, 835, ...) are fetched from and 837Ps go; " +
+      'setting it requires `CLAIMFLOW_SFTP_USER`, `CLAIMFLOW_SFTP_PRIVATE_KEY_FILE` and `CLAIMFLOW_SFTP_HOST_KEY_FINGERPRINTS`. ' +
+      'Only the mailbox and its bookkeeping exist yet: the poller that uses them is still to come',
     parse: optionalText,
   },
   sftpPort: {
@@ -370,7 +371,11 @@ export const SETTINGS = {
     ...mailboxFolder('from-payer/archive'),
     doc: 'where claimflow moves an inbound file once it is stored in the database (same file system as the inbound folder: a rename)',
   },
-  sftpPollSeconds: { env: 'CLAIMFLOW_SFTP_POLL_SECONDS', ...countOfAtLeastOne(300), doc: 'how often the inbound folder is fetched' },
+  sftpPollSeconds: {
+    env: 'CLAIMFLOW_SFTP_POLL_SECONDS',
+    ...countOfAtLeastOne(300),
+    doc: 'how often the poller (still to come) fetches the inbound folder',
+  },
   sftpTimeoutSeconds: {
     env: 'CLAIMFLOW_SFTP_TIMEOUT_SECONDS',
     ...countOfAtLeastOne(30),
