@@ -63,6 +63,7 @@ export async function startSshd(): Promise<TestSshd> {
   await ensureAptPackage('openssh-server', SSHD);
   await ensureSftpUser();
   fs.mkdirSync(BASE, { recursive: true, mode: 0o755 });
+  removeAbandoned();
   const dir = fs.mkdtempSync(path.join(BASE, 'sshd-'));
   // mkdtemp makes it 0700: sshd checks the modes of the path to the chroot and to authorized_keys
   fs.chmodSync(dir, 0o755);
@@ -222,6 +223,11 @@ async function launch(dir: string, root: string, port: number, keys: Keys): Prom
     });
   });
 
+  fs.writeFileSync(path.join(dir, SERVER_PID), String(child.pid));
+  // A test process that exits without stop() (a crash, an interrupted run) takes its server with it.
+  const stopOnExit = () => child.kill('SIGKILL');
+  process.once('exit', stopOnExit);
+
   let others = 0;
   const sshd: TestSshd = {
     host: '127.0.0.1',
@@ -270,6 +276,7 @@ async function launch(dir: string, root: string, port: number, keys: Keys): Prom
     },
     log: () => log,
     async stop() {
+      process.off('exit', stopOnExit);
       await sshd.dropConnections();
       if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -282,6 +289,35 @@ async function launch(dir: string, root: string, port: number, keys: Keys): Prom
     },
   };
   return sshd;
+}
+
+const SERVER_PID = 'server.pid';
+
+/**
+ * Folders of servers that are gone (their test process was killed before stop()): removed. A folder whose
+ * server still runs belongs to a test file running now, and one without a pid yet is still starting.
+ */
+function removeAbandoned(): void {
+  for (const name of fs.readdirSync(BASE)) {
+    const dir = path.join(BASE, name);
+    let pid: number;
+    try {
+      pid = Number(fs.readFileSync(path.join(dir, SERVER_PID), 'utf8'));
+    } catch {
+      continue;
+    }
+    if (!Number.isInteger(pid) || alive(pid)) continue;
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /** Process ids below `pid` (children, their children, ...), from /proc. */
