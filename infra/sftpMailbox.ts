@@ -170,18 +170,26 @@ export class SftpMailbox {
     checkName(name);
     const { inbound, archive } = this.opts.folders;
     const from = join(inbound, name);
-    for (let n = 1; n <= 50; n++) {
+    const exists = (p: string) => this.withConnection('exists', (c) => c.exists(p));
+    let lost = 0;
+    for (let n = 1; n <= 50;) {
       const to = join(archive, n === 1 ? name : n === 2 ? `${name}.${tag}` : `${name}.${tag}.${n - 1}`);
       try {
         // SFTP's rename never replaces an existing file (OpenSSH links, then unlinks), so two fetchers cannot
         // archive over each other.
-        await this.withConnection('archive', (c) => c.rename(from, to));
+        await this.withConnection('archive', (c) => c.rename(from, to), { retry: false });
         return to;
       } catch (err) {
+        if (err instanceof SftpMailboxError && err.code === 'UNAVAILABLE' && ++lost === 1) {
+          // The answer was lost with the connection: if the file has gone, this rename (most likely) moved it.
+          if (!(await exists(from))) return (await exists(to)) ? to : undefined;
+          continue;
+        }
         if (!(err instanceof SftpMailboxError) || (err.code !== 'NOT_FOUND' && err.code !== 'REFUSED')) throw err;
-        if (!(await this.withConnection('exists', (c) => c.exists(from)))) return undefined;
+        if (!(await exists(from))) return undefined;
         // still there: the archive folder is missing (NOT_FOUND), or the name is taken (REFUSED)
-        if (err.code === 'NOT_FOUND' || !(await this.withConnection('exists', (c) => c.exists(to)))) throw err;
+        if (err.code === 'NOT_FOUND' || !(await exists(to))) throw err;
+        n++;
       }
     }
     throw new SftpMailboxError('FILE_EXISTS', `no free name for ${name} in ${archive} after 50 tries`, false);
