@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { parse837P } from '../domain/x12/read837p';
 import { readTransactions } from '../domain/x12/reader';
-import { render837, x12Identity, type ClaimFor837 } from './claim837';
+import { x12Identity } from '../domain/x12/claim837From';
+import { render837, type ClaimFor837 } from './claim837';
 
 const identity = x12Identity({
   x12SenderId: 'CLAIMFLOW',

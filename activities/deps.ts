@@ -4,7 +4,7 @@ import type { PrismaClient } from '../generated/prisma/client';
 import type { Clearinghouse } from '../domain/clearinghouse';
 import type { CodeIndex } from '../domain/codeSearch';
 import type { CodeSetRegistry } from '../domain/codesets/registry';
-import type { X12Identity } from './claim837';
+import type { X12Identity } from '../domain/x12/claim837From';
 
 export interface ActivityDeps {
   prisma: PrismaClient;

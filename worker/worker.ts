@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { DataConverter } from '@temporalio/common';
 import { Worker, type NativeConnection } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
-import { x12Identity } from '../activities/claim837';
+import { x12Identity } from '../domain/x12/claim837From';
 import { loadCodeSets, loadIcd10 } from '../infra/codesets';
 import type { Config } from '../infra/config';
 import type { WorkerTracing } from '../infra/tracing';
