@@ -19,12 +19,14 @@ import { assertMaySee, callerPractices, inPractices } from '../auth/practices';
 import { startClaimWorkflow } from './claimWorkflow';
 import type { ApiContext } from '../http/context';
 import { checkClaim } from './checkClaim';
+import { cms1500Handler } from './cms1500';
 import { createClaim } from './createClaim';
 import { ConflictError, NotFoundError, parseInput, TemporalUnavailableError } from '../http/errors';
 import { decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor } from '../http/paging';
 import {
   claimCheckResponse,
   claimListQuery,
+  cms1500Query,
   createClaimBody,
   idempotencyKey,
   voidClaimBody,
@@ -55,6 +57,21 @@ const routes = {
     body: createClaimBody,
     response: claimCheckResponse,
   }),
+  cms1500: describeRoute({
+    method: 'get',
+    path: `${MOUNT}/:id/cms1500.pdf`,
+    roles: ROLES.billing,
+    tag: 'claims',
+    summary: 'The claim as a CMS-1500 (02/12) paper claim (PDF)',
+    description:
+      "The claim's values at the form's box positions (Courier, 10 characters per inch, 6 lines per inch) for printing " +
+      'onto the red pre-printed form, six service lines a page, each page totalled (docs/cms1500.md). `outline=true` ' +
+      "draws the form's boxes and labels beneath, for a plain-paper copy. A claim of another practice is 404; every " +
+      'download is audited (claim.cms1500). Sent as an attachment named by the claim id, never cached.',
+    query: cms1500Query,
+    responseMediaType: 'application/pdf',
+    responseDescription: 'the PDF, one US Letter page per six service lines',
+  }),
 };
 
 const claimCursor = z.object({ t: z.iso.datetime(), id: z.string() });
@@ -68,6 +85,8 @@ export function claimsRouter(ctx: ApiContext): Router {
     const body = parseInput(createClaimBody, req.body);
     res.json(await checkClaim(prisma, config, body, callerPractices(res)));
   });
+
+  addRoute(router, MOUNT, routes.cms1500, cms1500Handler(prisma, config));
 
   router.post('/', requireRole(...ROLES.billing), async (req, res) => {
     const body = parseInput(createClaimBody, req.body);

@@ -32,6 +32,14 @@ export const claimListQuery = z.strictObject({
   cursor: once.optional(),
 });
 
+/** GET /api/claims/:id/cms1500.pdf: the red-form data layout, or (outline=true) with the form drawn for plain paper. */
+export const cms1500Query = z.strictObject({
+  outline: z
+    .enum(['true', 'false'], 'must be true or false')
+    .transform((v) => v === 'true')
+    .optional(),
+});
+
 // ---- responses ----------------------------------------------------------------------------------
 // The claim itself is built in api/http/views.ts and described beside it (api/http/viewSchemas.ts).
 

@@ -77,6 +77,8 @@ export interface RouteDescription {
   bodyMediaTypes?: readonly string[];
   headers?: Record<string, { schema: z.ZodType; description: string }>;
   response?: z.ZodType;
+  /** the media type of a success body that is not JSON (e.g. application/pdf); `response` is then left out */
+  responseMediaType?: string;
   /** the route's own JSON body limit in bytes, when it parses its body itself (the API's is 1 MB) */
   bodyLimitBytes?: number;
   /** success status; 200 when absent */
@@ -234,7 +236,9 @@ function operation(d: RouteDescription, roles: readonly RoleName[]): Record<stri
   const responses: Record<string, unknown> = {
     [String(d.status ?? 200)]: {
       description: d.responseDescription ?? d.summary,
-      content: { [mediaType]: { schema: d.response ? jsonSchema(d.response, 'output') : { type: 'object' } } },
+      content: d.responseMediaType
+        ? { [d.responseMediaType]: { schema: { type: 'string', format: 'binary' } } }
+        : { [mediaType]: { schema: d.response ? jsonSchema(d.response, 'output') : { type: 'object' } } },
     },
   };
   if (parameters.length > 0 || d.body) responses['400'] = error('the request is malformed; `field` names the offending input');

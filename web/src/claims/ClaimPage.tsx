@@ -65,6 +65,16 @@ export function ClaimPage({ claimId }: { claimId: string }) {
         {isBilling(role) && (
           <p className="small">
             <Link to={`/claims/new?patient=${encodeURIComponent(c.patientId)}`}>New claim for this patient</Link>
+            {' · '}
+            {/* a file download, not a route: the session cookie goes with it (docs/cms1500.md) */}
+            <a href={`/api/claims/${id}/cms1500.pdf`} download>
+              CMS-1500 (PDF)
+            </a>{' '}
+            (for the red form;{' '}
+            <a href={`/api/claims/${id}/cms1500.pdf?outline=true`} download>
+              plain-paper copy
+            </a>
+            )
           </p>
         )}
         <dl className="facts money-facts" aria-label="Balance">
