@@ -10,6 +10,7 @@ import { createMetrics, type Metrics } from '../infra/metrics';
 import { adminRouter } from './auth/admin';
 import { ROLES } from './auth/access';
 import { requireRole, requireUser } from './auth/auth';
+import { oidcRouter } from './auth/oidcRoutes';
 import { sessionRouter } from './auth/sessionRoutes';
 import { sessionPolicy } from './auth/sessions';
 import { claimsRouter } from './claims/claims';
@@ -56,6 +57,8 @@ export interface AppDeps {
   tokenRateLimit?: RateLimit;
   /** failed bearer authentications per address; tests lower it */
   signInRateLimit?: RateLimit;
+  /** single sign-on starts and callbacks per address; tests raise it */
+  ssoRateLimit?: RateLimit;
   /** requests per address to /api/inbound, before authentication; config.inboundRateLimitPerMinute otherwise */
   inboundRateLimit?: RateLimit;
   /** the clock of workspace sessions and sign-in locks (ms since the epoch); tests move it */
@@ -101,6 +104,8 @@ export function createApp(deps: AppDeps): express.Express {
 
   // The workspace's sign-in, session and sign-out: before authentication, since signing in is how one gets it.
   app.use('/api/auth', sessionRouter(ctx, sessions, signIns));
+  // Single sign-on (OpenID Connect), when configured: a second way to the same session.
+  app.use('/api/auth', oidcRouter(ctx, sessions, deps.ssoRateLimit));
 
   // Everyone else is a person: authenticated (a bearer token or the workspace's session cookie) before their
   // body is parsed. Staff requests are small (the largest, a claim's documentation, is 100,000 characters), so

@@ -70,7 +70,10 @@ export async function startApi(deps: {
   tokenRateLimit?: RateLimit;
   signInRateLimit?: RateLimit;
   inboundRateLimit?: RateLimit;
+  ssoRateLimit?: RateLimit;
   now?: () => number;
+  /** the port to listen on; unset: a free one */
+  port?: number;
 }): Promise<TestApi> {
   const logs: TestApi['logs'] = [];
   const app = createApp({
@@ -82,10 +85,11 @@ export async function startApi(deps: {
     tokenRateLimit: deps.tokenRateLimit,
     signInRateLimit: deps.signInRateLimit,
     inboundRateLimit: deps.inboundRateLimit,
+    ssoRateLimit: deps.ssoRateLimit,
     now: deps.now,
   });
   const server = await new Promise<ReturnType<typeof app.listen>>((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    const s = app.listen(deps.port ?? 0, '127.0.0.1', () => resolve(s));
   });
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {

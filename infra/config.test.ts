@@ -31,6 +31,28 @@ describe('loadConfig', () => {
     expect(loadConfig().maxCachedWorkflows).toBe(0);
   });
 
+  it('single sign-on: off without an issuer; an issuer needs a client id, https (http on loopback only) and the callback path', () => {
+    expect(loadConfig().oidcIssuer).toBeUndefined();
+    process.env.CLAIMFLOW_OIDC_ISSUER = 'https://idp.example.org/realms/office';
+    expect(() => loadConfig()).toThrow(/CLAIMFLOW_OIDC_CLIENT_ID is required with CLAIMFLOW_OIDC_ISSUER/);
+    process.env.CLAIMFLOW_OIDC_CLIENT_ID = 'claimflow';
+    expect(loadConfig()).toMatchObject({
+      oidcIssuer: 'https://idp.example.org/realms/office',
+      oidcLinkBy: 'email',
+      oidcScopes: 'openid email profile',
+    });
+    process.env.CLAIMFLOW_OIDC_ISSUER = 'http://idp.example.org';
+    expect(() => loadConfig()).toThrow(/CLAIMFLOW_OIDC_ISSUER must be an https:\/\/ issuer/);
+    process.env.CLAIMFLOW_OIDC_ISSUER = 'http://127.0.0.1:8080';
+    expect(loadConfig().oidcIssuer).toBe('http://127.0.0.1:8080');
+    process.env.CLAIMFLOW_OIDC_REDIRECT_URL = 'https://claims.example.org/elsewhere';
+    expect(() => loadConfig()).toThrow(/CLAIMFLOW_OIDC_REDIRECT_URL must be https:\/\/<claimflow's host>\/api\/auth\/oidc\/callback/);
+    process.env.CLAIMFLOW_OIDC_REDIRECT_URL = 'https://claims.example.org/api/auth/oidc/callback';
+    expect(loadConfig().oidcRedirectUrl).toBe('https://claims.example.org/api/auth/oidc/callback');
+    process.env.CLAIMFLOW_OIDC_LINK_BY = 'anything';
+    expect(() => loadConfig()).toThrow(/CLAIMFLOW_OIDC_LINK_BY must be one of email, username, none/);
+  });
+
   it('selects the embedded database unless DATABASE_URL is set', () => {
     delete process.env.DATABASE_URL;
     expect(loadConfig('/srv/claimflow').databaseUrl).toBe('pglite:/srv/claimflow/.data/pglite');

@@ -214,6 +214,57 @@ const mailboxFolder = (fallback: string) => ({
     return raw.startsWith('/') ? `/${parts.join('/')}` : parts.join('/');
   },
 });
+export const OIDC_LINK_BY = ['email', 'username', 'none'] as const;
+export type OidcLinkBy = (typeof OIDC_LINK_BY)[number];
+
+/** The path of the single sign-on callback, which CLAIMFLOW_OIDC_REDIRECT_URL must name. */
+export const OIDC_CALLBACK_PATH = '/api/auth/oidc/callback';
+
+const isLoopbackHost = (hostname: string) => hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname);
+
+/** https, or http to this machine (a test or a local identity provider): tokens never cross a network in clear. */
+function secureOrLoopback(url: URL): boolean {
+  return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname));
+}
+
+function parseUrl(raw: string, name: string): URL {
+  try {
+    return new URL(raw);
+  } catch {
+    throw new Error(`configuration: ${name} must be an absolute URL, got "${raw}"`);
+  }
+}
+
+function oidcIssuer(value: string | undefined, name: string): string | undefined {
+  const raw = value?.trim();
+  if (!raw) return undefined;
+  const url = parseUrl(raw, name);
+  if (!secureOrLoopback(url) || url.search || url.hash) {
+    throw new Error(
+      `configuration: ${name} must be an https:// issuer (http:// only on a loopback address) without query or fragment, got "${raw}"`,
+    );
+  }
+  return raw;
+}
+
+function oidcRedirectUrl(value: string | undefined, name: string): string | undefined {
+  const raw = value?.trim();
+  if (!raw) return undefined;
+  const url = parseUrl(raw, name);
+  if (!secureOrLoopback(url) || url.pathname !== OIDC_CALLBACK_PATH || url.search || url.hash) {
+    throw new Error(
+      `configuration: ${name} must be https://<claimflow's host>${OIDC_CALLBACK_PATH} (http:// only on a loopback address), got "${raw}"`,
+    );
+  }
+  return url.href;
+}
+
+function oidcLinkBy(value: string | undefined, name: string): OidcLinkBy {
+  const raw = value?.trim().toLowerCase() || 'email';
+  const found = OIDC_LINK_BY.find((v) => v === raw);
+  if (!found) throw new Error(`configuration: ${name} must be one of ${OIDC_LINK_BY.join(', ')}, got "${value}"`);
+  return found;
+}
 
 const DEFAULT_DEMO_CLAIMS = 40;
 
@@ -435,6 +486,51 @@ export const SETTINGS = {
     ...countOfAtLeastOne(15),
     doc: 'how long a lock after `CLAIMFLOW_SIGN_IN_MAX_FAILURES` failed password sign-ins lasts',
   },
+  oidcIssuer: {
+    env: 'CLAIMFLOW_OIDC_ISSUER',
+    default: 'unset: single sign-on off',
+    doc:
+      'the OpenID Connect issuer of the office\'s identity provider (`https://idp.example.org/realms/office`): turns on "Sign in with ..." in the ' +
+      'workspace beside passwords (README, "Single sign-on"). `https://` only, or `http://` on a loopback address',
+    parse: oidcIssuer,
+  },
+  oidcClientId: {
+    env: 'CLAIMFLOW_OIDC_CLIENT_ID',
+    default: 'unset',
+    doc: "claimflow's client id at the identity provider; required with `CLAIMFLOW_OIDC_ISSUER`",
+    parse: optionalText,
+  },
+  oidcClientSecret: {
+    env: 'CLAIMFLOW_OIDC_CLIENT_SECRET',
+    default: 'unset: a public client (PKCE only)',
+    doc: "the client's secret (sent to the token endpoint as `client_secret_post`)",
+    parse: optionalText,
+  },
+  oidcRedirectUrl: {
+    env: 'CLAIMFLOW_OIDC_REDIRECT_URL',
+    default: 'unset: `<the address the browser used>/api/auth/oidc/callback`',
+    doc: 'the redirect URL registered at the identity provider, ending in `/api/auth/oidc/callback` (`https://claims.example.org/api/auth/oidc/callback`); set it behind a proxy',
+    parse: oidcRedirectUrl,
+  },
+  oidcProviderName: {
+    env: 'CLAIMFLOW_OIDC_PROVIDER_NAME',
+    ...text('single sign-on'),
+    doc: 'what the sign-in button calls the identity provider: "Sign in with <name>"',
+  },
+  oidcScopes: {
+    env: 'CLAIMFLOW_OIDC_SCOPES',
+    ...text('openid email profile'),
+    doc: 'the scopes asked for (`openid` is always among them)',
+  },
+  oidcLinkBy: {
+    env: 'CLAIMFLOW_OIDC_LINK_BY',
+    default: code('email'),
+    doc:
+      "how an identity never seen before finds its claimflow user, who must be active and not linked to another identity yet: `email` (the provider's " +
+      "verified `email` is the user's e-mail, set by an administrator), `username` (its `preferred_username` is the user id) or `none` (no new links). " +
+      'Once linked, the user is found by issuer and subject alone; nobody is ever created or given a role by signing in',
+    parse: oidcLinkBy,
+  },
   stuckThresholdDays: {
     env: 'CLAIMFLOW_STUCK_THRESHOLD_DAYS',
     default: 'see `domain/metrics.ts`',
@@ -655,6 +751,9 @@ export function loadConfig(root = process.cwd()): Config {
         `configuration: ${SETTINGS.sftpHost.env} is set, so ${missing.map((k) => SETTINGS[k].env).join(', ')} must be set too`,
       );
     }
+  }
+  if (s.oidcIssuer && !s.oidcClientId) {
+    throw new Error(`configuration: ${SETTINGS.oidcClientId.env} is required with ${SETTINGS.oidcIssuer.env}`);
   }
   const dataDir = path.resolve(root, s.dataDir);
   return {

@@ -2,6 +2,7 @@
 // embedded PGlite database under .data/, while claimflow is not running: it can be open in one process only).
 //
 //   user create --id jane --name "Jane Doe" --role BILLER [--practices org-a,org-b | '*'] [--skills a,b] [--payer-groups MEDICARE,COMMERCIAL]
+//               [--email jane@example.org]   (single sign-on links the identity with this verified e-mail on its first sign-in)
 //   user create --id availity --name "Availity" --role CLEARINGHOUSE --payers payer-blue-peak,payer-unity-mutual
 //   user list
 //   user deactivate --id jane
@@ -22,7 +23,7 @@ const ACTOR = 'admin-cli';
 
 const USAGE = `usage:
   admin.ts user create --id <id> --name <name> --role CODER|BILLER|SUPERVISOR|ADMIN [--practices <practice id>,... or *]
-           [--skills a,b] [--payer-groups G1,G2]   (--practices may be left out when there is one practice)
+           [--skills a,b] [--payer-groups G1,G2] [--email <address>]   (--practices may be left out when there is one practice)
   admin.ts user create --id <id> --name <name> --role CLEARINGHOUSE --payers <payer id>,... (or * for every payer)
   admin.ts user create --id <id> --name <name> --role EHR --practices <practice id>,...   (an EHR: /fhir only, for these practices)
   admin.ts user list
@@ -54,6 +55,7 @@ async function main(argv: string[]): Promise<void> {
       practices: { type: 'string' },
       user: { type: 'string' },
       'expires-days': { type: 'string' },
+      email: { type: 'string' },
     },
     strict: true,
   });
@@ -81,6 +83,7 @@ async function main(argv: string[]): Promise<void> {
           payerGroups: list(values['payer-groups']),
           payerIds: list(values.payers),
           organizationIds: list(values.practices),
+          email: values.email,
         });
         const user = await createUser(prisma, body, ACTOR);
         console.log(`created user ${user.id} (${user.role})`);

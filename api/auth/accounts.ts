@@ -6,7 +6,7 @@ import { recordAudit } from '../http/audit';
 import { ConflictError, isUniqueViolation, NotFoundError, UnprocessableError, ValidationError } from '../http/errors';
 import { newTokenId } from '../http/ids';
 import { hashPassword, passwordProblem } from './passwords';
-import type { CreateTokenBody, CreateUserBody } from './schemas';
+import type { CreateTokenBody, CreateUserBody, UpdateUserBody } from './schemas';
 import { ALL_PRACTICES } from './practices';
 import { revokeUserSessions } from './sessions';
 import { hashToken, newApiToken } from './tokens';
@@ -23,6 +23,12 @@ export function userView(u: User) {
     payerGroups: u.payerGroups,
     organizationIds: u.organizationIds,
     ...(u.role === 'CLEARINGHOUSE' ? { payerIds: u.payerIds } : {}),
+    email: u.email,
+    /** the identity-provider account linked for single sign-on */
+    sso:
+      u.oidcIssuer && u.oidcSubject
+        ? { issuer: u.oidcIssuer, subject: u.oidcSubject, linkedAt: u.oidcLinkedAt?.toISOString() ?? null }
+        : null,
     createdAt: u.createdAt.toISOString(),
   };
 }
@@ -44,6 +50,7 @@ export async function createUser(prisma: PrismaClient, body: CreateUserBody, act
   try {
     return await prisma.$transaction(async (tx) => {
       const organizationIds = await practicesOf(tx, body.role, body.organizationIds);
+      if (body.email) await assertEmailFree(tx, body.email, body.id);
       const user = await tx.user.create({
         data: {
           id: body.id,
@@ -53,6 +60,7 @@ export async function createUser(prisma: PrismaClient, body: CreateUserBody, act
           payerGroups: body.payerGroups ?? [],
           payerIds: body.payerIds ?? [],
           organizationIds,
+          email: body.email,
         },
       });
       // The name is a person's name: the audit keeps the role and the routing attributes only.
@@ -80,21 +88,30 @@ export async function createUser(prisma: PrismaClient, body: CreateUserBody, act
 export async function updateUser(
   prisma: PrismaClient,
   id: string,
-  changes: Partial<Pick<User, 'name' | 'role' | 'skills' | 'payerGroups' | 'payerIds' | 'organizationIds' | 'active'>>,
+  changes: Omit<UpdateUserBody, 'sso'> & { sso?: null },
   actor: string,
 ): Promise<User> {
   return prisma.$transaction(async (tx) => {
     const found = await tx.user.findUnique({ where: { id }, select: { id: true } });
     if (!found) throw new NotFoundError('user');
     if (changes.organizationIds) await assertPracticesExist(tx, changes.organizationIds);
-    const user = await tx.user.update({ where: { id }, data: changes });
-    const { name: _name, ...audited } = changes;
+    if (changes.email) await assertEmailFree(tx, changes.email, id);
+    const { sso, ...fields } = changes;
+    const unlink = sso === null ? { oidcIssuer: null, oidcSubject: null, oidcLinkedAt: null } : {};
+    const user = await tx.user.update({ where: { id }, data: { ...fields, ...unlink } });
+    // Names and e-mail addresses identify a person: the audit says only that they changed.
+    const { name: _name, email: _email, ...audited } = fields;
     await recordAudit(tx, {
       actor,
       action: 'user.update',
       entity: 'user',
       entityId: id,
-      detail: { ...audited, nameChanged: changes.name !== undefined },
+      detail: {
+        ...audited,
+        nameChanged: changes.name !== undefined,
+        ...(changes.email !== undefined ? { emailChanged: true } : {}),
+        ...(sso === null ? { ssoUnlinked: true } : {}),
+      },
     });
     return user;
   });
@@ -210,6 +227,11 @@ async function practicesOf(tx: Prisma.TransactionClient, role: string, named: st
     practices.length === 0 ? 'there is no practice yet: create one first, or give "*"' : 'name the practices the user works for, or "*"',
     'organizationIds',
   );
+}
+
+async function assertEmailFree(tx: Prisma.TransactionClient, email: string, userId: string): Promise<void> {
+  const holder = await tx.user.findUnique({ where: { email }, select: { id: true } });
+  if (holder && holder.id !== userId) throw new ConflictError('EMAIL_IN_USE', 'another user has this e-mail address');
 }
 
 async function assertPracticesExist(tx: Prisma.TransactionClient, ids: string[]): Promise<void> {

@@ -232,7 +232,7 @@ describe('signing in with a password', () => {
     expect(rows.map((r) => [r.action, r.actor, r.entityId, r.detail])).toEqual([
       ['session.signInRefused', '(unknown)', '(unknown)', { reason: 'unknown-user' }],
       ['session.signInRefused', 'coder-1', 'coder-1', { reason: 'wrong-password', failures: 1 }],
-      ['session.signIn', 'coder-1', expect.stringMatching(/^SE[0-9A-Z]{12}$/), { userId: 'coder-1' }],
+      ['session.signIn', 'coder-1', expect.stringMatching(/^SE[0-9A-Z]{12}$/), { userId: 'coder-1', method: 'password' }],
     ]);
     expect(rows.every((r) => r.address?.includes('127.0.0.1'))).toBe(true);
     const text = JSON.stringify(rows, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v));

@@ -67,7 +67,13 @@ export async function signInWithPassword(
       await tx.user.update({ where: { id: user.id }, data: { failedSignIns: 0, lockedUntil: null } });
       const { sessionId, record } = await openSession(tx, user.id, address, policy);
       await withOrigin({ actor: user.id, address }, () =>
-        recordAudit(tx, { actor: user.id, action: 'session.signIn', entity: 'session', entityId: record.id, detail: { userId: user.id } }),
+        recordAudit(tx, {
+          actor: user.id,
+          action: 'session.signIn',
+          entity: 'session',
+          entityId: record.id,
+          detail: { userId: user.id, method: 'password' },
+        }),
       );
       const { active: _active, passwordHash: _hash, ...caller } = user;
       return { sessionId, session: record, user: caller as Caller };
