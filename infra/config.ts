@@ -491,7 +491,7 @@ export const SETTINGS = {
     default: 'unset: single sign-on off',
     doc:
       'the OpenID Connect issuer of the office\'s identity provider (`https://idp.example.org/realms/office`): turns on "Sign in with ..." in the ' +
-      'workspace beside passwords (README, "Single sign-on"). `https://` only, or `http://` on a loopback address',
+      'workspace beside passwords (docs/access-and-queues.md, "Single sign-on"). `https://` only, or `http://` on a loopback address',
     parse: oidcIssuer,
   },
   oidcClientId: {

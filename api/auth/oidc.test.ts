@@ -207,7 +207,8 @@ describe('a sign-in that does not hold up opens no session', () => {
     const { browser, callbackUrl } = await throughProvider('sub-coder-1');
     const sessions = await sessionCount();
     const tampered = new URL(callbackUrl);
-    tampered.searchParams.set('state', `${tampered.searchParams.get('state')!.slice(0, -1)}A`);
+    const state = tampered.searchParams.get('state')!;
+    tampered.searchParams.set('state', `${state.slice(0, -1)}${state.endsWith('A') ? 'B' : 'A'}`);
     const res = await browser.get(tampered.href);
     expect(res.status).toBe(401);
     expect(errorCode(res)).toBe('SSO_FAILED');

@@ -154,7 +154,8 @@ export class OidcClient {
       issuer: claims.iss,
       subject: claims.sub,
       email: typeof profile.email === 'string' ? profile.email : undefined,
-      emailVerified: profile.email_verified === true,
+      // Entra ID has no email_verified; its optional claim xms_edov says the e-mail's domain is the tenant's own, verified.
+      emailVerified: profile.email_verified === true || profile.xms_edov === true,
       username: typeof profile.preferred_username === 'string' ? profile.preferred_username : undefined,
     };
   }

@@ -106,9 +106,10 @@ const EXPECTED: Record<string, readonly RoleName[]> = {
 
 /**
  * What may answer without a token: the health check, the API docs, and the workspace's sign-in (which reads the
- * session cookie itself). The inbound routes want a sender's token.
+ * session cookie itself): by password, the sign-in methods, and single sign-on's start and callback. The inbound
+ * routes want a sender's token.
  */
-const PUBLIC_PATH = /^\/api\/(health$|openapi|auth\/session$)/;
+const PUBLIC_PATH = /^\/api\/(health$|openapi|auth\/(session|methods|oidc\/start|oidc\/callback)$)/;
 
 const f = useApiFixture();
 let strict: TestApi;

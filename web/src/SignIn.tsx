@@ -1,8 +1,11 @@
 // Sign in with a user id and a password (an administrator sets them: the admin API or `scripts/admin.ts user
 // password`; a local `npm start` writes the demo users' passwords to .data/demo-passwords.json). The API answers
-// every refusal the same way, so this form cannot say more than "not accepted" either.
-import { useState, type FormEvent } from 'react';
-import { ApiError } from './api';
+// every refusal the same way, so this form cannot say more than "not accepted" either. When the office has an
+// identity provider (single sign-on, GET /api/auth/methods), a link above the form signs in there instead: a whole-
+// page navigation to the API, which comes back to the screen the browser was on.
+import { useEffect, useState, type FormEvent } from 'react';
+import type { SignInMethods } from '../../api/auth/schemas';
+import { api, ApiError } from './api';
 import { useSession } from './session';
 
 function refusal(err: unknown): string {
@@ -15,8 +18,21 @@ function refusal(err: unknown): string {
   return 'Signing in failed; try again.';
 }
 
+/** The start of single sign-on, coming back to the screen the browser is on (a path of this site: the API checks). */
+function ssoHref(startPath: string): string {
+  const hash = window.location.hash && window.location.hash !== '#' ? window.location.hash : '';
+  return `${startPath}?returnTo=${encodeURIComponent(`/${hash}`)}`;
+}
+
 export function SignIn() {
   const { signIn, ended } = useSession();
+  const [sso, setSso] = useState<SignInMethods['sso']>(null);
+  useEffect(() => {
+    // Without an answer the password form is all there is, as before single sign-on.
+    api<SignInMethods>('/api/auth/methods')
+      .then((m) => setSso(m.sso))
+      .catch(() => setSso(null));
+  }, []);
   const [userId, setUserId] = useState('');
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string>();
@@ -52,6 +68,14 @@ export function SignIn() {
             Your session ended (idle too long, or signed out elsewhere). Sign in again to go on.
           </p>
         )}
+        {sso && (
+          <>
+            <a className="button primary sso" href={ssoHref(sso.startPath)}>
+              Sign in with {sso.name}
+            </a>
+            <p className="muted small or">or with a claimflow user id and password</p>
+          </>
+        )}
         <label htmlFor="userId">User id</label>
         <input
           id="userId"
@@ -81,7 +105,7 @@ export function SignIn() {
             {error}
           </p>
         )}
-        <button type="submit" className="primary" disabled={busy}>
+        <button type="submit" className={sso ? undefined : 'primary'} disabled={busy}>
           {busy ? 'Checking…' : 'Sign in'}
         </button>
         <p className="muted small">
