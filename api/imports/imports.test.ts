@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { memberIdKey, nameKey } from '../../domain/search';
 import { ORGANIZATION_IDS, PATIENT_IDS, PAYER_IDS, USER_IDS } from '../../app/seed';
@@ -355,5 +357,26 @@ describe('POST /api/imports/charges: practices and the request itself', () => {
     );
     expect(res.status).toBe(422);
     expect(res.body.problems).toEqual([{ row: 1, column: 'charge', message: 'missing column' }]);
+  });
+});
+
+describe('GET /api/imports/charges/template.csv', () => {
+  it('is the header row of docs/charge-import.md as a CSV download that imports once filled in, for billing roles only', async () => {
+    const res = await f.api.request('GET', '/api/imports/charges/template.csv', { user: USER_IDS.biller1 });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(res.headers.get('content-disposition')).toBe('attachment; filename=claimflow-charges-template.csv');
+    const doc = fs.readFileSync(path.join(import.meta.dirname, '..', '..', 'docs', 'charge-import.md'), 'utf8');
+    const documented = /```csv\n([^\n]+)\n/.exec(doc)?.[1];
+    expect(res.text).toBe(`${documented}\r\n`);
+    expect(res.text.trimEnd().split(',')).toEqual(HEADER);
+
+    const filled = csv(await goodRows('T')).replace(/^\ufeff[^\r]*\r\n/, res.text);
+    const dry = await post(filled, 'dryRun=true');
+    expect(dry.status, dry.text).toBe(200);
+    expect(dry.body).toMatchObject({ claims: 3, lines: 5, problems: [] });
+
+    expect((await f.api.request('GET', '/api/imports/charges/template.csv', { user: USER_IDS.coder1 })).status).toBe(403);
+    expect((await f.api.request('GET', '/api/imports/charges/template.csv', { user: null })).status).toBe(401);
   });
 });

@@ -12,6 +12,7 @@ import { ApiError, parseInput, ValidationError } from '../http/errors';
 import { isStorableText } from '../http/storableText';
 import { addRoute, describeRoute } from '../openapi/openapi';
 import { practiceFor } from '../patients/practiceFor';
+import { CHARGE_COLUMNS } from '../../domain/chargeCsv';
 import { planChargeImport } from './chargeImport';
 import { Unreadable837Error } from './import837p';
 import { import837pFile, runImport } from './runImport';
@@ -31,7 +32,26 @@ const CSV_LIMIT_BYTES = 5 * 1024 * 1024;
 /** 10 MB: some 30,000 claims of a few lines each (the 820-claim test file is 330 kB); a bigger file is split. */
 const X12_LIMIT_BYTES = 10 * 1024 * 1024;
 
+/**
+ * The template's header: every column of the layout (domain/chargeCsv.ts), the visit note last as in the
+ * documented example, since it is the long free text a spreadsheet shows best at the right.
+ */
+export const TEMPLATE_COLUMNS: readonly string[] = [...CHARGE_COLUMNS.filter((c) => c !== 'documentation'), 'documentation'];
+const TEMPLATE_FILE_NAME = 'claimflow-charges-template.csv';
+
 const routes = {
+  template: describeRoute({
+    method: 'get',
+    path: `${MOUNT}/charges/template.csv`,
+    roles: ROLES.billing,
+    tag: 'claims',
+    summary: 'Charge import: an empty CSV file with the header row of every column the import reads',
+    description:
+      'The header row of docs/charge-import.md, generated from the layout the import reads, as a file to download ' +
+      '(Content-Disposition: attachment): fill in one row per claim line and send it to POST /api/imports/charges.',
+    response: z.string().describe('the header row, CRLF-terminated'),
+    responseMediaType: CSV_CONTENT_TYPE,
+  }),
   charges: describeRoute({
     method: 'post',
     path: `${MOUNT}/charges`,
@@ -75,6 +95,12 @@ const readX12 = express.text({ type: X12_IMPORT_CONTENT_TYPES, limit: X12_LIMIT_
 
 export function importsRouter(ctx: ApiContext): Router {
   const router = Router();
+  addRoute(router, MOUNT, routes.template, (_req, res) => {
+    res
+      .type(`${CSV_CONTENT_TYPE}; charset=utf-8`)
+      .attachment(TEMPLATE_FILE_NAME)
+      .send(`${TEMPLATE_COLUMNS.join(',')}\r\n`);
+  });
   addRoute(router, MOUNT, routes.charges, async (req, res) => {
     const query = parseInput(importChargesQuery, req.query);
     const text = await textBody(req, res, [CSV_CONTENT_TYPE], readCsv, 'a charge file', 'a CSV file');

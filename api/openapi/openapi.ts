@@ -237,7 +237,7 @@ function operation(d: RouteDescription, roles: readonly RoleName[]): Record<stri
     [String(d.status ?? 200)]: {
       description: d.responseDescription ?? d.summary,
       content: d.responseMediaType
-        ? { [d.responseMediaType]: { schema: { type: 'string', format: 'binary' } } }
+        ? { [d.responseMediaType]: { schema: d.response ? jsonSchema(d.response, 'output') : { type: 'string', format: 'binary' } } }
         : { [mediaType]: { schema: d.response ? jsonSchema(d.response, 'output') : { type: 'object' } } },
     },
   };
