@@ -87,7 +87,7 @@ describe('the biller workspace', () => {
     await ws.shot(page, 'biller-01-sign-in-refused');
 
     await signIn(page, 'biller');
-    expect(await navTexts(page)).toEqual(['My queue', 'Register patient', 'New claim']);
+    expect(await navTexts(page)).toEqual(['My queue', 'Register patient', 'New claim', 'Import charges']);
     expect(await page.locator('header .who').textContent()).toMatch(/Jordan Biller · biller/);
     // The session is an HttpOnly cookie the page's script cannot read, and nothing is left in the tab's storage.
     const [cookie] = await page.context().cookies();
@@ -135,7 +135,7 @@ describe('the biller workspace', () => {
     }
 
     const supervisor = await ws.newPage('supervisor');
-    expect(await navTexts(supervisor)).toEqual(['My queue', 'Register patient', 'New claim', 'Supervisor']);
+    expect(await navTexts(supervisor)).toEqual(['My queue', 'Register patient', 'New claim', 'Import charges', 'Supervisor']);
     await supervisor.context().close();
     await page.context().close();
   });

@@ -22,7 +22,7 @@ describe('charge entry in the workspace', () => {
   it('a biller registers a patient, enters an encounter, checks it, sends it once, and it waits for a coder', async () => {
     const page = await ws.newPage('biller');
     const nav = (await page.locator('header nav a').allTextContents()).map((t) => t.trim());
-    expect(nav).toEqual(['My queue', 'Register patient', 'New claim']);
+    expect(nav).toEqual(['My queue', 'Register patient', 'New claim', 'Import charges']);
 
     // ---- register a patient: biller-1 works for Riverbend only, so no practice is asked ----
     await page.getByRole('link', { name: 'Register patient' }).click();

@@ -10,6 +10,7 @@ import { ClaimPage } from './claims/ClaimPage';
 import { SupervisorDashboard } from './supervisor/Dashboard';
 import { RegisterPatient } from './intake/RegisterPatient';
 import { ChargeEntry } from './intake/ChargeEntry';
+import { ImportCharges } from './intake/ImportCharges';
 
 /** Where a role starts: its own queue, or the dashboard for those who oversee. */
 const home = (role: Role) => (isOverseer(role) ? '/supervisor' : '/queue');
@@ -42,6 +43,9 @@ export function App() {
               <Link to="/claims/new" className={active('/claims/new')}>
                 New claim
               </Link>
+              <Link to="/imports/charges" className={active('/imports/charges')}>
+                Import charges
+              </Link>
             </>
           )}
           {isOverseer(user.role) && (
@@ -67,10 +71,11 @@ function route(path: string, role: Role) {
   let m = match('/tasks/:id', path);
   if (m) return <TaskScreen key={m.id} taskId={m.id} />;
   // before /claims/:id, which "new" would match too
-  if (match('/patients/new', path) || match('/claims/new', path)) {
+  if (match('/patients/new', path) || match('/claims/new', path) || match('/imports/charges', path)) {
     if (!isBilling(role))
       return <p className="card">Registering patients and entering charges is for billers, supervisors and administrators.</p>;
     if (match('/patients/new', path)) return <RegisterPatient />;
+    if (match('/imports/charges', path)) return <ImportCharges />;
     const patientId = queryParam(path, 'patient');
     return <ChargeEntry key={patientId ?? ''} patientId={patientId} />;
   }

@@ -37,19 +37,21 @@ export interface RequestOptions {
   expect401?: boolean;
   /** more request headers, e.g. Idempotency-Key */
   headers?: Record<string, string>;
+  /** the media type of a body that is not JSON (a file's text, e.g. text/csv): the body is then sent as it is */
+  contentType?: string;
 }
 
 export async function api<T>(path: string, options: RequestOptions = {}): Promise<T> {
   const method = options.method ?? (options.body === undefined ? 'GET' : 'POST');
   const headers: Record<string, string> = { ...options.headers, Accept: 'application/json' };
-  if (options.body !== undefined) headers['Content-Type'] = 'application/json';
+  if (options.body !== undefined) headers['Content-Type'] = options.contentType ?? 'application/json';
   if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
   let res: Response;
   try {
     res = await fetch(path, {
       method,
       headers,
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      body: options.body === undefined ? undefined : options.contentType ? String(options.body) : JSON.stringify(options.body),
       signal: options.signal,
       credentials: 'same-origin',
     });

@@ -3,6 +3,7 @@
 // fails instead of the screen.
 import type { z } from 'zod';
 import type { claimCheckResponse, claimDetailResponse, createClaimBody, createdClaimResponse } from '../../api/claims/schemas';
+import type { chargeDryRunResponse, chargeImportRefusal, chargeImportResponse } from '../../api/imports/schemas';
 import type { organizationListResponse } from '../../api/organizations/schemas';
 import type { createPatientBody, patientResponse } from '../../api/patients/schemas';
 import type { queuePageResponse } from '../../api/queues/schemas';
@@ -45,3 +46,8 @@ export type CheckFinding = ClaimCheck['failures'][number];
 
 /** GET /api/search: the header's search box. */
 export type SearchAnswer = z.output<typeof searchResponse>;
+
+/** POST /api/imports/charges: the dry run's report, the 422 refusal carrying the same report, and the import's answer. */
+export type ChargeDryRun = z.output<typeof chargeDryRunResponse>;
+export type ChargeImportRefusal = z.output<typeof chargeImportRefusal>;
+export type ChargeImportDone = z.output<typeof chargeImportResponse>;
