@@ -92,6 +92,10 @@ describe('charge import in the workspace', () => {
     const page = await ws.newPage('biller');
     const consoleLines: string[] = [];
     page.on('console', (m) => consoleLines.push(m.text()));
+    const importsSent: string[] = [];
+    page.on('request', (r) => {
+      if (r.method() === 'POST' && r.url().includes('dryRun=false')) importsSent.push(r.url());
+    });
     expect((await page.locator('header nav a').allTextContents()).map((t) => t.trim())).toEqual([
       'My queue',
       'Register patient',
@@ -146,8 +150,8 @@ describe('charge import in the workspace', () => {
     await ws.shot(page, 'import-03-dry-run-clean');
     expect((await ws.api('GET', '/api/claims/summary', undefined, ws.tokens.biller)).body).toEqual(before);
 
-    // ---- the import: the created claims as links, the patient registered ----
-    await page.getByRole('button', { name: 'Import 2 claims' }).click();
+    // ---- the import, double-clicked: sent once; the created claims as links, the patient registered ----
+    await page.getByRole('button', { name: 'Import 2 claims' }).dblclick();
     const imported = page.getByRole('region', { name: 'Imported' });
     await imported.waitFor();
     expect(await imported.getByRole('heading').textContent()).toBe('Imported 2 claims from october-charges.csv');
@@ -155,6 +159,7 @@ describe('charge import in the workspace', () => {
     const links = imported.getByRole('list', { name: 'Claims created' }).getByRole('link');
     const claimIds = (await links.allTextContents()).map((t) => t.trim());
     expect(claimIds).toHaveLength(2);
+    expect(importsSent).toHaveLength(1);
     await ws.shot(page, 'import-04-imported');
     expect((await ws.api('GET', '/api/claims/summary', undefined, ws.tokens.biller)).body.total).toBe(before.total + 2);
     const first = (await ws.api('GET', `/api/claims/${claimIds[0]}`, undefined, ws.tokens.biller)).body;

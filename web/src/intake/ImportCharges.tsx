@@ -80,6 +80,9 @@ export function ImportCharges() {
   const [dragging, setDragging] = useState(false);
   // Each dry run's number: an answer overtaken by a newer file or practice is dropped.
   const run = useRef(0);
+  // Set at once, not at the next render: the second click of a double click must not send the file again (it would
+  // find every encounter imported and answer with no claim created, over the first answer).
+  const importing = useRef(false);
 
   const practiceReady = !asksPractice || organizationId !== '';
   const target = (format: ImportFormat, dryRun: boolean) =>
@@ -142,7 +145,8 @@ export function ImportCharges() {
   };
 
   const importFile = async () => {
-    if (!file || busy) return;
+    if (!file || busy || importing.current) return;
+    importing.current = true;
     run.current++;
     setBusy('importing');
     setFailure(undefined);
@@ -159,6 +163,7 @@ export function ImportCharges() {
       if (body) setOutcome({ kind: 'refused', report: body, message: body.error.message });
       else refusedBecause(err);
     } finally {
+      importing.current = false;
       setBusy(undefined);
     }
   };
@@ -185,9 +190,9 @@ export function ImportCharges() {
       <div className="toolbar">
         <h1>Import charges</h1>
       </div>
-      {failure && (
+      {(failure ?? practices.error) && (
         <p className="error banner" role="alert">
-          {failure}
+          {failure ?? practices.error?.message}
         </p>
       )}
 
