@@ -308,6 +308,8 @@ export class Outbox {
           provider: submission?.billingProvider,
           reference: submission?.interchangeRef ?? message.id.slice(0, 30),
           receiverId: submission?.senderId ?? 'CLAIMFLOW',
+          ...(submission?.x12Claim ? { claim: submission.x12Claim } : {}),
+          ...(submission?.dateOfService ? { dateOfService: submission.dateOfService } : {}),
         },
         isa,
         today,
@@ -315,7 +317,13 @@ export class Outbox {
     } else {
       message.x12Text ??= render835(
         message.body as RemittanceMessage,
-        { provider: submission?.billingProvider, receiverId: submission?.senderId ?? 'CLAIMFLOW' },
+        {
+          provider: submission?.billingProvider,
+          receiverId: submission?.senderId ?? 'CLAIMFLOW',
+          ...(submission?.x12Claim ? { claim: submission.x12Claim } : {}),
+          ...(submission?.dateOfService ? { dateOfService: submission.dateOfService } : {}),
+          ...(submission ? { receivedDate: this.opts.simulatedDate(submission.receivedAtMs) } : {}),
+        },
         isa,
       );
     }

@@ -19,21 +19,28 @@ import {
   INQUIRIES_BEFORE_SILENT_PAYMENT,
   patientRespPlan,
   pickScenario,
+  promptPayInterest,
   remittanceClaim,
   remittanceMessage,
   type RemittanceClaimInput,
+  reversalOf,
   type Scenario,
   simulatorIds,
   statusAnswer,
 } from './scenarios';
-import type { ClaimRecord, SimulatorState, SubmissionRecord } from './state';
+import type { ClaimRecord, SimulatorState, SubmissionRecord, X12ClaimFacts } from './state';
 
 export interface X12Origin {
   fileKey: string;
   interchangeRef: string;
   senderId: string;
   billingProvider: { name: string; npi: string };
+  /** what the 277CA and 835 repeat of the claim: patient, filing indicator, line dates (PHI: see state.ts) */
+  claim: X12ClaimFacts;
 }
+
+/** PAID_THEN_CORRECTED: the deductible the first adjudication takes in error, reversed by the correction. */
+const DEDUCTIBLE_IN_ERROR_CENTS = 5_000;
 
 export interface PayerOptions {
   dayMs: number;
@@ -126,7 +133,11 @@ export class Payer {
       accepted: decision.accepted,
       ackId: simulatorIds.ackId(this.seed, key),
       remittanceIds: [],
-      ...(x12 ? { billingProvider: x12.billingProvider, interchangeRef: x12.interchangeRef, senderId: x12.senderId } : {}),
+      billingProviderNpi: submission.billingProviderNpi,
+      dateOfService: submission.dateOfService,
+      ...(x12
+        ? { billingProvider: x12.billingProvider, interchangeRef: x12.interchangeRef, senderId: x12.senderId, x12Claim: x12.claim }
+        : {}),
       lines: submission.lines.map(({ lineNo, procedureCode, units, chargeCents }) => ({
         lineNo,
         procedureCode,
@@ -169,15 +180,20 @@ export class Payer {
     const adjudication = record.adjudication;
     if (adjudication?.kind === 'PAY' || adjudication?.kind === 'DENY') {
       const due = ackDue + this.days(delayDays(this.seed, 'adjudication', claimId, key));
-      this.queueRemittance(
-        claim,
-        record,
-        `submission|${key}`,
-        due,
+      const corrected = adjudication.kind === 'PAY' && claim.scenario === 'PAID_THEN_CORRECTED';
+      const outcome: RemittanceClaimInput['outcome'] =
         adjudication.kind === 'DENY'
           ? { kind: 'DENY', carc: adjudication.carc, rarc: adjudication.rarc }
-          : { kind: 'PAY', plan: adjudication.patientResponsibility ? patientRespPlan(this.seed, claimId, attempt) : undefined },
-      );
+          : corrected
+            ? { kind: 'PAY', plan: { deductibleCents: DEDUCTIBLE_IN_ERROR_CENTS, coinsurancePercent: 0, copayCents: 0 } }
+            : { kind: 'PAY', plan: adjudication.patientResponsibility ? patientRespPlan(this.seed, claimId, attempt) : undefined };
+      const first = this.remitted(claim, record, outcome);
+      this.queueRemittance(claim, record, `submission|${key}`, due, [first]);
+      if (corrected) {
+        // The payer finds its error: one later 835 takes the first payment back (CLP02 22) and pays it again right.
+        const later = due + this.days(delayDays(this.seed, 'correction', claimId, key));
+        this.queueRemittance(claim, record, `correction|${key}`, later, [reversalOf(first), this.remitted(claim, record, { kind: 'PAY' })]);
+      }
     }
     return { clearinghouseRef: record.clearinghouseRef, duplicate: false };
   }
@@ -253,7 +269,7 @@ export class Payer {
     if (decision === 'OVERTURNED' && claim && denied && !claim.overturnPaid) {
       claim.overturnPaid = true;
       const due = decisionDue + this.days(delayDays(this.seed, 'overturnedPayment', filing.claimId, key));
-      this.queueRemittance(claim, denied, `appeal|${key}`, due, { kind: 'PAY' });
+      this.queueRemittance(claim, denied, `appeal|${key}`, due, [this.remitted(claim, denied, { kind: 'PAY' })]);
     }
     return { appealRef, duplicate: false };
   }
@@ -305,7 +321,13 @@ export class Payer {
     latest.adjudication = { kind: 'PAY', patientResponsibility: false };
     const ackDue = this.state.outbox[latest.ackId]?.dueAtMs ?? now;
     const due = Math.max(now, ackDue) + this.days(delayDays(this.seed, 'paymentAfterFollowUp', claim.claimId, latest.idempotencyKey));
-    this.queueRemittance(claim, latest, `submission|${latest.idempotencyKey}`, due, { kind: 'PAY' });
+    const paid = this.remitted(claim, latest, { kind: 'PAY' });
+    // Paid late, after the provider had to follow up: with prompt-pay interest, a provider-level adjustment (PLB L6).
+    const interest = promptPayInterest(paid, {
+      npi: latest.billingProvider?.npi ?? latest.billingProviderNpi ?? '',
+      paymentDate: this.simulatedDate(due),
+    });
+    this.queueRemittance(claim, latest, `submission|${latest.idempotencyKey}`, due, [paid], interest);
   }
 
   private statusView(claim: ClaimRecord, now: number): ClaimStatusView {
@@ -323,26 +345,31 @@ export class Payer {
     return result.statusCode === '4' ? { kind: 'DENIED', carc: result.adjustments[0]?.carc ?? '' } : { kind: 'PAID' };
   }
 
+  private remitted(claim: ClaimRecord, submission: SubmissionRecord, outcome: RemittanceClaimInput['outcome']) {
+    return remittanceClaim({
+      claimId: claim.claimId,
+      payerClaimControlNo: submission.payerClaimControlNo,
+      lines: submission.lines,
+      outcome,
+    });
+  }
+
   private queueRemittance(
     claim: ClaimRecord,
     submission: SubmissionRecord,
     purpose: string,
     dueAtMs: number,
-    outcome: RemittanceClaimInput['outcome'],
+    claims: RemittanceMessage['claims'],
+    providerAdjustments: RemittanceMessage['providerAdjustments'] = [],
   ): void {
     const traceNumber = this.newTraceNumber(claim.claimId, purpose);
     const body = remittanceMessage({
       payerElectronicId: claim.payerElectronicId,
       traceNumber,
       paymentDate: this.simulatedDate(dueAtMs),
-      claims: [
-        remittanceClaim({
-          claimId: claim.claimId,
-          payerClaimControlNo: submission.payerClaimControlNo,
-          lines: submission.lines,
-          outcome,
-        }),
-      ],
+      claims,
+      // A PLB needs the provider it is about; an old state's submission without one simply gets none.
+      providerAdjustments: providerAdjustments.filter((a) => a.providerId),
     });
     this.outbox.enqueue({
       id: traceNumber,

@@ -3,6 +3,7 @@
 // each step takes. No I/O and no clock here; payer.ts applies these decisions to the simulator's state.
 import type {
   Cents,
+  ProviderAdjustmentMessage,
   RemittanceAdjustment,
   RemittanceClaim,
   RemittanceLine,
@@ -22,6 +23,7 @@ export const SCENARIOS = [
   'CODING_DENIAL',
   'DENY_APPEAL_OVERTURNED',
   'DENY_APPEAL_UPHELD',
+  'PAID_THEN_CORRECTED',
 ] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
@@ -31,6 +33,8 @@ export const isScenario = (value: unknown): value is Scenario =>
 /**
  * Default mix, in percent. It mirrors a reasonably good practice: about 95% of claims accepted first time,
  * a denial rate under 10%. SILENT_FOREVER is a fault to test follow-up escalation, so it only happens when forced.
+ * PAID_THEN_CORRECTED (paid, then reversed and paid again: CLP02 22) only happens when forced too, so that the
+ * seeded mix of every existing seed stays what it was.
  */
 export const DEFAULT_SCENARIO_WEIGHTS: Readonly<Record<Scenario, number>> = {
   PAY_IN_FULL: 70,
@@ -41,6 +45,7 @@ export const DEFAULT_SCENARIO_WEIGHTS: Readonly<Record<Scenario, number>> = {
   CODING_DENIAL: 4,
   DENY_APPEAL_OVERTURNED: 3,
   DENY_APPEAL_UPHELD: 2,
+  PAID_THEN_CORRECTED: 0,
 };
 
 /** A claim's scenario depends on the seed and the claim id only, so every attempt of a claim plays the same one. */
@@ -62,6 +67,8 @@ export const DELAY_DAYS = {
   overturnedPayment: [2, 5],
   /** a "silent" payer that finally answers after follow-up pays this long after the second inquiry */
   paymentAfterFollowUp: [1, 3],
+  /** PAID_THEN_CORRECTED: the reversal and corrected payment follow the first payment by this long */
+  correction: [5, 15],
 } as const satisfies Record<string, readonly [number, number]>;
 export type DelayKind = keyof typeof DELAY_DAYS;
 
@@ -140,6 +147,8 @@ function adjudicationFor(ctx: SubmissionContext): Adjudication {
       return { kind: 'PAY', patientResponsibility: false };
     case 'PARTIAL_PATIENT_RESP':
       return { kind: 'PAY', patientResponsibility: true };
+    case 'PAID_THEN_CORRECTED':
+      return { kind: 'PAY', patientResponsibility: false };
     case 'SILENT_THEN_PAY':
       return ctx.statusInquiries >= INQUIRIES_BEFORE_SILENT_PAYMENT
         ? { kind: 'PAY', patientResponsibility: false }
@@ -266,8 +275,11 @@ export function remittanceMessage(input: {
   traceNumber: string;
   paymentDate: string;
   claims: RemittanceClaim[];
+  providerAdjustments?: ProviderAdjustmentMessage[];
 }): RemittanceMessage {
-  const paymentCents = sum(input.claims.map((c) => c.paidCents));
+  const plb = input.providerAdjustments ?? [];
+  // BPR02: the claims' payments less the provider-level adjustments (a negative PLB, e.g. interest, adds to it).
+  const paymentCents = sum(input.claims.map((c) => c.paidCents)) - sum(plb.map((a) => a.amountCents));
   return {
     payerElectronicId: input.payerElectronicId,
     traceNumber: input.traceNumber,
@@ -276,7 +288,39 @@ export function remittanceMessage(input: {
     paymentMethod: paymentCents > 0 ? 'ACH' : 'NON',
     paymentCents,
     claims: input.claims,
+    ...(plb.length ? { providerAdjustments: plb } : {}),
   };
+}
+
+/** CLP02 22: the earlier payment of a claim taken back whole, every amount negated (the 835's way of reversing). */
+export function reversalOf(paid: RemittanceClaim): RemittanceClaim {
+  return {
+    ...paid,
+    statusCode: '22',
+    chargeCents: -paid.chargeCents,
+    paidCents: -paid.paidCents,
+    patientRespCents: -paid.patientRespCents,
+    adjustments: paid.adjustments.map((a) => ({ ...a, amountCents: -a.amountCents })),
+    lines: paid.lines.map((l) => ({ ...l, chargeCents: -l.chargeCents, paidCents: -l.paidCents })),
+  };
+}
+
+/**
+ * PLB L6: prompt-pay interest on a claim paid late (after the provider had to follow up): 1% of the payment,
+ * rounded up. Negative, because it adds to the payment. None on a claim that paid nothing.
+ */
+export function promptPayInterest(claim: RemittanceClaim, provider: { npi: string; paymentDate: string }): ProviderAdjustmentMessage[] {
+  if (claim.paidCents <= 0) return [];
+  return [
+    {
+      providerId: provider.npi,
+      // The provider's fiscal period: the calendar year of the payment.
+      fiscalPeriodDate: `${provider.paymentDate.slice(0, 4)}-12-31`,
+      reasonCode: 'L6',
+      referenceId: claim.payerClaimControlNo ?? claim.claimId,
+      amountCents: -Math.ceil(claim.paidCents / 100),
+    },
+  ];
 }
 
 const sum = (values: number[]): number => values.reduce((a, b) => a + b, 0);

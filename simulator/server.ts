@@ -9,7 +9,7 @@ import { type DeliveryFilter, type DeliveryMode, type DeliveryResult, type Logge
 import { Payer } from './payer';
 import { DEFAULT_SCENARIO_WEIGHTS, type Scenario, simulatorIds } from './scenarios';
 import { ValidationError } from './errors';
-import { read837File, submissionFrom837 } from './x12';
+import { factsFrom837, read837File, submissionFrom837 } from './x12';
 import type { X12FileRecord } from './state';
 import { emptyState, loadStateFile, type SimulatorState, StateFile } from './state';
 import {
@@ -234,6 +234,7 @@ export function createSimulator(opts: SimulatorOptions): Simulator {
         interchangeRef: file.isa13,
         senderId: file.senderId,
         billingProvider: { name: 'organization' in n ? n.organization : n.last, npi: claim.billingProvider.npi },
+        claim: factsFrom837(claim),
       });
       record.claimKeys.push(submission.idempotencyKey);
       claims.push({ claimId: submission.claimId, ...receipt });
@@ -309,7 +310,8 @@ export function createSimulator(opts: SimulatorOptions): Simulator {
 
   app.get('/admin/outbox', (req, res) => {
     const claimId = typeof req.query.claimId === 'string' ? req.query.claimId : undefined;
-    res.json({ messages: outbox.queued({ claimId }) });
+    // A file already rendered names the patient: the admin view shows the facts, not the file.
+    res.json({ messages: outbox.queued({ claimId }).map(({ x12Text: _text, ...m }) => m) });
   });
 
   /** 837 files received as X12: envelope numbers, sets and claim ids (no file contents: they hold PHI). */
@@ -328,7 +330,7 @@ export function createSimulator(opts: SimulatorOptions): Simulator {
       claimId: claim.claimId,
       scenario: claim.scenario,
       submissions: claim.submissionKeys.map((k) => {
-        const { lines: _lines, ...summary } = state.submissions[k];
+        const { lines: _lines, x12Claim: _claim, ...summary } = state.submissions[k];
         return summary;
       }),
       statusInquiries: claim.inquiryKeys.length,

@@ -12,7 +12,15 @@ import type {
 import { SimulatorConfigError } from './errors';
 import { allowedCents } from './feeSchedule';
 import { intBetween, mulberry32, pickOne } from './random';
-import { DEFAULT_SCENARIO_WEIGHTS, patientRespPlan, pickScenario, remittanceClaim, type Scenario, SCENARIOS } from './scenarios';
+import {
+  DEFAULT_SCENARIO_WEIGHTS,
+  patientRespPlan,
+  pickScenario,
+  remittanceClaim,
+  reversalOf,
+  type Scenario,
+  SCENARIOS,
+} from './scenarios';
 import { createSimulator } from './server';
 import { loadSimulatorConfig } from './config';
 import {
@@ -68,10 +76,12 @@ const bodiesOf = (receiver: Receiver, kind: string) =>
 
 /** The 835 rules claimflow's posting relies on. */
 function expectBalanced(message: RemittanceMessage) {
-  expect(message.paymentCents).toBe(message.claims.reduce((s, c) => s + c.paidCents, 0));
+  const plb = (message.providerAdjustments ?? []).reduce((s, a) => s + a.amountCents, 0);
+  expect(message.paymentCents).toBe(message.claims.reduce((s, c) => s + c.paidCents, 0) - plb);
   expect(message.paymentMethod).toBe(message.paymentCents > 0 ? 'ACH' : 'NON');
   expect(message.paymentDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
-  for (const claim of message.claims) expectClaimBalanced(claim);
+  // A reversal (22) is a payment negated whole: negated back, it balances as one.
+  for (const claim of message.claims) expectClaimBalanced(claim.statusCode === '22' ? reversalOf(claim) : claim);
 }
 
 function expectClaimBalanced(claim: RemittanceClaim) {
@@ -316,8 +326,40 @@ describe('scenarios', () => {
     expect(paid.map((d) => d.kind)).toEqual(['remittance']);
     expectBalanced(paid[0].body);
     expect(paid[0].body.claims[0].statusCode).toBe('1');
+    // paid late: with prompt-pay interest (PLB L6, negative: it adds to the payment)
+    const claim = paid[0].body.claims[0];
+    expect(paid[0].body.providerAdjustments).toEqual([
+      {
+        providerId: '1234567893',
+        fiscalPeriodDate: `${paid[0].body.paymentDate.slice(0, 4)}-12-31`,
+        reasonCode: 'L6',
+        referenceId: claim.payerClaimControlNo,
+        amountCents: -Math.ceil(claim.paidCents / 100),
+      },
+    ]);
+    expect(paid[0].body.paymentCents).toBe(claim.paidCents + Math.ceil(claim.paidCents / 100));
     expect(await status(sim, 'CLM-SILENT-1', 3)).toMatchObject({ category: 'FINALIZED', statusCode: 'F1' });
     expect((await sim.get('/admin/stats')).body).toMatchObject({ statusInquiries: 4, duplicateStatusInquiries: 1 });
+  });
+
+  it('PAID_THEN_CORRECTED: pays with a deductible taken in error, then reverses that payment (22) and pays it again right', async () => {
+    const { sim } = await simulatorWithReceiver();
+    await force(sim, 'CLM-CORR-1', 'PAID_THEN_CORRECTED');
+    await sim.post('/claims', claimSubmission('CLM-CORR-1'));
+    const delivered = await deliver(sim);
+    expect(delivered.map((d) => d.kind)).toEqual(['acknowledgement', 'remittance', 'remittance']);
+    const [first, correction] = [delivered[1].body as RemittanceMessage, delivered[2].body as RemittanceMessage];
+    expectBalanced(first);
+    expectBalanced(correction);
+    expect(first.claims.map((c) => c.statusCode)).toEqual(['1']);
+    expect(first.claims[0].patientRespCents).toBeGreaterThan(0);
+    expect(correction.claims.map((c) => c.statusCode)).toEqual(['22', '1']);
+    expect(correction.claims[0]).toEqual(reversalOf(first.claims[0]));
+    expect(correction.claims[1].patientRespCents).toBe(0);
+    // the correction moves only the difference
+    expect(correction.paymentCents).toBe(correction.claims[1].paidCents - first.claims[0].paidCents);
+    expect(correction.paymentCents).toBeGreaterThan(0);
+    expect(await status(sim, 'CLM-CORR-1', 1)).toMatchObject({ category: 'FINALIZED', statusCode: 'F1' });
   });
 
   it('SILENT_FOREVER: accepted and never adjudicated', async () => {
@@ -502,7 +544,8 @@ describe('remittance arithmetic', () => {
       const traces = remittances.map((r) => r.traceNumber);
       expect(new Set(traces).size).toBe(traces.length);
       const statuses = new Set(remittances.map((r) => r.claims[0].statusCode));
-      expect(statuses).toEqual(new Set(['1', '4']));
+      // 22: PAID_THEN_CORRECTED's later 835 opens with the reversal of the first payment
+      expect(statuses).toEqual(new Set(['1', '4', '22']));
       expect(remittances.some((r) => r.claims[0].patientRespCents > 0)).toBe(true);
     }
   });

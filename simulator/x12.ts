@@ -1,16 +1,20 @@
 // The simulator's X12 side: reading the 837P files claimflow submits (several claims per file allowed) and
 // writing what the payer sends back as X12: a 999 per received file, a 277CA per claim acknowledgement and
 // an 835 per remittance. The outbox keeps the facts as JSON (for the JSON contract and the admin views) and
-// renders them here at delivery time. No patient data is kept or written: names stay out of 277CA/835.
+// renders them here at delivery time, with what the guides (X214, X221A1) require: the patient's name and
+// member id as the 837 gave them (X12ClaimFacts), dates of service, and the simulated payer's own particulars
+// (tax id, address, contact, bank accounts: payerProfile).
 import type { AcknowledgementMessage, ClaimSubmission, RemittanceMessage } from '../domain/clearinghouse';
 import type { Claim837 } from '../domain/x12/837pModel';
 import { read837P } from '../domain/x12/read837p';
 import { readSegments, readTransactions, X12SyntaxError } from '../domain/x12/reader';
 import { write999, type SetAck999Input } from '../domain/x12/write999';
 import { write277CA } from '../domain/x12/write277ca';
-import { write835, type Claim835Input } from '../domain/x12/write835';
+import { filingIndicator835, write835, type BankAccount835, type Claim835Input } from '../domain/x12/write835';
 import type { EnvelopeArgs } from '../domain/x12/envelopeWriter';
 import { ValidationError } from './errors';
+import { hash53 } from './random';
+import type { X12ClaimFacts } from './state';
 
 /** ISA06 of everything the simulator sends. */
 export const SIMULATOR_X12_ID = 'CFSIMULATOR';
@@ -132,6 +136,60 @@ export function submissionFrom837(c: Claim837, fileKey: string, interchangeContr
   };
 }
 
+/** What the payer keeps of an 837 claim to repeat in its 277CA and 835. */
+export function factsFrom837(c: Claim837): X12ClaimFacts {
+  const person = c.patient?.name ?? c.subscriber.name;
+  const lineDates: NonNullable<X12ClaimFacts['lineDates']> = {};
+  c.claim.lines.forEach((l, i) => {
+    if ((l.serviceDate && l.serviceDate !== c.claim.dateOfService) || l.serviceDateEnd) {
+      lineDates[i + 1] = { from: l.serviceDate ?? c.claim.dateOfService, ...(l.serviceDateEnd ? { to: l.serviceDateEnd } : {}) };
+    }
+  });
+  return {
+    patient: { last: person.last, ...(person.first ? { first: person.first } : {}), memberId: c.subscriber.memberId },
+    filingIndicator: c.subscriber.claimFilingIndicator,
+    billingProviderTaxId: c.billingProvider.taxId,
+    ...(Object.keys(lineDates).length ? { lineDates } : {}),
+  };
+}
+
+/** A nine-digit ABA routing number with a correct check digit, derived from `parts`. */
+function routingNumber(...parts: string[]): string {
+  const digits = String(hash53(parts.join('|')))
+    .padStart(8, '0')
+    .slice(0, 8)
+    .split('')
+    .map(Number);
+  const weights = [3, 7, 1, 3, 7, 1, 3, 7];
+  const sum = digits.reduce((s, d, i) => s + d * weights[i], 0);
+  return `${digits.join('')}${(10 - (sum % 10)) % 10}`;
+}
+
+const accountNumber = (...parts: string[]) => String(hash53(['account', ...parts].join('|'))).slice(0, 12);
+
+/** The simulated payer's particulars that a real payer's 835 carries: derived from its electronic id, so stable. */
+export function payerProfile(payerElectronicId: string) {
+  return {
+    name: `PAYER ${payerElectronicId}`.slice(0, 60),
+    id: payerElectronicId,
+    taxId: String((hash53(`tax-id|${payerElectronicId}`) % 900_000_000) + 100_000_000),
+    address: { line1: '100 CLAIMS WAY', city: 'SPRINGFIELD', state: 'IL', postalCode: '627010001' },
+    technicalContact: { name: 'EDI SUPPORT', phone: '8005550199' },
+    bank: { routingNumber: routingNumber('payer', payerElectronicId), accountNumber: accountNumber('payer', payerElectronicId) },
+  };
+}
+
+/** The account a provider's payments go to (its EFT enrollment), derived from its NPI. */
+function payeeBank(npi: string): BankAccount835 {
+  return { routingNumber: routingNumber('payee', npi), accountNumber: accountNumber('payee', npi) };
+}
+
+/**
+ * A claim that came as JSON carries no patient: its 277CA says so in the name the guide requires rather than
+ * inventing one. (claimflow's files always come as an 837.)
+ */
+const UNKNOWN_PATIENT = { last: 'UNKNOWN', memberId: 'UNKNOWN' };
+
 export function envelopeFor(isa: number, receiverId: string, date: string, usage: 'T' | 'P' = 'P'): EnvelopeArgs {
   return {
     sender: { qualifier: 'ZZ', id: SIMULATOR_X12_ID },
@@ -185,6 +243,10 @@ export interface AckContext {
   /** ISA13 of the 837 answered, as BHT03/TRN reference */
   reference: string;
   receiverId: string;
+  /** the 837's patient and line dates; absent for a claim that came as JSON */
+  claim?: X12ClaimFacts;
+  /** the claim's date of service; the acknowledgement's date when unknown (a state file written before) */
+  dateOfService?: string;
 }
 
 /** A rejection reason in words, with the 277CA status code that says it. */
@@ -217,45 +279,93 @@ export function render277CA(ack: AcknowledgementMessage, ctx: AckContext, isa: n
         ...(rejected && ack.reason ? { message: ack.reason } : {}),
         chargeCents: ctx.chargeCents,
         ...(ack.payerClaimControlNo ? { payerClaimControlNo: ack.payerClaimControlNo } : {}),
+        patient: ctx.claim?.patient ?? UNKNOWN_PATIENT,
+        serviceDate: serviceDates(ctx.dateOfService ?? date, ctx.claim),
       },
     ],
   });
 }
 
-export function render835(
-  remit: RemittanceMessage,
-  ctx: { provider?: { name: string; npi: string }; receiverId: string },
-  isa: number,
-): string {
+/** The claim's first and last dates of service: its date, widened by any line's own dates. */
+function serviceDates(dateOfService: string, claim: X12ClaimFacts | undefined): { from: string; to: string } {
+  const dates = [dateOfService, ...Object.values(claim?.lineDates ?? {}).flatMap((d) => [d.from, d.to ?? d.from])].sort();
+  return { from: dates[0], to: dates[dates.length - 1] };
+}
+
+// 5010's CAS01 codes: our OI is the 835's OA (other adjustment); CR (4010's correction) is gone, so it is OA too.
+const CAS_GROUP: Readonly<Record<string, string>> = { CO: 'CO', PR: 'PR', PI: 'PI', OI: 'OA' };
+
+export interface RemittanceContext {
+  provider?: { name: string; npi: string };
+  receiverId: string;
+  /** the 837's patient, filing indicator and line dates; absent for a claim that came as JSON */
+  claim?: X12ClaimFacts;
+  dateOfService?: string;
+  /** when the payer received the claim (DTM*050) */
+  receivedDate?: string;
+}
+
+export function render835(remit: RemittanceMessage, ctx: RemittanceContext, isa: number): string {
+  const facts = ctx.claim;
+  const dateOf = (lineNo: number) => facts?.lineDates?.[lineNo]?.from ?? ctx.dateOfService;
   const claims: Claim835Input[] = remit.claims.map((c) => ({
     claimId: c.claimId,
     status: c.statusCode,
     chargeCents: c.chargeCents,
     paidCents: c.paidCents,
     patientRespCents: c.patientRespCents,
-    ...(c.payerClaimControlNo ? { payerClaimControlNo: c.payerClaimControlNo } : {}),
+    // Accepted claims always have one; the claim id stands in only for a state file written before.
+    payerClaimControlNo: c.payerClaimControlNo ?? c.claimId,
+    filingIndicator: filingIndicator835(facts?.filingIndicator),
+    patient: facts?.patient ?? {},
+    ...(ctx.receivedDate ? { receivedDate: ctx.receivedDate } : {}),
     adjustments: c.adjustments
       .filter((a) => a.lineNo === undefined)
-      .map((a) => ({ group: a.groupCode, reason: a.carc, amountCents: a.amountCents })),
+      .map((a) => ({ group: CAS_GROUP[a.groupCode] ?? 'OA', reason: a.carc, amountCents: a.amountCents })),
     lines: c.lines.map((l) => {
       const own = c.adjustments.filter((a) => a.lineNo === l.lineNo);
+      const serviceDate = dateOf(l.lineNo);
       return {
         procedureCode: l.procedureCode,
         chargeCents: l.chargeCents,
         paidCents: l.paidCents,
         controlNumber: String(l.lineNo),
-        adjustments: own.map((a) => ({ group: a.groupCode, reason: a.carc, amountCents: a.amountCents })),
+        ...(serviceDate ? { serviceDate } : {}),
+        adjustments: own.map((a) => ({ group: CAS_GROUP[a.groupCode] ?? 'OA', reason: a.carc, amountCents: a.amountCents })),
         remarks: [...new Set(own.map((a) => a.rarc).filter((r): r is string => !!r))],
       };
     }),
   }));
+  const payer = payerProfile(remit.payerElectronicId);
+  const payee = ctx.provider ?? { name: 'BILLING PROVIDER', npi: '0000000000' };
+  // A PLB written by an earlier state may lack its fiscal period: the payment's year stands in.
+  const plb = (remit.providerAdjustments ?? []).filter((a) => a.providerId);
+  const byProvider = new Map<string, typeof plb>();
+  for (const a of plb)
+    byProvider.set(`${a.providerId}|${a.fiscalPeriodDate ?? ''}`, [
+      ...(byProvider.get(`${a.providerId}|${a.fiscalPeriodDate ?? ''}`) ?? []),
+      a,
+    ]);
   return write835({
     ...envelopeFor(isa, ctx.receiverId, remit.paymentDate),
-    payment: { amountCents: remit.paymentCents, method: remit.paymentMethod, date: remit.paymentDate },
+    payment: {
+      amountCents: remit.paymentCents,
+      method: remit.paymentMethod,
+      date: remit.paymentDate,
+      ...(remit.paymentMethod === 'ACH' ? { bank: { payer: payer.bank, payee: payeeBank(payee.npi) } } : {}),
+    },
     traceNumber: remit.traceNumber,
-    originatorId: `1${remit.payerElectronicId}`,
-    payer: { name: `PAYER ${remit.payerElectronicId}`.slice(0, 60), id: remit.payerElectronicId },
-    payee: ctx.provider ?? { name: 'BILLING PROVIDER', npi: '0000000000' },
+    payer,
+    payee: { ...payee, ...(facts?.billingProviderTaxId ? { taxId: facts.billingProviderTaxId } : {}) },
     claims,
+    providerAdjustments: [...byProvider.values()].map((list) => ({
+      providerId: list[0].providerId!,
+      fiscalPeriodDate: list[0].fiscalPeriodDate ?? `${remit.paymentDate.slice(0, 4)}-12-31`,
+      adjustments: list.map((a) => ({
+        reason: a.reasonCode,
+        ...(a.referenceId ? { reference: a.referenceId } : {}),
+        amountCents: a.amountCents,
+      })),
+    })),
   });
 }

@@ -121,15 +121,29 @@ describe('posting', () => {
         now: { date: '2026-11-20', time: '0900' },
         usage: 'T',
         // claims paid 15,000 less PLB (WO recovery 1,000, L6 interest -250) = 14,250
-        payment: { amountCents: 14_250, method: 'ACH', date: '2026-11-20' },
+        payment: {
+          amountCents: 14_250,
+          method: 'ACH',
+          date: '2026-11-20',
+          bank: {
+            payer: { routingNumber: '011000015', accountNumber: '1234567' },
+            payee: { routingNumber: '021000021', accountNumber: '7654321' },
+          },
+        },
         traceNumber: trace,
-        originatorId: `1${payerElectronicId}`,
-        payer: { name: 'DEMO MEDICARE', id: payerElectronicId },
+        payer: {
+          name: 'DEMO MEDICARE',
+          id: payerElectronicId,
+          taxId: '123456789',
+          address: { line1: '1 PAYER WAY', city: 'SALEM', state: 'OR', postalCode: '97301' },
+          technicalContact: { name: 'EDI', phone: '8005550100' },
+        },
         payee: { name: 'DEMO FAMILY MEDICINE', npi: '1234567893' },
         claims: [
           {
             claimId: unknown,
             status: '1',
+            filingIndicator: '12',
             chargeCents: 20_500,
             paidCents: 15_000,
             patientRespCents: 2_000,

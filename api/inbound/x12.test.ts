@@ -30,6 +30,8 @@ const envelope = (): EnvelopeArgs => {
   };
 };
 
+const patient = { patient: { last: 'TEST', first: 'PAT', memberId: 'M123' }, serviceDate: { from: '2026-10-15' } };
+
 function ack277(claimId: string, isa: number, accepted: boolean) {
   return write277CA({
     ...envelope(),
@@ -40,8 +42,14 @@ function ack277(claimId: string, isa: number, accepted: boolean) {
     receivedDate: '2026-10-21',
     claims: [
       accepted
-        ? { claimId, status: { category: 'A2', code: '20' }, chargeCents: 22_000, payerClaimControlNo: 'BPK0001' }
-        : { claimId, status: { category: 'A7', code: '164', entity: 'IL' }, message: 'Subscriber ID invalid', chargeCents: 22_000 },
+        ? { claimId, status: { category: 'A2', code: '20' }, chargeCents: 22_000, payerClaimControlNo: 'BPK0001', ...patient }
+        : {
+            claimId,
+            status: { category: 'A7', code: '164', entity: 'IL' },
+            message: 'Subscriber ID invalid',
+            chargeCents: 22_000,
+            ...patient,
+          },
     ],
   });
 }
@@ -49,15 +57,30 @@ function ack277(claimId: string, isa: number, accepted: boolean) {
 function remit835(claimId: string, trace: string) {
   return write835({
     ...envelope(),
-    payment: { amountCents: 15_000, method: 'ACH', date: '2026-11-02' },
+    payment: {
+      amountCents: 15_000,
+      method: 'ACH',
+      date: '2026-11-02',
+      bank: {
+        payer: { routingNumber: '011000015', accountNumber: '1234567' },
+        payee: { routingNumber: '021000021', accountNumber: '7654321' },
+      },
+    },
     traceNumber: trace,
-    originatorId: '1BPK47',
-    payer: { name: 'BLUE PEAK', id: 'BPK47' },
+    payer: {
+      name: 'BLUE PEAK',
+      id: 'BPK47',
+      taxId: '123456789',
+      address: { line1: '1 PAYER WAY', city: 'SALEM', state: 'OR', postalCode: '97301' },
+      technicalContact: { name: 'EDI', phone: '8005550100' },
+    },
     payee: { name: 'HARBORVIEW INTERNAL MEDICINE', npi: '1673840256' },
     claims: [
       {
         claimId,
         status: '1',
+        filingIndicator: '12',
+        patient: { last: 'TEST', memberId: 'M1' },
         chargeCents: 22_000,
         paidCents: 15_000,
         patientRespCents: 2_000,

@@ -34,7 +34,13 @@ export function d8(iso: IsoDate): string {
  * the ISA is written at its fixed widths.
  */
 export function writeInterchange(
-  args: EnvelopeArgs & { functionalId: string; implementation: string; setId: string },
+  args: EnvelopeArgs & {
+    functionalId: string;
+    implementation: string;
+    setId: string;
+    /** false where the guide marks ST03 Not Used (the 835, X221A1); GS08 still names the guide */
+    st03?: boolean;
+  },
   body: (w: SegmentWriter) => void,
 ): string {
   const d = writeDelimiters(args.delimiters);
@@ -63,7 +69,7 @@ export function writeInterchange(
   const st02 = control.transactionControlNumber;
 
   const tx = new SegmentWriter(d);
-  tx.segment('ST', args.setId, st02, args.implementation);
+  tx.segment('ST', args.setId, st02, args.st03 === false ? '' : args.implementation);
   body(tx);
   tx.segment('SE', String(tx.count + 1), st02);
 

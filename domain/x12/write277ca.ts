@@ -1,6 +1,7 @@
 // Writes a 277CA claim acknowledgement (005010X214): payer (HL 20), information receiver (HL 21) with the
-// batch totals, billing provider (HL 19) and one patient level (HL PT) per claim, whose TRN*2 is our
-// patient control number (CLM01) and whose STC says accepted (A1/A2) or rejected (A3/A6/A7/A8).
+// batch totals (QTY*90/AA), billing provider (HL 19) with its own totals (QTY*QA/QC) and one patient level
+// (HL PT, NM1*QC) per claim, whose TRN*2 is our patient control number (CLM01), whose STC says accepted
+// (A1/A2) or rejected (A3/A6/A7/A8) and whose DTP*472 gives the claim's dates of service.
 import type { Cents, IsoDate } from '../clearinghouse';
 import { d8, writeInterchange, type EnvelopeArgs } from './envelopeWriter';
 import { formatX12Amount } from './money';
@@ -11,7 +12,8 @@ export const IMPLEMENTATION_277CA = '005010X214';
 export interface ClaimStatus277Input {
   /** CLM01 of the claim acknowledged (TRN02 of its PT level). */
   claimId: string;
-  patient?: { last: string; first?: string; memberId?: string };
+  /** 2100D NM1*QC: the guide requires the patient's last name and member id. */
+  patient: { last: string; first?: string; memberId: string };
   /** STC01: category (A1, A2 accepted; A3, A6, A7, A8 rejected), status code, optional entity. */
   status: { category: string; code: string; entity?: string };
   /** STC12: a free-text message (the rejection reason in words). */
@@ -19,7 +21,8 @@ export interface ClaimStatus277Input {
   chargeCents: Cents;
   /** REF*1K: the payer's claim control number, given on acceptance. */
   payerClaimControlNo?: string;
-  serviceDate?: { from: IsoDate; to?: IsoDate };
+  /** 2200D DTP*472 (required): the claim's first and last dates of service. */
+  serviceDate: { from: IsoDate; to?: IsoDate };
 }
 
 export interface Ack277CAInput extends EnvelopeArgs {
@@ -42,9 +45,10 @@ export function write277CA(input: Ack277CAInput): string {
   const accepted = input.claims.filter((c) => ACCEPTED.has(c.status.category));
   const rejected = input.claims.filter((c) => !ACCEPTED.has(c.status.category));
   const total = (cs: ClaimStatus277Input[]) => formatX12Amount(cs.reduce((s, c) => s + c.chargeCents, 0));
-  const counts = (w: SegmentWriter) => {
-    if (accepted.length) w.segment('QTY', '90', String(accepted.length));
-    if (rejected.length) w.segment('QTY', 'AA', String(rejected.length));
+  // The receiver level counts with 90/AA, the provider level with QA/QC (X214's two code lists).
+  const counts = (w: SegmentWriter, [acceptedCode, rejectedCode]: [string, string]) => {
+    if (accepted.length) w.segment('QTY', acceptedCode, String(accepted.length));
+    if (rejected.length) w.segment('QTY', rejectedCode, String(rejected.length));
     if (accepted.length) w.segment('AMT', 'YU', total(accepted));
     if (rejected.length) w.segment('AMT', 'YY', total(rejected));
   };
@@ -59,37 +63,24 @@ export function write277CA(input: Ack277CAInput): string {
     w.segment('NM1', '41', '2', input.informationReceiver.name, '', '', '', '', '46', input.informationReceiver.id);
     w.segment('TRN', '2', input.reference);
     w.segment('STC', ['A1', '19', 'PR'], processed, 'WQ', total(input.claims));
-    counts(w);
+    counts(w, ['90', 'AA']);
     w.segment('HL', '3', '2', '19', '1');
     w.segment('NM1', '85', '2', input.provider.name, '', '', '', '', 'XX', input.provider.npi);
     w.segment('TRN', '1', input.reference);
-    w.segment('STC', ['A1', '19', 'PR'], processed, 'WQ', total(input.claims));
-    counts(w);
+    // STC02 is Not Used at the provider level: the date is the receiver level's.
+    w.segment('STC', ['A1', '19', 'PR'], '', 'WQ', total(input.claims));
+    counts(w, ['QA', 'QC']);
     input.claims.forEach((c, i) => {
       w.segment('HL', String(4 + i), '3', 'PT');
-      if (c.patient) {
-        w.segment(
-          'NM1',
-          'QC',
-          '1',
-          c.patient.last,
-          c.patient.first ?? '',
-          '',
-          '',
-          '',
-          c.patient.memberId ? 'MI' : '',
-          c.patient.memberId ?? '',
-        );
-      }
+      w.segment('NM1', 'QC', '1', c.patient.last, c.patient.first ?? '', '', '', '', 'MI', c.patient.memberId);
       w.segment('TRN', '2', c.claimId);
       const ok = ACCEPTED.has(c.status.category);
       const stc01 = c.status.entity ? [c.status.category, c.status.code, c.status.entity] : [c.status.category, c.status.code];
       w.segment('STC', stc01, processed, ok ? 'WQ' : 'U', formatX12Amount(c.chargeCents), '', '', '', '', '', '', '', c.message ?? '');
       if (c.payerClaimControlNo) w.segment('REF', '1K', c.payerClaimControlNo);
-      if (c.serviceDate) {
-        const to = c.serviceDate.to ?? c.serviceDate.from;
-        w.segment('DTP', '472', 'RD8', `${d8(c.serviceDate.from)}-${d8(to)}`);
-      }
+      const to = c.serviceDate.to ?? c.serviceDate.from;
+      if (to === c.serviceDate.from) w.segment('DTP', '472', 'D8', d8(to));
+      else w.segment('DTP', '472', 'RD8', `${d8(c.serviceDate.from)}-${d8(to)}`);
     });
   });
 }

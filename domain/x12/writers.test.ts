@@ -114,6 +114,7 @@ describe('write277CA', () => {
           status: { category: 'A2', code: '20' },
           chargeCents: 20_500,
           payerClaimControlNo: '12345678901234',
+          patient: { last: 'DOE', first: 'JANE', memberId: 'M1' },
           serviceDate: { from: '2026-10-01' },
         },
         {
@@ -121,6 +122,8 @@ describe('write277CA', () => {
           status: { category: 'A7', code: '164', entity: 'IL' },
           message: 'Subscriber ID invalid',
           chargeCents: 10_000,
+          patient: { last: 'ROE', memberId: 'M2' },
+          serviceDate: { from: '2026-09-28', to: '2026-09-30' },
         },
       ],
     });
@@ -146,16 +149,30 @@ describe('write835', () => {
   it('payment, partial payment, denial and a PLB: read back with the same facts, and balanced', () => {
     const text = write835({
       ...envelope(11),
-      payment: { amountCents: 15_000 + 9_000 - 1_000, method: 'ACH', date: '2026-10-20' },
+      payment: {
+        amountCents: 15_000 + 9_000 - 1_000,
+        method: 'ACH',
+        date: '2026-10-20',
+        bank: {
+          payer: { routingNumber: '011000015', accountNumber: '1234567' },
+          payee: { routingNumber: '021000021', accountNumber: '7654321' },
+        },
+      },
       traceNumber: '123456789012345',
-      originatorId: '1DMC01',
       productionDate: '2026-10-19',
-      payer: { name: 'SIMULATED PAYER', id: 'DMC01' },
+      payer: {
+        name: 'SIMULATED PAYER',
+        id: 'DMC01',
+        taxId: '123456789',
+        address: { line1: '1 PAYER WAY', city: 'SALEM', state: 'OR', postalCode: '97301' },
+        technicalContact: { name: 'EDI', phone: '8005550100' },
+      },
       payee: { name: 'RIVERBEND FAMILY MEDICINE', npi: '1457293011', taxId: '841234567' },
       claims: [
         {
           claimId: 'CF1',
           status: '1',
+          filingIndicator: '12',
           chargeCents: 20_000,
           paidCents: 15_000,
           patientRespCents: 0,
@@ -176,6 +193,9 @@ describe('write835', () => {
         {
           claimId: 'CF2',
           status: '1',
+          filingIndicator: '12',
+          patient: { last: 'TEST', memberId: 'M1' },
+          payerClaimControlNo: 'ICN1',
           chargeCents: 12_000,
           paidCents: 9_000,
           patientRespCents: 2_000,
@@ -197,6 +217,9 @@ describe('write835', () => {
         {
           claimId: 'CF3',
           status: '4',
+          filingIndicator: '12',
+          patient: { last: 'TEST', memberId: 'M1' },
+          payerClaimControlNo: 'ICN1',
           chargeCents: 5_000,
           paidCents: 0,
           patientRespCents: 0,
@@ -218,16 +241,23 @@ describe('write835', () => {
       ],
     });
     const r = parse835(only(text));
-    expect(r.payment).toMatchObject({ handling: 'I', amount: 23_000, creditDebit: 'C', method: 'ACH', date: '2026-10-20' });
-    expect(r.trace).toMatchObject({ number: '123456789012345', payerId: '1DMC01' });
+    expect(r.payment).toMatchObject({
+      handling: 'I',
+      amount: 23_000,
+      creditDebit: 'C',
+      method: 'ACH',
+      date: '2026-10-20',
+    });
+    // TRN03 is "1" + the payer's tax id
+    expect(r.trace).toMatchObject({ number: '123456789012345', payerId: '1123456789' });
     expect(r.payer.references).toEqual([{ qualifier: '2U', value: 'DMC01' }]);
     expect(r.payee).toMatchObject({ npi: '1457293011', taxId: '841234567' });
     expect(
       r.claims.map((c) => [c.patientControlNumber, c.status, c.charge, c.paid, c.patientResponsibility, c.payerClaimControlNumber]),
     ).toEqual([
       ['CF1', '1', 20_000, 15_000, 0, '111'],
-      ['CF2', '1', 12_000, 9_000, 2_000, undefined],
-      ['CF3', '4', 5_000, 0, 0, undefined],
+      ['CF2', '1', 12_000, 9_000, 2_000, 'ICN1'],
+      ['CF3', '4', 5_000, 0, 0, 'ICN1'],
     ]);
     expect(r.claims[0].patient).toMatchObject({ lastName: 'DOE', firstName: 'JANE', id: 'M1' });
     expect(r.claims[0].dates).toEqual([
@@ -260,13 +290,21 @@ describe('write835', () => {
       ...envelope(12),
       payment: { amountCents: 0, method: 'NON', date: '2026-10-20' },
       traceNumber: 'T1',
-      originatorId: '1DMC01',
-      payer: { name: 'P', id: 'DMC01' },
+      payer: {
+        name: 'P',
+        id: 'DMC01',
+        taxId: '123456789',
+        address: { line1: '1 PAYER WAY', city: 'SALEM', state: 'OR', postalCode: '97301' },
+        technicalContact: { name: 'EDI', phone: '8005550100' },
+      },
       payee: { name: 'Q', npi: '1457293011' },
       claims: [
         {
           claimId: 'CF9',
           status: '4',
+          filingIndicator: '12',
+          patient: { last: 'TEST', memberId: 'M1' },
+          payerClaimControlNo: 'ICN1',
           chargeCents: 700,
           paidCents: 0,
           lines: [

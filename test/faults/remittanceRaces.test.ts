@@ -25,10 +25,23 @@ function file835(payerElectronicId: string, trace: string, claims: Claim835Input
     control: { interchangeControlNumber: isa, groupControlNumber: isa, transactionControlNumber: String(isa) },
     now: { date: '2026-11-20', time: '0900' },
     usage: 'T',
-    payment: { amountCents: paid, method: 'ACH', date: '2026-11-20' },
+    payment: {
+      amountCents: paid,
+      method: 'ACH',
+      date: '2026-11-20',
+      bank: {
+        payer: { routingNumber: '011000015', accountNumber: '1234567' },
+        payee: { routingNumber: '021000021', accountNumber: '7654321' },
+      },
+    },
     traceNumber: trace,
-    originatorId: `1${payerElectronicId}`,
-    payer: { name: 'DEMO PAYER', id: payerElectronicId },
+    payer: {
+      name: 'DEMO PAYER',
+      id: payerElectronicId,
+      taxId: '123456789',
+      address: { line1: '1 PAYER WAY', city: 'SALEM', state: 'OR', postalCode: '97301' },
+      technicalContact: { name: 'EDI', phone: '8005550100' },
+    },
     payee: { name: 'DEMO FAMILY MEDICINE', npi: '1234567893' },
     claims,
   });
@@ -71,6 +84,8 @@ describe('835s delivered twice and concurrently', () => {
       {
         claimId,
         status: '1',
+        filingIndicator: '12',
+        patient: { last: 'TEST', memberId: 'M1' },
         chargeCents: 20_500,
         paidCents: 15_000,
         patientRespCents: 2_000,
@@ -114,6 +129,8 @@ describe('835s delivered twice and concurrently', () => {
         {
           claimId,
           status: '1',
+          filingIndicator: '12',
+          patient: { last: 'TEST', memberId: 'M1' },
           chargeCents: 18_000,
           paidCents: 15_000,
           payerClaimControlNo: 'PCN-SPLIT',
@@ -124,6 +141,8 @@ describe('835s delivered twice and concurrently', () => {
         {
           claimId,
           status: '1',
+          filingIndicator: '12',
+          patient: { last: 'TEST', memberId: 'M1' },
           chargeCents: 2_500,
           paidCents: 2_000,
           payerClaimControlNo: 'PCN-SPLIT',
@@ -157,6 +176,8 @@ describe('835s delivered twice and concurrently', () => {
       {
         claimId,
         status: '1',
+        filingIndicator: '12',
+        patient: { last: 'TEST', memberId: 'M1' },
         chargeCents: 18_000,
         paidCents: 15_000,
         payerClaimControlNo: 'PCN-LATE',
@@ -171,6 +192,8 @@ describe('835s delivered twice and concurrently', () => {
       {
         claimId,
         status: '1',
+        filingIndicator: '12',
+        patient: { last: 'TEST', memberId: 'M1' },
         chargeCents: 2_500,
         paidCents: 2_000,
         payerClaimControlNo: 'PCN-LATE',
