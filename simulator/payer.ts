@@ -28,7 +28,8 @@ import {
   simulatorIds,
   statusAnswer,
 } from './scenarios';
-import type { ClaimRecord, SimulatorState, SubmissionRecord, X12ClaimFacts } from './state';
+import type { ClaimRecord, SimulatorState, SubmissionRecord } from './state';
+import type { X12ClaimFacts } from './x12';
 
 export interface X12Origin {
   fileKey: string;

@@ -58,18 +58,6 @@ export interface X12FileRecord {
   delivered999: boolean;
 }
 
-/** What an 837 claim tells the payer that its 277CA and 835 repeat. `patient` is PHI. */
-export interface X12ClaimFacts {
-  /** the patient (2010CA, or the subscriber when the patient is the subscriber) and the subscriber's member id */
-  patient: { last: string; first?: string; memberId: string };
-  /** SBR09, e.g. MB, CI (the 835 says it in its own code list: filingIndicator835) */
-  filingIndicator: string;
-  /** the billing provider's tax id (the 835's payee REF*TJ) */
-  billingProviderTaxId?: string;
-  /** each line's dates of service, by line number, when they are not the claim's date of service */
-  lineDates?: Record<number, { from: string; to?: string }>;
-}
-
 export interface SubmissionRecord {
   idempotencyKey: string;
   claimId: string;
@@ -90,7 +78,7 @@ export interface SubmissionRecord {
   interchangeRef?: string;
   senderId?: string;
   /** X12 submissions: what the 277CA and 835 repeat of the claim (holds PHI) */
-  x12Claim?: X12ClaimFacts;
+  x12Claim?: import('./x12').X12ClaimFacts;
   /** the billing provider's NPI (a PLB names it); absent in state files written before */
   billingProviderNpi?: string;
   /** the claim's date of service (DTP*472, DTM*472); absent in state files written before */

@@ -14,7 +14,6 @@ import { filingIndicator835, write835, type BankAccount835, type Claim835Input }
 import type { EnvelopeArgs } from '../domain/x12/envelopeWriter';
 import { ValidationError } from './errors';
 import { hash53 } from './random';
-import type { X12ClaimFacts } from './state';
 
 /** ISA06 of everything the simulator sends. */
 export const SIMULATOR_X12_ID = 'CFSIMULATOR';
@@ -134,6 +133,18 @@ export function submissionFrom837(c: Claim837, fileKey: string, interchangeContr
     lines,
     interchangeControlNumber,
   };
+}
+
+/** What an 837 claim tells the payer that its 277CA and 835 repeat. `patient` is PHI. */
+export interface X12ClaimFacts {
+  /** the patient (2010CA, or the subscriber when the patient is the subscriber) and the subscriber's member id */
+  patient: { last: string; first?: string; memberId: string };
+  /** SBR09, e.g. MB, CI (the 835 says it in its own code list: filingIndicator835) */
+  filingIndicator: string;
+  /** the billing provider's tax id (the 835's payee REF*TJ) */
+  billingProviderTaxId?: string;
+  /** each line's dates of service, by line number, when they are not the claim's date of service */
+  lineDates?: Record<number, { from: string; to?: string }>;
 }
 
 /** What the payer keeps of an 837 claim to repeat in its 277CA and 835. */
