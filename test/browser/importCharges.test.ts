@@ -22,6 +22,64 @@ const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString
 const usDate = (iso: string) => `${iso.slice(5, 7)}/${iso.slice(8, 10)}/${iso.slice(0, 4)}`;
 const NPI_FAMILY_MEDICINE = '1457293011';
 
+/** A one-claim 837P of Lakeside's practice system (a new patient, a provider Lakeside has), `hi` its diagnosis. */
+function file837(hi: string): string {
+  const dos = daysAgo(3).replaceAll('-', '');
+  const isa = [
+    'ISA',
+    '00',
+    ' '.repeat(10),
+    '00',
+    ' '.repeat(10),
+    'ZZ',
+    'MAPLEPM'.padEnd(15),
+    'ZZ',
+    'CLAIMFLOW'.padEnd(15),
+    '261201',
+    '1200',
+    '^',
+    '00501',
+    '000000101',
+    '0',
+    'T',
+    ':',
+  ].join('*');
+  const set = [
+    'BHT*0019*00*B1*20261201*1200*CH',
+    'NM1*41*2*MAPLE PM*****46*MAPLE01',
+    'PER*IC*BILLING*TE*5035550100',
+    'NM1*40*2*CLAIMFLOW*****46*CLAIMFLOW',
+    'HL*1**20*1',
+    'NM1*85*2*LAKESIDE PEDIATRICS*****XX*1528307469',
+    'N3*250 LAKE SHORE DR',
+    'N4*FAIRHAVEN*OR*974020000',
+    'REF*EI*844567890',
+    'HL*2*1*22*0',
+    'SBR*P*18*GRP100******CI',
+    'NM1*IL*1*MARLOWE*EDITH****MI*BPK-60012',
+    'N3*12 REED CT',
+    'N4*FAIRHAVEN*OR*97402',
+    'DMG*D8*19790405*F',
+    'NM1*PR*2*BLUE PEAK*****PI*BPK47',
+    'CLM*MPL-1*150.00***11:B:1*Y*A*Y*Y',
+    `HI*${hi}`,
+    'NM1*82*1*HALE*JUNE****XX*1384629501',
+    'LX*1',
+    'SV1*HC:99213*150.00*UN*1***1',
+    `DTP*472*D8*${dos}`,
+  ];
+  const segments = [
+    isa,
+    'GS*HC*MAPLEPM*CLAIMFLOW*20261201*1200*101*X*005010X222A1',
+    'ST*837*0001*005010X222A1',
+    ...set,
+    `SE*${set.length + 2}*0001`,
+    'GE*1*101',
+    'IEA*1*000000101',
+  ];
+  return segments.join('~\n') + '~\n';
+}
+
 /** Rows under the template's own header, each a record of column → value. */
 function fill(header: string[], rows: Partial<Record<string, string>>[]): string {
   const field = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
@@ -299,5 +357,34 @@ describe('charge import in the workspace', () => {
     await coder.getByText('Registering patients and entering charges is for billers, supervisors and administrators.').waitFor();
     expect((await ws.api('GET', '/api/imports/charges/template.csv', undefined, ws.tokens.coder)).status).toBe(403);
     await coder.context().close();
+  });
+
+  it("takes a practice system's 837P file on the same screen: an ICD-9 claim is named by claim, segment and position, the ICD-10 file imports", async () => {
+    const page = await ws.newPage('supervisor');
+    await page.goto(`${ws.baseUrl}/#/imports/charges`);
+    await page.getByLabel('Practice').waitFor();
+    await page.getByLabel('Practice').selectOption('org-lakeside');
+    const problems = page.getByRole('table', { name: 'Problems' });
+
+    await page
+      .getByLabel(/Charge file/)
+      .setInputFiles({ name: 'maple-pm.837', mimeType: 'application/octet-stream', buffer: Buffer.from(file837('BK:4659')) });
+    await expect.poll(() => problems.locator('thead th').allTextContents()).toEqual(['Claim', 'Segment', 'Position', 'Problem']);
+    const [row] = await problems.locator('tbody tr').all();
+    expect(await row!.locator('td').nth(0).textContent()).toBe('MPL-1');
+    expect(await row!.locator('td').nth(1).textContent()).toBe('HI');
+    expect(await page.getByRole('button', { name: /^Import/ }).isDisabled()).toBe(true);
+
+    await page
+      .getByLabel(/Charge file/)
+      .setInputFiles({ name: 'maple-pm-fixed.837', mimeType: 'application/octet-stream', buffer: Buffer.from(file837('ABK:J069')) });
+    await expect.poll(() => page.getByTestId('dry-run-verdict').textContent()).toBe('No problems: 1 claim ready to import.');
+    expect(await figure(page, 'total')).toBe('$150.00');
+    await page.getByRole('button', { name: 'Import 1 claim' }).click();
+    const imported = page.getByRole('region', { name: 'Imported' });
+    await imported.getByRole('heading').waitFor();
+    expect(await imported.getByRole('heading').textContent()).toBe('Imported 1 claim from maple-pm-fixed.837');
+    await ws.shot(page, 'import-06-837p');
+    await page.context().close();
   });
 });

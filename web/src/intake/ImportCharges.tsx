@@ -2,8 +2,8 @@
 // The biller picks (or drops) a file; the screen sends it with ?dryRun=true and shows what it would create and
 // every problem where it is in the file. Only a clean dry run enables the import, which sends exactly the text
 // that was checked; the API imports all of it or (422) none. The format is chosen by the file's extension, and a
-// problem's location is whatever fields the API gives (row and column for CSV), so another format is one entry
-// in FORMATS.
+// problem's location is whatever fields the API gives (row and column for CSV; claim, segment and position for an
+// 837P), so a format is one entry in FORMATS.
 import { useEffect, useRef, useState, type DragEvent } from 'react';
 import { api, ApiError } from '../api';
 import { money } from '../format';
@@ -23,10 +23,7 @@ interface ImportFormat {
   template?: { href: string; label: string };
 }
 
-/**
- * The formats offered. An 837P entry (path /api/imports/837p, application/edi-x12, .837/.x12/.edi) is all a
- * second format needs once its route exists: the answer has the same shape.
- */
+/** The formats offered: the answers have the same shape, an 837P's problems naming claim, segment and position. */
 const FORMATS: readonly ImportFormat[] = [
   {
     label: 'CSV',
@@ -34,6 +31,12 @@ const FORMATS: readonly ImportFormat[] = [
     contentType: 'text/csv',
     path: '/api/imports/charges',
     template: { href: '/api/imports/charges/template.csv', label: 'Download the CSV template' },
+  },
+  {
+    label: '837P',
+    extensions: ['.837', '.x12', '.edi', '.txt'],
+    contentType: 'application/edi-x12',
+    path: '/api/imports/837p',
   },
 ];
 
@@ -199,8 +202,10 @@ export function ImportCharges() {
       <section className="card" aria-label="File">
         <h2>File</h2>
         <p className="muted">
-          One row per claim line, rows of one visit sharing its encounter id; the columns are described in{' '}
-          <span className="mono">docs/charge-import.md</span>. The file is checked first and imported whole or not at all.
+          A CSV export (one row per claim line, rows of one visit sharing its encounter id; the columns are described in{' '}
+          <span className="mono">docs/charge-import.md</span>) or a practice system&apos;s 837P file (<span className="mono">.837</span>,{' '}
+          <span className="mono">.x12</span>, <span className="mono">.edi</span>; <span className="mono">docs/837p-intake.md</span>). The
+          file is checked first and imported whole or not at all.
         </p>
         <div className="form-grid">
           {asksPractice && (
