@@ -162,6 +162,53 @@ def without_payer_technical_contact(text):
     return terminator.join(out)
 
 
+def first_service_line_only(text):
+    """A 276/277 with each claim's service lines cut to its first (SE01 adjusted), or None when no claim has two:
+    linuxforhealth-x12's set_service_line_loop nests a second SVC inside the first, so a file with two lines fails."""
+    element, terminator = text[3], text[105]
+    segments = text.split(terminator)
+    out, dropped, lines_in_claim, dropping = [], 0, 0, False
+    for seg in segments:
+        name = seg.strip().split(element)[0]
+        if name in ("HL", "TRN", "SE"):
+            lines_in_claim, dropping = 0, False
+        if name == "SVC":
+            lines_in_claim += 1
+            dropping = lines_in_claim > 1
+        if dropping:
+            dropped += 1
+            continue
+        out.append(seg)
+    if dropped == 0:
+        return None
+    for i, seg in enumerate(out):
+        parts = seg.split(element)
+        if parts[0].strip() == "SE":
+            parts[1] = str(int(parts[1]) - dropped)
+            out[i] = element.join(parts)
+    return terminator.join(out)
+
+
+def subscriber_rejection_as_receiver_code(text):
+    """A 271 whose subscriber/dependent AAA03 is replaced by 15 (a reason linuxforhealth-x12 takes at 2100C), or None
+    when it has no AAA: the tool accepts at 2100C only the information receiver's codes (72, 75 ... fail)."""
+    element, terminator = text[3], text[105]
+    segments = text.split(terminator)
+    changed = False
+    loop = None
+    out = []
+    for seg in segments:
+        parts = seg.split(element)
+        name = parts[0].strip()
+        if name == "NM1" and len(parts) > 1:
+            loop = parts[1]
+        if name == "AAA" and loop in ("IL", "03") and len(parts) > 3 and parts[3] != "15":
+            parts[3] = "15"
+            changed = True
+        out.append(element.join(parts))
+    return terminator.join(out) if changed else None
+
+
 def judge(path, handler):
     with open(path, encoding="ascii", errors="replace") as f:
         text = f.read()
@@ -182,6 +229,16 @@ def judge(path, handler):
             if stripped is not None:
                 entry["knownDefect"] = "cannot read the PER*BL required in loop 1000A"
                 entry["okWithoutDefect"] = run_linuxforhealth(stripped)[0]
+        if referee == "linuxforhealth" and not ok and key in (("276", "005010X212"), ("277", "005010X212")):
+            cut = first_service_line_only(text)
+            if cut is not None:
+                entry["knownDefect"] = "nests a claim's second service line (SVC) inside its first"
+                entry["okWithoutDefect"] = run_linuxforhealth(cut)[0]
+        if referee == "linuxforhealth" and not ok and key == ("271", "005010X279A1"):
+            recoded = subscriber_rejection_as_receiver_code(text)
+            if recoded is not None:
+                entry["knownDefect"] = "accepts at 2100C/2100D only the information receiver's AAA03 codes"
+                entry["okWithoutDefect"] = run_linuxforhealth(recoded)[0]
         # pyx12's control map makes the functional group mandatory, but X12 allows an interchange holding only
         # a TA1 (IEA01 0): when that is its only objection to a TA1, the file is sound. A TA1 with a bad element
         # still fails (pyx12 then also reports the element, or breaks on it).
