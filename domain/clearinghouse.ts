@@ -55,6 +55,14 @@ export interface StatusAnswer {
   /** 277 status category code (A1, A2, P1, F1, ...) and a sentence a biller understands */
   statusCode: string;
   message: string;
+  /**
+   * From a 277 (X12 status inquiry): what the follow-up does about it, as domain/x12/statusCodes.ts followUpFor
+   * words it (kind: pending, finalized-paid, finalized-denied, rejected, not-found, ...). Absent from JSON answers.
+   */
+  followUp?: { kind: string; says: string; action: string };
+  /** STC05 and STC09 when the payer gave them */
+  paidCents?: Cents;
+  checkNumber?: string;
 }
 
 export interface AppealFiling {
@@ -74,6 +82,14 @@ export interface Clearinghouse {
   submitClaim(submission: ClaimSubmission): Promise<SubmissionReceipt>;
   checkStatus(inquiry: StatusInquiry): Promise<StatusAnswer>;
   fileAppeal(filing: AppealFiling): Promise<AppealReceipt>;
+  /**
+   * A 270 eligibility inquiry answered in real time with the payer's 271, as clearinghouses offer it. Both files
+   * name the member: never log either. (A batch clearinghouse answers through its mailbox instead: see
+   * docs/eligibility-and-status.md.)
+   */
+  checkEligibility(x12: string): Promise<string>;
+  /** A 276 claim status inquiry answered in real time with the payer's 277. Both name the member. */
+  inquireStatus(x12: string): Promise<string>;
 }
 
 // What the clearinghouse/payer sends back to claimflow's inbound API (JSON now; X12 999/277CA/835 later).

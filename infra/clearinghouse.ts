@@ -65,20 +65,59 @@ export class HttpClearinghouse implements Clearinghouse {
     return this.post('/appeals', filing, (b) => typeof b.appealRef === 'string' && typeof b.duplicate === 'boolean');
   }
 
+  /** POST /eligibility with the 270 file; the 271 comes back as the body. */
+  checkEligibility(x12: string): Promise<string> {
+    return this.exchangeX12('/eligibility', x12);
+  }
+
+  /** POST /status with the 276 file; the 277 comes back as the body. */
+  inquireStatus(x12: string): Promise<string> {
+    return this.exchangeX12('/status', x12);
+  }
+
+  /** An X12 file out, an X12 file back: an answer that is not an interchange is the clearinghouse's fault, retried. */
+  private async exchangeX12(path: string, x12: string): Promise<string> {
+    const response = await this.send(path, x12, { 'content-type': 'application/edi-x12', accept: 'application/edi-x12' });
+    const text = await response.text().catch(() => '');
+    this.refuseFailures(path, response.status, response.status >= 400 ? safeJson(text) : undefined);
+    if (!text.trimStart().startsWith('ISA')) {
+      throw new ClearinghouseUnavailableError(
+        `clearinghouse POST ${path} answered HTTP ${response.status} with something other than X12`,
+        response.status,
+      );
+    }
+    return text;
+  }
+
   private async post<T>(
     path: string,
     body: unknown,
     isAnswer: (b: Record<string, unknown>) => boolean,
     headers: Record<string, string> = { 'content-type': 'application/json' },
   ): Promise<T> {
+    const response = await this.send(path, typeof body === 'string' ? body : JSON.stringify(body), {
+      ...headers,
+      accept: 'application/json',
+    });
+    const payload = await response.json().catch(() => undefined);
+    const status = response.status;
+    this.refuseFailures(path, status, payload);
+    if (!payload || typeof payload !== 'object' || !isAnswer(payload as Record<string, unknown>)) {
+      // A proxy or a misrouted URL answering 2xx with something else: retrying lets an operator fix it.
+      throw new ClearinghouseUnavailableError(`clearinghouse POST ${path} answered HTTP ${status} with an unexpected body`, status);
+    }
+    return payload as T;
+  }
+
+  private async send(path: string, body: string, headers: Record<string, string>): Promise<Response> {
     const cancelled = activityCancellation();
     const timeout = AbortSignal.timeout(this.timeoutMs);
     let response: Response;
     try {
       response = await fetch(`${this.baseUrl}${path}`, {
         method: 'POST',
-        headers: { ...headers, ...this.authorization, accept: 'application/json' },
-        body: typeof body === 'string' ? body : JSON.stringify(body),
+        headers: { ...headers, ...this.authorization },
+        body,
         signal: cancelled ? AbortSignal.any([timeout, cancelled]) : timeout,
       });
     } catch (err) {
@@ -87,9 +126,10 @@ export class HttpClearinghouse implements Clearinghouse {
       const why = timeout.aborted ? `timed out after ${this.timeoutMs} ms` : `unreachable (${networkCause(err)})`;
       throw new ClearinghouseUnavailableError(`clearinghouse POST ${path} ${why}`);
     }
+    return response;
+  }
 
-    const payload = await response.json().catch(() => undefined);
-    const status = response.status;
+  private refuseFailures(path: string, status: number, payload: unknown): void {
     // 408 and 429 mean "not now", not "never": retry them like an outage. So do 401 and 403: our credential is
     // the operator's to fix (SIMULATOR_TOKEN), and the claim must still go out once it is.
     if (status >= 500 || status === 408 || status === 429 || status === 401 || status === 403) {
@@ -102,11 +142,14 @@ export class HttpClearinghouse implements Clearinghouse {
         { httpStatus: status, ...errorDetails(payload) },
       );
     }
-    if (!payload || typeof payload !== 'object' || !isAnswer(payload as Record<string, unknown>)) {
-      // A proxy or a misrouted URL answering 2xx with something else: retrying lets an operator fix it.
-      throw new ClearinghouseUnavailableError(`clearinghouse POST ${path} answered HTTP ${status} with an unexpected body`, status);
-    }
-    return payload as T;
+  }
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
   }
 }
 

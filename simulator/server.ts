@@ -7,6 +7,8 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { ConflictError, InjectedFaultError, NotFoundError, SimulatorConfigError, SimulatorError, UnauthorizedError } from './errors';
 import { type DeliveryFilter, type DeliveryMode, type DeliveryResult, type Logger, Outbox, type OutboundFormat } from './outbox';
 import { Payer } from './payer';
+import { eligibilityDesk } from './eligibility';
+import { statusDesk } from './claimStatus';
 import { DEFAULT_SCENARIO_WEIGHTS, type Scenario, simulatorIds } from './scenarios';
 import { ValidationError } from './errors';
 import { factsFrom837, read837File, submissionFrom837 } from './x12';
@@ -60,6 +62,8 @@ export interface SimulatorStats {
   submissionsPerKey: Record<string, number>;
   statusInquiries: number;
   duplicateStatusInquiries: number;
+  /** patients asked about in 270s since the simulator started (not kept in the state file) */
+  eligibilityInquiries: number;
   appealsReceived: number;
   duplicateAppeals: number;
   deliveries: { made: number; failedAttempts: number; dropped: number; pending: number };
@@ -115,6 +119,9 @@ export function createSimulator(opts: SimulatorOptions): Simulator {
     requestTimeoutMs: opts.deliveryTimeoutMs,
   });
   payer = new Payer(state, outbox, { dayMs, now, scenarioWeights: { ...DEFAULT_SCENARIO_WEIGHTS, ...opts.scenarioWeights } });
+  const today = () => payer.simulatedDate(now());
+  const eligibility = eligibilityDesk({ seed, today, nextIsa: () => outbox.nextIsa() });
+  const statusX12 = statusDesk({ inquire: (q) => payer.inquire(q), today, nextIsa: () => outbox.nextIsa() });
 
   const faults: Faults = { failNext: 0, status: 500, delayMs: 0, slowNext: 0, failAfterNext: 0 };
 
@@ -127,6 +134,7 @@ export function createSimulator(opts: SimulatorOptions): Simulator {
       submissionsPerKey: { ...state.submissionsPerKey },
       statusInquiries: c.statusInquiries,
       duplicateStatusInquiries: c.duplicateStatusInquiries,
+      eligibilityInquiries: eligibility.inquiries,
       appealsReceived: c.appealsReceived,
       duplicateAppeals: c.duplicateAppeals,
       deliveries: {
@@ -278,7 +286,22 @@ export function createSimulator(opts: SimulatorOptions): Simulator {
     res.json(receipt);
   });
 
+  /** A 270 answered at once with a 271 (a real-time eligibility check). */
+  app.post('/eligibility', chaos, async (req, res) => {
+    if (typeof req.body !== 'string') throw new ValidationError('send the 270 as application/edi-x12', 'body');
+    const answer = eligibility.answer(req.body);
+    await save();
+    res.type('application/edi-x12').send(answer);
+  });
+
   app.post('/status', chaos, async (req, res) => {
+    if (typeof req.body === 'string') {
+      // A 276 answered at once with a 277.
+      const answer = statusX12.answer(req.body);
+      await save();
+      res.type('application/edi-x12').send(answer);
+      return;
+    }
     const answer = payer.inquire(parseStatusInquiry(req.body));
     await save();
     res.json(answer);
