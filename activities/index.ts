@@ -3,6 +3,7 @@ import type { ActivityDeps } from './deps';
 import type { ClaimActivities } from '../workflows/activities';
 import { appealActivities } from './appeals';
 import { codingActivities } from './coding';
+import { eligibilityActivities } from './eligibility';
 import { postingActivities } from './posting';
 import { readModelActivities } from './readModel';
 import { scrubActivities } from './scrub';
@@ -15,6 +16,7 @@ export function createActivities(deps: ActivityDeps): ClaimActivities {
     ...codingActivities(deps),
     ...scrubActivities(deps),
     ...submissionActivities(deps),
+    ...eligibilityActivities(deps),
     ...appealActivities(deps),
     ...postingActivities(deps),
     ...taskActivities(deps),

@@ -7,6 +7,8 @@ import type { StatusCheckInput, SubmitInput, SubmitResult } from '../workflows/a
 import { audit } from './audit';
 import { CLAIM_837_INCLUDE, render837 } from './claim837';
 import { X12GenerationError } from '../domain/x12/generationError';
+import { INQUIRY_CLAIM_INCLUDE } from '../infra/x12Parties';
+import { inquireInX12 } from './statusInquiry';
 
 // ISA13 and ST02 come from ControlSequence rows; 999,999,999 wraps to 1 (see domain/x12/controlNumbers.ts).
 // A missing ST02 row starts at the ISA13 just allocated, so it never repeats the ST02 of an older submission.
@@ -118,13 +120,16 @@ export function submissionActivities({ prisma, clearinghouse, submissionFormat, 
     },
 
     async checkClaimStatus({ claimId, inquiry }: StatusCheckInput): Promise<StatusAnswer> {
-      const claim = await prisma.claim.findUnique({ where: { id: claimId }, include: { payer: true } });
+      const claim = await prisma.claim.findUnique({ where: { id: claimId }, include: INQUIRY_CLAIM_INCLUDE });
       if (!claim) throw ApplicationFailure.nonRetryable(`claim ${claimId} does not exist`, 'NotFound');
-      const answer = await clearinghouse.checkStatus({
-        claimId,
-        payerElectronicId: claim.payer.electronicPayerId,
-        idempotencyKey: `${claimId}:status:${inquiry}`,
-      });
+      const answer =
+        submissionFormat === 'x12'
+          ? await inquireInX12(prisma, clearinghouse, identity, claim, inquiry)
+          : await clearinghouse.checkStatus({
+              claimId,
+              payerElectronicId: claim.payer.electronicPayerId,
+              idempotencyKey: `${claimId}:status:${inquiry}`,
+            });
       await prisma.$transaction((tx) =>
         audit(tx, {
           actor: 'workflow',

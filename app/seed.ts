@@ -184,6 +184,11 @@ interface DemoPatient {
   secondary?: PayerKey;
   /** X12 individual relationship to the subscriber; 18 (self) when absent, 19 a child on a parent's plan */
   relationship?: '18' | '19';
+  /**
+   * The primary coverage ended before the demo's visits: its member id ends in TERM, which the payer simulator
+   * answers as inactive (simulator/eligibility.ts), so the demo shows an ELIGIBILITY task now and then.
+   */
+  terminatedCoverage?: boolean;
 }
 
 const DEMO_PATIENTS: DemoPatient[] = [
@@ -461,6 +466,18 @@ const LAKESIDE_PATIENTS: DemoPatient[] = [
     postalCode: '97401',
     primary: 'bluePeak',
   },
+  {
+    firstName: 'Elias',
+    lastName: 'Brandvold',
+    birthDate: '2014-03-21',
+    sex: 'M',
+    addressLine: '47 Lantern Hill Rd',
+    city: 'Millbrook',
+    state: 'OR',
+    postalCode: '97404',
+    primary: 'cascade',
+    terminatedCoverage: true,
+  },
 ];
 
 const patientIdAt = (i: number) => `pat-${String(i + 1).padStart(2, '0')}`;
@@ -482,6 +499,11 @@ function memberId(payer: PayerKey, n: number): string {
       return `CCH${serial}`;
   }
 }
+
+const memberIdOf = (payer: PayerKey, n: number, terminated: boolean) => `${memberId(payer, n)}${terminated ? 'TERM' : ''}`;
+
+/** The demo patient whose coverage ended (terminatedCoverage): the simulator answers its 270s inactive. */
+export const TERMINATED_COVERAGE_PATIENT_ID: string = LAKESIDE_PATIENT_IDS[LAKESIDE_PATIENTS.findIndex((p) => p.terminatedCoverage)];
 
 const GROUP_NUMBERS: Record<PayerKey, string | null> = { medicare: null, bluePeak: 'GRP-40411', unity: 'U7720', cascade: 'CAS-1185' };
 
@@ -556,8 +578,8 @@ export async function seedReferenceData(prisma: PrismaClient): Promise<void> {
       const coverage = {
         patientId: id,
         payerId: PAYER_IDS[c.payer],
-        memberId: memberId(c.payer, i + 1),
-        memberIdKey: memberIdKey(memberId(c.payer, i + 1)),
+        memberId: memberIdOf(c.payer, i + 1, p.terminatedCoverage === true && c.priority === 'PRIMARY'),
+        memberIdKey: memberIdKey(memberIdOf(c.payer, i + 1, p.terminatedCoverage === true && c.priority === 'PRIMARY')),
         groupNumber: GROUP_NUMBERS[c.payer],
         priority: c.priority,
         relationship: p.relationship ?? '18',

@@ -42,6 +42,20 @@ async function acknowledge(claimId: string) {
 }
 
 const states = (v: { history: { state: ClaimState }[] }) => v.history.map((t) => t.state);
+
+/** The payer's status answers the workflow recorded (one audit row per 276/277), oldest first. */
+async function statusChecks(claimId: string): Promise<any[]> {
+  const rows = await h.db.prisma.auditEvent.findMany({ where: { claimId, action: 'claim.status-checked' }, orderBy: { id: 'asc' } });
+  return rows.map((r) => r.detail);
+}
+async function waitForStatusChecks(claimId: string, n: number): Promise<any[]> {
+  for (let i = 0; i < 200; i++) {
+    const checks = await statusChecks(claimId);
+    if (checks.length >= n) return checks;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`claim ${claimId} has fewer than ${n} status inquiries`);
+}
 const days = (n: number) => `${n * 24} hours`;
 
 describe('doors the workflow keeps shut', () => {
@@ -246,31 +260,27 @@ describe('claim lifecycle', () => {
     finished.push(claimId);
   });
 
-  it('silence is followed up at N days and again at 2N days, then the claim is paid', async () => {
+  it('silence is followed up with a 276 at N days and again at 2N days; "pending" answers wait without a task, then the claim is paid', async () => {
     const claimId = await newClaim('SILENT_THEN_PAY');
     await codeAndSubmit(claimId);
     await acknowledge(claimId);
     await h.env.sleep(days(29));
-    expect(await h.db.prisma.task.count({ where: { claimId, kind: 'FOLLOW_UP' } })).toBe(0);
+    expect(await statusChecks(claimId)).toHaveLength(0);
     await h.env.sleep(days(2));
-    const first = await h.waitForTask(claimId, 'FOLLOW_UP');
-    expect(first.queue).toBe('BILLER');
-    expect(first.context.followUp).toBe(1);
-    expect(first.context.status.category).toBe('PENDING');
-    expect((await h.completeTask(first.id, { action: 'KEEP_WAITING', note: 'payer says in process' })).status).toBe(200);
+    const [first] = await waitForStatusChecks(claimId, 1);
+    // the payer's 277 says P1 (pending): the workflow asks again next interval, no biller is bothered
+    expect(first).toMatchObject({ category: 'PENDING', statusCode: 'P1', followUp: { kind: 'pending' } });
+    expect((await h.status(claimId)).followUps).toBe(1);
     await h.env.sleep(days(30));
-    const second = await h.waitForTask(claimId, 'FOLLOW_UP');
-    expect(second.id).not.toBe(first.id);
-    expect(second.context.followUp).toBe(2);
+    const both = await waitForStatusChecks(claimId, 2);
+    expect(both[1].followUp.kind).toBe('pending');
     expect((await h.status(claimId)).followUps).toBe(2);
+    expect(await h.db.prisma.task.count({ where: { claimId, kind: 'FOLLOW_UP' } })).toBe(0);
+    // two inquiries are what this payer waits for before it pays
     await h.deliver(claimId, 'remittance');
     const done = await h.waitForState(claimId, 'CLOSED');
     expect(done.balanceCents).toBe(0);
-    // the follow-up that was still open when the money came is cancelled, not left in a queue
-    const open = await h.db.prisma.task.count({ where: { claimId, status: { in: ['OPEN', 'CLAIMED'] } } });
-    expect(open).toBe(0);
-    const checks = await h.db.prisma.auditEvent.count({ where: { claimId, action: 'claim.status-checked' } });
-    expect(checks).toBe(2);
+    expect(await h.db.prisma.task.count({ where: { claimId, status: { in: ['OPEN', 'CLAIMED'] } } })).toBe(0);
     finished.push(claimId);
   });
 
@@ -280,10 +290,9 @@ describe('claim lifecycle', () => {
     await acknowledge(claimId);
     for (let i = 1; i <= 3; i++) {
       await h.env.sleep(days(30));
-      const t = await h.waitForTask(claimId, 'FOLLOW_UP');
-      expect((await h.completeTask(t.id, { action: 'KEEP_WAITING' })).status).toBe(200);
+      await waitForStatusChecks(claimId, i);
     }
-    expect(await h.db.prisma.task.count({ where: { claimId, kind: 'FOLLOW_UP_ESCALATION' } })).toBe(0);
+    expect(await h.db.prisma.task.count({ where: { claimId, kind: { in: ['FOLLOW_UP', 'FOLLOW_UP_ESCALATION'] } } })).toBe(0);
     await h.env.sleep(days(30));
     const escalation = await h.waitForTask(claimId, 'FOLLOW_UP_ESCALATION');
     expect(escalation.queue).toBe('SUPERVISOR');

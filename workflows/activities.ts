@@ -51,6 +51,28 @@ export interface StatusCheckInput {
   inquiry: number;
 }
 
+export interface EligibilityCheckInput {
+  claimId: string;
+  /** true once a biller says the coverage is fixed: ask the payer again, never the cache */
+  force: boolean;
+}
+
+/**
+ * What the lifecycle needs of a 270/271 exchange (infra/eligibility.ts); plan and benefits stay in the
+ * EligibilityCheck row the activity wrote, out of the workflow's history.
+ */
+export interface EligibilityCheckResult {
+  checkId: string;
+  status: 'active' | 'inactive' | 'rejected';
+  /** plain sentences: the coverage found, or why the payer would not answer (no member data) */
+  reasons: string[];
+  /** when rejected: correct-and-resend, resend, resend-later or do-not-resend (domain/x12/eligibilityCodes.ts) */
+  advice?: 'correct-and-resend' | 'resend' | 'resend-later' | 'do-not-resend';
+  /** the answer of an earlier check of the same coverage and date of service: no 270 went out */
+  cached: boolean;
+  checkedAt: string;
+}
+
 export interface FileAppealInput {
   claimId: string;
   level: number;
@@ -94,6 +116,8 @@ export interface ClaimActivities {
   scrubClaim(input: { claimId: string; asOf: IsoDate }): Promise<ScrubResult>;
   submitClaim(input: SubmitInput): Promise<SubmitResult>;
   checkClaimStatus(input: StatusCheckInput): Promise<StatusAnswer>;
+  /** One 270/271 exchange (or the cached answer for the coverage and date of service), its row written. */
+  checkEligibility(input: EligibilityCheckInput): Promise<EligibilityCheckResult>;
   fileAppeal(input: FileAppealInput): Promise<{ appealId: string }>;
   postPayment(input: { claimPaymentId: string }): Promise<PostingResult>;
   producePatientStatement(input: { claimId: string; claimPaymentId: string }): Promise<{ statementId: string; amountCents: Cents }>;

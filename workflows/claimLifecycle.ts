@@ -1,6 +1,7 @@
 // One claim's revenue cycle, from coding to close, as one durable workflow that lives for months.
 // The database is the read model; this workflow decides where the claim is and what happens next.
 import {
+  ActivityFailure,
   allHandlersFinished,
   ApplicationFailure,
   condition,
@@ -13,7 +14,7 @@ import {
   uuid4,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { ClaimActivities } from './activities';
+import type { ClaimActivities, EligibilityCheckResult } from './activities';
 import type { StatusAnswer } from '../domain/clearinghouse';
 import { routeDenial } from '../domain/denials';
 import { escalatedPriority, taskPriority } from '../domain/priority';
@@ -75,6 +76,11 @@ type Completed = CompletedTask;
 
 /** Since this patch, a write-off chosen by anyone but a biller or supervisor waits for a supervisor's approval. */
 const WRITE_OFF_BY_BILLER_PATCH = 'write-off-needs-biller-or-supervisor';
+
+/** Since this patch, a claim's coverage is checked (270/271, or the check on file) before each submission. */
+const ELIGIBILITY_PATCH = 'eligibility-before-submission';
+/** Since this patch, the follow-up acts on the 277's status instead of opening a biller task for every answer. */
+const FOLLOW_UP_277_PATCH = 'follow-up-acts-on-277';
 
 /** Thrown out of any wait when a void was accepted: the main loop turns it into the void step. */
 class VoidRequested extends Error {}
@@ -402,6 +408,89 @@ export async function claimLifecycle(input: ClaimLifecycleInput): Promise<ClaimS
     return 'remittance';
   }
 
+  /**
+   * Is the patient covered on the date of service? Active goes on to the submission. A payer that cannot answer now is
+   * asked again after each of opts.eligibilityRetryDays; inactive, refused, or still no answer opens an ELIGIBILITY
+   * task, and a biller's "coverage fixed" or "re-check" asks the payer again (never the check on file). Answers the
+   * step to go to instead of submitting, or undefined to submit.
+   */
+  async function checkEligibilityBeforeSubmission(): Promise<Step | undefined> {
+    let force = false;
+    let retries = 0;
+    for (;;) {
+      let r: EligibilityCheckResult;
+      try {
+        r = await outside.checkEligibility({ claimId, force });
+      } catch (err) {
+        // A 270 that cannot be written or is refused by the clearinghouse: the biller sees why, the claim lives on.
+        if (!(err instanceof ActivityFailure)) throw err;
+        r = {
+          checkId: '',
+          status: 'rejected',
+          reasons: [`the eligibility inquiry could not be made: ${err.cause?.message ?? err.message}`],
+          cached: false,
+          checkedAt: new Date().toISOString(),
+        };
+      }
+      // Active goes on without a history entry: the check itself is on the claim page (EligibilityCheck).
+      if (r.status === 'active') return undefined;
+      const askAgain = r.status === 'rejected' && (r.advice === 'resend' || r.advice === 'resend-later');
+      if (askAgain && retries < opts.eligibilityRetryDays.length) {
+        await waitFor(() => false, Date.now() + days(opts.eligibilityRetryDays[retries]));
+        retries += 1;
+        continue;
+      }
+      const done = await awaitTask('ELIGIBILITY', {
+        checkId: r.checkId,
+        status: r.status,
+        reasons: r.reasons,
+        ...(r.advice ? { advice: r.advice } : {}),
+        checkedAt: r.checkedAt,
+        ...(retries > 0 ? { askedTimes: retries + 1 } : {}),
+      });
+      if (done.outcome.action === 'VOID') {
+        mem.voidReason = done.outcome.note ?? 'voided: no eligible coverage';
+        return 'void';
+      }
+      force = true;
+      retries = 0;
+    }
+  }
+
+  /**
+   * What a 277 asks of the follow-up: pending waits for the next interval; finalized waits a while for the 835, then
+   * asks a biller; a denial without its 835 yet goes down the denial path; rejected, information requested, not
+   * found or anything unclear goes to a biller with the payer's words. Answers a step to leave for, or undefined.
+   */
+  async function actOnStatus(status: StatusAnswer): Promise<Step | undefined> {
+    const kind = status.followUp?.kind ?? 'unknown';
+    const words = status.followUp ? `${status.followUp.says}: ${status.followUp.action}` : status.message;
+    // Waiting adds nothing to the history: each answer is in the audit log (claim.status-checked).
+    if (kind === 'pending' || kind === 'acknowledged' || kind === 'retry-later') return undefined;
+    if ((kind === 'finalized-paid' || kind === 'finalized') && !mem.finalizedStatusSeen) {
+      mem.finalizedStatusSeen = true;
+      mem.nextFollowUpAt = Date.now() + days(opts.remittanceAfterFinalizedDays);
+      return undefined;
+    }
+    if (kind === 'finalized-denied') {
+      for (const t of mem.openTasks.filter((x) => x.kind === 'FOLLOW_UP')) await cancelTask(t.taskId);
+      mem.denialCarcs = [];
+      mem.deniedAt = Date.now();
+      mem.nextFollowUpAt = undefined;
+      await setState('DENIED', `the payer's status answer: ${words}; the remittance has not come yet`);
+      return 'denial';
+    }
+    if (!mem.openTasks.some((t) => t.kind === 'FOLLOW_UP')) {
+      await openTask('FOLLOW_UP', {
+        followUp: mem.followUps,
+        status,
+        says: status.followUp?.says ?? status.message,
+        action: status.followUp?.action,
+      });
+    }
+    return undefined;
+  }
+
   async function applyCodes(c: Completed): Promise<void> {
     if (!c.outcome.diagnoses && !c.outcome.lines) return;
     const { totalChargeCents } = await db.applyCoding({
@@ -445,6 +534,10 @@ export async function claimLifecycle(input: ClaimLifecycleInput): Promise<ClaimS
     },
 
     async submit() {
+      if (mem.frequencyCode !== '8' && patched(ELIGIBILITY_PATCH)) {
+        const instead = await checkEligibilityBeforeSubmission();
+        if (instead) return instead;
+      }
       mem.attempt += 1;
       const r = await outside.submitClaim({
         claimId,
@@ -482,6 +575,7 @@ export async function claimLifecycle(input: ClaimLifecycleInput): Promise<ClaimS
       await setState('ACKNOWLEDGED', `accepted by the payer${ack.payerClaimControlNo ? ` as ${ack.payerClaimControlNo}` : ''}`);
       mem.followUps = 0;
       mem.nextFollowUpAt = undefined;
+      mem.finalizedStatusSeen = undefined;
       return 'adjudication';
     },
 
@@ -537,6 +631,11 @@ export async function claimLifecycle(input: ClaimLifecycleInput): Promise<ClaimS
           continue;
         }
         const status: StatusAnswer = await outside.checkClaimStatus({ claimId, inquiry: mem.attempt * 1000 + mem.followUps });
+        if (patched(FOLLOW_UP_277_PATCH) && status.followUp) {
+          const next = await actOnStatus(status);
+          if (next) return next;
+          continue;
+        }
         if (!mem.openTasks.some((t) => t.kind === 'FOLLOW_UP')) {
           await openTask('FOLLOW_UP', { followUp: mem.followUps, status });
         }

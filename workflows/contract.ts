@@ -41,6 +41,8 @@ export type TaskQueueName = 'CODER' | 'BILLER' | 'SUPERVISOR';
 /** Every kind of human work the lifecycle can open, the queue it routes to and the outcomes it accepts. */
 export const TASK_KINDS = {
   CODE_REVIEW: { queue: 'CODER', actions: ['CONFIRM_CODES'] },
+  /** The 271 says inactive or refused the inquiry: fix the coverage (patient routes) and check again, or void. */
+  ELIGIBILITY: { queue: 'BILLER', actions: ['COVERAGE_FIXED', 'RECHECK', 'VOID'] },
   SCRUB_FIX_CODING: { queue: 'CODER', actions: ['FIXED', 'VOID'] },
   SCRUB_FIX_BILLING: { queue: 'BILLER', actions: ['FIXED', 'VOID'] },
   FIX_REJECTION: { queue: 'BILLER', actions: ['RESUBMIT', 'VOID'] },
@@ -178,10 +180,15 @@ export interface LifecycleOptions {
   timelyFilingWarningDays: number;
   /** Continue-as-new once history reaches this many events (Temporal suggests it too, at 10,240 or 10 MB). */
   continueAsNewAfterEvents: number;
+  /** Waits, in days, before asking again when the payer could not answer a 270 now; then a biller gets the task. */
+  eligibilityRetryDays: number[];
+  /** Days to wait for the 835 once a 277 says the claim is finalized (paid), before a biller asks the payer for it. */
+  remittanceAfterFinalizedDays: number;
 }
 
 export const DEFAULT_TASK_SLA_DAYS: Record<TaskKind, number> = {
   CODE_REVIEW: 2,
+  ELIGIBILITY: 1,
   SCRUB_FIX_CODING: 2,
   SCRUB_FIX_BILLING: 2,
   FIX_REJECTION: 2,
@@ -205,6 +212,8 @@ export const DEFAULT_LIFECYCLE_OPTIONS: LifecycleOptions = {
   appealDecisionWaitDays: 60,
   timelyFilingWarningDays: 30,
   continueAsNewAfterEvents: 8_000,
+  eligibilityRetryDays: [0.25, 1, 3],
+  remittanceAfterFinalizedDays: 10,
 };
 
 export interface ClaimLifecycleInput {
@@ -276,6 +285,8 @@ export interface ClaimRunMemory extends ClaimMemory {
   deniedAt?: number;
   escalations: Record<string, string>;
   timelyFilingDeadlineMs?: number;
+  /** a 277 said finalized and the claim is waiting for its 835 (once; the next such answer goes to a biller) */
+  finalizedStatusSeen?: boolean;
 }
 
 export interface ClaimStatusView {

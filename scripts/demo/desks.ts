@@ -185,6 +185,9 @@ export class Desk {
         memo.rejections++;
         if (memo.rejections > 3) return { action: 'VOID', note: 'Rejected again after three corrections; voiding.' };
         return { action: 'RESUBMIT', note: 'Subscriber details verified with the payer portal; resubmitting.' };
+      case 'ELIGIBILITY':
+        // The demo's terminated coverage stays terminated: the visit is billed to the patient, not the payer.
+        return { action: 'VOID', note: 'Coverage ended before the visit; billing the patient directly.' };
       case 'FOLLOW_UP':
         return { action: 'KEEP_WAITING', note: 'Payer confirms the claim is in process.' };
       case 'CHART_AUDIT': {
