@@ -1,6 +1,7 @@
 // The HTTP API: one express app wired from its dependencies. Listening, and building those dependencies,
 // belongs to the process that runs it.
 import type { Tracer } from '@opentelemetry/api';
+import type { Clearinghouse } from '../domain/clearinghouse';
 import type { Client } from '@temporalio/client';
 import express from 'express';
 import type { PrismaClient } from '../generated/prisma/client';
@@ -63,6 +64,11 @@ export interface AppDeps {
   inboundRateLimit?: RateLimit;
   /** the clock of workspace sessions and sign-in locks (ms since the epoch); tests move it */
   now?: () => number;
+  /**
+   * the clearinghouse of on-demand eligibility checks (POST /api/claims/:id/eligibility), asked for at each check (the
+   * main job starts the simulator after the API); unset or undefined, they answer 503
+   */
+  clearinghouse?: () => Clearinghouse | undefined;
 }
 
 export function createApp(deps: AppDeps): express.Express {
@@ -74,6 +80,7 @@ export function createApp(deps: AppDeps): express.Express {
     log: deps.log ?? eventLog(deps.logger ?? createLogger({ level: deps.config.logLevel, base: { component: 'api' } })),
     metrics: deps.metrics ?? createMetrics({ defaultMetrics: false }),
     timeouts: { ...DEFAULT_TEMPORAL_TIMEOUTS, ...deps.temporalTimeouts },
+    clearinghouse: deps.clearinghouse ?? (() => undefined),
   };
   const app = express();
   app.disable('x-powered-by');

@@ -255,7 +255,17 @@ export async function startMainJob(config: Config, opts: MainJobOptions = {}): P
 
     // 4. the API, and its metrics on a listener of their own
     const metrics = createMetrics({ queues: queueSnapshot(db.prisma) });
-    const app = createApp({ prisma: db.prisma, temporal: endpoint.client, config, logger: apiLogger, metrics, tracer: tracing?.tracer });
+    // The worker's clearinghouse, once the simulator (if it is ours) is up: on-demand eligibility checks go there too.
+    let clearinghouse: HttpClearinghouse | undefined;
+    const app = createApp({
+      prisma: db.prisma,
+      temporal: endpoint.client,
+      config,
+      logger: apiLogger,
+      metrics,
+      tracer: tracing?.tracer,
+      clearinghouse: () => clearinghouse,
+    });
     const server = http.createServer(app);
     await new Promise<void>((resolve, reject) => {
       server.once('error', (err: NodeJS.ErrnoException) =>
@@ -330,11 +340,12 @@ export async function startMainJob(config: Config, opts: MainJobOptions = {}): P
     }
 
     // 6. the claim worker, in this process
+    clearinghouse = new HttpClearinghouse(simulatorUrl, { token: simulatorToken });
     log('starting the claim worker ...');
     const worker: Worker = await createClaimWorker({
       connection: endpoint.nativeConnection,
       namespace: endpoint.namespace,
-      deps: activityDeps(config, { prisma: db.prisma, clearinghouse: new HttpClearinghouse(simulatorUrl, { token: simulatorToken }) }),
+      deps: activityDeps(config, { prisma: db.prisma, clearinghouse }),
       dataConverter: workerDataConverter(payloadKeys),
       ...workerSettings(config),
       tracing: tracing?.worker,

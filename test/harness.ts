@@ -64,7 +64,8 @@ export interface Harness {
   worker: Worker;
   stopWorker(): Promise<void>;
   startWorker(): Promise<void>;
-  createClaim(body?: Partial<Record<string, unknown>>): Promise<string>;
+  /** a claim made through the API by `userId` (biller-1 unless said) */
+  createClaim(body?: Partial<Record<string, unknown>>, userId?: string): Promise<string>;
   forceScenario(claimId: string, scenario: Scenario): Promise<void>;
   status(claimId: string): Promise<ClaimStatusView>;
   waitForState(claimId: string, state: ClaimState, timeoutMs?: number): Promise<ClaimStatusView>;
@@ -91,6 +92,8 @@ export interface HarnessOptions {
   tracing?: Tracing;
   /** Node's default metrics in `metrics` too (default false) */
   defaultMetrics?: boolean;
+  /** the payer simulator's clock (default Date.now): a test moves it on to make the payer's work due */
+  simulatorNow?: () => number;
 }
 
 /** Who a test's request comes from unless it says: the simulator's sender for /api/inbound, a biller otherwise. */
@@ -133,7 +136,16 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
     ...(o.tracing ? { interceptors: o.tracing.clientInterceptors } : {}),
   });
   const metrics = createMetrics({ queues: queueSnapshot(db.prisma), defaultMetrics: o.defaultMetrics ?? false });
-  const app = createApp({ prisma: db.prisma, temporal: client, config, log: () => {}, metrics, tracer: o.tracing?.tracer });
+  let clearinghouse: HttpClearinghouse | undefined;
+  const app = createApp({
+    prisma: db.prisma,
+    temporal: client,
+    config,
+    log: () => {},
+    metrics,
+    tracer: o.tracing?.tracer,
+    clearinghouse: () => clearinghouse,
+  });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
@@ -151,14 +163,13 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
     log: () => {},
     retryBaseMs: 50,
     retryCapMs: 200,
+    ...(o.simulatorNow ? { now: o.simulatorNow } : {}),
   });
   const sim: RunningSimulator = await simulator.start(0);
 
   const bundlePath = inject('workflowBundlePath');
-  const deps = activityDeps(config, {
-    prisma: db.prisma,
-    clearinghouse: new HttpClearinghouse(sim.url, { timeoutMs: 5000, token: simulatorToken }),
-  });
+  clearinghouse = new HttpClearinghouse(sim.url, { timeoutMs: 5000, token: simulatorToken });
+  const deps = activityDeps(config, { prisma: db.prisma, clearinghouse });
   let worker!: Worker;
   let running: Promise<void> | undefined;
   const startWorker = async () => {
@@ -215,7 +226,7 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
     stopWorker,
     api,
 
-    async createClaim(overrides = {}) {
+    async createClaim(overrides = {}, userId: string = USER_IDS.biller1) {
       const today = new Date(Date.now()).toISOString().slice(0, 10);
       const body = {
         patientId: PATIENT_IDS[0],
@@ -229,7 +240,7 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
         ],
         ...overrides,
       };
-      const res = await api('POST', '/api/claims', body, USER_IDS.biller1);
+      const res = await api('POST', '/api/claims', body, userId);
       if (res.status !== 201) throw new Error(`create claim failed: ${res.status} ${JSON.stringify(res.body)}`);
       return (res.body.claim?.id ?? res.body.id) as string;
     },

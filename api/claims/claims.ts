@@ -28,6 +28,7 @@ import {
   claimListQuery,
   cms1500Query,
   createClaimBody,
+  eligibilityCheckResponse,
   idempotencyKey,
   voidClaimBody,
   type claimCountsResponse,
@@ -40,6 +41,8 @@ import { callTemporal } from '../http/temporal';
 import { claimSummaryInclude, claimSummaryView, loadClaimDetail } from '../http/views';
 import { visibleClaim } from './visibleClaim';
 import { addRoute, describeRoute } from '../openapi/openapi';
+import { inquiryIdentity } from '../../infra/x12Parties';
+import { checkClaimEligibility } from './eligibility';
 
 const MOUNT = '/api/claims';
 
@@ -71,6 +74,20 @@ const routes = {
     query: cms1500Query,
     responseMediaType: 'application/pdf',
     responseDescription: 'the PDF, one US Letter page per six service lines',
+  }),
+  eligibility: describeRoute({
+    method: 'post',
+    path: `${MOUNT}/:id/eligibility`,
+    roles: ROLES.billing,
+    tag: 'claims',
+    summary: "Checks the claim's coverage on its date of service with the payer now (270/271)",
+    description:
+      "Sends a 270 for the coverage and date of service of the claim (one of the caller's practices; 404 otherwise), reads " +
+      "the payer's 271 and stores it as the check on file for that coverage and date, replacing an older one: the claim page " +
+      'shows it, and the lifecycle reads it instead of asking again. Always asks the payer (a check on demand is never ' +
+      'answered from the cache). 503 CLEARINGHOUSE_UNAVAILABLE when the clearinghouse does not answer (nothing stored), ' +
+      '422 when the inquiry cannot be made (the field named). The answer holds no member data; the audit log records who asked.',
+    response: eligibilityCheckResponse,
   }),
 };
 
@@ -111,6 +128,18 @@ export function claimsRouter(ctx: ApiContext): Router {
     if (!claim) throw new Error(`claim ${claimId} was saved but cannot be read back`);
     const created: z.output<typeof createdClaimResponse> = { ...claim, workflowId: workflowIdForClaim(claimId) };
     res.status(201).json(created);
+  });
+
+  addRoute(router, MOUNT, routes.eligibility, async (req, res) => {
+    const claimId = String(req.params.id);
+    await visibleClaim(prisma, callerPractices(res), claimId);
+    const identity = inquiryIdentity(config);
+    const check: z.output<typeof eligibilityCheckResponse> = await checkClaimEligibility(
+      { prisma, clearinghouse: ctx.clearinghouse(), identity },
+      claimId,
+      callerId(res),
+    );
+    res.json(check);
   });
 
   router.get('/summary', requireRole(...ROLES.anyone), async (_req, res) => {

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { CLAIM_STATES, type ClaimStatusView } from '../../workflows/contract';
 import { checkLinesAgainstDiagnoses, diagnoses, id, isoDate, lines, pageSize, TASK_KIND_NAMES, text } from '../http/fields';
 import { once } from '../http/queryParams';
-import { claimDetail, claimSummary, pageOf, TASK_QUEUES, type SameType } from '../http/viewSchemas';
+import { claimDetail, claimSummary, eligibilityCheck, pageOf, TASK_QUEUES, type SameType } from '../http/viewSchemas';
 
 export const createClaimBody = z
   .strictObject({
@@ -42,6 +42,12 @@ export const cms1500Query = z.strictObject({
 
 // ---- responses ----------------------------------------------------------------------------------
 // The claim itself is built in api/http/views.ts and described beside it (api/http/viewSchemas.ts).
+
+/** POST /api/claims/:id/eligibility: the check just made and stored. */
+export const eligibilityCheckResponse = eligibilityCheck.extend({
+  /** always false here: an on-demand check asks the payer */
+  cached: z.boolean(),
+});
 
 /** The workflow's own view (claimStatusQuery); kept equal to ClaimStatusView by the check below. */
 export const claimStatus = z.object({

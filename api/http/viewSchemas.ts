@@ -121,6 +121,43 @@ export const payment = z.object({
   lines: z.array(z.object({ lineNo: z.int(), procedureCode: z.string(), chargeCents: cents, paidCents: cents })),
 });
 
+/** One EligibilityCheck row: the 271's answer for a coverage on a date of service (infra/eligibility.ts). */
+export const eligibilityCheck = z.object({
+  id: z.string(),
+  coverageId: z.string(),
+  dateOfService: isoDate,
+  status: z.enum(['active', 'inactive', 'rejected']),
+  advice: z.enum(['correct-and-resend', 'resend', 'resend-later', 'do-not-resend']).nullable(),
+  plan: z.object({
+    description: z.string().optional(),
+    insuranceType: z.string().optional(),
+    coverageLevel: z.string().optional(),
+    groupNumber: z.string().optional(),
+    planNumber: z.string().optional(),
+    begins: isoDate.optional(),
+    ends: isoDate.optional(),
+  }),
+  benefits: z.array(
+    z.object({
+      kind: z.enum(['copay', 'coinsurance', 'deductible', 'out-of-pocket']),
+      amount: cents.optional(),
+      /** 20 means 20 % */
+      percent: z.number().optional(),
+      /** the amount is what is left to meet, not the total */
+      remaining: z.boolean(),
+      period: z.string().optional(),
+      coverageLevel: z.string().optional(),
+      inNetwork: z.boolean().optional(),
+      serviceTypes: z.array(z.string()),
+    }),
+  ),
+  reasons: z.array(z.string()),
+  checkedAt: instant,
+  /** 'workflow', or the user who asked from the claim page */
+  checkedBy: z.string(),
+});
+export type EligibilityCheckView = z.output<typeof eligibilityCheck>;
+
 export const claimDetail = claimSummary.extend({
   frequencyCode: z.string(),
   payerClaimControlNo: z.string().nullable(),
@@ -158,6 +195,8 @@ export const claimDetail = claimSummary.extend({
     }),
   ),
   tasks: z.array(task),
+  /** the check on file for the claim's coverage and date of service, null before the first */
+  eligibility: eligibilityCheck.nullable(),
   /** the claim's transitions from the audit log; detail is what the workflow recorded ({ from, to, reason }) */
   history: z.array(z.object({ at: instant, actor: z.string(), detail: jsonValue })),
 });

@@ -1,10 +1,18 @@
 // The JSON shapes the API answers with, built from read-model rows: calendar dates as YYYY-MM-DD,
 // instants as ISO strings, money as integer cents.
-import type { Prisma, PrismaClient, Task, TaskNote } from '../../generated/prisma/client';
+import type { EligibilityCheck, Prisma, PrismaClient, Task, TaskNote } from '../../generated/prisma/client';
 import { explainTaskRank, type TaskRankInput } from '../../domain/priority';
 import { TASK_KINDS, type TaskKind } from '../../workflows/contract';
 import { isoFromDate } from './dates';
-import type { ClaimDetailView, ClaimSummaryView, PatientView, QueueItemView, TaskNoteView, TaskView } from './viewSchemas';
+import type {
+  ClaimDetailView,
+  ClaimSummaryView,
+  EligibilityCheckView,
+  PatientView,
+  QueueItemView,
+  TaskNoteView,
+  TaskView,
+} from './viewSchemas';
 
 type ClaimDetailPart<K extends 'lines' | 'diagnoses' | 'submissions' | 'payments' | 'appeals' | 'history'> = ClaimDetailView[K][number];
 type PaymentPart<K extends 'adjustments' | 'lines'> = ClaimDetailPart<'payments'>[K][number];
@@ -38,10 +46,12 @@ type ClaimDetailRow = Prisma.ClaimGetPayload<{ include: typeof claimDetailInclud
 export async function loadClaimDetail(prisma: PrismaClient, claimId: string, now = new Date()): Promise<ClaimDetailView | null> {
   const claim = await prisma.claim.findUnique({ where: { id: claimId }, include: claimDetailInclude });
   if (!claim) return null;
-  const transitions = await prisma.auditEvent.findMany({
-    where: { claimId, action: 'claim.transition' },
-    orderBy: { id: 'asc' },
-  });
+  const [transitions, eligibility] = await Promise.all([
+    prisma.auditEvent.findMany({ where: { claimId, action: 'claim.transition' }, orderBy: { id: 'asc' } }),
+    prisma.eligibilityCheck.findUnique({
+      where: { coverageId_dateOfService: { coverageId: claim.coverageId, dateOfService: claim.encounter.dateOfService } },
+    }),
+  ]);
   return {
     ...claimSummaryView(claim, now),
     frequencyCode: claim.frequencyCode,
@@ -86,7 +96,24 @@ export async function loadClaimDetail(prisma: PrismaClient, claimId: string, now
       decidedAt: iso(a.decidedAt),
     })),
     tasks: claim.tasks.map((t) => taskView(t, now)),
+    eligibility: eligibility ? eligibilityView(eligibility) : null,
     history: transitions.map((e): ClaimDetailPart<'history'> => ({ at: iso(e.at), actor: e.actor, detail: e.detail })),
+  };
+}
+
+/** An EligibilityCheck row as the claim page shows it; plan and benefits are the JSON eligibilityFromResponse made. */
+export function eligibilityView(row: EligibilityCheck): EligibilityCheckView {
+  return {
+    id: row.id,
+    coverageId: row.coverageId,
+    dateOfService: isoFromDate(row.dateOfService),
+    status: row.status as EligibilityCheckView['status'],
+    advice: (row.advice ?? null) as EligibilityCheckView['advice'],
+    plan: row.plan as EligibilityCheckView['plan'],
+    benefits: row.benefits as EligibilityCheckView['benefits'],
+    reasons: row.reasons,
+    checkedAt: row.checkedAt.toISOString(),
+    checkedBy: row.checkedBy,
   };
 }
 

@@ -10,11 +10,61 @@ import type { ApiContext } from '../http/context';
 import { dateFromIso } from '../http/dates';
 import { NotFoundError, parseInput, UnprocessableError } from '../http/errors';
 import { newCoverageId, newPatientId } from '../http/ids';
-import { createPatientBody } from './schemas';
+import { createPatientBody, patientResponse, updateCoverageBody } from './schemas';
+import { addRoute, describeRoute } from '../openapi/openapi';
 import { patientInclude, patientView } from '../http/views';
+
+const MOUNT = '/api/patients';
+
+const routes = {
+  updateCoverage: describeRoute({
+    method: 'patch',
+    path: `${MOUNT}/:id/coverages/:coverageId`,
+    roles: ROLES.billing,
+    tag: 'patients',
+    summary: "Corrects a coverage's member id, group number or relationship",
+    description:
+      "For a patient of one of the caller's practices (404 otherwise). Claims of the coverage keep it: the next eligibility " +
+      'check or status inquiry asks with the corrected values, and an eligibility check on file for the old values is not ' +
+      'reused. The audit log records which fields changed, not their values.',
+    body: updateCoverageBody,
+    response: patientResponse,
+  }),
+};
 
 export function patientsRouter({ prisma }: ApiContext): Router {
   const router = Router();
+
+  addRoute(router, MOUNT, routes.updateCoverage, async (req, res) => {
+    const body = parseInput(updateCoverageBody, req.body);
+    const patientId = String(req.params.id);
+    const coverageId = String(req.params.coverageId);
+    const userId = callerId(res);
+    const patient = await prisma.$transaction(async (tx) => {
+      const coverage = await tx.coverage.findFirst({
+        where: { id: coverageId, patientId, patient: inPractices(callerPractices(res)) },
+        select: { id: true },
+      });
+      if (!coverage) throw new NotFoundError('coverage');
+      await tx.coverage.update({
+        where: { id: coverage.id },
+        data: {
+          ...(body.memberId !== undefined ? { memberId: body.memberId, memberIdKey: memberIdKey(body.memberId) } : {}),
+          ...(body.groupNumber !== undefined ? { groupNumber: body.groupNumber } : {}),
+          ...(body.relationship !== undefined ? { relationship: body.relationship } : {}),
+        },
+      });
+      await recordAudit(tx, {
+        actor: userId,
+        action: 'coverage.update',
+        entity: 'patient',
+        entityId: patientId,
+        detail: { coverageId: coverage.id, fields: Object.keys(body) },
+      });
+      return tx.patient.findUniqueOrThrow({ where: { id: patientId }, include: patientInclude });
+    });
+    res.json(patientView(patient));
+  });
 
   router.post('/', requireRole(...ROLES.billing), async (req, res) => {
     const body = parseInput(createPatientBody, req.body);

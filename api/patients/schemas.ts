@@ -48,6 +48,22 @@ export const createPatientBody = z
   });
 export type CreatePatientBody = z.output<typeof createPatientBody>;
 
+/** A coverage corrected after the payer did not find it (an ELIGIBILITY task): what changes, at least one field. */
+export const updateCoverageBody = z
+  .strictObject({
+    memberId: text(80).optional(),
+    /** null clears it */
+    groupNumber: text(50).nullable().optional(),
+    /** X12 individual relationship code; 18 = self */
+    relationship: z
+      .string('must be a string')
+      .regex(/^\d{2}$/, 'must be a 2-digit relationship code')
+      .optional(),
+  })
+  .refine((b) => b.memberId !== undefined || b.groupNumber !== undefined || b.relationship !== undefined, {
+    message: 'name at least one of memberId, groupNumber, relationship',
+  });
+
 // ---- responses ----------------------------------------------------------------------------------
 // The patient is built in api/http/views.ts and described beside it (api/http/viewSchemas.ts).
 

@@ -67,6 +67,7 @@ export const stateLabel = (s: string) => STATE_LABELS[s] ?? s;
 
 export const KIND_LABELS: Record<string, string> = {
   CODE_REVIEW: 'Code review',
+  ELIGIBILITY: 'Eligibility not confirmed',
   SCRUB_FIX_CODING: 'Scrub fix (coding)',
   SCRUB_FIX_BILLING: 'Scrub fix (billing)',
   FIX_REJECTION: 'Fix a rejection',
@@ -86,6 +87,8 @@ export const kindLabel = (k: string) => KIND_LABELS[k] ?? k;
 
 export const ACTION_LABELS: Record<string, string> = {
   CONFIRM_CODES: 'Confirm codes',
+  COVERAGE_FIXED: 'Coverage fixed: check again',
+  RECHECK: 'Ask the payer again',
   FIXED: 'Fixed: scrub again',
   VOID: 'Void the claim',
   RESUBMIT: 'Resubmit the claim',

@@ -20,6 +20,7 @@ export type QueuePage = z.output<typeof queuePageResponse>;
 export type QueueItem = QueuePage['items'][number];
 
 export type ClaimDetail = z.output<typeof claimDetailResponse>;
+export type EligibilityCheck = NonNullable<ClaimDetail['eligibility']>;
 export type ClaimLine = ClaimDetail['lines'][number];
 export type Adjustment = ClaimDetail['payments'][number]['adjustments'][number];
 export type Timeline = z.output<typeof timelineResponse>;

@@ -10,6 +10,7 @@ import { outcomeAction, transitionOf } from '../storedJson';
 import type { ClaimDetail, Patient, ReasonCodes, Timeline } from '../types';
 import { usePoll } from '../usePoll';
 import { ClaimHeader, Documentation, LinesTable } from './ClaimFacts';
+import { EligibilityPanel } from './EligibilityPanel';
 
 /** 835 CLP02, the claim status the payer reported. */
 const PAYMENT_STATUS: Record<string, string> = {
@@ -160,6 +161,8 @@ export function ClaimPage({ claimId }: { claimId: string }) {
           </table>
         </section>
       </div>
+
+      <EligibilityPanel claim={c} canCheck={isBilling(role)} onChecked={claim.refresh} />
 
       <section className="card" aria-label="Codes and lines">
         <h2>Diagnoses and lines</h2>

@@ -13,6 +13,7 @@ import { usePoll } from '../usePoll';
 const KINDS_BY_QUEUE: Record<QueueName, string[]> = {
   CODER: ['CODE_REVIEW', 'SCRUB_FIX_CODING', 'CHART_AUDIT'],
   BILLER: [
+    'ELIGIBILITY',
     'SCRUB_FIX_BILLING',
     'FIX_REJECTION',
     'FOLLOW_UP',

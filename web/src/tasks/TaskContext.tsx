@@ -25,6 +25,13 @@ interface Ctx {
   why?: string;
   status?: { category?: string; statusCode?: string; message?: string };
   followUp?: number;
+  /** ELIGIBILITY: the 271's answer */
+  reasons?: string[];
+  advice?: string;
+  checkedAt?: string;
+  /** FOLLOW_UP from a 277: what the status says and what to do about it */
+  says?: string;
+  action?: string;
   failures?: { editId: string; severity: string; message: string; field?: string }[];
 }
 
@@ -33,6 +40,8 @@ const ASKS: Record<string, string> = {
   SCRUB_FIX_CODING: 'The claim failed the scrubber on coding edits. Fix the codes, then mark it fixed, or void the claim.',
   SCRUB_FIX_BILLING: 'The claim failed the scrubber on billing edits. Fix what the edits name, then mark it fixed, or void the claim.',
   FIX_REJECTION: 'The payer or clearinghouse rejected the claim before adjudication. Fix the cause and resubmit, or void it.',
+  ELIGIBILITY:
+    'The payer does not confirm the patient’s coverage on the date of service, so the claim was not sent. Fix the coverage on the patient (member id, group, relationship) and choose “coverage fixed”, ask the payer again, or void the claim.',
   FOLLOW_UP: 'The payer has not paid within its follow-up interval. Here is what its status answer says: keep waiting, or resubmit.',
   CHART_AUDIT: 'The payer denied the claim for a coding reason. Audit the chart: send a corrected claim, appeal, or request a write-off.',
   DENIAL_REVIEW: 'The payer denied the claim. Decide: a corrected claim, an appeal, or a write-off request.',
@@ -54,6 +63,7 @@ export function TaskAsks({ task, claim, payer }: { task: TaskView; claim?: Claim
         <DenialReasons ctx={ctx} claim={claim} payer={payer} kind={task.kind} />
       )}
       {task.kind === 'FOLLOW_UP' && <StatusAnswer ctx={ctx} payer={payer} />}
+      {task.kind === 'ELIGIBILITY' && <EligibilityAnswer ctx={ctx} claim={claim} />}
       {(task.kind === 'SCRUB_FIX_CODING' || task.kind === 'SCRUB_FIX_BILLING') && <ScrubFailures ctx={ctx} />}
       {task.kind === 'FIX_REJECTION' && (
         <p className="callout">
@@ -70,6 +80,7 @@ export function TaskAsks({ task, claim, payer }: { task: TaskView; claim?: Claim
         'SCRUB_FIX_CODING',
         'SCRUB_FIX_BILLING',
         'FIX_REJECTION',
+        'ELIGIBILITY',
       ].includes(task.kind) && <ContextList ctx={ctx} />}
     </section>
   );
@@ -179,11 +190,40 @@ function DenialReasons({ ctx, claim, payer, kind }: { ctx: Ctx; claim?: ClaimDet
   );
 }
 
+function EligibilityAnswer({ ctx, claim }: { ctx: Ctx; claim?: ClaimDetail }) {
+  return (
+    <div className="status-answer">
+      <h3>The payer&rsquo;s eligibility answer</h3>
+      <p className="callout">
+        <strong>{String(ctx.status ?? 'no answer')}</strong>
+        {ctx.checkedAt && <span className="muted small"> — asked {new Date(String(ctx.checkedAt)).toLocaleString()}</span>}
+      </p>
+      <ul className="compact-list">
+        {(ctx.reasons ?? []).map((r, i) => (
+          <li key={i}>{r}</li>
+        ))}
+      </ul>
+      {ctx.advice && <p className="small muted">Payer&rsquo;s advice: {ctx.advice.replace(/-/g, ' ')}</p>}
+      {claim && (
+        <p className="small">
+          <Link to={`/claims/${encodeURIComponent(claim.id)}`}>The claim page</Link> shows the check on file and checks again on demand.
+        </p>
+      )}
+    </div>
+  );
+}
+
 function StatusAnswer({ ctx, payer }: { ctx: Ctx; payer?: Payer }) {
   const s = ctx.status as { category?: string; statusCode?: string; message?: string } | undefined;
   return (
     <div className="status-answer">
       <h3>The payer&rsquo;s status answer (follow-up {ctx.followUp ?? '?'})</h3>
+      {ctx.says && (
+        <p className="callout">
+          The payer says: <strong>{ctx.says}</strong>
+          {ctx.action && <div className="small">What to do: {ctx.action}</div>}
+        </p>
+      )}
       {s ? (
         <p className="callout">
           <strong>{s.message ?? 'no message'}</strong>
