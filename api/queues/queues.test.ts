@@ -216,7 +216,7 @@ describe('routing rules', () => {
   it('start as one rule per task kind with the workflow queue and default SLA, and only supervisors change them', async () => {
     const res = await api.request('GET', '/api/routing-rules', { user: 'coder-1' });
     expect(res.status).toBe(200);
-    expect(res.body.items).toHaveLength(14);
+    expect(res.body.items).toHaveLength(15);
     expect(routingRuleListResponse.parse(res.body)).toEqual(res.body);
     expect(res.body.items.find((r: { kind: string }) => r.kind === 'DENIAL_REVIEW')).toMatchObject({
       payerGroup: '*',
