@@ -18,7 +18,7 @@ import {
   type InquiryClaim,
   type InquiryIdentity,
 } from '../infra/x12Parties';
-import type { X12Identity } from './claim837';
+import type { X12Identity } from '../domain/x12/claim837From';
 
 const CATEGORY_OF: Readonly<Record<ClaimStatusKind, StatusCategory>> = {
   acknowledged: 'PENDING',
