@@ -382,8 +382,8 @@ export const SETTINGS = {
     default: 'unset: no SFTP mailbox',
     doc:
       "the clearinghouse's SFTP mailbox (docs/sftp-mailbox.md), where its files (999, TA1, 277CA, 835, ...) are fetched from and 837Ps go; " +
-      'setting it requires `CLAIMFLOW_SFTP_USER`, `CLAIMFLOW_SFTP_PRIVATE_KEY_FILE` and `CLAIMFLOW_SFTP_HOST_KEY_FINGERPRINTS`. ' +
-      'Only the mailbox and its bookkeeping exist yet: the poller that uses them is still to come',
+      'setting it requires `CLAIMFLOW_SFTP_USER`, `CLAIMFLOW_SFTP_PRIVATE_KEY_FILE`, `CLAIMFLOW_SFTP_HOST_KEY_FINGERPRINTS` and `CLAIMFLOW_SFTP_SENDER`, ' +
+      'and the main job then polls its inbound folder (999, 277CA and 835 files go through the X12 intake); sending 837Ps through it is still to come',
     parse: optionalText,
   },
   sftpPort: {
@@ -391,6 +391,14 @@ export const SETTINGS = {
     default: code(22),
     doc: "the SFTP server's port",
     parse: (raw: string | undefined, name: string) => port(raw, name, 22),
+  },
+  sftpSender: {
+    env: 'CLAIMFLOW_SFTP_SENDER',
+    default: 'unset',
+    doc:
+      "the id of the CLEARINGHOUSE user the mailbox delivers as: its files are held to that user's payers (`payerIds`) exactly as its " +
+      'POST /api/inbound/x12 would be, so an 835 of another payer is refused (the file FAILED), a 277CA or 999 about such a claim ignores it',
+    parse: optionalText,
   },
   sftpUser: { env: 'CLAIMFLOW_SFTP_USER', default: 'unset', doc: "claimflow's user name at the SFTP server", parse: optionalText },
   sftpPrivateKeyFile: {
@@ -425,7 +433,7 @@ export const SETTINGS = {
   sftpPollSeconds: {
     env: 'CLAIMFLOW_SFTP_POLL_SECONDS',
     ...countOfAtLeastOne(300),
-    doc: 'how often the poller (still to come) fetches the inbound folder',
+    doc: 'how long the mailbox poller sleeps between two fetches of the inbound folder (a change applies at its next poll)',
   },
   sftpTimeoutSeconds: {
     env: 'CLAIMFLOW_SFTP_TIMEOUT_SECONDS',
@@ -745,7 +753,9 @@ function embeddedDemo(s: Settings): boolean {
 export function loadConfig(root = process.cwd()): Config {
   const s = readSettings(process.env);
   if (s.sftpHost) {
-    const missing = (['sftpUser', 'sftpPrivateKeyFile', 'sftpHostKeyFingerprints'] as const).filter((k) => s[k] === undefined);
+    const missing = (['sftpUser', 'sftpPrivateKeyFile', 'sftpHostKeyFingerprints', 'sftpSender'] as const).filter(
+      (k) => s[k] === undefined,
+    );
     if (missing.length) {
       throw new Error(
         `configuration: ${SETTINGS.sftpHost.env} is set, so ${missing.map((k) => SETTINGS[k].env).join(', ')} must be set too`,

@@ -49,6 +49,37 @@ export class MailboxFiles implements InboundStore {
     return row ? { ...row, content: Buffer.from(row.content) } : undefined;
   }
 
+  /** The ids of a mailbox's files still waiting, oldest first: what the poller processes, from here, never from the server. */
+  async pendingIds(mailbox: string, limit = 100): Promise<string[]> {
+    const rows = await this.db.mailboxFile.findMany({
+      where: { mailbox, state: 'RECEIVED' },
+      orderBy: [{ receivedAt: 'asc' }, { id: 'asc' }],
+      select: { id: true },
+      take: limit,
+    });
+    return rows.map((r) => r.id);
+  }
+
+  /** One file with its content, whatever its state; undefined when there is none with this id. */
+  async byId(id: string): Promise<(MailboxFileRow & { state: string }) | undefined> {
+    const row = await this.db.mailboxFile.findUnique({
+      where: { id },
+      select: {
+        id: true,
+        mailbox: true,
+        folder: true,
+        name: true,
+        sha256: true,
+        size: true,
+        content: true,
+        kind: true,
+        receivedAt: true,
+        state: true,
+      },
+    });
+    return row ? { ...row, content: Buffer.from(row.content) } : undefined;
+  }
+
   /** Records how processing ended; false when the file was not waiting (processed already, or unknown). */
   async markProcessed(id: string, outcome: ProcessingOutcome): Promise<boolean> {
     const { count } = await this.db.mailboxFile.updateMany({

@@ -23,6 +23,8 @@ export interface Metrics {
   httpDuration: Histogram<'method' | 'route' | 'status_class'>;
   /** what clearinghouses and payers sent, by kind (acknowledgement, remittance, appeal-decision, x12-999 ...) and outcome */
   inboundMessages: Counter<'kind' | 'outcome'>;
+  /** files of the SFTP mailbox handed to the X12 intake, by file kind and outcome (processed, failed) */
+  mailboxFiles: Counter<'kind' | 'outcome'>;
 }
 
 export interface MetricsOptions {
@@ -55,6 +57,12 @@ export function createMetrics(o: MetricsOptions = {}): Metrics {
   const inboundMessages = new Counter({
     name: 'claimflow_inbound_messages_total',
     help: 'messages from clearinghouses and payers (JSON routes, and each X12 transaction set) by kind and what claimflow did with them',
+    labelNames: ['kind', 'outcome'] as const,
+    registers: [registry],
+  });
+  const mailboxFiles = new Counter({
+    name: 'claimflow_mailbox_files_total',
+    help: 'files of the SFTP mailbox the poller handed to the X12 intake, by file kind (999, 277CA, 835, ...) and outcome: processed, or failed (listed at GET /api/supervisor/mailbox-files)',
     labelNames: ['kind', 'outcome'] as const,
     registers: [registry],
   });
@@ -108,7 +116,7 @@ export function createMetrics(o: MetricsOptions = {}): Metrics {
       },
     });
   }
-  return { registry, httpDuration, inboundMessages };
+  return { registry, httpDuration, inboundMessages, mailboxFiles };
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {

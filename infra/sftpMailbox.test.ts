@@ -196,6 +196,7 @@ describe('the SFTP mailbox settings', () => {
     'CLAIMFLOW_SFTP_USER',
     'CLAIMFLOW_SFTP_PRIVATE_KEY_FILE',
     'CLAIMFLOW_SFTP_HOST_KEY_FINGERPRINTS',
+    'CLAIMFLOW_SFTP_SENDER',
     'CLAIMFLOW_SFTP_OUTBOUND_DIR',
     'CLAIMFLOW_SFTP_INBOUND_DIR',
     'CLAIMFLOW_SFTP_ARCHIVE_DIR',
@@ -223,13 +224,14 @@ describe('the SFTP mailbox settings', () => {
     });
   });
 
-  it('wants a user, a key and the pinned host key once a host is set, naming what is missing', () => {
+  it('wants a user, a key, the pinned host key and the sender once a host is set, naming what is missing', () => {
     process.env.CLAIMFLOW_SFTP_HOST = 'sftp.clearinghouse.example';
     expect(() => loadConfig()).toThrow(
-      /CLAIMFLOW_SFTP_HOST is set, so CLAIMFLOW_SFTP_USER, CLAIMFLOW_SFTP_PRIVATE_KEY_FILE, CLAIMFLOW_SFTP_HOST_KEY_FINGERPRINTS must be set too/,
+      /CLAIMFLOW_SFTP_HOST is set, so CLAIMFLOW_SFTP_USER, CLAIMFLOW_SFTP_PRIVATE_KEY_FILE, CLAIMFLOW_SFTP_HOST_KEY_FINGERPRINTS, CLAIMFLOW_SFTP_SENDER must be set too/,
     );
     process.env.CLAIMFLOW_SFTP_USER = 'claimflow';
     process.env.CLAIMFLOW_SFTP_PRIVATE_KEY_FILE = '/etc/claimflow/sftp_ed25519';
+    process.env.CLAIMFLOW_SFTP_SENDER = 'clearinghouse-mailbox';
     expect(() => loadConfig()).toThrow(/so CLAIMFLOW_SFTP_HOST_KEY_FINGERPRINTS must be set too/);
   });
 
@@ -258,6 +260,7 @@ describe('the SFTP mailbox settings', () => {
       CLAIMFLOW_SFTP_USER: sshd.user,
       CLAIMFLOW_SFTP_PRIVATE_KEY_FILE: sshd.privateKeyPath,
       CLAIMFLOW_SFTP_HOST_KEY_FINGERPRINTS: sshd.hostKeyFingerprint,
+      CLAIMFLOW_SFTP_SENDER: 'clearinghouse-mailbox',
       CLAIMFLOW_SFTP_TIMEOUT_SECONDS: '5',
     });
     const m = sftpMailboxFromConfig(loadConfig())!;

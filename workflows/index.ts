@@ -1,1 +1,2 @@
 export { claimLifecycle } from './claimLifecycle';
+export { mailboxPoller } from './mailboxPoller';

@@ -86,14 +86,50 @@ const syntaxError = (e: X12SyntaxError, transaction?: string): X12Error => ({
   ...(e.element !== undefined ? { element: e.element } : {}),
 });
 
+/** What the X12 intake made of a file: its transactions' results and problems, or why nothing could be read. */
+export type X12Intake =
+  | { readable: true; transactions: X12TransactionResult[]; errors: X12Error[] }
+  | {
+      readable: false;
+      /** the 400 answer's error: X12_SYNTAX, the first problem's place, and every problem found */
+      error: {
+        code: 'X12_SYNTAX';
+        message: string;
+        segmentIndex?: number;
+        segmentId?: string;
+        element?: number;
+        reason?: string;
+        errors: X12Error[];
+      };
+    };
+
 export async function handleX12(ctx: ApiContext, sender: Sender, req: Request, res: Response): Promise<void> {
   const text = typeof req.body === 'string' ? req.body : '';
+  // ?controlTotals=false: for a sender known to write wrong SE/GE/IEA counts (the reader's own option).
+  const intake = await intakeX12(ctx, sender, text, { controlTotals: req.query.controlTotals !== 'false' });
+  if (!intake.readable) {
+    res.status(400).json({ error: intake.error });
+    return;
+  }
+  res.status(202).json({ transactions: intake.transactions, errors: intake.errors });
+}
+
+/**
+ * The X12 intake itself, whoever brought the file: POST /api/inbound/x12 and the SFTP mailbox poller
+ * (app/mailboxPoller.ts) both call it, so a file does the same whichever way it came. Throws ApiError X12_EMPTY
+ * for an empty file, and whatever is not the sender's to fix (the database, Temporal) for the caller to retry.
+ */
+export async function intakeX12(
+  ctx: ApiContext,
+  sender: Sender,
+  text: string,
+  options: { controlTotals?: boolean } = {},
+): Promise<X12Intake> {
   if (text.trim() === '') {
     ctx.metrics.inboundMessages.inc({ kind: 'x12-file', outcome: 'refused' });
     throw new ApiError(400, 'X12_EMPTY', `an X12 body is required (Content-Type: ${X12_CONTENT_TYPES.join(' or ')})`);
   }
-  // ?controlTotals=false: for a sender known to write wrong SE/GE/IEA counts (the reader's own option).
-  const read = readTransactions(text, { controlTotals: req.query.controlTotals !== 'false' });
+  const read = readTransactions(text, { controlTotals: options.controlTotals ?? true });
   // X12's character sets have no NUL, and PostgreSQL stores none: a transaction carrying one is refused here,
   // naming the segment and element, instead of failing at the database after part of it was stored.
   // Counted per transaction set (x12-999, x12-277, x12-835, x12-unsupported), or x12-file when none could be read.
@@ -111,7 +147,8 @@ export async function handleX12(ctx: ApiContext, sender: Sender, req: Request, r
   const errors: X12Error[] = read.errors.map((e) => syntaxError(e));
   if (read.transactions.length === 0) {
     const first = read.errors[0];
-    res.status(400).json({
+    return {
+      readable: false,
       error: {
         code: 'X12_SYNTAX',
         message: first ? `the file holds no readable transaction: ${first.message}` : 'the file holds no transaction',
@@ -125,8 +162,7 @@ export async function handleX12(ctx: ApiContext, sender: Sender, req: Request, r
           : {}),
         errors,
       },
-    });
-    return;
+    };
   }
 
   const transactions: X12TransactionResult[] = [];
@@ -174,7 +210,7 @@ export async function handleX12(ctx: ApiContext, sender: Sender, req: Request, r
       } else throw err;
     }
   }
-  res.status(202).json({ transactions, errors });
+  return { readable: true, transactions, errors };
 }
 
 /** The first element holding text the database cannot store (the same rule as for JSON bodies). */

@@ -11,6 +11,8 @@ import { addRoute, describeRoute, SUPERVISORS } from '../openapi/openapi';
 import {
   arQuery,
   arResponse,
+  mailboxFilesQuery,
+  mailboxFilesResponse,
   queueHealthQuery,
   queueHealthResponse,
   retryActivityBody,
@@ -23,6 +25,7 @@ import { retryFailingActivity } from './retry';
 import { queueHealth } from './queueHealth';
 import { arMeasures } from './ar';
 import { SUPERVISOR_MOUNT } from './shared';
+import { listMailboxFiles } from './mailboxFiles';
 
 const MOUNT = SUPERVISOR_MOUNT;
 
@@ -63,6 +66,19 @@ const routes = {
     summary: 'A/R aging by payer, denial rate by CARC category, clean-claim rate and days in A/R, each with its formula',
     query: arQuery,
     response: arResponse,
+  }),
+  mailboxFiles: describeRoute({
+    method: 'get',
+    path: `${MOUNT}/mailbox-files`,
+    roles: SUPERVISORS,
+    tag: 'supervisor',
+    summary: "The files fetched from the clearinghouse's SFTP mailbox and how the X12 intake took them, newest first",
+    description:
+      'RECEIVED (waiting for the poller), PROCESSED, or FAILED with the reason (codes and places in the file, never its content): ' +
+      "an unreadable file, an 835 of a payer we do not know, or of one the mailbox's sender (CLAIMFLOW_SFTP_SENDER) may not deliver for. " +
+      'A mailbox file serves every practice: a caller who does not see every practice gets an empty list.',
+    query: mailboxFilesQuery,
+    response: mailboxFilesResponse,
   }),
   retry: describeRoute({
     method: 'post',
@@ -107,6 +123,10 @@ export function supervisorRouter(
 
   addRoute(router, MOUNT, routes.ar, async (req, res) => {
     res.json(await arMeasures(ctx, parseInput(arQuery, req.query), callerPractices(res)));
+  });
+
+  addRoute(router, MOUNT, routes.mailboxFiles, async (req, res) => {
+    res.json(await listMailboxFiles(ctx, parseInput(mailboxFilesQuery, req.query), callerPractices(res)));
   });
 
   addRoute(router, MOUNT, routes.retry, async (req, res) => {

@@ -51,6 +51,16 @@ export const retryActivityBody = z.strictObject({
   activityId: text(100).describe('one pending activity; every failing one when absent').optional(),
 });
 
+export const MAILBOX_FILE_STATES = ['RECEIVED', 'PROCESSED', 'FAILED'] as const;
+
+export const mailboxFilesQuery = z.strictObject({
+  state: enumList(MAILBOX_FILE_STATES)
+    .describe(`one state or a comma-separated list of ${MAILBOX_FILE_STATES.join(', ')}; all when absent`)
+    .optional(),
+  limit: wholeNumber(1, MAX_PAGE_SIZE).optional(),
+  cursor: once.optional(),
+});
+
 export const addClaimNoteBody = z.strictObject({ text: text(4000) });
 
 // ---- responses ----------------------------------------------------------------------------------
@@ -225,3 +235,26 @@ export const timelineResponse = z.object({
 
 export const claimNote = z.object({ id: z.string(), claimId: z.string(), authorId: z.string(), at: instant, text: z.string() });
 export const claimNotesResponse = z.object({ items: z.array(claimNote) });
+
+export const mailboxFilesResponse = z.object({
+  items: z.array(
+    z.object({
+      id: z.string(),
+      /** user@host:port */
+      mailbox: z.string(),
+      folder: z.string(),
+      name: z.string(),
+      /** classifyX12File's kind: 999, TA1, 277CA, 277, 835, 271, 837P, 837I, 270, 276, MIXED or UNKNOWN */
+      kind: z.string(),
+      state: z.enum(MAILBOX_FILE_STATES),
+      size: z.int(),
+      sha256: z.string(),
+      /** why the intake refused it (FAILED): codes and places, never the file's content */
+      error: z.string().nullable(),
+      receivedAt: instant,
+      archivedAs: z.string().nullable(),
+      processedAt: instant.nullable(),
+    }),
+  ),
+  nextCursor: z.string().nullable(),
+});
