@@ -15,6 +15,7 @@ import type { EnvelopeArgs } from '../domain/x12/envelopeWriter';
 import { MailboxFiles, type ProcessingOutcome } from '../infra/mailboxFiles';
 import { fetchInbound } from '../infra/mailboxInbound';
 import { SftpMailbox } from '../infra/sftpMailbox';
+import { FIXTURES_DIR } from '../test/fixtures';
 import { claimAwaitingAdjudication, startHarness, type Harness } from '../test/harness';
 import { LAYOUT, startSshd, type TestSshd } from '../test/support/sshd';
 import { mailboxPollerWorkflowId } from '../workflows/mailboxContract';
@@ -270,10 +271,14 @@ describe('the SFTP mailbox poller', () => {
   it('an unreadable file and an 835 of a payer the mailbox may not deliver for are FAILED, listed for supervisors, and move nothing', async () => {
     const { claimId } = await claimAwaitingAdjudication(h);
     sshd.drop('garbage.835', 'this is not an X12 file at all\n');
+    // an interchange acknowledgement: no transaction set for the intake to take
+    sshd.drop('interchange.ta1', fs.readFileSync(path.join(FIXTURES_DIR, 'x12', 'ta1', 'uhin-x12-parser-library__TA1.edi')));
     sshd.drop('other-payer.835', remit835(claimId, `MBX-OTHER-${claimId}`, otherPayerElectronicId));
     expect(await settled('garbage.835')).toEqual([
       { state: 'FAILED', error: expect.stringMatching(/^X12_SYNTAX/), archivedAs: expect.any(String) },
     ]);
+    const [ta1] = await settled('interchange.ta1');
+    expect(ta1).toMatchObject({ state: 'FAILED', error: expect.stringMatching(/^X12_SYNTAX: no readable transaction/) });
     const [refused] = await settled('other-payer.835');
     expect(refused.state).toBe('FAILED');
     expect(refused.error).toMatch(/SENDER_NOT_ALLOWED_FOR_PAYER/);
@@ -284,7 +289,7 @@ describe('the SFTP mailbox poller', () => {
 
     const list = await h.api('GET', '/api/supervisor/mailbox-files?state=FAILED', undefined, USER_IDS.supervisor);
     expect(list.status).toBe(200);
-    expect(list.body.items.map((i: { name: string }) => i.name).sort()).toEqual(['garbage.835', 'other-payer.835']);
+    expect(list.body.items.map((i: { name: string }) => i.name).sort()).toEqual(['garbage.835', 'interchange.ta1', 'other-payer.835']);
     for (const item of list.body.items) {
       expect(Object.keys(item).sort()).toEqual(
         ['archivedAs', 'error', 'folder', 'id', 'kind', 'mailbox', 'name', 'processedAt', 'receivedAt', 'sha256', 'size', 'state'].sort(),
