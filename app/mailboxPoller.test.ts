@@ -20,7 +20,13 @@ import { claimAwaitingAdjudication, startHarness, type Harness } from '../test/h
 import { LAYOUT, startSshd, type TestSshd } from '../test/support/sshd';
 import { mailboxPollerWorkflowId } from '../workflows/mailboxContract';
 import { PATIENT_IDS, USER_IDS } from './seed';
-import { startMailboxPoller, startMailboxPollerWorkflow, type MailboxPollerDeps, type RunningMailboxPoller } from './mailboxPoller';
+import {
+  startConfiguredMailboxPoller,
+  startMailboxPoller,
+  startMailboxPollerWorkflow,
+  type MailboxPollerDeps,
+  type RunningMailboxPoller,
+} from './mailboxPoller';
 
 const SENDER_ID = 'mailbox-clearinghouse';
 const LIMITED_SUPERVISOR = 'supervisor-one-practice';
@@ -33,6 +39,7 @@ let payerId: string;
 let payerElectronicId: string;
 let otherPayerElectronicId: string;
 const pollers: RunningMailboxPoller[] = [];
+let firstRun: string;
 
 beforeAll(async () => {
   [h, sshd] = await Promise.all([startHarness({ timeSkipping: false }), startSshd()]);
@@ -83,6 +90,8 @@ function poll(files: MailboxFiles = new MailboxFiles(h.db.prisma)): Promise<Runn
     namespace: 'default',
     client: h.client,
     dataConverter: workerDataConverter(h.payloadKeys),
+    // a continue-as-new every three polls (a second or so each): the tests run across several runs
+    pollsPerRun: 3,
   }).then((p) => {
     pollers.push(p);
     return p;
@@ -234,6 +243,7 @@ describe('the SFTP mailbox poller', () => {
     const first = await poll();
     expect(first.workflowId).toBe(mailboxPollerWorkflowId(mailbox.name));
     const run = (await h.client.workflow.getHandle(first.workflowId).describe()).runId;
+    firstRun = run;
     // a second main job (another process) joins the poller already running: one workflow per mailbox
     expect(await startMailboxPollerWorkflow(h.client, mailbox.name)).toEqual({ workflowId: first.workflowId, runId: run });
 
@@ -346,4 +356,43 @@ describe('the SFTP mailbox poller', () => {
     expect(posted).toBe(1);
     expect(await h.db.prisma.claim.findUniqueOrThrow({ where: { id: claimId } })).toMatchObject({ paidCents: 15_000, balanceCents: 0 });
   }, 180_000);
+
+  it('from the settings, as the main job starts it: nothing while CLAIMFLOW_SFTP_HOST is unset; set, the mailbox they name is polled by the same workflow', async () => {
+    for (const p of pollers.splice(0)) await p.stop();
+    const common = {
+      prisma: h.db.prisma,
+      client: h.client,
+      connection: h.env.nativeConnection,
+      namespace: 'default',
+      metrics: h.metrics,
+      log: () => {},
+      dataConverter: workerDataConverter(h.payloadKeys),
+    };
+    expect(await startConfiguredMailboxPoller({ ...common, config: { ...h.config, sftpHost: undefined } })).toBeUndefined();
+    const poller = await startConfiguredMailboxPoller({
+      ...common,
+      config: {
+        ...h.config,
+        sftpHost: sshd.host,
+        sftpPort: sshd.port,
+        sftpUser: sshd.user,
+        sftpPrivateKeyFile: sshd.privateKeyPath,
+        sftpHostKeyFingerprints: [sshd.hostKeyFingerprint],
+        sftpSender: SENDER_ID,
+        sftpInboundDir: LAYOUT.inbound,
+        sftpArchiveDir: LAYOUT.archive,
+        sftpOutboundDir: LAYOUT.outbound,
+        sftpPollSeconds: 1,
+      },
+    });
+    pollers.push(poller!);
+    expect(poller!.mailbox).toBe(mailbox.name);
+    const handle = h.client.workflow.getHandle(poller!.workflowId);
+    // the workflow the first test started, continued as new every three polls since
+    const now = await handle.describe();
+    expect(now.status.name).toBe('RUNNING');
+    expect(now.runId).not.toBe(firstRun);
+    sshd.drop('settings.999', 'ISA*not really~');
+    expect(await settled('settings.999')).toMatchObject([{ state: 'FAILED', error: expect.stringMatching(/^X12_SYNTAX/) }]);
+  }, 120_000);
 });

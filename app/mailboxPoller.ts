@@ -12,7 +12,12 @@ import { ApiError } from '../api/http/errors';
 import { intakeX12, type X12Error, type X12Intake } from '../api/inbound/x12';
 import { MailboxFiles } from '../infra/mailboxFiles';
 import { fetchInbound, type InboundMailbox } from '../infra/mailboxInbound';
-import { SftpMailboxError } from '../infra/sftpMailbox';
+import { sftpMailboxFromConfig, SftpMailboxError } from '../infra/sftpMailbox';
+import type { Config } from '../infra/config';
+import type { Metrics } from '../infra/metrics';
+import type { PrismaClient } from '../generated/prisma/client';
+import type { Log } from '../api/http/errors';
+import { DEFAULT_TEMPORAL_TIMEOUTS } from '../api/http/temporal';
 import { TASK_QUEUE } from '../workflows/contract';
 import {
   MAILBOX_TASK_QUEUE,
@@ -223,4 +228,58 @@ export async function startMailboxPoller(o: {
     throw err;
   }
   return { workflowId, worker, stop };
+}
+
+/**
+ * What the main job does with the settings: nothing while CLAIMFLOW_SFTP_HOST is unset; else the mailbox they name,
+ * its poller started (or joined), and a stop that ends the activity worker, then the SFTP connection.
+ */
+export async function startConfiguredMailboxPoller(o: {
+  config: Config;
+  prisma: PrismaClient;
+  client: Client;
+  connection: NativeConnection;
+  namespace: string;
+  metrics: Metrics;
+  log: Log;
+  dataConverter?: DataConverter;
+  onFatal?: (err: Error) => void;
+}): Promise<(RunningMailboxPoller & { mailbox: string }) | undefined> {
+  const mailbox = sftpMailboxFromConfig(o.config);
+  if (!mailbox) return undefined;
+  let poller: RunningMailboxPoller;
+  try {
+    poller = await startMailboxPoller({
+      deps: {
+        ctx: {
+          prisma: o.prisma,
+          temporal: o.client,
+          config: o.config,
+          log: o.log,
+          metrics: o.metrics,
+          timeouts: DEFAULT_TEMPORAL_TIMEOUTS,
+        },
+        mailbox,
+        files: new MailboxFiles(o.prisma),
+        // loadConfig requires it along with the host
+        senderId: o.config.sftpSender!,
+      },
+      connection: o.connection,
+      namespace: o.namespace,
+      client: o.client,
+      dataConverter: o.dataConverter,
+      onFatal: o.onFatal,
+    });
+  } catch (err) {
+    await mailbox.close();
+    throw err;
+  }
+  return {
+    ...poller,
+    mailbox: mailbox.name,
+    stop: async () => {
+      await poller.stop();
+      await mailbox.close();
+    },
+  };
 }

@@ -20,10 +20,7 @@ import { formatAddress, usesExternalTemporal, type Config, type ListenAddress } 
 import { dataDirSecret, secureDataDir } from '../infra/dataDir';
 import { openDatabase } from '../infra/db';
 import { createLogger, eventLog, type Logger } from '../infra/log';
-import { MailboxFiles } from '../infra/mailboxFiles';
-import { sftpMailboxFromConfig } from '../infra/sftpMailbox';
-import { DEFAULT_TEMPORAL_TIMEOUTS } from '../api/http/temporal';
-import { startMailboxPoller } from './mailboxPoller';
+import { startConfiguredMailboxPoller } from './mailboxPoller';
 import { createMetrics } from '../infra/metrics';
 import { assertPortFree, describeError, lockDataDir, mapLimit, StartupError, stopLeftover, urlHost } from '../infra/process';
 import { startTracing, TRACING_WORKFLOW_MODULES } from '../infra/tracing';
@@ -374,32 +371,20 @@ export async function startMainJob(config: Config, opts: MainJobOptions = {}): P
 
     // 6b. the SFTP mailbox poller, when there is a mailbox: its activities here (they call the API's X12 intake),
     // its workflow on the claim worker, one per mailbox however many main jobs start
-    if (config.sftpHost) {
-      const mailbox = sftpMailboxFromConfig(config)!;
-      cleanups.push({ rank: 2, what: 'the SFTP mailbox connection', run: () => mailbox.close() });
-      const poller = await startMailboxPoller({
-        deps: {
-          ctx: {
-            prisma: db.prisma,
-            temporal: endpoint.client,
-            config,
-            log: eventLog(apiLogger.child({ component: 'mailbox' })),
-            metrics,
-            timeouts: DEFAULT_TEMPORAL_TIMEOUTS,
-          },
-          mailbox,
-          files: new MailboxFiles(db.prisma),
-          senderId: config.sftpSender!,
-        },
-        connection: endpoint.nativeConnection,
-        namespace: endpoint.namespace,
-        client: endpoint.client,
-        dataConverter: workerDataConverter(payloadKeys),
-        onFatal: (err) => opts.onFatal?.(new Error(`the mailbox poller's worker stopped: ${describeError(err)}`)),
-      });
-      // rank 1: before the mailbox connection it uses is closed
-      cleanups.push({ rank: 1, what: 'the mailbox poller', run: () => poller.stop() });
-      log(`polling the SFTP mailbox ${mailbox.name} every ${config.sftpPollSeconds} s (workflow ${poller.workflowId})`);
+    const poller = await startConfiguredMailboxPoller({
+      config,
+      prisma: db.prisma,
+      client: endpoint.client,
+      connection: endpoint.nativeConnection,
+      namespace: endpoint.namespace,
+      metrics,
+      log: eventLog(apiLogger.child({ component: 'mailbox' })),
+      dataConverter: workerDataConverter(payloadKeys),
+      onFatal: (err) => opts.onFatal?.(new Error(`the mailbox poller's worker stopped: ${describeError(err)}`)),
+    });
+    if (poller) {
+      cleanups.push({ rank: 2, what: 'the mailbox poller', run: () => poller.stop() });
+      log(`polling the SFTP mailbox ${poller.mailbox} every ${config.sftpPollSeconds} s (workflow ${poller.workflowId})`);
     }
 
     // 7. every claim still in flight gets its workflow (a start that failed after the row was written)
