@@ -1,7 +1,7 @@
 // The SFTP mailbox poller's activities and its start (docs/sftp-mailbox.md). They live in app/ because processing a
 // file is the X12 intake of POST /api/inbound/x12 (api/inbound/x12.ts intakeX12), which activities/ may not
 // import: the main job, which has the API's context at hand, serves them on a task queue of their own
-// (MAILBOX_TASK_QUEUE), so a scale-out worker never gets one. The workflow (workflows/mailboxPoller.ts) runs on the
+// (`mailboxTaskQueue`: `claimflow-mailbox:<mailbox>`), so a scale-out worker never gets one. The workflow (workflows/mailboxPoller.ts) runs on the
 // claim task queue like every other.
 import { ApplicationFailure, type Client } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
@@ -20,7 +20,7 @@ import type { Log } from '../api/http/errors';
 import { DEFAULT_TEMPORAL_TIMEOUTS } from '../api/http/temporal';
 import { TASK_QUEUE } from '../workflows/contract';
 import {
-  MAILBOX_TASK_QUEUE,
+  mailboxTaskQueue,
   mailboxPollerWorkflowId,
   type MailboxActivities,
   type MailboxFileOutcome,
@@ -184,7 +184,7 @@ export async function startMailboxPollerWorkflow(
 }
 
 /**
- * Serves the mailbox activities on MAILBOX_TASK_QUEUE and starts the mailbox's poller workflow, or joins the one
+ * Serves the mailbox activities on the mailbox's task queue and starts the mailbox's poller workflow, or joins the one
  * already running (USE_EXISTING on its fixed id: one poller per mailbox however many main jobs start).
  */
 export async function startMailboxPoller(o: {
@@ -201,7 +201,7 @@ export async function startMailboxPoller(o: {
   const worker = await Worker.create({
     connection: o.connection,
     namespace: o.namespace,
-    taskQueue: MAILBOX_TASK_QUEUE,
+    taskQueue: mailboxTaskQueue(o.deps.mailbox.name),
     activities: mailboxActivities(o.deps),
     dataConverter: o.dataConverter,
     // the workflow asks for one thing at a time; an 835 of hundreds of claims is work enough for this process

@@ -2,8 +2,12 @@
 // on, and the activities it proxies. The main job registers the activities (app/mailboxPoller.ts); the workflow
 // (mailboxPoller.ts) runs on the claim task queue like every other.
 
-/** Only the main job serves this queue: the activities call the X12 intake, which lives with the API. */
-export const MAILBOX_TASK_QUEUE = 'claimflow-mailbox';
+/**
+ * The task queue of one mailbox's activities. Only a main job configured for that mailbox serves it (the activities
+ * call the X12 intake, which lives with the API), so main jobs of two mailboxes on one namespace never take each
+ * other's files.
+ */
+export const mailboxTaskQueue = (mailbox: string): string => `claimflow-mailbox:${mailbox}`;
 
 /** One poller per mailbox (user@host:port: no PHI), started with USE_EXISTING: a second start joins the first. */
 export const mailboxPollerWorkflowId = (mailbox: string): string => `mailbox-poller:${mailbox}`;

@@ -4,27 +4,31 @@
 // an earlier fetch stored, and a file stored just before a crash is processed by the next poll. Deterministic:
 // nothing here but activities, timers and continue-as-new.
 import { ActivityFailure, continueAsNew, log, proxyActivities, sleep, workflowInfo } from '@temporalio/workflow';
-import { MAILBOX_POLLS_PER_RUN, MAILBOX_TASK_QUEUE, type MailboxActivities, type MailboxPollerInput } from './mailboxContract';
+import { MAILBOX_POLLS_PER_RUN, mailboxTaskQueue, type MailboxActivities, type MailboxPollerInput } from './mailboxContract';
 
 // Fetching: a few tries, then the poll goes on without it (the server's trouble must not stop what is stored).
-const fetching = proxyActivities<Pick<MailboxActivities, 'fetchMailbox'>>({
-  taskQueue: MAILBOX_TASK_QUEUE,
+const fetchingOptions = {
   startToCloseTimeout: '10 minutes',
   retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 3 },
-});
+} as const;
 // Reading the queue and processing: a file the intake refuses is marked FAILED by the activity itself, so a
 // failure here is ours (the database, Temporal): retried for about ten minutes, then left RECEIVED for the next poll
 // rather than holding up every file behind it.
-const processing = proxyActivities<Pick<MailboxActivities, 'pendingMailboxFiles' | 'processMailboxFile'>>({
-  taskQueue: MAILBOX_TASK_QUEUE,
+const processingOptions = {
   startToCloseTimeout: '10 minutes',
   retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: 8 },
-});
+} as const;
 
 const DEFAULT_POLL_SECONDS = 300;
 
 export async function mailboxPoller(input: MailboxPollerInput): Promise<void> {
   const polls = input.pollsPerRun ?? MAILBOX_POLLS_PER_RUN;
+  const taskQueue = mailboxTaskQueue(input.mailbox);
+  const fetching = proxyActivities<Pick<MailboxActivities, 'fetchMailbox'>>({ taskQueue, ...fetchingOptions });
+  const processing = proxyActivities<Pick<MailboxActivities, 'pendingMailboxFiles' | 'processMailboxFile'>>({
+    taskQueue,
+    ...processingOptions,
+  });
   for (let poll = 0; poll < polls; poll++) {
     try {
       const fetched = await fetching.fetchMailbox(input.mailbox);
