@@ -1,14 +1,14 @@
 // The SFTP mailbox poller's activities and its start (docs/sftp-mailbox.md). They live in app/ because processing a
 // file is the X12 intake of POST /api/inbound/x12 (api/inbound/x12.ts intakeX12), which activities/ may not
-// import: the main job, which has the API's context at hand, serves them on a task queue of their own
-// (`mailboxTaskQueue`: `claimflow-mailbox:<mailbox>`), so a scale-out worker never gets one. The workflow (workflows/mailboxPoller.ts) runs on the
-// claim task queue like every other.
+// import: the main job, which has the API's context at hand, serves them on the mailbox's own task queue
+// (`claimflow-mailbox:<mailbox>`), so a scale-out worker never gets one. The workflow (workflows/mailboxPoller.ts)
+// runs on the claim task queue like every other.
 import { ApplicationFailure, type Client } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import { Worker, type NativeConnection } from '@temporalio/worker';
 import type { Sender } from '../api/auth/auth';
 import type { ApiContext } from '../api/http/context';
-import { ApiError } from '../api/http/errors';
+import { ApiError, type Log } from '../api/http/errors';
 import { intakeX12, type X12Error, type X12Intake } from '../api/inbound/x12';
 import { MailboxFiles } from '../infra/mailboxFiles';
 import { fetchInbound, type InboundMailbox } from '../infra/mailboxInbound';
@@ -16,7 +16,6 @@ import { sftpMailboxFromConfig, SftpMailboxError } from '../infra/sftpMailbox';
 import type { Config } from '../infra/config';
 import type { Metrics } from '../infra/metrics';
 import type { PrismaClient } from '../generated/prisma/client';
-import type { Log } from '../api/http/errors';
 import { DEFAULT_TEMPORAL_TIMEOUTS } from '../api/http/temporal';
 import { TASK_QUEUE } from '../workflows/contract';
 import {
