@@ -59,6 +59,7 @@ beforeAll(async () => {
     log: () => {},
     metrics: h.metrics,
     timeouts: DEFAULT_TEMPORAL_TIMEOUTS,
+    clearinghouse: () => undefined,
   };
   const { payer } = await h.db.prisma.coverage.findFirstOrThrow({
     where: { patientId: PATIENT_IDS[0], priority: 'PRIMARY' },

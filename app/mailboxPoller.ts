@@ -257,6 +257,8 @@ export async function startConfiguredMailboxPoller(o: {
           log: o.log,
           metrics: o.metrics,
           timeouts: DEFAULT_TEMPORAL_TIMEOUTS,
+          // the X12 intake never asks a payer anything: no on-demand eligibility check runs from the mailbox
+          clearinghouse: () => undefined,
         },
         mailbox,
         files: new MailboxFiles(o.prisma),
