@@ -4,6 +4,7 @@ import type { PrismaClient } from '../generated/prisma/client';
 import type { Clearinghouse } from '../domain/clearinghouse';
 import type { CodeIndex } from '../domain/codeSearch';
 import type { CodeSetRegistry } from '../domain/codesets/registry';
+import type { UnderpaymentTolerance } from '../domain/expectedPayment';
 import type { X12Identity } from '../domain/x12/claim837From';
 
 export interface ActivityDeps {
@@ -16,4 +17,6 @@ export interface ActivityDeps {
   submissionFormat: 'x12' | 'json';
   /** who we are in the 837P files (x12Identity) */
   x12: X12Identity;
+  /** how far below the contracted amount a posted line may be allowed before it is an underpayment */
+  underpaymentTolerance: UnderpaymentTolerance;
 }

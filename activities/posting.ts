@@ -4,8 +4,34 @@ import { ApplicationFailure } from '@temporalio/activity';
 import type { ActivityDeps } from './deps';
 import type { PostingResult } from '../workflows/activities';
 import { audit } from './audit';
+import { findUnderpayment, type UnderpaymentFinding } from '../domain/expectedPayment';
+import type { Prisma } from '../generated/prisma/client';
 
-export function postingActivities({ prisma }: ActivityDeps) {
+export function postingActivities({ prisma, underpaymentTolerance }: ActivityDeps) {
+  /**
+   * The claim's lines as all its payments left them against their contracted amounts. Computed on a repeated posting
+   * too: an activity retried after its commit must still tell the workflow about the underpayment.
+   */
+  async function underpaymentAfter(
+    tx: Prisma.TransactionClient,
+    payment: { claimId: string; statusCode: string; adjustments: { lineNo: number | null; groupCode: string; carc: string }[] },
+  ): Promise<UnderpaymentFinding | undefined> {
+    // A denial is reviewed as a denial, a reversal is followed by its correction: only a payment is compared.
+    if (payment.statusCode === '4' || payment.statusCode === '22') return undefined;
+    const lines = await tx.claimLine.findMany({ where: { claimId: payment.claimId }, orderBy: { lineNo: 'asc' } });
+    return findUnderpayment(
+      lines.map((l) => ({
+        lineNo: l.lineNo,
+        procedureCode: l.procedureCode,
+        expectedAllowedCents: l.expectedAllowedCents,
+        paidCents: l.paidCents,
+        patientRespCents: l.patientRespCents,
+        carcs: payment.adjustments.filter((a) => a.lineNo === l.lineNo).map((a) => `${a.groupCode}-${a.carc}`),
+      })),
+      underpaymentTolerance,
+    );
+  }
+
   return {
     async postPayment({ claimPaymentId }: { claimPaymentId: string }): Promise<PostingResult> {
       return prisma.$transaction(async (tx) => {
@@ -17,7 +43,15 @@ export function postingActivities({ prisma }: ActivityDeps) {
         if (!payment) throw ApplicationFailure.nonRetryable(`claim payment ${claimPaymentId} does not exist`, 'NotFound');
         const claim = payment.claim;
         if (claimed.count === 0) {
-          return { posted: false, paidCents: 0, adjustedCents: 0, patientRespCents: 0, balanceCents: claim.balanceCents };
+          const underpayment = await underpaymentAfter(tx, payment);
+          return {
+            posted: false,
+            paidCents: 0,
+            adjustedCents: 0,
+            patientRespCents: 0,
+            balanceCents: claim.balanceCents,
+            ...(underpayment ? { underpayment } : {}),
+          };
         }
         // A denial records its reasons but leaves the balance open for a correction or an appeal.
         const denied = payment.statusCode === '4';
@@ -58,7 +92,24 @@ export function postingActivities({ prisma }: ActivityDeps) {
           claimId: claim.id,
           detail: { paid, adjusted, patientResp, balance, statusCode: payment.statusCode },
         });
-        return { posted: true, paidCents: paid, adjustedCents: adjusted, patientRespCents: patientResp, balanceCents: balance };
+        const underpayment = await underpaymentAfter(tx, payment);
+        if (underpayment)
+          await audit(tx, {
+            actor: 'workflow',
+            action: 'payment.underpaid',
+            entity: 'claimPayment',
+            entityId: payment.id,
+            claimId: claim.id,
+            detail: { differenceCents: underpayment.differenceCents, lines: underpayment.lines.map((l) => l.lineNo) },
+          });
+        return {
+          posted: true,
+          paidCents: paid,
+          adjustedCents: adjusted,
+          patientRespCents: patientResp,
+          balanceCents: balance,
+          ...(underpayment ? { underpayment } : {}),
+        };
       });
     },
 

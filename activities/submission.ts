@@ -5,6 +5,7 @@ import type { StatusAnswer } from '../domain/clearinghouse';
 import type { ActivityDeps } from './deps';
 import type { StatusCheckInput, SubmitInput, SubmitResult } from '../workflows/activities';
 import { audit } from './audit';
+import { storeExpectedAllowed } from './expectedPayment';
 import { CLAIM_837_INCLUDE, render837 } from './claim837';
 import { X12GenerationError } from '../domain/x12/generationError';
 import { INQUIRY_CLAIM_INCLUDE } from '../infra/x12Parties';
@@ -37,6 +38,8 @@ export function submissionActivities({ prisma, clearinghouse, submissionFormat, 
           ON CONFLICT (name) DO UPDATE SET value = CASE WHEN "ControlSequence".value >= 999999999 THEN 1 ELSE "ControlSequence".value + 1 END
           RETURNING value`;
         await tx.claim.update({ where: { id: claim.id }, data: { frequencyCode: input.frequencyCode } });
+        // Priced with the claim as sent: a corrected claim's new lines get their own contracted amounts.
+        const pricedLines = await storeExpectedAllowed(tx, claim);
         await audit(tx, {
           actor: 'workflow',
           action: 'claim.submitted',
@@ -48,6 +51,7 @@ export function submissionActivities({ prisma, clearinghouse, submissionFormat, 
             frequencyCode: input.frequencyCode,
             interchangeControlNumber: value,
             transactionControlNumber: String(st).padStart(4, '0'),
+            pricedLines,
           },
         });
         return tx.submission.create({

@@ -20,6 +20,7 @@ import { codesRouter } from './reference/codes';
 import type { ApiContext } from './http/context';
 import { DatabaseUnavailableError, errorHandler, unknownRoute, type Log } from './http/errors';
 import { importsRouter } from './imports/router';
+import { feeSchedulesRouter } from './feeSchedules/router';
 import { fhirRouter } from './fhir/router';
 import { FHIR_JSON, renderOperationOutcome } from './fhir/errors';
 import { inboundRouter } from './inbound/router';
@@ -122,6 +123,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use('/api/claims', claimTimelineRouter(ctx));
   app.use('/api/patients', patientsRouter(ctx));
   app.use('/api/imports', importsRouter(ctx));
+  app.use('/api/fee-schedules', feeSchedulesRouter(ctx));
   app.use('/api/organizations', organizationsRouter(ctx));
   app.use('/api/search', searchRouter(ctx));
   app.use('/api', referenceRouter(ctx));

@@ -4,6 +4,7 @@ import type { PrismaClient } from '../generated/prisma/client';
 import type { CreateClaimBody } from '../api/claims/schemas';
 import { memberIdKey, nameKey } from '../domain/search';
 import { DEFAULT_TASK_SLA_DAYS, TASK_KINDS, type TaskKind } from '../workflows/contract';
+import { FEE_SCHEDULE } from '../simulator/feeSchedule';
 
 // ---- payers: one Medicare-like, three commercial, each with its own follow-up and appeal rules ----
 export const PAYER_IDS = {
@@ -526,6 +527,30 @@ export async function seedRoutingRules(prisma: PrismaClient): Promise<void> {
   });
 }
 
+/** When the demo contracts start: before any demo date of service. */
+export const DEMO_FEE_SCHEDULE_FROM = '2020-01-01';
+
+/**
+ * The demo practices' contracted fee schedules: every demo payer, payer-wide, at the simulator's own rates, so that
+ * only a claim the simulator underpays (its UNDERPAY scenario) shows an underpayment. Stored rates are left alone.
+ */
+async function seedFeeSchedules(prisma: PrismaClient): Promise<void> {
+  await prisma.feeScheduleRate.createMany({
+    data: ORGANIZATIONS.flatMap((org) =>
+      PAYERS.flatMap((payer) =>
+        Object.entries(FEE_SCHEDULE).map(([procedureCode, allowedCents]) => ({
+          organizationId: org.id,
+          payerId: payer.id,
+          procedureCode,
+          allowedCents,
+          effectiveFrom: new Date(`${DEMO_FEE_SCHEDULE_FROM}T00:00:00Z`),
+        })),
+      ),
+    ),
+    skipDuplicates: true,
+  });
+}
+
 export async function seedReferenceData(prisma: PrismaClient): Promise<void> {
   await seedRoutingRules(prisma);
   for (const org of ORGANIZATIONS) {
@@ -537,6 +562,7 @@ export async function seedReferenceData(prisma: PrismaClient): Promise<void> {
   for (const provider of [...PROVIDERS, LAKESIDE_PROVIDER]) {
     await prisma.provider.upsert({ where: { id: provider.id }, create: provider, update: provider });
   }
+  await seedFeeSchedules(prisma);
   for (const user of USERS) {
     const data = { ...user, organizationIds: [...user.organizationIds] };
     await prisma.user.upsert({

@@ -450,6 +450,23 @@ export const SETTINGS = {
     ...wholeNumber(10_000),
     doc: "write-offs above this need a supervisor's approval",
   },
+  underpaymentToleranceCents: {
+    env: 'CLAIMFLOW_UNDERPAYMENT_TOLERANCE_CENTS',
+    ...wholeNumber(100),
+    doc:
+      'a posted line allowed this many cents or fewer below its contracted fee schedule amount is not an underpayment ' +
+      '(docs/fee-schedules.md); the larger of this and `CLAIMFLOW_UNDERPAYMENT_TOLERANCE_PERCENT` applies',
+  },
+  underpaymentTolerancePercent: {
+    env: 'CLAIMFLOW_UNDERPAYMENT_TOLERANCE_PERCENT',
+    default: code(0),
+    doc: 'a posted line allowed this percentage (whole number, 0 to 100) or less below its contracted amount is not an underpayment',
+    parse: (raw: string | undefined, name: string) => {
+      const n = int(raw, name, 0);
+      if (n > 100) throw new Error(`configuration: ${name} must be 0 to 100, got "${raw}"`);
+      return n;
+    },
+  },
   continueAsNewAfterEvents: {
     env: 'CLAIMFLOW_CONTINUE_AS_NEW_AFTER_EVENTS',
     default: "unset: the workflow's default, 8,000 events",

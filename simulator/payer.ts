@@ -13,6 +13,7 @@ import type { Outbox } from './outbox';
 import {
   type ClaimStatusView,
   DEFAULT_SCENARIO_WEIGHTS,
+  UNDERPAID_PERCENT,
   decideAppeal,
   decideSubmission,
   delayDays,
@@ -187,7 +188,11 @@ export class Payer {
           ? { kind: 'DENY', carc: adjudication.carc, rarc: adjudication.rarc }
           : corrected
             ? { kind: 'PAY', plan: { deductibleCents: DEDUCTIBLE_IN_ERROR_CENTS, coinsurancePercent: 0, copayCents: 0 } }
-            : { kind: 'PAY', plan: adjudication.patientResponsibility ? patientRespPlan(this.seed, claimId, attempt) : undefined };
+            : {
+                kind: 'PAY',
+                plan: adjudication.patientResponsibility ? patientRespPlan(this.seed, claimId, attempt) : undefined,
+                ...(claim.scenario === 'UNDERPAY' ? { underpaidPercent: UNDERPAID_PERCENT } : {}),
+              };
       const first = this.remitted(claim, record, outcome);
       this.queueRemittance(claim, record, `submission|${key}`, due, [first]);
       if (corrected) {

@@ -24,6 +24,7 @@ export const SCENARIOS = [
   'DENY_APPEAL_OVERTURNED',
   'DENY_APPEAL_UPHELD',
   'PAID_THEN_CORRECTED',
+  'UNDERPAY',
 ] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
@@ -34,7 +35,8 @@ export const isScenario = (value: unknown): value is Scenario =>
  * Default mix, in percent. It mirrors a reasonably good practice: about 95% of claims accepted first time,
  * a denial rate under 10%. SILENT_FOREVER is a fault to test follow-up escalation, so it only happens when forced.
  * PAID_THEN_CORRECTED (paid, then reversed and paid again: CLP02 22) only happens when forced too, so that the
- * seeded mix of every existing seed stays what it was.
+ * seeded mix of every existing seed stays what it was. UNDERPAY (allowed UNDERPAID_PERCENT below the fee schedule, the
+ * shortfall hidden in the contractual adjustment, as real underpayments are) is forced only, for the same reason.
  */
 export const DEFAULT_SCENARIO_WEIGHTS: Readonly<Record<Scenario, number>> = {
   PAY_IN_FULL: 70,
@@ -46,6 +48,7 @@ export const DEFAULT_SCENARIO_WEIGHTS: Readonly<Record<Scenario, number>> = {
   DENY_APPEAL_OVERTURNED: 3,
   DENY_APPEAL_UPHELD: 2,
   PAID_THEN_CORRECTED: 0,
+  UNDERPAY: 0,
 };
 
 /** A claim's scenario depends on the seed and the claim id only, so every attempt of a claim plays the same one. */
@@ -148,6 +151,7 @@ function adjudicationFor(ctx: SubmissionContext): Adjudication {
     case 'PARTIAL_PATIENT_RESP':
       return { kind: 'PAY', patientResponsibility: true };
     case 'PAID_THEN_CORRECTED':
+    case 'UNDERPAY':
       return { kind: 'PAY', patientResponsibility: false };
     case 'SILENT_THEN_PAY':
       return ctx.statusInquiries >= INQUIRIES_BEFORE_SILENT_PAYMENT
@@ -206,8 +210,11 @@ export interface RemittanceClaimInput {
   claimId: string;
   payerClaimControlNo?: string;
   lines: RemittedLine[];
-  outcome: { kind: 'PAY'; plan?: PatientRespPlan } | { kind: 'DENY'; carc: string; rarc?: string };
+  outcome: { kind: 'PAY'; plan?: PatientRespPlan; underpaidPercent?: number } | { kind: 'DENY'; carc: string; rarc?: string };
 }
+
+/** UNDERPAY: how far below its own fee schedule the payer allows each line. */
+export const UNDERPAID_PERCENT = 10;
 
 /**
  * One claim's 835 CLP/SVC/CAS content. Every line balances (charge = paid + its adjustments) and the claim
@@ -231,10 +238,11 @@ export function remittanceClaim(input: RemittanceClaimInput): RemittanceClaim {
   }
 
   const plan = input.outcome.plan;
+  const keptPercent = 100 - (input.outcome.underpaidPercent ?? 0);
   let deductibleLeft = plan?.deductibleCents ?? 0;
   let copayLeft = plan?.copayCents ?? 0;
   for (const line of lines) {
-    const allowed = allowedCents(line);
+    const allowed = Math.round((allowedCents(line) * keptPercent) / 100);
     const deductible = Math.min(deductibleLeft, allowed);
     deductibleLeft -= deductible;
     const afterDeductible = allowed - deductible;

@@ -51,6 +51,7 @@ export function activityDeps(config: Config, io: Pick<ActivityDeps, 'prisma' | '
     codeSets: loadCodeSets(config),
     submissionFormat: config.submissionFormat,
     x12: x12Identity(config),
+    underpaymentTolerance: { cents: config.underpaymentToleranceCents, percent: config.underpaymentTolerancePercent },
   };
 }
 

@@ -1,6 +1,7 @@
 // The claimLifecycle workflow's activity contract: every activity's name, input and output. The workflow proxies
 // exactly this interface and activities/ implements it; nothing here may have side effects (the bundle imports it).
 import type { Cents, IsoDate, StatusAnswer } from '../domain/clearinghouse';
+import type { UnderpaymentFinding } from '../domain/expectedPayment';
 import type { EditFailure, ScrubOutcome } from '../domain/scrub';
 import type { ClaimState, LineInput, TaskKind, TaskOutcome, TaskQueueName } from './contract';
 
@@ -88,6 +89,8 @@ export interface PostingResult {
   adjustedCents: Cents;
   patientRespCents: Cents;
   balanceCents: Cents;
+  /** lines the payer allowed less than the contracted fee schedule (beyond the tolerance), after this payment */
+  underpayment?: UnderpaymentFinding;
 }
 
 export interface OpenTaskInput {

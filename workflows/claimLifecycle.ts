@@ -76,6 +76,8 @@ type Completed = CompletedTask;
 
 /** Since this patch, a write-off chosen by anyone but a biller or supervisor waits for a supervisor's approval. */
 const WRITE_OFF_BY_BILLER_PATCH = 'write-off-needs-biller-or-supervisor';
+/** An 835 allowing less than the contracted fee schedule opens an UNDERPAYMENT review (docs/fee-schedules.md). */
+const UNDERPAYMENT_REVIEW_PATCH = 'underpayment-review';
 
 /** Since this patch, a claim's coverage is checked (270/271, or the check on file) before each submission. */
 const ELIGIBILITY_PATCH = 'eligibility-before-submission';
@@ -673,6 +675,26 @@ export async function claimLifecycle(input: ClaimLifecycleInput): Promise<ClaimS
       if (r.patientRespCents > 0) await db.producePatientStatement({ claimId, claimPaymentId: r.claimPaymentId });
       await setState('POSTED', `posted; insurance balance ${posted.balanceCents} cents`);
       if (mem.remittances.length) return 'remit';
+      // Allowed below the contracted fee schedule: a biller appeals the difference or accepts it before the claim
+      // goes on. Histories recorded before this existed replay without the marker and go straight on.
+      if (posted.underpayment && patched(UNDERPAYMENT_REVIEW_PATCH)) {
+        const u = posted.underpayment;
+        const carcs = [...new Set(u.lines.flatMap((l) => l.carcs))];
+        const done = await awaitReviewUnlessPaid('UNDERPAYMENT', {
+          expectedCents: u.expectedCents,
+          allowedCents: u.allowedCents,
+          differenceCents: u.differenceCents,
+          lines: u.lines,
+          uncheckedLineNos: u.uncheckedLineNos,
+          carcs,
+        });
+        if (done === 'remittance') return 'remit';
+        if (done.outcome.action === 'APPEAL') {
+          mem.denialCarcs = carcs.map((c) => c.replace(/^[A-Z]{2}-/, ''));
+          mem.deniedAt = Date.now();
+          return 'appeal';
+        }
+      }
       if (posted.balanceCents === 0) return 'close';
       // Underpaid: a biller decides whether to appeal the rest or write it off.
       mem.denialCarcs = r.carcs;

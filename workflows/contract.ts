@@ -55,6 +55,8 @@ export const TASK_KINDS = {
   FOLLOW_UP_ESCALATION: { queue: 'SUPERVISOR', actions: ['KEEP_WAITING', 'RESUBMIT', 'WRITE_OFF'] },
   OVERDUE_TASK: { queue: 'SUPERVISOR', actions: ['ACKNOWLEDGE'] },
   TIMELY_FILING_RISK: { queue: 'SUPERVISOR', actions: ['ACKNOWLEDGE'] },
+  /** The payer allowed less than the contracted fee schedule: appeal the difference or accept the payment. */
+  UNDERPAYMENT: { queue: 'BILLER', actions: ['APPEAL', 'ACCEPT'] },
   /** A remittance claim that matches no claim of ours. No workflow: the API completes it (api/tasks/postingExceptions.ts). */
   POSTING_EXCEPTION: { queue: 'BILLER', actions: ['MATCH', 'RESOLVED_NO_ACTION'] },
 } as const satisfies Record<string, { queue: TaskQueueName; actions: readonly string[] }>;
@@ -201,6 +203,7 @@ export const DEFAULT_TASK_SLA_DAYS: Record<TaskKind, number> = {
   FOLLOW_UP_ESCALATION: 3,
   OVERDUE_TASK: 2,
   TIMELY_FILING_RISK: 2,
+  UNDERPAYMENT: 5,
   POSTING_EXCEPTION: 3,
 };
 

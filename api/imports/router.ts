@@ -147,7 +147,7 @@ export function importsRouter(ctx: ApiContext): Router {
 }
 
 /** The body as text, of the route's types only (anything else is a 415, unread); empty or unstorable text is a 400. */
-async function textBody(
+export async function textBody(
   req: Request,
   res: Response,
   types: string[],

@@ -2,6 +2,7 @@
 // domain/metrics.ts; this module loads their rows).
 import { z } from 'zod';
 import { agingReport, CALENDAR_DAY_MS, cleanClaimRate, daysInAr, denialRates, type FirstSubmissionFacts } from '../../domain/metrics';
+import { expectedVsCollected } from '../../domain/expectedPayment';
 import { inPractices, type PracticeScope } from '../auth/practices';
 import type { ApiContext } from '../http/context';
 import { dateFromIso, isoFromDate } from '../http/dates';
@@ -20,7 +21,7 @@ export async function arMeasures(ctx: ApiContext, q: z.output<typeof arQuery>, s
   const chargesFrom = daysBefore(CHARGE_PERIOD_DAYS - 1);
   const mine = inPractices(scope);
 
-  const [open, payers, charges, payments, firstSubmissions] = await Promise.all([
+  const [open, payers, charges, payments, firstSubmissions, answeredLines] = await Promise.all([
     prisma.claim.findMany({
       where: {
         ...mine,
@@ -47,6 +48,17 @@ export async function arMeasures(ctx: ApiContext, q: z.output<typeof arQuery>, s
       where: { claim: mine, attempt: 1, submittedAt: { gte: dateFromIso(windowFrom), lte: now } },
       select: { claimId: true, status: true, submittedAt: true },
     }),
+    prisma.claimLine.findMany({
+      where: {
+        claim: {
+          ...mine,
+          state: { not: 'VOIDED' },
+          encounter: { dateOfService: { gte: dateFromIso(windowFrom), lte: dateFromIso(today) } },
+          payments: { some: { postedAt: { not: null } } },
+        },
+      },
+      select: { expectedAllowedCents: true, paidCents: true, patientRespCents: true, claim: { select: { payerId: true } } },
+    }),
   ]);
 
   const aging = agingReport(
@@ -55,6 +67,14 @@ export async function arMeasures(ctx: ApiContext, q: z.output<typeof arQuery>, s
   );
   const payerName = new Map(payers.map((p) => [p.id, p.name]));
   const cleanFacts = await firstSubmissionFacts(ctx, firstSubmissions);
+  const expected = expectedVsCollected(
+    answeredLines.map((l) => ({
+      payerId: l.claim.payerId,
+      expectedAllowedCents: l.expectedAllowedCents,
+      paidCents: l.paidCents,
+      patientRespCents: l.patientRespCents,
+    })),
+  );
 
   return {
     asOf: now.toISOString(),
@@ -68,6 +88,12 @@ export async function arMeasures(ctx: ApiContext, q: z.output<typeof arQuery>, s
     },
     denials: denialRates(payments.map((p) => ({ statusCode: p.statusCode, carcs: [...new Set(p.adjustments.map((a) => a.carc))] }))),
     cleanClaims: cleanClaimRate(cleanFacts),
+    expectedVsCollected: {
+      basis:
+        'lines of claims serviced in the window with a payment posted: their contracted fee schedule amount against what the payer paid; lines without a contracted rate are counted apart',
+      total: expected.total,
+      byPayer: expected.byPayer.map((p) => ({ ...p, payerName: payerName.get(p.payerId) ?? p.payerId })),
+    },
     daysInAr: daysInAr({
       openArCents: aging.total.totalCents,
       chargesCents: charges._sum.totalChargeCents ?? 0,

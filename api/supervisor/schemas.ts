@@ -150,6 +150,15 @@ export const stuckClaimsResponse = z.object({
 const agingBucket = z.object({ label: z.string(), minDays: z.int(), maxDays: z.int().nullable(), balanceCents: cents, claims: z.int() });
 const agingRow = z.object({ buckets: z.array(agingBucket), totalCents: cents, claims: z.int() });
 
+const expectedRow = z.object({
+  pricedLines: z.int(),
+  unpricedLines: z.int(),
+  expectedCents: z.int(),
+  collectedCents: z.int(),
+  patientRespCents: z.int(),
+  shortfallCents: z.int().describe('expected less collected and patient responsibility; negative when paid above the contract'),
+});
+
 export const arResponse = z.object({
   asOf: instant,
   windowDays: z.int(),
@@ -176,6 +185,11 @@ export const arResponse = z.object({
     notClean: z.object({ rejected: z.int(), scrubFix: z.int(), resubmitted: z.int() }),
     rate: z.number().nullable(),
     formula: z.string(),
+  }),
+  expectedVsCollected: z.object({
+    basis: z.string(),
+    total: expectedRow,
+    byPayer: z.array(expectedRow.extend({ payerId: z.string(), payerName: z.string() })),
   }),
   daysInAr: z.object({
     value: z.number().nullable(),

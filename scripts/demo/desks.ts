@@ -221,6 +221,8 @@ export class Desk {
         return { action: 'ACKNOWLEDGE', note: 'Seen.' };
       case 'POSTING_EXCEPTION':
         return { action: 'RESOLVED_NO_ACTION', note: 'Not ours; refund requested.' };
+      case 'UNDERPAYMENT':
+        return { action: 'ACCEPT', note: 'Checked against the contract; accepting the payment.' };
     }
   }
 }

@@ -81,6 +81,7 @@ export const KIND_LABELS: Record<string, string> = {
   OVERDUE_TASK: 'Overdue task',
   TIMELY_FILING_RISK: 'Timely filing at risk',
   POSTING_EXCEPTION: 'Unmatched payment',
+  UNDERPAYMENT: 'Underpaid: appeal or accept',
 };
 
 export const kindLabel = (k: string) => KIND_LABELS[k] ?? k;
@@ -101,6 +102,7 @@ export const ACTION_LABELS: Record<string, string> = {
   ACKNOWLEDGE: 'Acknowledge',
   MATCH: 'Match to a claim',
   RESOLVED_NO_ACTION: 'Resolved, no action',
+  ACCEPT: 'Accept the payment',
 };
 
 export const actionLabel = (a: string) => ACTION_LABELS[a] ?? a;
@@ -120,6 +122,7 @@ export const ACTION_HINTS: Record<string, string> = {
   ACKNOWLEDGE: 'you have seen it; the task closes',
   MATCH: 'the payment is posted to the claim you name',
   RESOLVED_NO_ACTION: 'the payment is set aside with your note',
+  ACCEPT: 'the payment stands as posted and the claim goes on (closes when nothing is left to collect)',
 };
 
 export const CATEGORY_LABELS: Record<string, string> = {

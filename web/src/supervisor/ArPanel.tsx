@@ -1,5 +1,5 @@
 // Accounts receivable: the four headline measures, open balances by payer and age as stacked bars (the
-// exact figures in a table beneath), and the denial rate by CARC category. Each measure shows its formula,
+// exact figures in a table beneath), expected (contracted) against collected money by payer, and the denial rate by CARC category. Each measure shows its formula,
 // as the API states it, on hover and in the figure's description.
 import { BarChart, RateBar } from './charts';
 import { CATEGORY_LABELS, dollarsShort, percent, plural } from './format';
@@ -32,6 +32,7 @@ export function ArPanel({ data, error }: { data: ArMeasures | undefined; error: 
         <>
           <Headlines data={data} />
           <Aging data={data} />
+          <ExpectedVsCollected data={data} />
           <Denials data={data} />
         </>
       )}
@@ -138,6 +139,61 @@ function Aging({ data }: { data: ArMeasures }) {
           </tbody>
         </table>
       </details>
+    </div>
+  );
+}
+
+/** The contract's view: what the fee schedules say the payers owe against what they paid, per payer. */
+function ExpectedVsCollected({ data }: { data: ArMeasures }) {
+  const ev = data.expectedVsCollected;
+  if (ev.total.pricedLines === 0 && ev.total.unpricedLines === 0) {
+    return (
+      <p className="sv-empty">
+        <strong>Expected vs collected:</strong> No claim serviced in the window has a payment posted yet.
+      </p>
+    );
+  }
+  return (
+    <div className="sv-expected">
+      <table className="sv-table sv-expected-table">
+        <caption className="sv-small">
+          <strong>Expected vs collected</strong> — {ev.basis}
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col">Payer</th>
+            <th scope="col" className="sv-num">
+              Expected
+            </th>
+            <th scope="col" className="sv-num">
+              Collected
+            </th>
+            <th scope="col" className="sv-num">
+              Patient owes
+            </th>
+            <th scope="col" className="sv-num">
+              Shortfall
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {[...ev.byPayer, { ...ev.total, payerId: '', payerName: 'All payers' }].map((p) => (
+            <tr key={p.payerId || 'total'} className={p.payerId ? undefined : 'sv-total'}>
+              <th scope="row">
+                {p.payerName}
+                <div className="sv-small sv-muted">
+                  {plural(p.pricedLines, 'priced line')}
+                  {p.unpricedLines > 0 ? `, ${plural(p.unpricedLines, 'line')} without a contracted rate` : ''}
+                </div>
+              </th>
+              <td className="sv-num">{money(p.expectedCents)}</td>
+              <td className="sv-num">{money(p.collectedCents)}</td>
+              <td className="sv-num">{money(p.patientRespCents)}</td>
+              <td className={p.shortfallCents > 0 ? 'sv-num sv-bad' : 'sv-num'}>{money(p.shortfallCents)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
     </div>
   );
 }

@@ -33,6 +33,23 @@ interface Ctx {
   says?: string;
   action?: string;
   failures?: { editId: string; severity: string; message: string; field?: string }[];
+  /** UNDERPAYMENT: the lines the payer allowed below the contracted fee schedule */
+  lines?: UnderpaidLine[];
+  expectedCents?: number;
+  allowedCents?: number;
+  differenceCents?: number;
+  uncheckedLineNos?: number[];
+}
+
+interface UnderpaidLine {
+  lineNo: number;
+  procedureCode: string;
+  expectedCents: number;
+  allowedCents: number;
+  paidCents: number;
+  patientRespCents: number;
+  differenceCents: number;
+  carcs: string[];
 }
 
 const ASKS: Record<string, string> = {
@@ -52,6 +69,8 @@ const ASKS: Record<string, string> = {
   OVERDUE_TASK: 'A task passed its due time. Look at it (and reassign it if needed), then acknowledge.',
   TIMELY_FILING_RISK: 'The timely-filing limit is near and the payer has not accepted the claim.',
   POSTING_EXCEPTION: 'A payment matched none of our claims. Match it to the right claim, or resolve it with a note.',
+  UNDERPAYMENT:
+    'The payer allowed less than the contracted fee schedule on the lines below. Appeal the difference, or accept the payment as posted.',
 };
 
 export function TaskAsks({ task, claim, payer }: { task: TaskView; claim?: ClaimDetail; payer?: Payer }) {
@@ -64,6 +83,7 @@ export function TaskAsks({ task, claim, payer }: { task: TaskView; claim?: Claim
       )}
       {task.kind === 'FOLLOW_UP' && <StatusAnswer ctx={ctx} payer={payer} />}
       {task.kind === 'ELIGIBILITY' && <EligibilityAnswer ctx={ctx} claim={claim} />}
+      {task.kind === 'UNDERPAYMENT' && <Underpayment ctx={ctx} />}
       {(task.kind === 'SCRUB_FIX_CODING' || task.kind === 'SCRUB_FIX_BILLING') && <ScrubFailures ctx={ctx} />}
       {task.kind === 'FIX_REJECTION' && (
         <p className="callout">
@@ -81,6 +101,7 @@ export function TaskAsks({ task, claim, payer }: { task: TaskView; claim?: Claim
         'SCRUB_FIX_BILLING',
         'FIX_REJECTION',
         'ELIGIBILITY',
+        'UNDERPAYMENT',
       ].includes(task.kind) && <ContextList ctx={ctx} />}
     </section>
   );
@@ -207,6 +228,51 @@ function EligibilityAnswer({ ctx, claim }: { ctx: Ctx; claim?: ClaimDetail }) {
       {claim && (
         <p className="small">
           <Link to={`/claims/${encodeURIComponent(claim.id)}`}>The claim page</Link> shows the check on file and checks again on demand.
+/** Per line: what the contract says, what the payer allowed and paid, the difference and the payer's reasons. */
+function Underpayment({ ctx }: { ctx: Ctx }) {
+  const lines = Array.isArray(ctx.lines) ? ctx.lines : [];
+  const unchecked = Array.isArray(ctx.uncheckedLineNos) ? ctx.uncheckedLineNos : [];
+  return (
+    <div className="underpayment">
+      <h3>Allowed below the contract{typeof ctx.differenceCents === 'number' ? `: ${money(ctx.differenceCents)} short` : ''}</h3>
+      <table className="lines underpaid-lines" aria-label="Underpaid lines">
+        <thead>
+          <tr>
+            <th scope="col">Line</th>
+            <th scope="col">Code</th>
+            <th scope="col" className="num">
+              Expected
+            </th>
+            <th scope="col" className="num">
+              Allowed
+            </th>
+            <th scope="col" className="num">
+              Paid
+            </th>
+            <th scope="col" className="num">
+              Difference
+            </th>
+            <th scope="col">Reasons</th>
+          </tr>
+        </thead>
+        <tbody>
+          {lines.map((l) => (
+            <tr key={l.lineNo} data-line={l.lineNo}>
+              <td>{l.lineNo}</td>
+              <td>{l.procedureCode}</td>
+              <td className="num">{money(l.expectedCents)}</td>
+              <td className="num">{money(l.allowedCents)}</td>
+              <td className="num">{money(l.paidCents)}</td>
+              <td className="num danger-text">{money(l.differenceCents)}</td>
+              <td>{(l.carcs ?? []).join(', ') || '–'}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {unchecked.length > 0 && (
+        <p className="muted small">
+          Line{unchecked.length > 1 ? 's' : ''} {unchecked.join(', ')} ha{unchecked.length > 1 ? 've' : 's'} no contracted rate and could
+          not be checked.
         </p>
       )}
     </div>
