@@ -3,7 +3,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { ActivityDeps } from './deps';
 import type { PostingResult } from '../workflows/activities';
-import { audit } from './audit';
+import { activityKey, audit } from './audit';
 import { findUnderpayment, type UnderpaymentFinding } from '../domain/expectedPayment';
 import type { Prisma } from '../generated/prisma/client';
 
@@ -94,14 +94,18 @@ export function postingActivities({ prisma, underpaymentTolerance }: ActivityDep
         });
         const underpayment = await underpaymentAfter(tx, payment);
         if (underpayment)
-          await audit(tx, {
-            actor: 'workflow',
-            action: 'payment.underpaid',
-            entity: 'claimPayment',
-            entityId: payment.id,
-            claimId: claim.id,
-            detail: { differenceCents: underpayment.differenceCents, lines: underpayment.lines.map((l) => l.lineNo) },
-          });
+          await audit(
+            tx,
+            {
+              actor: 'workflow',
+              action: 'payment.underpaid',
+              entity: 'claimPayment',
+              entityId: payment.id,
+              claimId: claim.id,
+              detail: { differenceCents: underpayment.differenceCents, lines: underpayment.lines.map((l) => l.lineNo) },
+            },
+            activityKey(':underpaid'),
+          );
         return {
           posted: true,
           paidCents: paid,
