@@ -10,7 +10,7 @@ import { ORGANIZATION_IDS, PATIENT_IDS, PAYER_IDS, PROVIDER_IDS, USER_IDS } from
 
 const RIVERBEND = [ORGANIZATION_IDS.riverbend];
 import { startHarness, type Harness } from '../../test/harness';
-import { workflowIdForClaim, type ClaimLifecycleInput, type ClaimState, type TaskOutcome } from '../../workflows/contract';
+import { TASK_KINDS, workflowIdForClaim, type ClaimLifecycleInput, type ClaimState, type TaskOutcome } from '../../workflows/contract';
 import { taskListResponse, taskNoteResponse, taskResponse } from '../tasks/schemas';
 import { createTestDatabase, startApi, startTemporal, testConfig, type TestApi, type TestDatabase } from '../testSupport';
 import { nextTaskResponse, routingRule, routingRuleListResponse } from './schemas';
@@ -216,7 +216,7 @@ describe('routing rules', () => {
   it('start as one rule per task kind with the workflow queue and default SLA, and only supervisors change them', async () => {
     const res = await api.request('GET', '/api/routing-rules', { user: 'coder-1' });
     expect(res.status).toBe(200);
-    expect(res.body.items).toHaveLength(15);
+    expect(res.body.items).toHaveLength(Object.keys(TASK_KINDS).length);
     expect(routingRuleListResponse.parse(res.body)).toEqual(res.body);
     expect(res.body.items.find((r: { kind: string }) => r.kind === 'DENIAL_REVIEW')).toMatchObject({
       payerGroup: '*',
