@@ -228,6 +228,12 @@ function EligibilityAnswer({ ctx, claim }: { ctx: Ctx; claim?: ClaimDetail }) {
       {claim && (
         <p className="small">
           <Link to={`/claims/${encodeURIComponent(claim.id)}`}>The claim page</Link> shows the check on file and checks again on demand.
+        </p>
+      )}
+    </div>
+  );
+}
+
 /** Per line: what the contract says, what the payer allowed and paid, the difference and the payer's reasons. */
 function Underpayment({ ctx }: { ctx: Ctx }) {
   const lines = Array.isArray(ctx.lines) ? ctx.lines : [];
