@@ -684,6 +684,9 @@ async function setFaults(h: Harness, failNextRequests: number) {
 async function claimWithFailingSubmission(h: Harness): Promise<string> {
   const claimId = await h.createClaim();
   const review = await h.waitForTask(claimId, 'CODE_REVIEW');
+  // The coverage is checked now, so the lifecycle's eligibility step reads this check instead of asking the failing payer.
+  const checked = await h.api('POST', `/api/claims/${claimId}/eligibility`, {}, SUPERVISOR);
+  expect(checked.status, JSON.stringify(checked.body)).toBe(200);
   await setFaults(h, 10_000);
   expect((await h.completeTask(review.id, { action: 'CONFIRM_CODES', diagnoses: ['E11.9', 'I10'] }, USER_IDS.coder1)).status).toBe(200);
   return claimId;
@@ -733,30 +736,34 @@ describe('stuck claims on real workflows under time skipping', () => {
     });
     expect(ack.status).toBe(202);
     await h.waitForState(waitingClaim, 'AWAITING_ADJUDICATION');
-    // Medicare is followed up after 30 days; the follow-up is due 3 days later and then escalates.
+    // Medicare is followed up every 30 days. The payer's 277 says the claim is pending, so the workflow asks again
+    // each interval without giving anyone a task: at day 46 the claim is stuck by its state alone.
     await h.env.sleep(days(46));
-    const followUp = await h.waitForTask(waitingClaim, 'FOLLOW_UP');
-    const escalation = await h.waitForTask(waitingClaim, 'OVERDUE_TASK');
-
-    // The workflow's clock is the test server's, 46 days ahead of the wall clock: ask as of that time.
-    const asOf = new Date(await h.env.currentTimeMs()).toISOString();
-    const res = await h.api('GET', `/api/supervisor/stuck-claims?asOf=${encodeURIComponent(asOf)}`, undefined, SUPERVISOR);
-    expect(res.status).toBe(200);
-    // the time-skipping test server cannot list workflows: the claims table is the source
-    expect(res.body.temporal.visibility).toBe('unavailable');
-    const item = res.body.items.find((i: StuckItem) => i.claimId === waitingClaim);
+    const stuck = async () => {
+      // The workflow's clock is the test server's, days ahead of the wall clock: ask as of that time.
+      const asOf = new Date(await h.env.currentTimeMs()).toISOString();
+      const res = await h.api('GET', `/api/supervisor/stuck-claims?asOf=${encodeURIComponent(asOf)}`, undefined, SUPERVISOR);
+      expect(res.status).toBe(200);
+      // the time-skipping test server cannot list workflows: the claims table is the source
+      expect(res.body.temporal.visibility).toBe('unavailable');
+      return res.body.items.find((i: StuckItem) => i.claimId === waitingClaim);
+    };
+    let item = await stuck();
     expect(item.state).toBe('AWAITING_ADJUDICATION');
     const stateReason = item.reasons.find((r: { code: string }) => r.code === 'STATE_TOO_LONG');
     expect(stateReason).toMatchObject({ state: 'AWAITING_ADJUDICATION', thresholdDays: 45, sources: ['readModel'] });
     expect(stateReason.daysInState).toBeGreaterThanOrEqual(45.9);
+    expect(item.reasons.filter((r: { code: string }) => r.code === 'TASK_OVERDUE')).toEqual([]);
+
+    // After its three follow-ups (day 120) the payer is still "pending": a supervisor decides, within 3 days.
+    await h.env.sleep(days(84));
+    const escalation = await h.waitForTask(waitingClaim, 'FOLLOW_UP_ESCALATION');
+    item = await stuck();
     const overdue = item.reasons.filter((r: { code: string }) => r.code === 'TASK_OVERDUE');
-    expect(overdue.map((r: { taskId: string; kind: string; queue: string }) => [r.taskId, r.kind, r.queue]).sort()).toEqual(
-      [
-        [followUp.id, 'FOLLOW_UP', 'BILLER'],
-        [escalation.id, 'OVERDUE_TASK', 'SUPERVISOR'],
-      ].sort(),
-    );
-    expect(overdue.find((r: { kind: string }) => r.kind === 'FOLLOW_UP').daysOverdue).toBeGreaterThanOrEqual(12.9);
+    expect(overdue.map((r: { taskId: string; kind: string; queue: string }) => [r.taskId, r.kind, r.queue])).toEqual([
+      [escalation.id, 'FOLLOW_UP_ESCALATION', 'SUPERVISOR'],
+    ]);
+    expect(overdue[0].daysOverdue).toBeGreaterThanOrEqual(6);
     // as of the wall clock, nothing about it is late yet
     const now = await h.api('GET', '/api/supervisor/stuck-claims', undefined, SUPERVISOR);
     expect(now.body.items.find((i: StuckItem) => i.claimId === waitingClaim)).toBeUndefined();
