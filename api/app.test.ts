@@ -108,9 +108,9 @@ describe('the HTTP surface', () => {
     const before = await counts();
     await seedReferenceData(f.db.prisma);
     expect(await counts()).toEqual(before);
-    // two practices (Riverbend: 3 providers, 20 patients; Lakeside: 1 provider, 4 patients); six demo staff and
-    // the simulator's clearinghouse sender
-    expect(before).toEqual([2, 4, 4, 24, expect.any(Number), 7]);
+    // two practices (Riverbend: 3 providers, 20 patients; Lakeside: 1 provider, 5 patients, one of them with
+    // terminated coverage for the ELIGIBILITY task); six demo staff and the simulator's clearinghouse sender
+    expect(before).toEqual([2, 4, 4, 25, expect.any(Number), 7]);
   });
 });
 

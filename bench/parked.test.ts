@@ -79,13 +79,19 @@ describe('bench/parked: the quick path to AWAITING_ADJUDICATION', () => {
       'AWAITING_ADJUDICATION',
     ]);
 
-    // Both wait on the payer's follow-up interval: after it, each asks the payer and opens a FOLLOW_UP task.
+    // Both wait on the payer's follow-up interval: after it, each asks the payer (a 276). The simulated payer has the
+    // real claim in adjudication ("pending": wait again, no task); the parked one it never received ("not found":
+    // a biller's FOLLOW_UP task), the same answers as to claims that came the long way.
     const payer = await h.db.prisma.claim.findUniqueOrThrow({ where: { id: seededId }, include: { payer: true } });
     await h.env.sleep(payer.payer.followUpIntervalDays * DAY_MS + DAY_MS);
     for (const claimId of [seededId, real.claimId]) {
-      const task = await h.waitForTask(claimId, 'FOLLOW_UP');
-      expect(task.queue).toBe('BILLER');
+      const checked = () => h.db.prisma.auditEvent.count({ where: { claimId, action: 'claim.status-checked' } });
+      const deadline = Date.now() + 20_000;
+      while ((await checked()) < 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      expect(await checked()).toBe(1);
       expect((await h.status(claimId)).followUps).toBe(1);
+      expect(await h.db.prisma.task.count({ where: { claimId, kind: 'FOLLOW_UP' } })).toBe(claimId === seededId ? 1 : 0);
+      expect((await h.status(claimId)).state).toBe('AWAITING_ADJUDICATION');
     }
   });
 });

@@ -1,7 +1,8 @@
 // `npm run demo -- --claims 200`: N synthetic encounters through the whole lifecycle against the payer
 // simulator, on the embedded defaults with a compressed day, with scripted people working the queues through
 // the real API. Own data folder (.data/demo, wiped) and free ports, so it runs beside `npm start`.
-// Exit 0 only when every claim reached CLOSED or VOIDED; the last line is `claims closed: <closed>/<asked>`.
+// Exit 0 only when every claim reached CLOSED or VOIDED; the last line is `claims closed: <closed>/<asked>`, with
+// `, voided: <voided>` when some were voided.
 import { issueToken } from '../api/auth/accounts';
 import { mulberry32 } from '../simulator/random';
 import fs from 'node:fs';
@@ -106,6 +107,7 @@ async function main(): Promise<number> {
   let created = 0;
   let timedOut = false;
   let closedCount = 0;
+  let voidedCount = 0;
   let summaryLines: string[] = [];
   let ok = false;
   try {
@@ -207,6 +209,7 @@ async function main(): Promise<number> {
 
     const { paths, missing } = await loadPaths(job.prisma, claimIds);
     closedCount = paths.filter((p) => p.state === 'CLOSED').length;
+    voidedCount = paths.filter((p) => p.state === 'VOIDED').length;
     const finalCount = paths.filter((p) => p.state === 'CLOSED' || p.state === 'VOIDED').length;
     summaryLines = formatSummary({
       asked: args.claims,
@@ -227,7 +230,8 @@ async function main(): Promise<number> {
   }
   for (const line of summaryLines) console.log(line);
   if (fatal) console.log(`fatal: ${describeError(fatal)}`);
-  console.log(`claims closed: ${closedCount}/${args.claims}`);
+  // A claim the desks void (an ELIGIBILITY task on terminated coverage, say) is finished too: said beside the closed.
+  console.log(`claims closed: ${closedCount}/${args.claims}${voidedCount ? `, voided: ${voidedCount}` : ''}`);
   return ok ? 0 : 1;
 }
 
