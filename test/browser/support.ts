@@ -90,61 +90,77 @@ export async function startWorkspace(opts: WorkspaceOptions = {}): Promise<Works
       admin: await issue(USER_IDS.admin),
     };
 
-    const [apiPort, simulatorPort, temporalDevPort, temporalUiPort] = await freePorts(4);
-    // the environment (the configuration) of the `npm start` this test runs as a child process
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      CLAIMFLOW_DATA_DIR: dataDir,
-      DATABASE_URL: db.url,
-      HOST: '127.0.0.1',
-      PORT: String(apiPort),
-      SIMULATOR_PORT: String(simulatorPort),
-      TEMPORAL_DEV_PORT: String(temporalDevPort),
-      TEMPORAL_UI_PORT: String(temporalUiPort),
-      CLAIMFLOW_DAY_MS: String(opts.dayMs ?? 86_400_000),
-      // the bundle test/globalSetup.ts built once: each main job skips its own webpack run
-      CLAIMFLOW_WORKFLOW_BUNDLE: inject('workflowBundlePath'),
-      // a real PostgreSQL is not the embedded demo: the simulator runs because it is asked for
-      CLAIMFLOW_SIMULATOR: '1',
-      // two main jobs may run at once: no fixed metrics ports
-      CLAIMFLOW_METRICS_ADDRESS: '',
-      CLAIMFLOW_WORKER_METRICS_ADDRESS: '',
-      ...opts.env,
-    };
-    // Whatever the developer's shell points at, this workspace runs its own Temporal and simulator.
-    for (const k of ['TEMPORAL_ADDRESS', 'TEMPORAL_PROFILE', 'TEMPORAL_CONFIG_FILE', 'SIMULATOR_URL', 'CLAIMFLOW_TRUST_USER_HEADER'])
-      delete env[k];
-
-    // node --import tsx: one process, so the signal reaches start.ts itself and it stops its dev server.
-    // The IPC channel and childGuard stop the job if this test process is killed outright.
-    child = spawn(
-      process.execPath,
-      ['--import', 'tsx', '--import', path.join(ROOT, 'app', 'childGuard.mjs'), path.join(ROOT, 'scripts', 'start.ts')],
-      {
-        cwd: ROOT,
-        env,
-        stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-      },
-    );
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-    const running = new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`the main job did not start within 150 s:\n${tail(out)}`)), 150_000);
-      child!.stdout!.on('data', () => {
-        if (out.includes('claimflow is running')) {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-      child!.once('exit', (code) => {
-        clearTimeout(timer);
-        reject(new Error(`the main job exited with ${code} before it was ready:\n${tail(out)}`));
-      });
-    });
     // Chromium starts while the main job does.
     launching = chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
-    const [, browser] = await Promise.all([running, launching]);
+    let apiPort = 0;
+    let simulatorPort = 0;
+    let out = '';
+    // freePorts can only say a port was free a moment ago: another test file's process may take it before the main
+    // job binds it. A job that stops on a taken port is started again on new ports.
+    for (let attempt = 1; ; attempt++) {
+      const [picked, simPicked, temporalDevPort, temporalUiPort] = await freePorts(4);
+      apiPort = picked!;
+      simulatorPort = simPicked!;
+      // the environment (the configuration) of the `npm start` this test runs as a child process
+      const env: NodeJS.ProcessEnv = {
+        ...process.env,
+        CLAIMFLOW_DATA_DIR: dataDir,
+        DATABASE_URL: db.url,
+        HOST: '127.0.0.1',
+        PORT: String(apiPort),
+        SIMULATOR_PORT: String(simulatorPort),
+        TEMPORAL_DEV_PORT: String(temporalDevPort),
+        TEMPORAL_UI_PORT: String(temporalUiPort),
+        CLAIMFLOW_DAY_MS: String(opts.dayMs ?? 86_400_000),
+        // the bundle test/globalSetup.ts built once: each main job skips its own webpack run
+        CLAIMFLOW_WORKFLOW_BUNDLE: inject('workflowBundlePath'),
+        // a real PostgreSQL is not the embedded demo: the simulator runs because it is asked for
+        CLAIMFLOW_SIMULATOR: '1',
+        // two main jobs may run at once: no fixed metrics ports
+        CLAIMFLOW_METRICS_ADDRESS: '',
+        CLAIMFLOW_WORKER_METRICS_ADDRESS: '',
+        ...opts.env,
+      };
+      // Whatever the developer's shell points at, this workspace runs its own Temporal and simulator.
+      for (const k of ['TEMPORAL_ADDRESS', 'TEMPORAL_PROFILE', 'TEMPORAL_CONFIG_FILE', 'SIMULATOR_URL', 'CLAIMFLOW_TRUST_USER_HEADER'])
+        delete env[k];
+
+      // node --import tsx: one process, so the signal reaches start.ts itself and it stops its dev server.
+      // The IPC channel and childGuard stop the job if this test process is killed outright.
+      child = spawn(
+        process.execPath,
+        ['--import', 'tsx', '--import', path.join(ROOT, 'app', 'childGuard.mjs'), path.join(ROOT, 'scripts', 'start.ts')],
+        {
+          cwd: ROOT,
+          env,
+          stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+        },
+      );
+      out = '';
+      child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+      child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+      const running = new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`the main job did not start within 150 s:\n${tail(out)}`)), 150_000);
+        child!.stdout!.on('data', () => {
+          if (out.includes('claimflow is running')) {
+            clearTimeout(timer);
+            resolve();
+          }
+        });
+        child!.once('exit', (code) => {
+          clearTimeout(timer);
+          reject(new Error(`the main job exited with ${code} before it was ready:\n${tail(out)}`));
+        });
+      });
+      try {
+        await running;
+        break;
+      } catch (err) {
+        if (attempt >= 3 || !/is already in use/.test((err as Error).message)) throw err;
+        child = undefined;
+      }
+    }
+    const browser = await launching;
 
     const baseUrl = `http://127.0.0.1:${apiPort}`;
     const simulatorUrl = `http://127.0.0.1:${simulatorPort}`;
